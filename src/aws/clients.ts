@@ -1,0 +1,36 @@
+// The SDK clients, built once per run from the region and whatever the caller injects (credentials,
+// a request handler for tests). They honour the SDK's standard configuration, AWS_ENDPOINT_URL_* included.
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
+import { EC2Client } from '@aws-sdk/client-ec2'
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+
+export interface Clients {
+  autoscaling: AutoScalingClient
+  elbv2: ElasticLoadBalancingV2Client
+  ec2: EC2Client
+  cloudwatch: CloudWatchClient
+}
+
+/** Extra client settings: credentials (OIDC), or a request handler and retry strategy in tests. */
+export type ClientOverrides = Record<string, unknown>
+
+export const USER_AGENT: [string, string] = ['asg-blue-green-action', '0.1.0']
+
+export function createClients(region: string, overrides: ClientOverrides = {}): Clients {
+  // Throttling is normal at scale: the SDK retries it (and 5xx) with backoff; give it room to.
+  const config = { region, maxAttempts: 8, customUserAgent: [USER_AGENT], ...overrides }
+  return {
+    autoscaling: new AutoScalingClient(config),
+    elbv2: new ElasticLoadBalancingV2Client(config),
+    ec2: new EC2Client(config),
+    cloudwatch: new CloudWatchClient(config)
+  }
+}
+
+export function destroyClients(c: Clients): void {
+  c.autoscaling.destroy()
+  c.elbv2.destroy()
+  c.ec2.destroy()
+  c.cloudwatch.destroy()
+}

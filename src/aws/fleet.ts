@@ -1,0 +1,314 @@
+// The AWS adapter behind the Fleet port: Auto Scaling, ELBv2 target health, EC2 terminate and
+// CloudWatch alarms, through the real SDK clients.
+import {
+  CreateOrUpdateTagsCommand,
+  DeleteTagsCommand,
+  DescribeAutoScalingGroupsCommand,
+  DescribeInstanceRefreshesCommand,
+  DescribePoliciesCommand,
+  DescribeScalingActivitiesCommand,
+  DescribeScheduledActionsCommand,
+  DetachInstancesCommand,
+  EnterStandbyCommand,
+  ExitStandbyCommand,
+  ResumeProcessesCommand,
+  SetInstanceProtectionCommand,
+  SuspendProcessesCommand,
+  UpdateAutoScalingGroupCommand,
+  type AutoScalingGroup,
+  type ScalingPolicy as SdkPolicy
+} from '@aws-sdk/client-auto-scaling'
+import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { TerminateInstancesCommand } from '@aws-sdk/client-ec2'
+import type { Clock } from '../clock.js'
+import { ActionError } from '../errors.js'
+import type { Activity, Capacity, ScalingPolicy, ScheduledAction, TargetHealth, TargetState } from '../domain/model.js'
+import { chunk } from '../domain/steps.js'
+import { movePolicy, moveScheduledAction } from './scaling.js'
+import type { Clients } from './clients.js'
+import type { Fleet, GroupDescription } from './port.js'
+
+const ACTIVE_REFRESH = new Set(['Pending', 'InProgress', 'Cancelling', 'RollbackInProgress', 'Baking'])
+/** Auto Scaling refuses some writes while an activity runs; the SDK does not retry these, we do. */
+const CONTENTION = new Set(['ScalingActivityInProgressFault', 'ResourceContentionFault', 'ScalingActivityInProgress', 'ResourceContention'])
+const CONTENTION_ATTEMPTS = 6
+
+export class AwsFleet implements Fleet {
+  constructor(
+    private readonly clients: Clients,
+    private readonly clock: Clock,
+    private readonly log: (line: string) => void = () => {}
+  ) {}
+
+  async listGroups(tagKey: string, tagValue: string): Promise<GroupDescription[]> {
+    const groups: AutoScalingGroup[] = []
+    let token: string | undefined
+    do {
+      const page = await this.call(`DescribeAutoScalingGroups (tag ${tagKey}=${tagValue})`, () =>
+        this.clients.autoscaling.send(
+          new DescribeAutoScalingGroupsCommand({ Filters: [{ Name: `tag:${tagKey}`, Values: [tagValue] }], MaxRecords: 100, NextToken: token })
+        )
+      )
+      groups.push(...(page.AutoScalingGroups ?? []))
+      token = page.NextToken
+    } while (token)
+    return groups.map(toGroup)
+  }
+
+  async describeGroups(names: string[]): Promise<GroupDescription[]> {
+    const r = await this.call(`DescribeAutoScalingGroups (${names.join(', ')})`, () =>
+      this.clients.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names, MaxRecords: 100 }))
+    )
+    return (r.AutoScalingGroups ?? []).map(toGroup)
+  }
+
+  async activities(group: string): Promise<Activity[]> {
+    const r = await this.call(`DescribeScalingActivities for ${group}`, () =>
+      this.clients.autoscaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: group, MaxRecords: 20 }))
+    )
+    return (r.Activities ?? []).map(
+      (a): Activity => ({
+        id: a.ActivityId ?? '',
+        status: a.StatusCode ?? '',
+        description: a.Description ?? '',
+        ...(a.StatusMessage ? { message: a.StatusMessage } : {}),
+        startTime: a.StartTime ?? new Date(0)
+      })
+    )
+  }
+
+  async loadDetails(group: GroupDescription): Promise<GroupDescription> {
+    const name = group.name
+    const asg = this.clients.autoscaling
+    const [policies, scheduledActions, activities, refreshes] = await Promise.all([
+      this.paged(`DescribePolicies for ${name}`, async (NextToken) => {
+        const r = await asg.send(new DescribePoliciesCommand({ AutoScalingGroupName: name, NextToken }))
+        return { items: (r.ScalingPolicies ?? []).map(toPolicy), next: r.NextToken }
+      }),
+      this.paged(`DescribeScheduledActions for ${name}`, async (NextToken) => {
+        const r = await asg.send(new DescribeScheduledActionsCommand({ AutoScalingGroupName: name, NextToken }))
+        return { items: (r.ScheduledUpdateGroupActions ?? []).map(toScheduledAction), next: r.NextToken }
+      }),
+      this.activities(name),
+      this.call(`DescribeInstanceRefreshes for ${name}`, () =>
+        asg.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: name, MaxRecords: 5 }))
+      )
+    ])
+    const active = (refreshes.InstanceRefreshes ?? []).find((r) => ACTIVE_REFRESH.has(r.Status ?? ''))
+    return {
+      ...group,
+      policies,
+      scheduledActions,
+      activities,
+      ...(active ? { activeInstanceRefresh: `${active.InstanceRefreshId} (${active.Status})` } : {})
+    }
+  }
+
+  async targetHealth(targetGroupArn: string, instanceIds: string[]): Promise<Record<string, TargetHealth>> {
+    const out: Record<string, TargetHealth> = {}
+    for (const ids of chunk(instanceIds, 100)) {
+      const r = await this.call(`DescribeTargetHealth for ${targetGroupArn}`, () =>
+        this.clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn, Targets: ids.map((Id) => ({ Id })) }))
+      )
+      for (const d of r.TargetHealthDescriptions ?? []) {
+        const id = d.Target?.Id
+        if (!id) continue
+        out[id] = {
+          state: (d.TargetHealth?.State ?? 'unavailable') as TargetState,
+          ...(d.TargetHealth?.Reason ? { reason: d.TargetHealth.Reason } : {}),
+          ...(d.TargetHealth?.Description ? { description: d.TargetHealth.Description } : {})
+        }
+      }
+    }
+    return out
+  }
+
+  async tag(group: string, tags: Record<string, string>, propagate: string[]): Promise<void> {
+    const Tags = Object.entries(tags).map(([Key, Value]) => ({
+      ResourceId: group,
+      ResourceType: 'auto-scaling-group',
+      Key,
+      Value,
+      PropagateAtLaunch: propagate.includes(Key)
+    }))
+    await this.write(`CreateOrUpdateTags on ${group}`, () => this.clients.autoscaling.send(new CreateOrUpdateTagsCommand({ Tags })))
+  }
+
+  async untag(tags: { group: string; key: string }[]): Promise<void> {
+    const Tags = tags.map((t) => ({ ResourceId: t.group, ResourceType: 'auto-scaling-group', Key: t.key }))
+    const groups = [...new Set(tags.map((t) => t.group))].join(', ')
+    await this.write(`DeleteTags on ${groups}`, () => this.clients.autoscaling.send(new DeleteTagsCommand({ Tags })))
+  }
+
+  async setCapacity(group: string, c: Capacity): Promise<void> {
+    await this.write(`UpdateAutoScalingGroup ${group} (min ${c.min}, desired ${c.desired}, max ${c.max})`, () =>
+      this.clients.autoscaling.send(
+        new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MinSize: c.min, MaxSize: c.max, DesiredCapacity: c.desired })
+      )
+    )
+  }
+
+  async suspend(group: string, processes: string[]): Promise<void> {
+    await this.write(`SuspendProcesses on ${group}`, () =>
+      this.clients.autoscaling.send(new SuspendProcessesCommand({ AutoScalingGroupName: group, ScalingProcesses: processes }))
+    )
+  }
+
+  async resume(group: string, processes: string[]): Promise<void> {
+    await this.write(`ResumeProcesses on ${group}`, () =>
+      this.clients.autoscaling.send(new ResumeProcessesCommand({ AutoScalingGroupName: group, ScalingProcesses: processes }))
+    )
+  }
+
+  async enterStandby(group: string, ids: string[]): Promise<void> {
+    await this.write(`EnterStandby on ${group} (${ids.join(', ')})`, () =>
+      this.clients.autoscaling.send(new EnterStandbyCommand({ AutoScalingGroupName: group, InstanceIds: ids, ShouldDecrementDesiredCapacity: true }))
+    )
+  }
+
+  async exitStandby(group: string, ids: string[]): Promise<void> {
+    await this.write(`ExitStandby on ${group} (${ids.join(', ')})`, () =>
+      this.clients.autoscaling.send(new ExitStandbyCommand({ AutoScalingGroupName: group, InstanceIds: ids }))
+    )
+  }
+
+  async unprotect(group: string, ids: string[]): Promise<void> {
+    await this.write(`SetInstanceProtection on ${group}`, () =>
+      this.clients.autoscaling.send(
+        new SetInstanceProtectionCommand({ AutoScalingGroupName: group, InstanceIds: ids, ProtectedFromScaleIn: false })
+      )
+    )
+  }
+
+  async detach(group: string, ids: string[]): Promise<void> {
+    // The standby instances were already subtracted from desired when they entered Standby.
+    await this.write(`DetachInstances from ${group} (${ids.join(', ')})`, () =>
+      this.clients.autoscaling.send(new DetachInstancesCommand({ AutoScalingGroupName: group, InstanceIds: ids, ShouldDecrementDesiredCapacity: false }))
+    )
+  }
+
+  async terminate(ids: string[]): Promise<void> {
+    try {
+      await this.clients.ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }))
+    } catch (err) {
+      // One unknown id makes EC2 terminate nothing: retry one by one, skipping ids that are long gone.
+      if (!isNotFound(err) || ids.length === 1) {
+        if (isNotFound(err)) return
+        throw wrap(`TerminateInstances (${ids.join(', ')})`, err)
+      }
+      for (const id of ids) await this.terminate([id])
+    }
+  }
+
+  async movePolicy(from: string, to: string, policy: ScalingPolicy): Promise<void> {
+    await movePolicy(this.clients, { from, to, policy }, (what, fn) => this.write(what, fn))
+  }
+
+  async moveScheduledAction(from: string, to: string, action: ScheduledAction): Promise<void> {
+    await moveScheduledAction(this.clients, { from, to, action, now: this.clock.now() }, (what, fn) => this.write(what, fn))
+  }
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (err) {
+      throw wrap(what, err)
+    }
+  }
+
+  /** A write, retried with backoff while Auto Scaling reports a scaling activity or contention. */
+  private async write<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn()
+      } catch (err) {
+        const name = (err as { name?: string }).name ?? ''
+        if (!CONTENTION.has(name) || attempt >= CONTENTION_ATTEMPTS) throw wrap(what, err)
+        const delay = Math.min(2000 * 2 ** (attempt - 1), 30_000)
+        this.log(`${what}: ${name}, retrying in ${delay / 1000}s (attempt ${attempt} of ${CONTENTION_ATTEMPTS})`)
+        await this.clock.sleep(delay)
+      }
+    }
+  }
+
+  private async paged<T>(what: string, page: (token: string | undefined) => Promise<{ items: T[]; next: string | undefined }>): Promise<T[]> {
+    const out: T[] = []
+    let token: string | undefined
+    do {
+      const r = await this.call(what, () => page(token))
+      out.push(...r.items)
+      token = r.next
+    } while (token)
+    return out
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return (err as { name?: string }).name === 'InvalidInstanceID.NotFound'
+}
+
+export function wrap(what: string, err: unknown): ActionError {
+  const e = err as { name?: string; message?: string }
+  return new ActionError(`${what} failed: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`)
+}
+
+function toGroup(g: AutoScalingGroup): GroupDescription {
+  const tags: Record<string, string> = {}
+  for (const t of g.Tags ?? []) if (t.Key) tags[t.Key] = t.Value ?? ''
+  return {
+    name: g.AutoScalingGroupName ?? '',
+    capacity: { min: g.MinSize ?? 0, desired: g.DesiredCapacity ?? 0, max: g.MaxSize ?? 0 },
+    instances: (g.Instances ?? []).map((i) => ({
+      id: i.InstanceId ?? '',
+      lifecycle: i.LifecycleState ?? 'Pending',
+      ...(i.HealthStatus ? { healthStatus: i.HealthStatus } : {}),
+      protectedFromScaleIn: i.ProtectedFromScaleIn ?? false,
+      targets: {}
+    })),
+    tags,
+    targetGroupArns: g.TargetGroupARNs ?? [],
+    loadBalancerNames: g.LoadBalancerNames ?? [],
+    suspendedProcesses: (g.SuspendedProcesses ?? []).map((p) => p.ProcessName ?? '').filter((p) => p !== ''),
+    newInstancesProtected: g.NewInstancesProtectedFromScaleIn ?? false,
+    warmPool: g.WarmPoolConfiguration !== undefined,
+    policies: [],
+    scheduledActions: [],
+    activities: []
+  }
+}
+
+const POLICY_ID_FIELDS = new Set(['AutoScalingGroupName', 'PolicyName', 'PolicyARN', 'PolicyType', 'Alarms'])
+
+function toPolicy(p: SdkPolicy): ScalingPolicy {
+  const settings: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(p)) if (!POLICY_ID_FIELDS.has(k) && v !== undefined) settings[k] = v
+  return {
+    name: p.PolicyName ?? '',
+    arn: p.PolicyARN ?? '',
+    type: p.PolicyType ?? 'SimpleScaling',
+    settings,
+    alarmNames: (p.Alarms ?? []).map((a) => a.AlarmName ?? '').filter((n) => n !== '')
+  }
+}
+
+function toScheduledAction(a: {
+  ScheduledActionName?: string | undefined
+  StartTime?: Date | undefined
+  EndTime?: Date | undefined
+  Recurrence?: string | undefined
+  TimeZone?: string | undefined
+  MinSize?: number | undefined
+  MaxSize?: number | undefined
+  DesiredCapacity?: number | undefined
+}): ScheduledAction {
+  return {
+    name: a.ScheduledActionName ?? '',
+    ...(a.StartTime ? { startTime: a.StartTime } : {}),
+    ...(a.EndTime ? { endTime: a.EndTime } : {}),
+    ...(a.Recurrence ? { recurrence: a.Recurrence } : {}),
+    ...(a.TimeZone ? { timeZone: a.TimeZone } : {}),
+    ...(a.MinSize !== undefined ? { min: a.MinSize } : {}),
+    ...(a.MaxSize !== undefined ? { max: a.MaxSize } : {}),
+    ...(a.DesiredCapacity !== undefined ? { desired: a.DesiredCapacity } : {})
+  }
+}

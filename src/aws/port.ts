@@ -1,0 +1,32 @@
+// The narrow, domain-shaped view of AWS the rest of the action uses. The adapter behind it owns
+// pagination, batching to API limits, retries the SDK cannot know about, and error wording.
+import type { Capacity, Group, ScalingPolicy, ScheduledAction, TargetHealth } from '../domain/model.js'
+
+export type GroupDescription = Omit<Group, 'color'>
+
+export interface Fleet {
+  /** Every group whose tag `tagKey` equals `tagValue` (instances, tags, capacity, processes, target groups). */
+  listGroups(tagKey: string, tagValue: string): Promise<GroupDescription[]>
+  /** The named groups (same detail as listGroups). */
+  describeGroups(names: string[]): Promise<GroupDescription[]>
+  /** Recent scaling activities of one group, newest first. */
+  activities(group: string): Promise<Group['activities']>
+  /** Fills in what pre-flight and planning need beyond the group description. */
+  loadDetails(group: GroupDescription): Promise<GroupDescription>
+  /** Target health of exactly these instances in one target group. */
+  targetHealth(targetGroupArn: string, instanceIds: string[]): Promise<Record<string, TargetHealth>>
+
+  tag(group: string, tags: Record<string, string>, propagate: string[]): Promise<void>
+  untag(tags: { group: string; key: string }[]): Promise<void>
+  setCapacity(group: string, capacity: Capacity): Promise<void>
+  suspend(group: string, processes: string[]): Promise<void>
+  resume(group: string, processes: string[]): Promise<void>
+  enterStandby(group: string, instanceIds: string[]): Promise<void>
+  exitStandby(group: string, instanceIds: string[]): Promise<void>
+  unprotect(group: string, instanceIds: string[]): Promise<void>
+  detach(group: string, instanceIds: string[]): Promise<void>
+  terminate(instanceIds: string[]): Promise<void>
+  /** Creates (or overwrites) the policy on `to`, re-points its alarms from `from`, deletes it from `from`. */
+  movePolicy(from: string, to: string, policy: ScalingPolicy): Promise<void>
+  moveScheduledAction(from: string, to: string, action: ScheduledAction): Promise<void>
+}

@@ -1,0 +1,131 @@
+// Inputs: one place owns their names, reads them once, validates them strictly and returns a Config.
+// Nothing downstream reads inputs; bad values fail here, before any AWS call, naming input and value.
+import { formatDuration, parseDuration } from './duration.js'
+import { InputError } from './errors.js'
+import type { Mode } from './domain/model.js'
+
+export const Inputs = {
+  mode: 'mode',
+  prefix: 'prefix',
+  imageName: 'image-name',
+  version: 'version',
+  region: 'aws-region',
+  healthTimeout: 'health-timeout',
+  pollInterval: 'poll-interval',
+  dryRun: 'dry-run',
+  imageNameTagKey: 'image-name-tag-key',
+  versionTagKey: 'version-tag-key',
+  blueColor: 'blue-color',
+  greenColor: 'green-color'
+} as const
+
+export interface Config {
+  mode: Mode
+  prefix: string
+  imageName: string
+  /** Required for deploy; empty otherwise. */
+  version: string
+  region: string
+  healthTimeoutMs: number
+  pollIntervalMs: number
+  dryRun: boolean
+  imageNameTagKey: string
+  versionTagKey: string
+  colors: [string, string]
+}
+
+export type GetInput = (name: string) => string
+
+const MODES: Mode[] = ['deploy', 'finalize', 'rollback', 'status']
+// AWS tag values: letters, digits and spaces in any language, and _ . : / = + - @ (max 256).
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u
+const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/
+const COLOR = /^[a-z0-9][a-z0-9_]{0,31}$/i
+const MAX_HEALTH_TIMEOUT_MS = 6 * 3_600_000 // a GitHub-hosted job ends after 6 hours
+
+export function readConfig(getInput: GetInput, env: Record<string, string | undefined> = {}): Config {
+  const get = (name: string): string => getInput(name).trim()
+
+  const mode = get(Inputs.mode).toLowerCase()
+  if (!MODES.includes(mode as Mode)) throw new InputError(Inputs.mode, mode, `Use one of: ${MODES.join(', ')}.`)
+
+  const prefix = get(Inputs.prefix)
+  if (prefix === '') throw new InputError(Inputs.prefix, prefix, 'Give the Auto Scaling group name prefix that scopes discovery, e.g. "prod-".')
+
+  const imageName = get(Inputs.imageName)
+  if (imageName === '') throw new InputError(Inputs.imageName, imageName, 'Give the value of the image-name tag that marks this service\'s groups.')
+  if (imageName.length > 256 || !TAG_VALUE.test(imageName)) {
+    throw new InputError(Inputs.imageName, imageName, 'A tag value has at most 256 letters, digits, spaces and _ . : / = + - @.')
+  }
+
+  const version = get(Inputs.version)
+  if (mode === 'deploy' && version === '') throw new InputError(Inputs.version, version, 'deploy needs the version to deploy.')
+  if (version.length > 256) {
+    throw new InputError(Inputs.version, `${version.slice(0, 40)}…`, `It has ${version.length} characters; an Auto Scaling tag value holds at most 256.`)
+  }
+  if (!TAG_VALUE.test(version)) {
+    throw new InputError(Inputs.version, version, 'An Auto Scaling tag value may hold only letters, digits, spaces and _ . : / = + - @.')
+  }
+
+  const region = get(Inputs.region) || env.AWS_REGION || env.AWS_DEFAULT_REGION || ''
+  if (region === '') throw new InputError(Inputs.region, region, 'Set aws-region (or AWS_REGION in the environment), e.g. "us-east-1".')
+  if (!REGION.test(region)) throw new InputError(Inputs.region, region, 'Expected a region name such as "us-east-1" or "eu-west-2".')
+
+  const healthTimeoutMs = duration(get, Inputs.healthTimeout, '10m', 30_000, MAX_HEALTH_TIMEOUT_MS)
+  const pollIntervalMs = duration(get, Inputs.pollInterval, '15s', 1_000, 5 * 60_000)
+  if (pollIntervalMs > healthTimeoutMs) {
+    throw new InputError(Inputs.pollInterval, formatDuration(pollIntervalMs), `It must not exceed health-timeout (${formatDuration(healthTimeoutMs)}).`)
+  }
+
+  const dryRunText = get(Inputs.dryRun) || 'false'
+  if (!/^(true|false)$/i.test(dryRunText)) throw new InputError(Inputs.dryRun, dryRunText, 'Use true or false.')
+
+  const imageNameTagKey = get(Inputs.imageNameTagKey) || 'docker:image:name'
+  const versionTagKey = get(Inputs.versionTagKey) || 'docker:image:version'
+  for (const [input, key] of [
+    [Inputs.imageNameTagKey, imageNameTagKey],
+    [Inputs.versionTagKey, versionTagKey]
+  ] as const) {
+    if (!TAG_KEY.test(key) || key.toLowerCase().startsWith('aws:')) {
+      throw new InputError(input, key, 'A tag key has 1–128 letters, digits, spaces and _ . : / = + - @, and may not start with "aws:".')
+    }
+  }
+  if (imageNameTagKey === versionTagKey) {
+    throw new InputError(Inputs.versionTagKey, versionTagKey, 'It must differ from image-name-tag-key.')
+  }
+
+  const blue = get(Inputs.blueColor) || 'blue'
+  const green = get(Inputs.greenColor) || 'green'
+  for (const [input, color] of [
+    [Inputs.blueColor, blue],
+    [Inputs.greenColor, green]
+  ] as const) {
+    if (!COLOR.test(color)) throw new InputError(input, color, 'A color is 1–32 letters, digits or _ (it is the group name suffix after "-").')
+  }
+  if (blue.toLowerCase() === green.toLowerCase()) throw new InputError(Inputs.greenColor, green, 'The two colors must differ.')
+
+  return {
+    mode: mode as Mode,
+    prefix,
+    imageName,
+    version,
+    region,
+    healthTimeoutMs,
+    pollIntervalMs,
+    dryRun: dryRunText.toLowerCase() === 'true',
+    imageNameTagKey,
+    versionTagKey,
+    colors: [blue, green]
+  }
+}
+
+function duration(get: (n: string) => string, input: string, fallback: string, minMs: number, maxMs: number): number {
+  const text = get(input) || fallback
+  const ms = parseDuration(text)
+  if (ms === undefined) throw new InputError(input, text, 'Expected a duration such as 90s, 10m or 1h30m.')
+  if (ms < minMs || ms > maxMs) {
+    throw new InputError(input, text, `It must be between ${formatDuration(minMs)} and ${formatDuration(maxMs)}.`)
+  }
+  return ms
+}

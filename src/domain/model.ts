@@ -1,0 +1,117 @@
+// The domain vocabulary: groups, pairs, colors and the snapshot a plan is computed from.
+// Pure types; nothing here talks to AWS or to GitHub.
+
+export type Mode = 'deploy' | 'finalize' | 'rollback' | 'status'
+
+export interface Capacity {
+  min: number
+  desired: number
+  max: number
+}
+
+export type TargetState =
+  | 'initial'
+  | 'healthy'
+  | 'unhealthy'
+  | 'unhealthy.draining'
+  | 'unused'
+  | 'draining'
+  | 'unavailable'
+
+export interface TargetHealth {
+  state: TargetState
+  reason?: string
+  description?: string
+}
+
+export interface Instance {
+  id: string
+  lifecycle: string
+  healthStatus?: string
+  protectedFromScaleIn: boolean
+  /** Target health per target group ARN (only for instances registered or asked about). */
+  targets: Record<string, TargetHealth>
+}
+
+export interface ScalingPolicy {
+  name: string
+  arn: string
+  type: string
+  /** Every field PutScalingPolicy accepts, as DescribePolicies returned it (minus group, name, arn, alarms). */
+  settings: Record<string, unknown>
+  alarmNames: string[]
+}
+
+export interface ScheduledAction {
+  name: string
+  startTime?: Date
+  endTime?: Date
+  recurrence?: string
+  timeZone?: string
+  min?: number
+  max?: number
+  desired?: number
+}
+
+export interface Activity {
+  id: string
+  status: string
+  description: string
+  message?: string
+  startTime: Date
+}
+
+export interface Group {
+  name: string
+  color: string
+  capacity: Capacity
+  instances: Instance[]
+  tags: Record<string, string>
+  targetGroupArns: string[]
+  loadBalancerNames: string[]
+  suspendedProcesses: string[]
+  newInstancesProtected: boolean
+  warmPool: boolean
+  policies: ScalingPolicy[]
+  scheduledActions: ScheduledAction[]
+  /** Most recent scaling activities, newest first. */
+  activities: Activity[]
+  activeInstanceRefresh?: string
+}
+
+/** Two groups of one service, `<prefix><base>-<color>`, keyed by color name. */
+export interface Pair {
+  base: string
+  groups: [Group, Group]
+}
+
+/** Lifecycle states in which an instance is on its way into or in Standby. */
+export const STANDBY_STATES = new Set(['EnteringStandby', 'Standby'])
+/** Lifecycle states in which an instance is on its way out of the group for good. */
+export const LEAVING_STATES = new Set([
+  'Terminating',
+  'Terminating:Wait',
+  'Terminating:Proceed',
+  'Terminating:Retained',
+  'Terminated',
+  'Detaching',
+  'Detached'
+])
+export const PENDING_STATES = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed'])
+
+export function inStandby(i: Instance): boolean {
+  return STANDBY_STATES.has(i.lifecycle)
+}
+
+/** Instances that count toward the group's desired capacity (not standby, not leaving). */
+export function activeInstances(g: Group): Instance[] {
+  return g.instances.filter((i) => !STANDBY_STATES.has(i.lifecycle) && !LEAVING_STATES.has(i.lifecycle))
+}
+
+export function standbyInstances(g: Group): Instance[] {
+  return g.instances.filter(inStandby)
+}
+
+export function formatCapacity(c: Capacity): string {
+  return `min ${c.min} / desired ${c.desired} / max ${c.max}`
+}

@@ -1,0 +1,140 @@
+// Pre-flight: every check for every pair before anything is written. A refusal names the pair and
+// what to do; a notice marks a pair with nothing to do (e.g. deploying the version already live).
+import { type Group, type Mode, type Pair, activeInstances } from './model.js'
+import type { Phase } from './phase.js'
+
+export interface PreflightOptions {
+  mode: Mode
+  version: string
+  versionTagKey: string
+}
+
+export interface Verdict {
+  refusals: string[]
+  /** Set when the pair needs no change for this mode: say so, do nothing, do not fail. */
+  nothingToDo?: string
+}
+
+const FINAL_ACTIVITY = new Set(['Successful', 'Failed', 'Cancelled'])
+/** Processes the group a deploy scales up needs: without them new instances never launch or never get traffic. */
+const NEEDED_TO_LAUNCH = ['Launch', 'AddToLoadBalancer']
+
+export function preflight(pair: Pair, phase: Phase, opts: PreflightOptions): Verdict {
+  const refusals = structural(pair)
+  if (opts.mode === 'status') return { refusals: [] }
+  if (phase.kind === 'unknown') return { refusals: [...refusals, `${pair.base}: ${phase.reason}.`] }
+  if (phase.kind === 'empty') {
+    if (opts.mode === 'deploy') {
+      refusals.push(`${pair.base}: neither ${pair.groups[0].name} nor ${pair.groups[1].name} serves (both at desired 0). Give one color the capacity it should serve, then deploy.`)
+    }
+    return refusals.length > 0 ? { refusals } : { refusals, nothingToDo: `${pair.base}: neither group serves; nothing to ${opts.mode}.` }
+  }
+  const verdict =
+    opts.mode === 'deploy' ? deployChecks(pair, phase, opts) : opts.mode === 'finalize' ? finalizeChecks(pair, phase) : rollbackChecks(pair, phase, opts)
+  return { ...verdict, refusals: [...refusals, ...verdict.refusals] }
+}
+
+function structural(pair: Pair): string[] {
+  const [a, b] = pair.groups
+  const out: string[] = []
+  const tgA = [...a.targetGroupArns].sort().join(',')
+  const tgB = [...b.targetGroupArns].sort().join(',')
+  if (tgA !== tgB) {
+    out.push(`${pair.base}: ${a.name} and ${b.name} are attached to different target groups (${list(a.targetGroupArns)} vs ${list(b.targetGroupArns)}); attach both to the same ones.`)
+  } else if (a.targetGroupArns.length === 0) {
+    out.push(`${pair.base}: ${a.name} and ${b.name} are attached to no target group; blue/green needs both behind the same target group(s).`)
+  }
+  for (const g of pair.groups) {
+    if (g.loadBalancerNames.length > 0) {
+      out.push(`${g.name}: attached to Classic Load Balancer(s) ${g.loadBalancerNames.join(', ')}, which this version does not support; use target groups.`)
+    }
+    if (g.warmPool) {
+      out.push(`${g.name}: has a warm pool; its instances were initialised with an earlier version and would not read the new version tag. Delete the warm pool first.`)
+    }
+  }
+  return out
+}
+
+function list(arns: string[]): string {
+  return arns.length === 0 ? 'none' : arns.map((a) => a.split(':').pop()).join(', ')
+}
+
+function busy(g: Group): string[] {
+  const out: string[] = []
+  if (g.activeInstanceRefresh) {
+    out.push(`${g.name}: instance refresh ${g.activeInstanceRefresh} is in progress; wait for it to finish or cancel it.`)
+  }
+  const running = g.activities.filter((a) => !FINAL_ACTIVITY.has(a.status))
+  if (running.length > 0) {
+    out.push(`${g.name}: a scaling activity is in progress ("${running[0]?.description}", ${running[0]?.status}); wait until it finishes, then re-run.`)
+  }
+  return out
+}
+
+function deployChecks(pair: Pair, phase: Phase, opts: PreflightOptions): Verdict {
+  if (phase.kind === 'at-rest') {
+    const { live, idle } = phase
+    if (live.tags[opts.versionTagKey] === opts.version) {
+      return { refusals: [], nothingToDo: `${pair.base}: ${opts.version} is already live on ${live.name}; nothing to deploy.` }
+    }
+    const out = [...busy(live), ...busy(idle)]
+    const leftovers = idle.instances.filter((i) => !['Terminated', 'Detached'].includes(i.lifecycle))
+    if (leftovers.length > 0) {
+      out.push(`${idle.name}: the idle group still has ${leftovers.length} instance(s) (${leftovers.map((i) => `${i.id} ${i.lifecycle}`).slice(0, 5).join(', ')}); wait until they are gone, then re-run.`)
+    }
+    const blocked = NEEDED_TO_LAUNCH.filter((p) => idle.suspendedProcesses.includes(p))
+    if (blocked.length > 0) {
+      out.push(`${idle.name}: ${blocked.join(' and ')} ${blocked.length > 1 ? 'are' : 'is'} suspended, so new instances would never serve; resume ${blocked.length > 1 ? 'them' : 'it'} (aws autoscaling resume-processes).`)
+    }
+    if (idle.policies.length > 0 || idle.scheduledActions.length > 0) {
+      const what = [...idle.policies.map((p) => `policy ${p.name}`), ...idle.scheduledActions.map((s) => `scheduled action ${s.name}`)]
+      out.push(`${idle.name}: the idle group has its own ${what.join(', ')}; scaling belongs to the live group (${live.name}) and moves with the traffic. Delete them from the idle group.`)
+    }
+    if (live.capacity.desired > live.capacity.max || activeInstances(live).length === 0) {
+      out.push(`${live.name}: the live group has no instance in service to take capacity from; fix it first.`)
+    }
+    return { refusals: out }
+  }
+  const next = phase.kind === 'deploying' ? phase.next : phase.kind === 'cut-over' ? phase.next : undefined
+  if (!next) return { refusals: [] }
+  const inFlight = next.tags[opts.versionTagKey] ?? '(no version tag)'
+  if (inFlight !== opts.version) {
+    const what = phase.kind === 'deploying' ? 'is in progress' : 'is waiting for finalize or rollback'
+    return {
+      refusals: [
+        `${pair.base}: the deployment of ${inFlight} to ${next.name} ${what}; run mode: finalize or mode: rollback first (or re-run deploy with version ${inFlight} to resume it).`
+      ]
+    }
+  }
+  if (phase.kind === 'cut-over' && phase.complete) {
+    return { refusals: [], nothingToDo: `${pair.base}: ${opts.version} already serves from ${next.name} and waits for finalize or rollback.` }
+  }
+  return { refusals: [] }
+}
+
+function finalizeChecks(pair: Pair, phase: Phase): Verdict {
+  if (phase.kind === 'at-rest') {
+    return { refusals: [], nothingToDo: `${pair.base}: no deployment waits for a decision (${phase.live.name} serves, ${phase.idle.name} is idle); nothing to finalize.` }
+  }
+  if (phase.kind === 'deploying') {
+    return { refusals: [`${pair.base}: the deployment to ${phase.next.name} has not cut over yet (${phase.live.name} still serves); re-run deploy to finish it, or roll back.`] }
+  }
+  if (phase.kind === 'cut-over' && !phase.complete && !phase.finalizing) {
+    return { refusals: [`${pair.base}: cutover from ${phase.previous.name} to ${phase.next.name} did not finish (${activeInstances(phase.previous).length} old instance(s) still in service); re-run deploy to finish it, or roll back.`] }
+  }
+  return { refusals: [] }
+}
+
+function rollbackChecks(pair: Pair, phase: Phase, opts: PreflightOptions): Verdict {
+  if (phase.kind === 'at-rest') {
+    const previous = phase.idle.tags[opts.versionTagKey]
+    const current = phase.live.tags[opts.versionTagKey] ?? '(untagged)'
+    const hint = previous ? ` To go back, deploy the previous version: ${previous}.` : ''
+    return {
+      refusals: [
+        `${pair.base}: nothing to roll back: no deployment is waiting for a decision (${phase.live.name} serves ${current}; the last one was finalized or rolled back).${hint}`
+      ]
+    }
+  }
+  return { refusals: [] }
+}

@@ -1,0 +1,74 @@
+// The typed steps a plan is made of: each is one AWS write (or one bounded wait), printable as a line.
+import { type Capacity, type ScalingPolicy, type ScheduledAction, formatCapacity } from './model.js'
+
+export type Step =
+  | { kind: 'tag'; group: string; tags: Record<string, string>; propagate: string[] }
+  | { kind: 'untag'; tags: { group: string; key: string }[] }
+  | { kind: 'set-capacity'; group: string; capacity: Capacity }
+  | { kind: 'suspend'; group: string; processes: string[] }
+  | { kind: 'resume'; group: string; processes: string[] }
+  | { kind: 'enter-standby'; group: string; instanceIds: string[] }
+  | { kind: 'exit-standby'; group: string; instanceIds: string[] }
+  | { kind: 'unprotect'; group: string; instanceIds: string[] }
+  /** Remember a batch on the group, detach it without a second decrement, terminate it. */
+  | { kind: 'retire'; group: string; instanceIds: string[] }
+  /** Terminate instances a killed finalize had detached (ids from the group's finalizing tag). */
+  | { kind: 'terminate-detached'; group: string; instanceIds: string[] }
+  | { kind: 'move-policy'; from: string; to: string; policy: ScalingPolicy }
+  | { kind: 'move-scheduled-action'; from: string; to: string; action: ScheduledAction }
+  | { kind: 'wait-healthy'; group: string; count: number; targetGroupArns: string[] }
+  | { kind: 'wait-standby'; group: string }
+
+export function isWait(s: Step): boolean {
+  return s.kind === 'wait-healthy' || s.kind === 'wait-standby'
+}
+
+export const STANDBY_BATCH = 20 // EnterStandby / ExitStandby / DetachInstances accept at most 20 ids
+export const PROTECTION_BATCH = 50 // SetInstanceProtection accepts at most 50 ids
+/** Finalize batches are written to one tag first; 12 ids of 19 characters and 11 commas fit 256. */
+export const RETIRE_BATCH = 12
+
+export function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+function ids(list: string[]): string {
+  return list.length <= 4 ? list.join(', ') : `${list.slice(0, 3).join(', ')} and ${list.length - 3} more`
+}
+
+export function describeStep(s: Step): string {
+  switch (s.kind) {
+    case 'tag':
+      return `tag ${s.group}: ${Object.entries(s.tags)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}`
+    case 'untag':
+      return `remove deployment tags: ${s.tags.map((t) => `${t.group} ${t.key}`).join(', ')}`
+    case 'set-capacity':
+      return `set ${s.group} to ${formatCapacity(s.capacity)}`
+    case 'suspend':
+      return `suspend ${s.processes.join(', ')} on ${s.group}`
+    case 'resume':
+      return `resume ${s.processes.join(', ')} on ${s.group}`
+    case 'enter-standby':
+      return `move ${s.instanceIds.length} instance(s) of ${s.group} to Standby (desired decremented): ${ids(s.instanceIds)}`
+    case 'exit-standby':
+      return `return ${s.instanceIds.length} instance(s) of ${s.group} from Standby to service: ${ids(s.instanceIds)}`
+    case 'unprotect':
+      return `remove scale-in protection from ${s.instanceIds.length} instance(s) of ${s.group}: ${ids(s.instanceIds)}`
+    case 'retire':
+      return `detach ${s.instanceIds.length} standby instance(s) from ${s.group} (no second decrement) and terminate them: ${ids(s.instanceIds)}`
+    case 'terminate-detached':
+      return `terminate ${s.instanceIds.length} instance(s) already detached from ${s.group}: ${ids(s.instanceIds)}`
+    case 'move-policy':
+      return `move scaling policy ${s.policy.name} (${s.policy.type}${s.policy.alarmNames.length > 0 && s.policy.type !== 'TargetTrackingScaling' ? `, re-point alarm(s) ${s.policy.alarmNames.join(', ')}` : ''}) from ${s.from} to ${s.to}`
+    case 'move-scheduled-action':
+      return `move scheduled action ${s.action.name}${s.action.recurrence ? ` (${s.action.recurrence}${s.action.timeZone ? ` ${s.action.timeZone}` : ''})` : ''} from ${s.from} to ${s.to}`
+    case 'wait-healthy':
+      return `wait until ${s.count} instance(s) of ${s.group} are InService and healthy in ${s.targetGroupArns.length} target group(s)`
+    case 'wait-standby':
+      return `wait until ${s.group} has no instance still entering Standby (draining) or pending`
+  }
+}

@@ -1,0 +1,29 @@
+// Errors a user can act on: what failed, for which group or instance, and what to do next.
+
+export class ActionError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string
+  ) {
+    super(message)
+    this.name = 'ActionError'
+  }
+}
+
+/** An input that cannot be used; thrown before any AWS call. */
+export class InputError extends ActionError {
+  constructor(input: string, value: string, expected: string) {
+    super(`Input '${input}' is invalid: ${value === '' ? 'empty' : `"${value}"`}. ${expected}`)
+    this.name = 'InputError'
+  }
+}
+
+/** Turns anything thrown into a sentence, keeping the AWS error name users search for. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof ActionError) return err.hint ? `${err.message} ${err.hint}` : err.message
+  if (err instanceof Error) {
+    const name = err.name && err.name !== 'Error' && !err.message.startsWith(err.name) ? `${err.name}: ` : ''
+    return `${name}${err.message}`
+  }
+  return String(err)
+}

@@ -1,0 +1,177 @@
+// Act: drive one pair to the end of a mode by observing, planning and performing steps until the
+// plan is empty. Every wait is followed by a fresh observation, so each decision uses current state.
+import type { Fleet } from './aws/port.js'
+import type { Clock } from './clock.js'
+import { formatDuration } from './duration.js'
+import { ActionError } from './errors.js'
+import { type HealthReport, assessHealth, describeNotReady } from './domain/health.js'
+import { FINALIZING_TAG } from './domain/markers.js'
+import { type Pair, PENDING_STATES } from './domain/model.js'
+import { type Phase, classify } from './domain/phase.js'
+import { type Step, describeStep, isWait } from './domain/steps.js'
+import { observePair } from './observe.js'
+import { waitFor } from './wait.js'
+
+export interface TimelineEntry {
+  pair: string
+  step: string
+  startedAt: number
+  durationMs: number
+  outcome: 'done' | 'failed'
+  detail?: string
+}
+
+export interface Logger {
+  info(line: string): void
+  warning(line: string): void
+}
+
+export interface ExecutorOptions {
+  fleet: Fleet
+  clock: Clock
+  log: Logger
+  healthTimeoutMs: number
+  pollIntervalMs: number
+  signal?: AbortSignal | undefined
+}
+
+/** A target that stays `unhealthy` this many polls in a row will not recover in time: stop early. */
+export const UNHEALTHY_POLLS = 3
+const MAX_ROUNDS = 40
+/** Entering Standby lasts the target groups' deregistration delay, at most 3600 s. */
+const STANDBY_TIMEOUT_MS = 65 * 60_000
+
+export class Cancelled extends ActionError {
+  constructor(what: string) {
+    super(`Cancelled while ${what}.`)
+    this.name = 'Cancelled'
+  }
+}
+
+export class Executor {
+  readonly timeline: TimelineEntry[] = []
+
+  constructor(private readonly o: ExecutorOptions) {}
+
+  /** Observe → plan → act until the planner has nothing left; returns the final snapshot. */
+  async drive(pair: Pair, planner: (phase: Phase) => Step[], opts: { undo?: boolean } = {}): Promise<Pair> {
+    let current = pair
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      current = await observePair(this.o.fleet, current)
+      const steps = planner(classify(current))
+      if (steps.length === 0) return current
+      for (const step of steps) {
+        // Compensating writes after a cancel still run: they are what keeps the live group safe.
+        if (this.o.signal?.aborted && !opts.undo) throw new Cancelled(describeStep(step))
+        await this.perform(current, step)
+        if (isWait(step)) break
+      }
+    }
+    throw new ActionError(`${pair.base}: the plan did not settle after ${MAX_ROUNDS} rounds; something keeps changing the groups (run mode: status to see what).`)
+  }
+
+  private async perform(pair: Pair, step: Step): Promise<void> {
+    const startedAt = this.o.clock.now()
+    const label = describeStep(step)
+    this.o.log.info(`${pair.base}: ${label}`)
+    try {
+      const detail = await this.act(pair, step)
+      this.timeline.push({ pair: pair.base, step: label, startedAt, durationMs: this.o.clock.now() - startedAt, outcome: 'done', ...(detail ? { detail } : {}) })
+    } catch (err) {
+      this.timeline.push({ pair: pair.base, step: label, startedAt, durationMs: this.o.clock.now() - startedAt, outcome: 'failed', detail: (err as Error).message })
+      throw err
+    }
+  }
+
+  private async act(pair: Pair, s: Step): Promise<string | void> {
+    const f = this.o.fleet
+    switch (s.kind) {
+      case 'tag':
+        return f.tag(s.group, s.tags, s.propagate)
+      case 'untag':
+        return f.untag(s.tags)
+      case 'set-capacity':
+        return f.setCapacity(s.group, s.capacity)
+      case 'suspend':
+        return f.suspend(s.group, s.processes)
+      case 'resume':
+        return f.resume(s.group, s.processes)
+      case 'enter-standby':
+        return f.enterStandby(s.group, s.instanceIds)
+      case 'exit-standby':
+        return f.exitStandby(s.group, s.instanceIds)
+      case 'unprotect':
+        return f.unprotect(s.group, s.instanceIds)
+      case 'retire':
+        // Remember the batch first: a run killed between detach and terminate must not lose instances.
+        await f.tag(s.group, { [FINALIZING_TAG]: s.instanceIds.join(',') }, [])
+        await f.detach(s.group, s.instanceIds)
+        return f.terminate(s.instanceIds)
+      case 'terminate-detached':
+        return f.terminate(s.instanceIds)
+      case 'move-policy':
+        return f.movePolicy(s.from, s.to, s.policy)
+      case 'move-scheduled-action':
+        return f.moveScheduledAction(s.from, s.to, s.action)
+      case 'wait-healthy':
+        return this.waitHealthy(pair, s)
+      case 'wait-standby':
+        return this.waitStandby(pair, s.group)
+    }
+  }
+
+  private async waitHealthy(pair: Pair, s: Extract<Step, { kind: 'wait-healthy' }>): Promise<string> {
+    const since = this.o.clock.now()
+    const streak = new Map<string, number>()
+    const result = await waitFor<HealthReport>(
+      async () => {
+        const now = await observePair(this.o.fleet, pair, true)
+        const group = now.groups.find((g) => g.name === s.group)
+        if (!group) throw new Error(`group ${s.group} left the pair`)
+        const report = assessHealth(group, s.count, s.targetGroupArns, since)
+        if (report.ready) return { ready: true, value: report }
+        for (const id of [...streak.keys()]) if (!report.unhealthy.includes(id)) streak.delete(id)
+        for (const id of report.unhealthy) streak.set(id, (streak.get(id) ?? 0) + 1)
+        const stuck = [...streak.entries()].filter(([, n]) => n >= UNHEALTHY_POLLS).map(([id]) => id)
+        if (report.failedActivities.length > 0) {
+          const msgs = [...new Set(report.failedActivities.map((a) => a.message ?? a.description))]
+          return { ready: false, value: report, hopeless: `launches failed: ${msgs.slice(0, 3).join(' | ')}` }
+        }
+        if (stuck.length > 0) {
+          return { ready: false, value: report, hopeless: `${stuck.length} instance(s) stayed unhealthy for ${UNHEALTHY_POLLS} checks in a row` }
+        }
+        return { ready: false, value: report }
+      },
+      { clock: this.o.clock, timeoutMs: this.o.healthTimeoutMs, intervalMs: this.o.pollIntervalMs, signal: this.o.signal }
+    )
+    if (result.done) return `${result.value.healthy} healthy after ${formatDuration(result.elapsedMs)} (${result.polls} checks)`
+    if (result.why === 'aborted') throw new Cancelled(`waiting for ${s.group} to become healthy`)
+    const r = result.last
+    const counts = r ? `${r.healthy} of ${r.wanted} instance(s) healthy` : 'no observation'
+    const why = result.why === 'timeout' ? `not healthy within health-timeout ${formatDuration(this.o.healthTimeoutMs)}` : result.detail
+    const seen = r && r.notReady.length > 0 ? `; not ready: ${describeNotReady(r)}` : ''
+    throw new HealthWaitFailed(`${s.group}: ${why} (${counts} after ${formatDuration(result.elapsedMs)})${seen}.`)
+  }
+
+  private async waitStandby(pair: Pair, group: string): Promise<string> {
+    const result = await waitFor(
+      async () => {
+        const now = await observePair(this.o.fleet, pair, true)
+        const g = now.groups.find((x) => x.name === group)
+        const moving = (g?.instances ?? []).filter((i) => i.lifecycle === 'EnteringStandby' || PENDING_STATES.has(i.lifecycle))
+        return moving.length === 0 ? { ready: true, value: moving.length } : { ready: false, value: moving.length }
+      },
+      { clock: this.o.clock, timeoutMs: Math.max(this.o.healthTimeoutMs, STANDBY_TIMEOUT_MS), intervalMs: this.o.pollIntervalMs, signal: this.o.signal }
+    )
+    if (result.done) return `settled after ${formatDuration(result.elapsedMs)}`
+    if (result.why === 'aborted') throw new Cancelled(`waiting for ${group} to finish entering Standby`)
+    throw new ActionError(`${group}: ${result.last} instance(s) still entering Standby or pending after ${formatDuration(result.elapsedMs)}.`)
+  }
+}
+
+export class HealthWaitFailed extends ActionError {
+  constructor(message: string) {
+    super(message)
+    this.name = 'HealthWaitFailed'
+  }
+}

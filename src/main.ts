@@ -1,0 +1,65 @@
+// The imperative shell: inputs → clients → run the mode → outputs, summary, annotations.
+import * as core from '@actions/core'
+import { AwsFleet } from './aws/fleet.js'
+import { type ClientOverrides, createClients, destroyClients } from './aws/clients.js'
+import { type Clock, systemClock } from './clock.js'
+import { readConfig } from './config.js'
+import { errorMessage } from './errors.js'
+import { type RunResult, assertNoRefusals, runMode } from './modes.js'
+import { describeStep } from './domain/steps.js'
+import { outputsOf } from './report/outputs.js'
+import { renderSummary } from './report/summary.js'
+
+export interface MainDeps {
+  getInput?: (name: string) => string
+  env?: Record<string, string | undefined>
+  clock?: Clock
+  /** Extra SDK client settings: credentials, or the simulator's request handler in tests. */
+  clientOverrides?: ClientOverrides
+  signal?: AbortSignal
+}
+
+export async function run(deps: MainDeps = {}): Promise<RunResult | undefined> {
+  let result: RunResult | undefined
+  try {
+    const config = readConfig(deps.getInput ?? ((name) => core.getInput(name)), deps.env ?? process.env)
+    const clock = deps.clock ?? systemClock
+    const clients = createClients(config.region, deps.clientOverrides)
+    try {
+      const fleet = new AwsFleet(clients, clock, (line) => core.info(line))
+      const log = { info: (l: string) => core.info(l), warning: (l: string) => core.warning(l) }
+      result = await runMode(config, { fleet, clock, log, signal: deps.signal })
+    } finally {
+      destroyClients(clients)
+    }
+    await report(result)
+    assertNoRefusals(result)
+    const failed = result.outcomes.filter((o) => o.error)
+    if (failed.length > 0) core.setFailed(failed.map((o) => o.error).join('\n'))
+  } catch (err) {
+    core.setFailed(errorMessage(err))
+  }
+  return result
+}
+
+async function report(result: RunResult): Promise<void> {
+  for (const [name, value] of Object.entries(outputsOf(result))) core.setOutput(name, value)
+  for (const o of result.outcomes) {
+    if (o.notice) core.notice(o.notice, { title: `${o.base}: nothing to do` })
+    if (o.error) core.error(o.error, { title: `${o.base}: ${result.config.mode} ${o.state}` })
+    if (result.config.dryRun && o.plan.length > 0) {
+      core.info(`${o.base}: dry run, the plan is:`)
+      o.plan.forEach((s, i) => core.info(`  ${i + 1}. ${describeStep(s)}`))
+    }
+  }
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    // Written on failure too: the summary is how a failed run explains itself.
+    try {
+      await core.summary.addRaw(renderSummary(result)).write()
+    } catch (err) {
+      core.warning(`Could not write the job summary: ${errorMessage(err)}`)
+    }
+  } else {
+    core.info(renderSummary(result))
+  }
+}

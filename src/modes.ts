@@ -1,0 +1,178 @@
+// The run: observe every pair, pre-flight every pair, then (unless dry-run or status) drive all pairs
+// in parallel. A failed deploy is aborted: the new group goes back to idle, the live one is kept.
+import type { Fleet } from './aws/port.js'
+import type { Clock } from './clock.js'
+import type { Config } from './config.js'
+import { ActionError, errorMessage } from './errors.js'
+import { Cancelled, Executor, type Logger, type TimelineEntry } from './execute.js'
+import type { Pair } from './domain/model.js'
+import { type Phase, classify } from './domain/phase.js'
+import { planDeploy, planFinalize, planRollback } from './domain/plan.js'
+import { preflight } from './domain/preflight.js'
+import type { Step } from './domain/steps.js'
+import { observeAll } from './observe.js'
+
+export type PairState =
+  | 'awaiting-finalize'
+  | 'finalized'
+  | 'rolled-back'
+  | 'unchanged'
+  | 'aborted'
+  | 'failed'
+  | 'deploying'
+  | 'cutover-incomplete'
+  | 'at-rest'
+  | 'unknown'
+  | 'planned'
+
+export interface PairOutcome {
+  base: string
+  state: PairState
+  before: Pair
+  after: Pair
+  /** The plan made from the state observed at the start (what dry-run prints). */
+  plan: Step[]
+  notice?: string
+  error?: string
+}
+
+export interface RunResult {
+  config: Config
+  outcomes: PairOutcome[]
+  timeline: TimelineEntry[]
+  /** Set when the run refused before any write (discovery or pre-flight). */
+  refusals: string[]
+  startedAt: number
+  finishedAt: number
+}
+
+export interface RunDeps {
+  fleet: Fleet
+  clock: Clock
+  log: Logger
+  signal?: AbortSignal | undefined
+}
+
+export function planFor(config: Config, phase: Phase): Step[] {
+  const opts = { version: config.version, versionTagKey: config.versionTagKey }
+  switch (config.mode) {
+    case 'deploy':
+      return planDeploy(phase, opts)
+    case 'finalize':
+      return planFinalize(phase)
+    case 'rollback':
+      return planRollback(phase)
+    case 'status':
+      return []
+  }
+}
+
+/** The state a pair is in, as `status` reports it. */
+export function stateOf(phase: Phase): PairState {
+  switch (phase.kind) {
+    case 'at-rest':
+      return 'at-rest'
+    case 'deploying':
+      return 'deploying'
+    case 'cut-over':
+      return phase.complete ? 'awaiting-finalize' : 'cutover-incomplete'
+    default:
+      return 'unknown'
+  }
+}
+
+export async function runMode(config: Config, deps: RunDeps): Promise<RunResult> {
+  const startedAt = deps.clock.now()
+  const executor = new Executor({ ...deps, healthTimeoutMs: config.healthTimeoutMs, pollIntervalMs: config.pollIntervalMs })
+  const result = (outcomes: PairOutcome[], refusals: string[]): RunResult => ({
+    config,
+    outcomes,
+    timeline: executor.timeline,
+    refusals,
+    startedAt,
+    finishedAt: deps.clock.now()
+  })
+
+  const found = await observeAll(deps.fleet, config)
+  if (found.refusals.length > 0) return result([], found.refusals)
+
+  const refusals: string[] = []
+  const prepared = found.pairs.map((pair) => {
+    const phase = classify(pair)
+    const verdict = preflight(pair, phase, config)
+    refusals.push(...verdict.refusals)
+    const plan = verdict.nothingToDo ? [] : planFor(config, phase)
+    return { pair, phase, plan, notice: verdict.nothingToDo }
+  })
+  const planned = prepared.map(({ pair, phase, plan, notice }) => ({
+    base: pair.base,
+    state: (config.mode === 'status' ? stateOf(phase) : notice ? 'unchanged' : 'planned') as PairState,
+    before: pair,
+    after: pair,
+    plan,
+    ...(notice ? { notice } : {})
+  }))
+  if (refusals.length > 0 || config.mode === 'status' || config.dryRun) return result(planned, refusals)
+
+  const outcomes = await Promise.all(
+    planned.map(async (o): Promise<PairOutcome> => (o.notice ? o : runPair(config, executor, o, deps.log)))
+  )
+  return result(outcomes, [])
+}
+
+const DONE_STATE: Record<string, PairState> = { deploy: 'awaiting-finalize', finalize: 'finalized', rollback: 'rolled-back' }
+
+async function runPair(config: Config, executor: Executor, o: PairOutcome, log: Logger): Promise<PairOutcome> {
+  const planner = (phase: Phase): Step[] => planFor(config, phase)
+  try {
+    const after = await executor.drive(o.before, planner)
+    return { ...o, state: DONE_STATE[config.mode] as PairState, after }
+  } catch (err) {
+    const reason = errorMessage(err)
+    if (config.mode !== 'deploy') return { ...o, state: 'failed', error: `${config.mode} of ${o.base} failed: ${reason}` }
+    return abortDeploy(config, executor, o, reason, log, err instanceof Cancelled)
+  }
+}
+
+/** Invariant 5: a deploy that cannot finish leaves the live group as it was and the new group idle. */
+async function abortDeploy(
+  config: Config,
+  executor: Executor,
+  o: PairOutcome,
+  reason: string,
+  log: Logger,
+  cancelled: boolean
+): Promise<PairOutcome> {
+  log.warning(`${o.base}: deploy of ${config.version} cannot finish (${reason}); returning the pair to its previous state.`)
+  try {
+    // A cancelled job has seconds left: undo only what needs no wait (before cutover); after cutover,
+    // leave a state that rollback or a re-run of deploy completes.
+    const undo = cancelled ? (phase: Phase): Step[] => (phase.kind === 'deploying' ? planRollback(phase) : []) : planRollback
+    const after = await executor.drive(o.before, undo, { undo: true })
+    const phase = classify(after)
+    if (phase.kind === 'at-rest') {
+      const restored = `${phase.live.name} still serves ${phase.live.tags[config.versionTagKey] ?? '(untagged)'}; ${phase.idle.name} was returned to idle`
+      return { ...o, state: 'aborted', after, error: `Deploy of ${config.version} to ${o.base} aborted: ${reason} ${restored}. Fix the release and re-run deploy.` }
+    }
+    return {
+      ...o,
+      state: 'failed',
+      after,
+      error: `Deploy of ${config.version} to ${o.base} stopped: ${reason} Cutover had begun, so the pair was left for mode: rollback (restores the previous version) or a re-run of deploy.`
+    }
+  } catch (undoErr) {
+    return {
+      ...o,
+      state: 'failed',
+      error:
+        `Deploy of ${config.version} to ${o.base} failed: ${reason} Returning to the previous state also failed: ${errorMessage(undoErr)}. ` +
+        'Run mode: rollback to restore the previous version (it resumes from the current state).'
+    }
+  }
+}
+
+export function assertNoRefusals(r: RunResult): void {
+  if (r.refusals.length > 0) {
+    throw new ActionError(`Nothing was changed: ${r.refusals.length} pre-flight check(s) failed:\n- ${r.refusals.join('\n- ')}`)
+  }
+}

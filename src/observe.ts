@@ -1,0 +1,55 @@
+// Observe: turn AWS state into pair snapshots (groups, details, target health of exactly their instances).
+import type { Fleet, GroupDescription } from './aws/port.js'
+import { type Discovery, discover } from './domain/discover.js'
+import { type Group, LEAVING_STATES, type Pair } from './domain/model.js'
+import type { Config } from './config.js'
+
+export async function observeAll(fleet: Fleet, config: Config): Promise<Discovery> {
+  const groups = await fleet.listGroups(config.imageNameTagKey, config.imageName)
+  const found = discover(groups, config)
+  if (found.refusals.length > 0) return found
+  const pairs = await Promise.all(found.pairs.map((p) => withDetails(fleet, p)))
+  return { pairs, refusals: [] }
+}
+
+/** A fresh snapshot of one pair; `light` skips policies and scheduled actions (for polling). */
+export async function observePair(fleet: Fleet, pair: Pair, light = false): Promise<Pair> {
+  const described = await fleet.describeGroups(pair.groups.map((g) => g.name))
+  const groups = pair.groups.map((old) => {
+    const now = described.find((d) => d.name === old.name)
+    if (!now) throw new Error(`Auto Scaling group ${old.name} disappeared while the action ran`)
+    return { ...now, color: old.color, policies: old.policies, scheduledActions: old.scheduledActions, activities: old.activities }
+  }) as [Group, Group]
+  if (light) {
+    const withActivities = await Promise.all(groups.map(async (g) => ({ ...g, activities: await fleet.activities(g.name) })))
+    return withHealth(fleet, { base: pair.base, groups: withActivities as [Group, Group] })
+  }
+  return withDetails(fleet, { base: pair.base, groups })
+}
+
+async function withDetails(fleet: Fleet, pair: Pair): Promise<Pair> {
+  const groups = (await Promise.all(
+    pair.groups.map(async (g) => ({ ...(await fleet.loadDetails(g as GroupDescription)), color: g.color }))
+  )) as [Group, Group]
+  return withHealth(fleet, { base: pair.base, groups })
+}
+
+/** Asks every target group of the pair about exactly the pair's instances (never the whole group). */
+async function withHealth(fleet: Fleet, pair: Pair): Promise<Pair> {
+  const tgs = [...new Set(pair.groups.flatMap((g) => g.targetGroupArns))]
+  const ids = pair.groups.flatMap((g) => g.instances.filter((i) => !LEAVING_STATES.has(i.lifecycle)).map((i) => i.id))
+  if (tgs.length === 0 || ids.length === 0) return pair
+  const byTg = await Promise.all(tgs.map(async (arn) => [arn, await fleet.targetHealth(arn, ids)] as const))
+  const groups = pair.groups.map((g) => ({
+    ...g,
+    instances: g.instances.map((i) => {
+      const targets = { ...i.targets }
+      for (const [arn, health] of byTg) {
+        const h = health[i.id]
+        if (h && g.targetGroupArns.includes(arn)) targets[arn] = h
+      }
+      return { ...i, targets }
+    })
+  })) as [Group, Group]
+  return { base: pair.base, groups }
+}

@@ -1,0 +1,55 @@
+// Step outputs, from one typed object with constant names. Lists are JSON; several pairs are joined.
+import type { RunResult } from '../modes.js'
+import { describeStep } from '../domain/steps.js'
+import { viewOf } from './view.js'
+
+export const Outputs = {
+  state: 'state',
+  liveColor: 'live-color',
+  standbyColor: 'standby-color',
+  liveGroup: 'live-group',
+  standbyGroup: 'standby-group',
+  version: 'version',
+  previousVersion: 'previous-version',
+  standbyInstanceIds: 'standby-instance-ids',
+  pairs: 'pairs',
+  plan: 'plan'
+} as const
+
+/** One value when every pair agrees, otherwise the pairs' values in order, comma-separated. */
+function joined(values: string[]): string {
+  const distinct = [...new Set(values)]
+  return distinct.length <= 1 ? (distinct[0] ?? '') : values.join(',')
+}
+
+export function outputsOf(r: RunResult): Record<string, string> {
+  if (r.refusals.length > 0) return { [Outputs.state]: 'refused', [Outputs.pairs]: '[]', [Outputs.standbyInstanceIds]: '[]' }
+  const pairs = r.outcomes.map((o) => {
+    const v = viewOf(o.after, r.config.versionTagKey)
+    return {
+      base: o.base,
+      state: o.state,
+      liveColor: v.live?.color ?? '',
+      standbyColor: v.other?.color ?? '',
+      liveGroup: v.live?.name ?? '',
+      standbyGroup: v.other?.name ?? '',
+      version: v.version,
+      previousVersion: v.previousVersion,
+      standbyInstanceIds: v.standbyInstanceIds,
+      ...(o.notice ? { notice: o.notice } : {}),
+      ...(o.error ? { error: o.error } : {})
+    }
+  })
+  return {
+    [Outputs.state]: joined(pairs.map((p) => p.state)),
+    [Outputs.liveColor]: joined(pairs.map((p) => p.liveColor)),
+    [Outputs.standbyColor]: joined(pairs.map((p) => p.standbyColor)),
+    [Outputs.liveGroup]: pairs.map((p) => p.liveGroup).join(','),
+    [Outputs.standbyGroup]: pairs.map((p) => p.standbyGroup).join(','),
+    [Outputs.version]: joined(pairs.map((p) => p.version)),
+    [Outputs.previousVersion]: joined(pairs.map((p) => p.previousVersion)),
+    [Outputs.standbyInstanceIds]: JSON.stringify(pairs.flatMap((p) => p.standbyInstanceIds)),
+    [Outputs.pairs]: JSON.stringify(pairs),
+    [Outputs.plan]: r.outcomes.flatMap((o) => o.plan.map((s) => `${o.base}: ${describeStep(s)}`)).join('\n')
+  }
+}

@@ -1,0 +1,142 @@
+// The job summary a reviewer decides from: per pair both groups, what happens next, the plan and the
+// timeline. A pure function returning markdown (with HTML tables); every user string is escaped.
+import { formatDuration } from '../duration.js'
+import { type Group, type Pair, activeInstances, standbyInstances } from '../domain/model.js'
+import { describeStep } from '../domain/steps.js'
+import type { PairOutcome, RunResult } from '../modes.js'
+import { viewOf } from './view.js'
+
+const MAX_PLAN_LINES = 200
+const MAX_TIMELINE_ROWS = 300
+
+export function esc(text: string): string {
+  return text.replace(/[&<>"'|`]/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
+const TITLES: Record<string, string> = {
+  deploy: 'Blue/green deploy',
+  finalize: 'Blue/green finalize',
+  rollback: 'Blue/green rollback',
+  status: 'Blue/green status'
+}
+
+export function renderSummary(r: RunResult): string {
+  const c = r.config
+  const lines: string[] = []
+  const what = c.mode === 'deploy' ? ` of ${esc(c.version)}` : ''
+  lines.push(`## ${TITLES[c.mode]}${what}${c.dryRun ? ' (dry run: nothing was changed)' : ''}`, '')
+  lines.push(`Services tagged \`${esc(c.imageNameTagKey)}=${esc(c.imageName)}\` in groups starting with \`${esc(c.prefix)}\`, region ${esc(c.region)}.`, '')
+  if (r.refusals.length > 0) {
+    lines.push('**Pre-flight refused the run; nothing was changed anywhere:**', '')
+    for (const x of r.refusals) lines.push(`- ${esc(x)}`)
+    lines.push('')
+  }
+  for (const o of r.outcomes) lines.push(...pairSection(o, r))
+  if (r.timeline.length > 0) lines.push(...timeline(r))
+  lines.push(`<sub>Run took ${formatDuration(r.finishedAt - r.startedAt)}.</sub>`, '')
+  return lines.join('\n')
+}
+
+function pairSection(o: PairOutcome, r: RunResult): string[] {
+  const c = r.config
+  const out: string[] = [`### ${esc(o.base)}: ${esc(o.state)}`, '']
+  if (o.error) out.push(`> [!CAUTION]`, `> ${esc(o.error)}`, '')
+  if (o.notice) out.push(`> [!NOTE]`, `> ${esc(o.notice)}`, '')
+  out.push(groupTable(o.after, c.versionTagKey), '')
+  out.push(`**Next:** ${nextStep(o, r)}`, '')
+  if (o.plan.length > 0) {
+    const shown = o.plan.slice(0, MAX_PLAN_LINES).map((s, i) => `${i + 1}. ${esc(describeStep(s))}`)
+    if (o.plan.length > MAX_PLAN_LINES) shown.push(`… and ${o.plan.length - MAX_PLAN_LINES} more steps`)
+    const label = c.dryRun ? 'Plan: the AWS writes this run would make, in order' : 'Plan made from the state found at the start'
+    out.push(`<details${c.dryRun ? ' open' : ''}><summary>${label} (${o.plan.length} steps)</summary>`, '', ...shown, '', '</details>', '')
+  }
+  return out
+}
+
+function groupTable(pair: Pair, versionTagKey: string): string {
+  const v = viewOf(pair, versionTagKey)
+  const head = ['Color', 'Group', 'Role', 'Version', 'Min / desired / max', 'Instances', 'Target health', 'Scaling']
+  const rows = pair.groups.map((g) => [
+    esc(g.color),
+    esc(g.name),
+    esc(v.roles[g.name] ?? ''),
+    esc(g.tags[versionTagKey] ?? '—'),
+    `${g.capacity.min} / ${g.capacity.desired} / ${g.capacity.max}`,
+    esc(countBy(g.instances.map((i) => i.lifecycle)) || 'none'),
+    esc(health(g)),
+    esc(scaling(g))
+  ])
+  const tr = (cells: string[], tag: string): string => `<tr>${cells.map((x) => `<${tag}>${x}</${tag}>`).join('')}</tr>`
+  return `<table>${tr(head, 'th')}${rows.map((r) => tr(r, 'td')).join('')}</table>`
+}
+
+function countBy(items: string[]): string {
+  const counts = new Map<string, number>()
+  for (const i of items) counts.set(i, (counts.get(i) ?? 0) + 1)
+  return [...counts].map(([k, n]) => `${n} ${k}`).join(', ')
+}
+
+function health(g: Group): string {
+  const states: string[] = []
+  for (const i of g.instances) {
+    for (const arn of g.targetGroupArns) {
+      const t = i.targets[arn]
+      if (t) states.push(t.reason && t.state !== 'healthy' ? `${t.state} (${t.reason})` : t.state)
+    }
+  }
+  const summary = countBy(states)
+  return summary === '' ? '—' : g.targetGroupArns.length > 1 ? `${summary} across ${g.targetGroupArns.length} target groups` : summary
+}
+
+function scaling(g: Group): string {
+  const parts: string[] = []
+  if (g.policies.length > 0) parts.push(`${g.policies.length} polic${g.policies.length === 1 ? 'y' : 'ies'}`)
+  if (g.scheduledActions.length > 0) parts.push(`${g.scheduledActions.length} scheduled`)
+  if (g.suspendedProcesses.length > 0) parts.push(`suspended: ${g.suspendedProcesses.join(', ')}`)
+  return parts.join('; ') || '—'
+}
+
+function nextStep(o: PairOutcome, r: RunResult): string {
+  const c = r.config
+  const v = viewOf(o.after, c.versionTagKey)
+  const live = v.live ? `\`${esc(v.live.name)}\`` : 'the live group'
+  const other = v.other ? `\`${esc(v.other.name)}\`` : 'the other group'
+  switch (o.state) {
+    case 'planned':
+      return 'Dry run: nothing was changed. Run again without `dry-run: true` to apply this plan.'
+    case 'awaiting-finalize': {
+      const n = v.other ? standbyInstances(v.other).length : 0
+      return (
+        `${esc(v.version)} serves from ${live}; ${n} instance(s) of ${other} (${esc(v.previousVersion)}) wait in Standby, out of the load balancer. ` +
+        'Approve the finalize job (`mode: finalize`) to terminate them, or run `mode: rollback` to put them back in service in seconds.'
+      )
+    }
+    case 'finalized':
+      return `${esc(v.version)} serves from ${live}; ${other} is idle and is the target of the next deploy. To go back now, deploy ${esc(v.previousVersion || 'the previous version')}.`
+    case 'rolled-back':
+      return `${esc(v.version)} serves again from ${live}; ${other} is idle. Fix the release and deploy again.`
+    case 'aborted':
+      return `${live} still serves ${esc(v.version)}; ${other} is idle again. Fix the release and re-run deploy.`
+    case 'failed':
+      return 'Run `mode: status` to see the pair, then `mode: rollback` to restore the previous version (it resumes from any state), or re-run this job.'
+    case 'deploying':
+    case 'cutover-incomplete':
+      return `A deployment stopped part-way: re-run deploy with version ${esc(v.other?.tags[c.versionTagKey] ?? v.version)} to finish it, or run \`mode: rollback\`.`
+    case 'at-rest':
+      return `${live} serves ${esc(v.version)} with ${v.live ? activeInstances(v.live).length : 0} instance(s); ready for the next deploy.`
+    case 'unchanged':
+      return esc(o.notice ?? 'Nothing to do.')
+    default:
+      return 'The pair is in a state the action will not touch; see the reason above.'
+  }
+}
+
+function timeline(r: RunResult): string[] {
+  const rows = r.timeline.slice(0, MAX_TIMELINE_ROWS).map((t) => {
+    const at = formatDuration(t.startedAt - r.startedAt)
+    const result = t.outcome === 'done' ? (t.detail ? `done: ${t.detail}` : 'done') : `**failed**: ${t.detail ?? ''}`
+    return `<tr><td>${esc(t.pair)}</td><td>+${at}</td><td>${esc(t.step)}</td><td>${formatDuration(t.durationMs)}</td><td>${result.startsWith('**') ? `<b>failed</b>: ${esc(t.detail ?? '')}` : esc(result)}</td></tr>`
+  })
+  if (r.timeline.length > MAX_TIMELINE_ROWS) rows.push(`<tr><td colspan="5">… and ${r.timeline.length - MAX_TIMELINE_ROWS} more steps</td></tr>`)
+  return ['### Timeline', '', `<table><tr><th>Pair</th><th>At</th><th>Step</th><th>Took</th><th>Result</th></tr>${rows.join('')}</table>`, '']
+}

@@ -1,0 +1,47 @@
+// What a pair looks like to a reader: which color is live, which waits in standby, which versions.
+import { type Group, type Pair, activeInstances, standbyInstances } from '../domain/model.js'
+import { classify } from '../domain/phase.js'
+
+export interface PairView {
+  base: string
+  live?: Group
+  other?: Group
+  /** Role of each group by name: live, idle, standby, deploying. */
+  roles: Record<string, string>
+  version: string
+  previousVersion: string
+  standbyInstanceIds: string[]
+}
+
+export function viewOf(pair: Pair, versionTagKey: string): PairView {
+  const phase = classify(pair)
+  const v = (g: Group | undefined): string => (g ? (g.tags[versionTagKey] ?? '') : '')
+  switch (phase.kind) {
+    case 'at-rest':
+      return view(pair, phase.live, phase.idle, 'live', 'idle', v)
+    case 'deploying':
+      return view(pair, phase.live, phase.next, 'live', 'deploying', v)
+    case 'cut-over':
+      return {
+        ...view(pair, phase.next, phase.previous, 'live', 'standby', v),
+        standbyInstanceIds: standbyInstances(phase.previous).map((i) => i.id)
+      }
+    default: {
+      const roles: Record<string, string> = {}
+      for (const g of pair.groups) roles[g.name] = activeInstances(g).length > 0 ? 'serving' : 'not serving'
+      return { base: pair.base, roles, version: '', previousVersion: '', standbyInstanceIds: [] }
+    }
+  }
+}
+
+function view(pair: Pair, live: Group, other: Group, liveRole: string, otherRole: string, v: (g: Group) => string): PairView {
+  return {
+    base: pair.base,
+    live,
+    other,
+    roles: { [live.name]: liveRole, [other.name]: otherRole },
+    version: v(live),
+    previousVersion: v(other),
+    standbyInstanceIds: []
+  }
+}

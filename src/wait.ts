@@ -1,0 +1,35 @@
+// Bounded waits: poll a fresh observation until it is ready, provably hopeless, the deadline passes,
+// or the run is cancelled. Always returns the last observation so a failure can say what it saw.
+import type { Clock } from './clock.js'
+
+export type Check<T> = { ready: true; value: T } | { ready: false; value: T; hopeless?: string }
+
+export type WaitResult<T> =
+  | { done: true; value: T; polls: number; elapsedMs: number }
+  | { done: false; why: 'timeout' | 'hopeless' | 'aborted'; detail?: string; last: T | undefined; polls: number; elapsedMs: number }
+
+export interface WaitOptions {
+  clock: Clock
+  timeoutMs: number
+  intervalMs: number
+  signal?: AbortSignal | undefined
+}
+
+export async function waitFor<T>(check: () => Promise<Check<T>>, opts: WaitOptions): Promise<WaitResult<T>> {
+  const start = opts.clock.now()
+  const deadline = start + opts.timeoutMs
+  let last: T | undefined
+  let polls = 0
+  for (;;) {
+    if (opts.signal?.aborted) return { done: false, why: 'aborted', last, polls, elapsedMs: opts.clock.now() - start }
+    const r = await check()
+    polls++
+    last = r.value
+    const elapsedMs = opts.clock.now() - start
+    if (r.ready) return { done: true, value: r.value, polls, elapsedMs }
+    if (r.hopeless) return { done: false, why: 'hopeless', detail: r.hopeless, last, polls, elapsedMs }
+    const remaining = deadline - opts.clock.now()
+    if (remaining <= 0) return { done: false, why: 'timeout', last, polls, elapsedMs }
+    await opts.clock.sleep(Math.min(opts.intervalMs, remaining), opts.signal)
+  }
+}

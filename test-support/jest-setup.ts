@@ -1,0 +1,16 @@
+// Guard for every test file: nothing may leave the machine. The simulated AWS runs in-process or on
+// loopback; any other destination is a bug in the test or in the code under test.
+import net from 'node:net'
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
+const originalConnect = net.Socket.prototype.connect
+
+net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
+  const first = args[0] as { host?: string; path?: string } | number | string | undefined
+  const host = typeof first === 'object' && first !== null ? first.host : typeof args[1] === 'string' ? args[1] : undefined
+  const isPipe = typeof first === 'object' && first !== null && typeof first.path === 'string'
+  if (!isPipe && host !== undefined && !LOOPBACK.has(host)) {
+    throw new Error(`test tried to connect to ${host}: only loopback is allowed in tests`)
+  }
+  return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args)
+} as typeof net.Socket.prototype.connect
