@@ -126,6 +126,12 @@ async function runPair(config: Config, executor: Executor, o: PairOutcome, log: 
   const planner = (phase: Phase): Step[] => planFor(config, phase)
   try {
     const after = await executor.drive(o.before, planner)
+    // Verify the end state with the fresh observation before calling it done.
+    const phase = classify(after)
+    const reached = config.mode === 'deploy' ? phase.kind === 'cut-over' && phase.complete : phase.kind === 'at-rest'
+    if (!reached) {
+      throw new ActionError(`${o.base}: the ${config.mode} finished its plan but the pair is ${stateOf(phase)}${phase.kind === 'unknown' ? ` (${phase.reason})` : ''}; something else changed the groups meanwhile.`)
+    }
     return { ...o, state: DONE_STATE[config.mode] as PairState, after }
   } catch (err) {
     const reason = errorMessage(err)

@@ -30,6 +30,7 @@ export async function waitFor<T>(check: () => Promise<Check<T>>, opts: WaitOptio
     if (r.hopeless) return { done: false, why: 'hopeless', detail: r.hopeless, last, polls, elapsedMs }
     const remaining = deadline - opts.clock.now()
     if (remaining <= 0) return { done: false, why: 'timeout', last, polls, elapsedMs }
-    await opts.clock.sleep(Math.min(opts.intervalMs, remaining), opts.signal)
+    // A clock may reject an aborted sleep (as timers/promises does): the loop reports it as aborted.
+    await opts.clock.sleep(Math.min(opts.intervalMs, remaining), opts.signal).catch(() => undefined)
   }
 }

@@ -1,6 +1,6 @@
 // Pre-flight: every check for every pair before anything is written. A refusal names the pair and
 // what to do; a notice marks a pair with nothing to do (e.g. deploying the version already live).
-import { type Group, type Mode, type Pair, activeInstances } from './model.js'
+import { type Group, LEAVING_STATES, type Mode, type Pair, activeInstances } from './model.js'
 import type { Phase } from './phase.js'
 
 export interface PreflightOptions {
@@ -78,7 +78,7 @@ function deployChecks(pair: Pair, phase: Phase, opts: PreflightOptions): Verdict
       return { refusals: [], nothingToDo: `${pair.base}: ${opts.version} is already live on ${live.name}; nothing to deploy.` }
     }
     const out = [...busy(live), ...busy(idle)]
-    const leftovers = idle.instances.filter((i) => !['Terminated', 'Detached'].includes(i.lifecycle))
+    const leftovers = idle.instances.filter((i) => !LEAVING_STATES.has(i.lifecycle))
     if (leftovers.length > 0) {
       out.push(`${idle.name}: the idle group still has ${leftovers.length} instance(s) (${leftovers.map((i) => `${i.id} ${i.lifecycle}`).slice(0, 5).join(', ')}); wait until they are gone, then re-run.`)
     }

@@ -1,0 +1,319 @@
+// World semantics through the real SDK: launches, health, standby, detach, termination, processes,
+// alarms, scheduled actions and the invariant checker.
+import { afterEach, describe, expect, it } from '@jest/globals'
+import {
+  DescribeAutoScalingGroupsCommand,
+  DescribeScalingActivitiesCommand,
+  DetachInstancesCommand,
+  EnterStandbyCommand,
+  ExitStandbyCommand,
+  PutScalingPolicyCommand,
+  PutScheduledUpdateGroupActionCommand,
+  SetDesiredCapacityCommand,
+  SuspendProcessesCommand,
+  TerminateInstanceInAutoScalingGroupCommand,
+  UpdateAutoScalingGroupCommand
+} from '@aws-sdk/client-auto-scaling'
+import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch'
+import { TerminateInstancesCommand } from '@aws-sdk/client-ec2'
+import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { type SimClients, type SimWorld, simClients } from '../../test-support/sim/index.js'
+import { START, pairWorld } from './fixture.js'
+
+let clients: SimClients | undefined
+const connect = (world: SimWorld): SimClients => (clients = simClients(world))
+afterEach(() => clients?.destroy())
+
+const ids = (world: SimWorld, group: string, state?: string): string[] =>
+  world
+    .group(group)
+    .instances.filter((i) => state === undefined || i.lifecycle === state)
+    .map((i) => i.id)
+
+describe('launch and health', () => {
+  it('Pending → InService after launchSeconds → initial → healthy after interval × checks', async () => {
+    const world = pairWorld()
+    const c = connect(world)
+    await c.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'prod-web-green', DesiredCapacity: 3 }))
+    const green = ids(world, 'prod-web-green')
+    expect(green).toHaveLength(3)
+    expect(world.group('prod-web-green').instances.every((i) => i.lifecycle === 'Pending')).toBe(true)
+    world.advance(59_000)
+    expect(ids(world, 'prod-web-green', 'InService')).toEqual([])
+    world.advance(1_000)
+    expect(ids(world, 'prod-web-green', 'InService')).toEqual(green)
+    const th = await c.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: world.targetGroupByName('prod-web').arn, Targets: green.map((Id) => ({ Id })) }))
+    expect(th.TargetHealthDescriptions?.map((d) => d.TargetHealth)).toEqual(
+      green.map(() => ({ State: 'initial', Reason: 'Elb.InitialHealthChecking', Description: 'Initial health checks in progress' }))
+    )
+    world.advance(20_000)
+    expect(world.healthyCount('prod-web')).toBe(6)
+    expect(world.instance(green[0] ?? '').tags['docker:image:version']).toBe('v1')
+  })
+
+  it('a bad version turns unhealthy with ResponseCodeMismatch; stuck-initial never leaves initial; per-instance override', async () => {
+    const world = pairWorld()
+    const c = connect(world)
+    world.setVersionHealth('v-bad', 'unhealthy')
+    world.setVersionHealth('v-stuck', 'stuck-initial')
+    await c.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'prod-web-green', DesiredCapacity: 1 }))
+    world.mustGroup('prod-web-green').tags.set('docker:image:version', { key: 'docker:image:version', value: 'v-stuck', propagateAtLaunch: true })
+    await c.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'prod-web-green', DesiredCapacity: 2 }))
+    world.mustGroup('prod-web-green').tags.set('docker:image:version', { key: 'docker:image:version', value: 'v-bad', propagateAtLaunch: true })
+    await c.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'prod-web-green', DesiredCapacity: 3 }))
+    world.advance(10 * 60_000)
+    const [v1, stuck, bad] = ids(world, 'prod-web-green')
+    const states = Object.fromEntries(world.targetStates('prod-web').map((t) => [t.id, t]))
+    expect(states[v1 ?? '']).toEqual({ id: v1, state: 'healthy' })
+    expect(states[stuck ?? '']).toEqual({ id: stuck, state: 'initial', reason: 'Elb.InitialHealthChecking' })
+    expect(states[bad ?? '']).toEqual({ id: bad, state: 'unhealthy', reason: 'Target.ResponseCodeMismatch' })
+    const th = await c.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: world.targetGroupByName('prod-web').arn, Targets: [{ Id: bad ?? '' }] }))
+    expect(th.TargetHealthDescriptions?.[0]?.TargetHealth).toEqual({ State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch', Description: 'Health checks failed with these codes: [502]' })
+    world.makeUnhealthy(v1 ?? '', 'Target.Timeout', 'Request timed out')
+    expect(world.targetStates('prod-web').find((t) => t.id === v1)).toEqual({ id: v1, state: 'unhealthy', reason: 'Target.Timeout' })
+    // EC2 health checks only: the ASG keeps the unhealthy targets
+    expect(world.group('prod-web-green').instances.map((i) => i.health)).toEqual(['Healthy', 'Healthy', 'Healthy'])
+  })
+
+  it('ELB health checks replace unhealthy instances (unless ReplaceUnhealthy is suspended)', () => {
+    const world = pairWorld()
+    world.addGroup({ name: 'elb', min: 0, max: 2, desired: 1, targetGroups: ['prod-web'], healthCheckType: 'ELB', healthCheckGracePeriod: 30, tags: { 'docker:image:version': 'v-bad' } })
+    world.setVersionHealth('v-bad', 'unhealthy')
+    world.advance(60_000 + 30_000)
+    const first = ids(world, 'elb')[0] ?? ''
+    expect(world.instance(first).lifecycle).toBe('Terminating')
+    expect(ids(world, 'elb', 'Pending')).toHaveLength(1)
+  })
+
+  it('launch failures record Failed activities every ~10 s and create nothing until cleared', async () => {
+    const world = pairWorld()
+    const c = connect(world)
+    world.failLaunches('prod-web-green', 'We currently do not have sufficient t3.micro capacity in the Availability Zone you requested (us-east-1a).')
+    await c.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'prod-web-green', DesiredCapacity: 2 }))
+    world.advance(25_000)
+    const acts = await c.autoScaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: 'prod-web-green' }))
+    const failed = acts.Activities?.filter((a) => a.StatusCode === 'Failed') ?? []
+    expect(failed).toHaveLength(3) // t = 0, 10, 20 s
+    expect(failed[0]?.StatusMessage).toBe('We currently do not have sufficient t3.micro capacity in the Availability Zone you requested (us-east-1a).')
+    expect(world.group('prod-web-green').instances).toEqual([])
+    world.clearLaunchFailures('prod-web-green')
+    expect(ids(world, 'prod-web-green')).toHaveLength(2)
+  })
+})
+
+describe('standby, detach, terminate', () => {
+  async function cutover(world: SimWorld, c: SimClients): Promise<{ blue: string[]; green: string[] }> {
+    await c.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'prod-web-green', DesiredCapacity: 3 }))
+    world.advance(2 * 60_000)
+    const blue = ids(world, 'prod-web-blue')
+    await c.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'prod-web-blue', MinSize: 0 }))
+    await c.autoScaling.send(new SuspendProcessesCommand({ AutoScalingGroupName: 'prod-web-blue', ScalingProcesses: ['Launch', 'AZRebalance', 'AlarmNotification', 'ScheduledActions'] }))
+    const out = await c.autoScaling.send(new EnterStandbyCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: blue, ShouldDecrementDesiredCapacity: true }))
+    expect(out.Activities?.map((a) => [a.StatusCode, a.Progress, a.Description])).toEqual(blue.map((id) => ['InProgress', 50, `Moving EC2 instance to Standby: ${id}`]))
+    expect(out.Activities?.[0]?.Cause).toMatch(/moved to standby in response to a user request, shrinking the capacity from 3 to 0\.$/)
+    return { blue, green: ids(world, 'prod-web-green') }
+  }
+
+  it('EnterStandby drains for the deregistration delay, then Standby; ExitStandby re-registers', async () => {
+    const world = pairWorld()
+    const c = connect(world)
+    world.setBaseline()
+    const { blue } = await cutover(world, c)
+    expect(world.group('prod-web-blue')).toMatchObject({ desired: 0, instances: blue.map((id) => expect.objectContaining({ id, lifecycle: 'EnteringStandby' })) })
+    expect(world.targetStates('prod-web').filter((t) => blue.includes(t.id)).map((t) => [t.state, t.reason])).toEqual(blue.map(() => ['draining', 'Target.DeregistrationInProgress']))
+    world.advance(299_000)
+    expect(ids(world, 'prod-web-blue', 'EnteringStandby')).toHaveLength(3)
+    world.advance(1_000)
+    expect(ids(world, 'prod-web-blue', 'Standby')).toEqual(blue)
+    expect(world.targetStates('prod-web').map((t) => t.id).filter((id) => blue.includes(id))).toEqual([])
+    world.assertNoViolations()
+
+    // rollback: exit standby → Pending → InService → initial → healthy
+    const exit = await c.autoScaling.send(new ExitStandbyCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: blue }))
+    expect(exit.Activities?.[0]).toMatchObject({ StatusCode: 'PreInService', Progress: 30 })
+    expect(world.group('prod-web-blue').desired).toBe(3)
+    expect(ids(world, 'prod-web-blue', 'Pending')).toEqual(blue)
+    await c.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'prod-web-blue', MinSize: 2 }))
+    world.advance(10_000)
+    expect(world.targetStates('prod-web').filter((t) => blue.includes(t.id)).map((t) => t.state)).toEqual(['initial', 'initial', 'initial'])
+    world.advance(20_000)
+    expect(world.healthyCount('prod-web')).toBe(6)
+    world.assertNoViolations()
+  })
+
+  it('ExitStandby past MaxSize is refused (assumption); only Standby instances may exit', async () => {
+    const world = pairWorld()
+    const c = connect(world)
+    const { blue, green } = await cutover(world, c)
+    await expect(c.autoScaling.send(new ExitStandbyCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: blue }))).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: `The instance ${blue[0] ?? ''} is not in Standby.`
+    })
+    world.advance(300_000)
+    await c.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'prod-web-blue', MaxSize: 2 }))
+    await expect(c.autoScaling.send(new ExitStandbyCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: blue }))).rejects.toMatchObject({ name: 'ValidationError' })
+    await expect(c.autoScaling.send(new EnterStandbyCommand({ AutoScalingGroupName: 'prod-web-green', InstanceIds: green.slice(0, 1).map((x) => x), ShouldDecrementDesiredCapacity: true }))).resolves.toBeDefined()
+  })
+
+  it('EnterStandby without decrement launches replacements (invariant 4 violation)', async () => {
+    const world = pairWorld()
+    const c = connect(world)
+    const blue = ids(world, 'prod-web-blue')
+    await c.autoScaling.send(new EnterStandbyCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: blue.slice(0, 1), ShouldDecrementDesiredCapacity: false }))
+    expect(ids(world, 'prod-web-blue', 'Pending')).toHaveLength(1)
+    expect(world.violations.some((v) => v.includes('invariant 4'))).toBe(true)
+    expect(world.violations.some((v) => v.includes('invariant 2'))).toBe(true) // nothing else serves the target group
+    expect(() => world.assertNoViolations()).toThrow(/invariant 4/)
+  })
+
+  it('DetachInstances: InService/Standby only, min size, instance keeps running until EC2 terminates it', async () => {
+    const world = pairWorld()
+    const c = connect(world)
+    const { blue } = await cutover(world, c)
+    await expect(c.autoScaling.send(new DetachInstancesCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: blue, ShouldDecrementDesiredCapacity: false }))).rejects.toMatchObject({
+      message: `The instance ${blue[0] ?? ''} is not in InService or Standby.`
+    })
+    world.advance(300_000)
+    await c.autoScaling.send(new DetachInstancesCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: blue, ShouldDecrementDesiredCapacity: false }))
+    world.advance(1_000)
+    expect(world.group('prod-web-blue').instances).toEqual([])
+    expect(world.lostInstances().map((i) => i.id)).toEqual(blue)
+    expect(world.instance(blue[0] ?? '').tags['aws:autoscaling:groupName']).toBeUndefined()
+    await c.ec2.send(new TerminateInstancesCommand({ InstanceIds: blue }))
+    expect(world.lostInstances()).toEqual([])
+    world.advance(10_000)
+    expect(world.instance(blue[0] ?? '').ec2State).toBe('terminated')
+    world.assertNoViolations()
+  })
+
+  it('EC2-terminating a Standby instance leaves a Healthy ghost; exiting it gets it replaced', async () => {
+    const world = pairWorld()
+    const c = connect(world)
+    const { blue } = await cutover(world, c)
+    world.advance(300_000)
+    await c.ec2.send(new TerminateInstancesCommand({ InstanceIds: blue.slice(0, 1) }))
+    world.advance(60_000)
+    expect(world.group('prod-web-blue').instances[0]).toMatchObject({ id: blue[0], lifecycle: 'Standby', health: 'Healthy', ec2State: 'terminated' })
+    await c.autoScaling.send(new SuspendProcessesCommand({ AutoScalingGroupName: 'prod-web-blue', ScalingProcesses: [] }))
+    const { ResumeProcessesCommand } = await import('@aws-sdk/client-auto-scaling')
+    await c.autoScaling.send(new ResumeProcessesCommand({ AutoScalingGroupName: 'prod-web-blue' }))
+    await c.autoScaling.send(new ExitStandbyCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: blue.slice(0, 1) }))
+    world.advance(10_000)
+    expect(world.instance(blue[0] ?? '').lifecycle).toMatch(/^Terminat(ing|ed)$/)
+    expect(ids(world, 'prod-web-blue', 'Pending')).toHaveLength(1)
+  })
+
+  it('terminating a serving instance is an invariant-3 violation; in-group EC2 termination gets replaced', async () => {
+    const world = pairWorld()
+    const c = connect(world)
+    const blue = ids(world, 'prod-web-blue')
+    await c.ec2.send(new TerminateInstancesCommand({ InstanceIds: blue.slice(0, 1) }))
+    expect(world.violations).toEqual([expect.stringMatching(/invariant 3: EC2 TerminateInstances terminated i-[0-9a-f]{17} while it is healthy in target group prod-web/)])
+    expect(world.instance(blue[0] ?? '').lifecycle).toMatch(/^Terminat(ing|ed)$/)
+    expect(ids(world, 'prod-web-blue', 'Pending')).toHaveLength(1)
+    const act = await c.autoScaling.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: blue[1], ShouldDecrementDesiredCapacity: false }))
+    expect(act.Activity).toMatchObject({ Description: `Terminating EC2 instance: ${blue[1] ?? ''}`, StatusCode: 'InProgress' })
+    expect(world.violations).toHaveLength(2)
+    await expect(c.autoScaling.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: blue[2], ShouldDecrementDesiredCapacity: true }))).resolves.toBeDefined()
+    await expect(c.autoScaling.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: ids(world, 'prod-web-blue', 'Pending')[0], ShouldDecrementDesiredCapacity: true }))).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: expect.stringMatching(/^Currently, desiredSize equals minSize \(2\)/)
+    })
+    world.advance(301_000)
+    expect(world.group('prod-web-blue').instances.filter((i) => i.lifecycle === 'Terminated')).toHaveLength(3)
+    world.advance(10_000)
+    expect(ids(world, 'prod-web-blue')).toHaveLength(2)
+  })
+})
+
+describe('processes, alarms, scheduled actions, scale-in', () => {
+  it('scale-in terminates oldest unprotected instances; protected ones stay', () => {
+    const world = pairWorld()
+    const blue = ids(world, 'prod-web-blue')
+    world.setInstanceProtection('prod-web-blue', blue.slice(0, 1), true)
+    world.setDesiredCapacity('prod-web-blue', 2)
+    world.settle()
+    expect(world.instance(blue[1] ?? '').lifecycle).toBe('Terminating')
+    world.updateGroup('prod-web-blue', { MinSize: 0, DesiredCapacity: 0 })
+    world.settle()
+    expect(world.instance(blue[0] ?? '').lifecycle).toBe('InService')
+    expect(world.instance(blue[2] ?? '').lifecycle).toBe('Terminating')
+  })
+
+  it('suspended Launch/Terminate/AddToLoadBalancer change behaviour', () => {
+    const world = pairWorld()
+    world.suspendProcesses('prod-web-green', ['Launch'])
+    world.setDesiredCapacity('prod-web-green', 2)
+    world.advance(60_000)
+    expect(ids(world, 'prod-web-green')).toEqual([])
+    world.resumeProcesses('prod-web-green', ['Launch'])
+    world.suspendProcesses('prod-web-green', ['AddToLoadBalancer'])
+    world.settle()
+    world.advance(120_000)
+    expect(ids(world, 'prod-web-green', 'InService')).toHaveLength(2)
+    expect(world.targetStates('prod-web')).toHaveLength(3) // green never registered
+    world.suspendProcesses('prod-web-blue', ['Terminate'])
+    world.updateGroup('prod-web-blue', { MinSize: 0, DesiredCapacity: 0 })
+    world.advance(60_000)
+    expect(ids(world, 'prod-web-blue', 'InService')).toHaveLength(3)
+  })
+
+  it('alarms fire existing policies unless AlarmNotification is suspended; deleted policies are skipped', async () => {
+    const world = pairWorld()
+    const c = connect(world)
+    const pol = await c.autoScaling.send(
+      new PutScalingPolicyCommand({ AutoScalingGroupName: 'prod-web-blue', PolicyName: 'out', PolicyType: 'SimpleScaling', AdjustmentType: 'ChangeInCapacity', ScalingAdjustment: 2 })
+    )
+    await c.cloudWatch.send(
+      new PutMetricAlarmCommand({ AlarmName: 'cpu', AlarmActions: [pol.PolicyARN ?? ''], MetricName: 'CPUUtilization', Namespace: 'AWS/EC2', Statistic: 'Average', Period: 60, EvaluationPeriods: 1, Threshold: 70, ComparisonOperator: 'GreaterThanThreshold' })
+    )
+    expect(world.fireAlarm('cpu')).toEqual([expect.objectContaining({ outcome: 'executed', from: 3, to: 5, group: 'prod-web-blue' })])
+    world.fireAlarm('cpu')
+    expect(world.group('prod-web-blue').desired).toBe(6) // capped at MaxSize
+    world.suspendProcesses('prod-web-blue', ['AlarmNotification'])
+    expect(world.fireAlarm('cpu')).toEqual([expect.objectContaining({ outcome: 'skipped', reason: 'AlarmNotification suspended' })])
+    world.resumeProcesses('prod-web-blue', undefined)
+    world.addAlarm({ AlarmName: 'stale', AlarmActions: [pol.PolicyARN ?? ''] })
+    world.deletePolicy('prod-web-blue', 'out')
+    expect(world.alarms.get('stale')?.config['AlarmActions']).toEqual([]) // DeletePolicy removes the action, keeps the alarm
+    world.addAlarm({ AlarmName: 'stale2', AlarmActions: [pol.PolicyARN ?? ''] })
+    expect(world.fireAlarm('stale2')).toEqual([expect.objectContaining({ outcome: 'skipped', reason: 'policy does not exist' })])
+    expect(world.scalingEvents.map((e) => e.outcome)).toEqual(['executed', 'executed', 'skipped', 'skipped'])
+  })
+
+  it('scheduled actions run at StartTime unless ScheduledActions is suspended; recurring ones move +24 h', async () => {
+    const world = pairWorld()
+    const c = connect(world)
+    await c.autoScaling.send(new PutScheduledUpdateGroupActionCommand({ AutoScalingGroupName: 'prod-web-blue', ScheduledActionName: 'peak', StartTime: new Date(START + 3_600_000), Recurrence: '0 11 * * *', DesiredCapacity: 5 }))
+    await c.autoScaling.send(new PutScheduledUpdateGroupActionCommand({ AutoScalingGroupName: 'prod-web-green', ScheduledActionName: 'once', StartTime: new Date(START + 3_600_000), DesiredCapacity: 2 }))
+    await c.autoScaling.send(new SuspendProcessesCommand({ AutoScalingGroupName: 'prod-web-green', ScalingProcesses: ['ScheduledActions'] }))
+    world.advance(3_600_000)
+    expect(world.group('prod-web-blue').desired).toBe(5)
+    expect(world.group('prod-web-blue').scheduledActions[0]?.StartTime).toBe(START + 3_600_000 + 86_400_000)
+    expect(world.group('prod-web-green').desired).toBe(0)
+    expect(world.group('prod-web-green').scheduledActions).toEqual([])
+    expect(world.scalingEvents.map((e) => [e.name, e.outcome])).toEqual([
+      ['peak', 'executed'],
+      ['once', 'skipped']
+    ])
+  })
+
+  it('AZRebalance launches into a group with standby instances unless suspended', () => {
+    const world = pairWorld({ blueDesired: 4, blueMin: 0 })
+    const azA = world.group('prod-web-blue').instances.filter((i) => i.az === 'us-east-1a').map((i) => i.id)
+    world.enterStandby('prod-web-blue', azA, true)
+    world.settle()
+    expect(world.violations.some((v) => v.includes('invariant 4'))).toBe(true)
+  })
+
+  it('invariant 1: healthy count below the baseline is recorded once per new low', async () => {
+    const world = pairWorld()
+    const c = connect(world)
+    world.setBaseline()
+    await c.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'prod-web-blue', MinSize: 0, DesiredCapacity: 1 }))
+    world.advance(600_000)
+    expect(world.violations).toEqual([expect.stringContaining('invariant 1: target group prod-web has 1 healthy targets, below the baseline of 3')])
+    const d = await c.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['prod-web-blue'] }))
+    expect(d.AutoScalingGroups?.[0]?.Instances).toHaveLength(1)
+  })
+})

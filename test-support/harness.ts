@@ -1,0 +1,94 @@
+// Runs the action's real entry point (`run` from src/main.ts) in-process against a simulated AWS,
+// with the files a GitHub runner provides, and returns what a user would see: outputs, summary,
+// log, and whether the step failed.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { ConfiguredRetryStrategy } from '@smithy/core/retry'
+import { run } from '../src/main.js'
+import type { RunResult } from '../src/modes.js'
+import type { SimWorld } from './sim/index.js'
+
+export interface ActionRun {
+  failed: boolean
+  outputs: Record<string, string>
+  summary: string
+  log: string
+  /** The `::error::` lines, decoded. */
+  errors: string[]
+  result: RunResult | undefined
+}
+
+export const DEFAULT_INPUTS: Record<string, string> = {
+  prefix: 'prod-',
+  'image-name': 'web',
+  'aws-region': 'us-east-1',
+  'health-timeout': '10m',
+  'poll-interval': '15s',
+  'dry-run': 'false'
+}
+
+/** Parses the GITHUB_OUTPUT file format (`name<<delimiter`, value lines, delimiter). */
+export function parseOutputFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<]+)<<(.+)$/.exec(lines[i] ?? '')
+    if (!m) continue
+    const [, name, delimiter] = m as unknown as [string, string, string]
+    const value: string[] = []
+    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] as string)
+    out[name] = value.join('\n')
+  }
+  return out
+}
+
+export async function runAction(world: SimWorld, inputs: Record<string, string>, opts: { signal?: AbortSignal } = {}): Promise<ActionRun> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bg-run-'))
+  const outputFile = path.join(dir, 'output')
+  const summaryFile = path.join(dir, 'summary')
+  fs.writeFileSync(outputFile, '')
+  fs.writeFileSync(summaryFile, '')
+  const saved = { GITHUB_OUTPUT: process.env.GITHUB_OUTPUT, GITHUB_STEP_SUMMARY: process.env.GITHUB_STEP_SUMMARY }
+  process.env.GITHUB_OUTPUT = outputFile
+  process.env.GITHUB_STEP_SUMMARY = summaryFile
+  const all = { ...DEFAULT_INPUTS, ...inputs }
+  const log: string[] = []
+  const write = process.stdout.write.bind(process.stdout)
+  // Keep workflow commands (`::error::`) out of the test runner's own output.
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    log.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))
+    return true
+  }) as typeof process.stdout.write
+  let result: RunResult | undefined
+  try {
+    result = await run({
+      getInput: (name) => all[name] ?? '',
+      env: {},
+      clock: world.clock,
+      clientOverrides: {
+        requestHandler: world.requestHandler,
+        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'simulated-secret' },
+        retryStrategy: new ConfiguredRetryStrategy(8, () => 0)
+      },
+      ...(opts.signal ? { signal: opts.signal } : {})
+    })
+  } finally {
+    process.stdout.write = write
+    process.env.GITHUB_OUTPUT = saved.GITHUB_OUTPUT
+    process.env.GITHUB_STEP_SUMMARY = saved.GITHUB_STEP_SUMMARY
+  }
+  const failed = process.exitCode === 1
+  process.exitCode = 0
+  const text = log.join('')
+  const run_: ActionRun = {
+    failed,
+    outputs: parseOutputFile(fs.readFileSync(outputFile, 'utf8')),
+    summary: fs.readFileSync(summaryFile, 'utf8'),
+    log: text,
+    errors: [...text.matchAll(/^::error[^:]*::(.*)$/gm)].map((m) => (m[1] ?? '').replace(/%0A/g, '\n').replace(/%25/g, '%')),
+    result
+  }
+  fs.rmSync(dir, { recursive: true, force: true })
+  return run_
+}

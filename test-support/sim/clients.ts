@@ -1,0 +1,41 @@
+// Real AWS SDK v3 clients wired to a SimWorld (in-process) or to a loopback SimServer (endpoint URL),
+// with zero-delay retries so throttling costs no real time.
+
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
+import { EC2Client } from '@aws-sdk/client-ec2'
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { STSClient } from '@aws-sdk/client-sts'
+import { ConfiguredRetryStrategy } from '@smithy/core/retry'
+import type { SimWorld } from './world.js'
+
+export interface SimClients {
+  autoScaling: AutoScalingClient
+  elbv2: ElasticLoadBalancingV2Client
+  ec2: EC2Client
+  cloudWatch: CloudWatchClient
+  sts: STSClient
+  destroy(): void
+}
+
+export function simClients(target: SimWorld | { url: string }, options: { maxAttempts?: number; region?: string } = {}): SimClients {
+  const config = {
+    region: options.region ?? 'us-east-1',
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'simulated-secret' },
+    retryStrategy: new ConfiguredRetryStrategy(options.maxAttempts ?? 5, () => 0),
+    ...('url' in target ? { endpoint: target.url } : { requestHandler: target.requestHandler })
+  }
+  const clients = {
+    autoScaling: new AutoScalingClient(config),
+    elbv2: new ElasticLoadBalancingV2Client(config),
+    ec2: new EC2Client(config),
+    cloudWatch: new CloudWatchClient(config),
+    sts: new STSClient(config)
+  }
+  return {
+    ...clients,
+    destroy: () => {
+      for (const c of Object.values(clients)) c.destroy()
+    }
+  }
+}

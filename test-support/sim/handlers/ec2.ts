@@ -1,0 +1,64 @@
+// EC2 (EC2 Query, version 2016-11-15): TerminateInstances and a minimal DescribeInstances.
+// EC2 XML uses lowerCamel element names and <item> list entries.
+
+import { SimError } from '../errors.js'
+import { num, objList, str, strList } from '../form.js'
+import type { SimInstance } from '../types.js'
+import { page, read, type Service, write } from './service.js'
+
+const CODES: Record<string, number> = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48 }
+const state = (name: string): { code: number; name: string } => ({ code: CODES[name] ?? 0, name })
+
+function matches(i: SimInstance, filters: Record<string, unknown>[]): boolean {
+  return filters.every((f) => {
+    const name = str(f, 'Name') ?? ''
+    const values = strList(f, 'Value')
+    if (name === 'instance-state-name') return values.includes(i.ec2State)
+    if (name === 'instance-id') return values.includes(i.id)
+    if (name.startsWith('tag:')) return values.includes(i.tags[name.slice(4)] ?? '\u0000')
+    if (name === 'tag-key') return Object.keys(i.tags).some((k) => values.includes(k))
+    return true
+  })
+}
+
+export const ec2: Service = {
+  name: 'ec2',
+  protocol: 'ec2',
+  xmlns: 'http://ec2.amazonaws.com/doc/2016-11-15/',
+  ops: {
+    TerminateInstances: write((w, p) => ({
+      instancesSet: w.ec2TerminateInstances(strList(p, 'InstanceId')).map((c) => ({
+        instanceId: c.id,
+        currentState: state(c.current),
+        previousState: state(c.previous)
+      }))
+    })),
+    DescribeInstances: read((w, p) => {
+      const ids = strList(p, 'InstanceId')
+      const filters = objList(p, 'Filter')
+      const unknown = ids.filter((id) => !w.instances.has(id))
+      if (unknown.length > 0) {
+        throw new SimError('InvalidInstanceID.NotFound', `The instance ID${unknown.length > 1 ? 's' : ''} '${unknown.join(', ')}' do${unknown.length > 1 ? '' : 'es'} not exist`)
+      }
+      const all = [...w.instances.values()].filter((i) => (ids.length === 0 || ids.includes(i.id)) && matches(i, filters))
+      const { items, next } = page(all, num(p, 'MaxResults'), str(p, 'NextToken'), 1000, 1000)
+      return {
+        reservationSet: items.map((i) => ({
+          reservationId: `r-${i.id.slice(2)}`,
+          ownerId: w.accountId,
+          instancesSet: [
+            {
+              instanceId: i.id,
+              instanceType: i.instanceType,
+              launchTime: new Date(i.launchTime),
+              placement: { availabilityZone: i.availabilityZone },
+              instanceState: state(i.ec2State),
+              tagSet: Object.entries(i.tags).map(([key, value]) => ({ key, value }))
+            }
+          ]
+        })),
+        nextToken: next
+      }
+    })
+  }
+}

@@ -1,0 +1,43 @@
+// What a simulated service is to the dispatcher: a protocol and a table of operations.
+
+import { SimError } from '../errors.js'
+import type { CallRecord } from '../types.js'
+import type { SimWorld } from '../world.js'
+import type { XmlValue } from '../xml.js'
+
+export type Bag = Record<string, unknown>
+export type XmlResult = { [key: string]: XmlValue }
+
+export interface Operation {
+  write: boolean
+  /** Returns the XML result members (Query/EC2) or the JSON document (JSON protocol). */
+  run(world: SimWorld, params: Bag): XmlResult | undefined
+}
+
+export interface Service {
+  name: CallRecord['service']
+  protocol: 'query' | 'ec2' | 'json'
+  xmlns: string
+  ops: Record<string, Operation>
+}
+
+export const read = (run: Operation['run']): Operation => ({ write: false, run })
+export const write = (run: Operation['run']): Operation => ({ write: true, run })
+
+/** Opaque paging: the token is the base64 of the next offset. */
+export function page<T>(items: T[], maxRecords: number | undefined, token: string | undefined, max: number, dflt: number): { items: T[]; next: string | undefined } {
+  const size = maxRecords ?? dflt
+  if (size < 1 || size > max) throw new SimError('ValidationError', `1 validation error detected: Value '${size}' at 'maxRecords' failed to satisfy constraint: Member must have value less than or equal to ${max}`)
+  let start = 0
+  if (token !== undefined) {
+    start = Number(Buffer.from(token, 'base64').toString('utf8'))
+    if (!Number.isInteger(start) || start < 0 || start > items.length) throw new SimError('InvalidNextToken', 'The token is invalid.')
+  }
+  const end = start + size
+  return { items: items.slice(start, end), next: end < items.length ? Buffer.from(String(end)).toString('base64') : undefined }
+}
+
+/** `{ [key]: value }` when value is defined, else `{}` (keeps optional properties truly absent). */
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
+}

@@ -1,0 +1,209 @@
+// State records of the simulated world. Times are epoch milliseconds of virtual time.
+
+export type LifecycleState =
+  | 'Pending'
+  | 'InService'
+  | 'EnteringStandby'
+  | 'Standby'
+  | 'Terminating'
+  | 'Terminated'
+  | 'Detaching'
+  | 'Detached'
+
+export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'draining'
+export type VersionHealth = 'healthy' | 'unhealthy' | 'stuck-initial'
+export type Ec2State = 'pending' | 'running' | 'shutting-down' | 'terminated'
+
+export const ALL_PROCESSES = [
+  'Launch',
+  'Terminate',
+  'AddToLoadBalancer',
+  'AlarmNotification',
+  'AZRebalance',
+  'HealthCheck',
+  'InstanceRefresh',
+  'ReplaceUnhealthy',
+  'ScheduledActions'
+] as const
+export type ProcessName = (typeof ALL_PROCESSES)[number]
+
+export interface SimInstance {
+  id: string
+  group: string | undefined
+  lifecycle: LifecycleState
+  healthStatus: 'Healthy' | 'Unhealthy'
+  availabilityZone: string
+  protectedFromScaleIn: boolean
+  launchTime: number
+  instanceType: string
+  tags: Record<string, string>
+  /** Value of the version tag at launch. */
+  version: string | undefined
+  ec2State: Ec2State
+  /** Next lifecycle transition (Pending→InService, EnteringStandby→Standby, Terminating→Terminated, Detaching→Detached). */
+  due: number | undefined
+  /** When a Terminated instance disappears from its group's listing. */
+  goneAt: number | undefined
+  /** When an EC2 shutting-down instance becomes terminated. */
+  ec2TerminatedAt: number | undefined
+  inServiceSince: number | undefined
+  /** Activity completed by the next transition. */
+  activityId: string | undefined
+  healthOverride: { state: 'unhealthy'; reason: string; description: string } | undefined
+  launchTemplate: LaunchTemplateSpec | undefined
+}
+
+export interface LaunchTemplateSpec {
+  LaunchTemplateId?: string
+  LaunchTemplateName?: string
+  Version?: string
+}
+
+export interface SimTarget {
+  id: string
+  port: number
+  state: TargetState
+  reason: string | undefined
+  description: string | undefined
+  due: number | undefined
+  next: { state: TargetState | 'removed'; reason?: string; description?: string } | undefined
+}
+
+export interface SimTargetGroup {
+  name: string
+  arn: string
+  port: number
+  protocol: string
+  vpcId: string
+  deregistrationDelaySeconds: number
+  healthCheckIntervalSeconds: number
+  healthyAfterChecks: number
+  unhealthyThresholdCount: number
+  healthCheckPath: string
+  loadBalancerArns: string[]
+  targets: Map<string, SimTarget>
+}
+
+export interface SimTag {
+  key: string
+  value: string
+  propagateAtLaunch: boolean
+}
+
+export interface SimActivity {
+  ActivityId: string
+  AutoScalingGroupName: string
+  AutoScalingGroupARN: string
+  Description: string
+  Cause: string
+  StartTime: number
+  EndTime: number | undefined
+  StatusCode: string
+  StatusMessage: string | undefined
+  Progress: number
+  Details: string
+}
+
+export interface SimPolicy {
+  /** Every field PutScalingPolicy accepted, as sent (AWS member names). */
+  fields: Record<string, unknown>
+  PolicyName: string
+  PolicyType: string
+  PolicyARN: string
+  Enabled: boolean
+  /** Names of the service-managed alarms (target tracking). */
+  managedAlarms: string[]
+}
+
+export interface SimScheduledAction {
+  ScheduledActionName: string
+  ScheduledActionARN: string
+  StartTime: number
+  EndTime: number | undefined
+  Recurrence: string | undefined
+  MinSize: number | undefined
+  MaxSize: number | undefined
+  DesiredCapacity: number | undefined
+  TimeZone: string | undefined
+}
+
+export interface SimRefresh {
+  InstanceRefreshId: string
+  Status: string
+  StartTime: number
+  EndTime: number | undefined
+  PercentageComplete: number
+  StatusReason: string | undefined
+}
+
+export interface WarmPoolOptions {
+  MinSize?: number
+  MaxGroupPreparedCapacity?: number
+  PoolState?: 'Stopped' | 'Running' | 'Hibernated'
+  size?: number
+}
+
+export interface SimGroup {
+  name: string
+  arn: string
+  min: number
+  max: number
+  desired: number
+  targetGroupArns: string[]
+  loadBalancerNames: string[]
+  tags: Map<string, SimTag>
+  suspended: Map<string, string>
+  instanceIds: string[]
+  policies: Map<string, SimPolicy>
+  scheduled: Map<string, SimScheduledAction>
+  activities: SimActivity[]
+  healthCheckType: string
+  healthCheckGracePeriod: number
+  newInstancesProtectedFromScaleIn: boolean
+  warmPool: WarmPoolOptions | undefined
+  createdTime: number
+  availabilityZones: string[]
+  launchSeconds: number
+  launchFailure: string | undefined
+  nextLaunchAttempt: number
+  refreshes: SimRefresh[]
+  launchTemplate: LaunchTemplateSpec | undefined
+  lifecycleHooks: { LifecycleHookName: string; LifecycleTransition: string }[]
+  instanceType: string
+}
+
+export interface SimAlarm {
+  /** Configuration as last sent by PutMetricAlarm / addAlarm (AWS member names). */
+  config: Record<string, unknown>
+  AlarmName: string
+  AlarmArn: string
+  StateValue: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'
+  StateReason: string
+  StateUpdatedTimestamp: number
+  AlarmConfigurationUpdatedTimestamp: number
+  /** Created and deleted by Auto Scaling for a target-tracking policy. */
+  managedBy: string | undefined
+}
+
+export interface ScalingEvent {
+  time: number
+  kind: 'alarm' | 'scheduled-action'
+  name: string
+  group: string | undefined
+  policyArn?: string
+  outcome: 'executed' | 'skipped'
+  reason?: string
+  from?: number
+  to?: number
+}
+
+export interface CallRecord {
+  seq: number
+  time: number
+  service: 'autoscaling' | 'elbv2' | 'ec2' | 'cloudwatch' | 'sts' | 'unknown'
+  operation: string
+  params: unknown
+  write: boolean
+  ok: boolean
+  error?: string
+}
