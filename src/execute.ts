@@ -92,6 +92,8 @@ export class Executor {
         return f.untag(s.tags)
       case 'set-capacity':
         return f.setCapacity(s.group, s.capacity)
+      case 'set-min':
+        return f.setMin(s.group, s.min)
       case 'suspend':
         return f.suspend(s.group, s.processes)
       case 'resume':

@@ -35,7 +35,11 @@ export async function run(deps: MainDeps = {}): Promise<RunResult | undefined> {
     await report(result)
     assertNoRefusals(result)
     const failed = result.outcomes.filter((o) => o.error)
-    if (failed.length > 0) core.setFailed(failed.map((o) => o.error).join('\n'))
+    if (failed.length > 0) {
+      // Each pair's reason is already an annotation of its own; the step's failure names them.
+      const which = failed.map((o) => `${o.base} (${o.state})`).join(', ')
+      core.setFailed(`${config.mode} failed for ${failed.length} of ${result.outcomes.length} pair(s): ${which}. See the annotations above and the job summary.`)
+    }
   } catch (err) {
     core.setFailed(errorMessage(err))
   }

@@ -43,10 +43,18 @@ export function parseOutputFile(text: string): Record<string, string> {
   return out
 }
 
+let files: { outputFile: string; summaryFile: string } | undefined
+function runnerFiles(): { outputFile: string; summaryFile: string } {
+  if (!files) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bg-run-'))
+    files = { outputFile: path.join(dir, 'output'), summaryFile: path.join(dir, 'summary') }
+  }
+  return files
+}
+
 export async function runAction(world: SimWorld, inputs: Record<string, string>, opts: { signal?: AbortSignal } = {}): Promise<ActionRun> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bg-run-'))
-  const outputFile = path.join(dir, 'output')
-  const summaryFile = path.join(dir, 'summary')
+  // @actions/core remembers the summary file path on first use, so one process keeps one file.
+  const { outputFile, summaryFile } = runnerFiles()
   fs.writeFileSync(outputFile, '')
   fs.writeFileSync(summaryFile, '')
   const saved = { GITHUB_OUTPUT: process.env.GITHUB_OUTPUT, GITHUB_STEP_SUMMARY: process.env.GITHUB_STEP_SUMMARY }
@@ -89,6 +97,5 @@ export async function runAction(world: SimWorld, inputs: Record<string, string>,
     errors: [...text.matchAll(/^::error[^:]*::(.*)$/gm)].map((m) => (m[1] ?? '').replace(/%0A/g, '\n').replace(/%25/g, '%')),
     result
   }
-  fs.rmSync(dir, { recursive: true, force: true })
   return run_
 }

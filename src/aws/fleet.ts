@@ -148,6 +148,12 @@ export class AwsFleet implements Fleet {
     )
   }
 
+  async setMin(group: string, min: number): Promise<void> {
+    await this.write(`UpdateAutoScalingGroup ${group} (min ${min})`, () =>
+      this.clients.autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MinSize: min }))
+    )
+  }
+
   async suspend(group: string, processes: string[]): Promise<void> {
     await this.write(`SuspendProcesses on ${group}`, () =>
       this.clients.autoscaling.send(new SuspendProcessesCommand({ AutoScalingGroupName: group, ScalingProcesses: processes }))

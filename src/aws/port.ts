@@ -19,6 +19,7 @@ export interface Fleet {
   tag(group: string, tags: Record<string, string>, propagate: string[]): Promise<void>
   untag(tags: { group: string; key: string }[]): Promise<void>
   setCapacity(group: string, capacity: Capacity): Promise<void>
+  setMin(group: string, min: number): Promise<void>
   suspend(group: string, processes: string[]): Promise<void>
   resume(group: string, processes: string[]): Promise<void>
   enterStandby(group: string, instanceIds: string[]): Promise<void>

@@ -89,7 +89,8 @@ function cutoverSteps(previous: Group, next: Group, wanted: number, waitPlanned 
   const toSuspend = QUARANTINE_PROCESSES.filter((p) => !previous.suspendedProcesses.includes(p))
   if (toSuspend.length > 0) steps.push({ kind: 'suspend', group: previous.name, processes: toSuspend })
   if (previous.capacity.min > 0) {
-    steps.push({ kind: 'set-capacity', group: previous.name, capacity: { ...previous.capacity, min: 0 } })
+    // Entering Standby with a decrement is refused below MinSize (AWS ValidationError).
+    steps.push({ kind: 'set-min', group: previous.name, min: 0 })
   }
   if (inService.length > 0) {
     // Invariant 2: the old instances leave the load balancer only once every new one is healthy.
@@ -145,7 +146,10 @@ export function planRollback(phase: Phase): Step[] {
   if (previous.instances.some((i) => i.lifecycle === 'EnteringStandby')) steps.push({ kind: 'wait-standby', group: previous.name })
   const standby = previous.instances.filter((i) => i.lifecycle === 'Standby' || i.lifecycle === 'EnteringStandby').map((i) => i.id)
   for (const batch of chunk(standby, STANDBY_BATCH)) steps.push({ kind: 'exit-standby', group: previous.name, instanceIds: batch })
-  const saved = liveCapacityOf(previous) ?? previous.capacity
+  const recorded = liveCapacityOf(previous) ?? previous.capacity
+  // Min and max come back exactly. Desired too, unless traffic grew meanwhile: the new group's scaling
+  // may have raised its desired, and serving capacity must not drop (the policies come back right after).
+  const saved: Capacity = { ...recorded, desired: Math.min(recorded.max, Math.max(recorded.desired, next.capacity.desired)) }
   const afterExit: Capacity = { ...previous.capacity, desired: previous.capacity.desired + standby.length }
   if (!sameCapacity(afterExit, saved)) steps.push({ kind: 'set-capacity', group: previous.name, capacity: saved })
   if (standby.length > 0 || !sameCapacity(afterExit, saved)) {

@@ -56,7 +56,8 @@ function structural(pair: Pair): string[] {
 }
 
 function list(arns: string[]): string {
-  return arns.length === 0 ? 'none' : arns.map((a) => a.split(':').pop()).join(', ')
+  // arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id> → <name>
+  return arns.length === 0 ? 'none' : arns.map((a) => a.split(':').pop()?.split('/')[1] ?? a).join(', ')
 }
 
 function busy(g: Group): string[] {

@@ -5,6 +5,8 @@ export type Step =
   | { kind: 'tag'; group: string; tags: Record<string, string>; propagate: string[] }
   | { kind: 'untag'; tags: { group: string; key: string }[] }
   | { kind: 'set-capacity'; group: string; capacity: Capacity }
+  /** MinSize only: desired is left to whatever the group has at that moment. */
+  | { kind: 'set-min'; group: string; min: number }
   | { kind: 'suspend'; group: string; processes: string[] }
   | { kind: 'resume'; group: string; processes: string[] }
   | { kind: 'enter-standby'; group: string; instanceIds: string[] }
@@ -48,6 +50,8 @@ export function describeStep(s: Step): string {
       return `remove deployment tags: ${s.tags.map((t) => `${t.group} ${t.key}`).join(', ')}`
     case 'set-capacity':
       return `set ${s.group} to ${formatCapacity(s.capacity)}`
+    case 'set-min':
+      return `lower the MinSize of ${s.group} to ${s.min} (desired and max unchanged)`
     case 'suspend':
       return `suspend ${s.processes.join(', ')} on ${s.group}`
     case 'resume':
