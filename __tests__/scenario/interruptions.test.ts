@@ -1,0 +1,131 @@
+// Invariant 6: a run interrupted at any write (runner killed) converges when run again, and a
+// rollback from any of those points restores the old version. Invariant 8: restored means restored.
+import { describe, expect, it } from '@jest/globals'
+import { PutScalingPolicyCommand, PutScheduledUpdateGroupActionCommand } from '@aws-sdk/client-auto-scaling'
+import { runAction } from '../../test-support/harness.js'
+import { countWrites, killAfter } from '../../test-support/kill.js'
+import { addService, newWorld } from '../../test-support/worlds.js'
+import { type SimWorld, simClients } from '../../test-support/sim/index.js'
+
+const BLUE = 'prod-web-blue'
+const GREEN = 'prod-web-green'
+
+async function scene(): Promise<SimWorld> {
+  const world = newWorld()
+  addService(world, { instances: 3 })
+  const aws = simClients(world)
+  const p = await aws.autoScaling.send(
+    new PutScalingPolicyCommand({ AutoScalingGroupName: BLUE, PolicyName: 'step-out', PolicyType: 'StepScaling', AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] })
+  )
+  world.addAlarm({ AlarmName: 'cpu-high', AlarmActions: [p.PolicyARN as string], Dimensions: [{ Name: 'AutoScalingGroupName', Value: BLUE }] })
+  await aws.autoScaling.send(
+    new PutScheduledUpdateGroupActionCommand({ AutoScalingGroupName: BLUE, ScheduledActionName: 'nightly', Recurrence: '0 2 * * *', TimeZone: 'America/New_York', DesiredCapacity: 3 })
+  )
+  aws.destroy()
+  world.setBaseline()
+  return world
+}
+
+/** Everything SPEC invariant 8 says must come back after a rollback. */
+function restorable(world: SimWorld) {
+  return [BLUE, GREEN].map((name) => {
+    const g = world.group(name)
+    return {
+      name,
+      capacity: [g.min, g.desired, g.max],
+      suspended: [...g.suspendedProcesses].sort(),
+      policies: g.policies.map((p) => [p.name, p.type, JSON.stringify(p.fields)]),
+      scheduled: g.scheduledActions.map((a) => [a.ScheduledActionName, a.Recurrence, a.TimeZone, a.DesiredCapacity]),
+      markers: Object.keys(g.tags).filter((k) => k.startsWith('blue-green:'))
+    }
+  })
+}
+
+function alarmTargetsGroupOf(world: SimWorld, groupName: string): boolean {
+  const alarm = world.alarms.get('cpu-high')?.config as { AlarmActions: string[] }
+  const policy = world.group(groupName).policies.find((p) => p.name === 'step-out')
+  return policy !== undefined && alarm.AlarmActions.includes(policy.arn)
+}
+
+function expectServing(world: SimWorld, live: string, version: string): void {
+  const g = world.group(live)
+  expect(g.instances.filter((i) => i.lifecycle === 'InService' && i.version === version)).toHaveLength(g.desired)
+  expect(world.lostInstances()).toEqual([])
+  world.assertNoViolations()
+}
+
+describe('a deploy killed at every write', () => {
+  it('converges when deploy runs again, and rolls back from any point', async () => {
+    const probe = await scene()
+    const total = await countWrites(probe, () => runAction(probe, { mode: 'deploy', version: 'v2' }))
+    expect(total).toBeGreaterThanOrEqual(10)
+    const original = restorable(await scene())
+
+    for (let k = 0; k < total; k++) {
+      // (a) the same deploy, run again in a fresh run, picks up where it stopped
+      const a = await scene()
+      const revive = killAfter(a, k)
+      const killed = await runAction(a, { mode: 'deploy', version: 'v2' })
+      revive()
+      expect(killed.failed).toBe(true)
+      const again = await runAction(a, { mode: 'deploy', version: 'v2' })
+      expect({ k, state: again.outputs.state }).toEqual({ k, state: 'awaiting-finalize' })
+      expectServing(a, GREEN, 'v2')
+      expect(alarmTargetsGroupOf(a, GREEN)).toBe(true)
+
+      // (b) a rollback from the same point restores the old version and the old configuration
+      const b = await scene()
+      const reviveB = killAfter(b, k)
+      await runAction(b, { mode: 'deploy', version: 'v2' })
+      reviveB()
+      const rollback = await runAction(b, { mode: 'rollback' })
+      // Killed before the first write, there is nothing to roll back: the pair never changed.
+      expect({ k, state: rollback.outputs.state }).toEqual({ k, state: k === 0 ? 'refused' : 'rolled-back' })
+      expectServing(b, BLUE, 'v1')
+      expect(restorable(b)).toEqual(original)
+      expect(alarmTargetsGroupOf(b, BLUE)).toBe(true)
+    }
+  })
+})
+
+describe('finalize and rollback killed at every write', () => {
+  it('finalize converges and never loses an instance', async () => {
+    const probe = await scene()
+    await runAction(probe, { mode: 'deploy', version: 'v2' })
+    const total = await countWrites(probe, () => runAction(probe, { mode: 'finalize' }))
+    expect(total).toBeGreaterThanOrEqual(4)
+    for (let k = 0; k < total; k++) {
+      const w = await scene()
+      await runAction(w, { mode: 'deploy', version: 'v2' })
+      const oldIds = w.group(BLUE).instances.map((i) => i.id)
+      const revive = killAfter(w, k)
+      await runAction(w, { mode: 'finalize' })
+      revive()
+      const again = await runAction(w, { mode: 'finalize' })
+      expect({ k, state: again.outputs.state }).toEqual({ k, state: 'finalized' })
+      for (const id of oldIds) expect(['shutting-down', 'terminated']).toContain(w.instance(id).ec2State)
+      expect(w.group(BLUE)).toMatchObject({ min: 0, desired: 0, instances: [], suspendedProcesses: [] })
+      expectServing(w, GREEN, 'v2')
+    }
+  })
+
+  it('rollback converges to the old version with its configuration restored', async () => {
+    const original = restorable(await scene())
+    const probe = await scene()
+    await runAction(probe, { mode: 'deploy', version: 'v2' })
+    const total = await countWrites(probe, () => runAction(probe, { mode: 'rollback' }))
+    expect(total).toBeGreaterThanOrEqual(6)
+    for (let k = 0; k < total; k++) {
+      const w = await scene()
+      await runAction(w, { mode: 'deploy', version: 'v2' })
+      w.setBaseline()
+      const revive = killAfter(w, k)
+      await runAction(w, { mode: 'rollback' })
+      revive()
+      const again = await runAction(w, { mode: 'rollback' })
+      expect({ k, state: again.outputs.state }).toEqual({ k, state: 'rolled-back' })
+      expectServing(w, BLUE, 'v1')
+      expect(restorable(w)).toEqual(original)
+    }
+  })
+})
