@@ -1,5 +1,6 @@
 // Inputs: one place owns their names, reads them once, validates them strictly and returns a Config.
 // Nothing downstream reads inputs; bad values fail here, before any AWS call, naming input and value.
+import os from 'node:os'
 import { formatDuration, parseDuration } from './duration.js'
 import { InputError } from './errors.js'
 import type { Mode } from './domain/model.js'
@@ -32,6 +33,8 @@ export interface Config {
   imageNameTagKey: string
   versionTagKey: string
   colors: [string, string]
+  /** Who this run is (the workflow run's URL on GitHub), as the pair lock records it. */
+  runUrl: string
 }
 
 export type GetInput = (name: string) => string
@@ -116,8 +119,18 @@ export function readConfig(getInput: GetInput, env: Record<string, string | unde
     dryRun: dryRunText.toLowerCase() === 'true',
     imageNameTagKey,
     versionTagKey,
-    colors: [blue, green]
+    colors: [blue, green],
+    runUrl: runUrlOf(env)
   }
+}
+
+/** The run's URL on GitHub; elsewhere (a laptop rehearsal) the host and process. */
+export function runUrlOf(env: Record<string, string | undefined>): string {
+  if (env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID) {
+    return `${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+  }
+  // Tag values allow only letters, digits, spaces and _ . : / = + - @.
+  return `local run on ${os.hostname()} pid ${process.pid}`.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '-')
 }
 
 function duration(get: (n: string) => string, input: string, fallback: string, minMs: number, maxMs: number): number {

@@ -4,11 +4,11 @@ import { AwsFleet } from './aws/fleet.js'
 import { type ClientOverrides, createClients, destroyClients } from './aws/clients.js'
 import { type Clock, systemClock } from './clock.js'
 import { readConfig } from './config.js'
-import { errorMessage } from './errors.js'
+import { InputError, errorMessage } from './errors.js'
 import { type RunResult, assertNoRefusals, runMode } from './modes.js'
 import { describeStep } from './domain/steps.js'
-import { outputsOf } from './report/outputs.js'
-import { renderSummary } from './report/summary.js'
+import { Outputs, outputsOf } from './report/outputs.js'
+import { esc, renderSummary } from './report/summary.js'
 
 export interface MainDeps {
   getInput?: (name: string) => string
@@ -42,8 +42,20 @@ export async function run(deps: MainDeps = {}): Promise<RunResult | undefined> {
     }
   } catch (err) {
     core.setFailed(errorMessage(err))
+    if (!result) await reportEarlyFailure(err)
   }
   return result
+}
+
+/** A run that stopped before it could look at AWS still leaves a state and a summary for later steps. */
+async function reportEarlyFailure(err: unknown): Promise<void> {
+  core.setOutput(Outputs.state, err instanceof InputError ? 'invalid-input' : 'failed')
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  const md = `## Blue/green: stopped before any change\n\n${esc(errorMessage(err))}\n`
+  await core.summary
+    .addRaw(md)
+    .write()
+    .catch(() => undefined)
 }
 
 async function report(result: RunResult): Promise<void> {

@@ -10,6 +10,7 @@ import { type Phase, classify } from './domain/phase.js'
 import { planDeploy, planFinalize, planRollback } from './domain/plan.js'
 import { preflight } from './domain/preflight.js'
 import type { Step } from './domain/steps.js'
+import { acquireLocks } from './lock.js'
 import { observeAll } from './observe.js'
 
 export type PairState =
@@ -24,6 +25,7 @@ export type PairState =
   | 'at-rest'
   | 'unknown'
   | 'planned'
+  | 'refused'
 
 export interface PairOutcome {
   base: string
@@ -112,12 +114,25 @@ export async function runMode(config: Config, deps: RunDeps): Promise<RunResult>
     plan,
     ...(notice ? { notice } : {})
   }))
-  if (refusals.length > 0 || config.mode === 'status' || config.dryRun) return result(planned, refusals)
+  // Nothing runs when any pair is refused: every pair that had something to do is refused with it.
+  const refuse = (why: string[]): RunResult => result(planned.map((o) => (o.notice ? o : { ...o, state: 'refused' })), why)
+  if (refusals.length > 0) return refuse(refusals)
+  if (config.mode === 'status' || config.dryRun) return result(planned, [])
 
-  const outcomes = await Promise.all(
-    planned.map(async (o): Promise<PairOutcome> => (o.notice ? o : runPair(config, executor, o, deps.log)))
+  const toRun = planned.filter((o) => !o.notice)
+  if (toRun.length === 0) return result(planned, [])
+  const locks = await acquireLocks(
+    toRun.map((o) => o.before),
+    config.runUrl,
+    deps
   )
-  return result(outcomes, [])
+  if (locks.refusals.length > 0) return refuse(locks.refusals)
+  try {
+    const outcomes = await Promise.all(planned.map(async (o): Promise<PairOutcome> => (o.notice ? o : runPair(config, executor, o, deps.log))))
+    return result(outcomes, [])
+  } finally {
+    await locks.release()
+  }
 }
 
 const DONE_STATE: Record<string, PairState> = { deploy: 'awaiting-finalize', finalize: 'finalized', rollback: 'rolled-back' }

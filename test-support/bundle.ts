@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseOutputFile } from './harness.js'
+import { parseOutputFile } from './output-file.js'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const BUNDLE = path.join(REPO_ROOT, 'dist', 'index.js')
@@ -27,8 +27,11 @@ export interface RunBundleOptions {
   inputs: Record<string, string>
   /** Extra variables, applied last (they override the defaults below). */
   env?: Record<string, string>
-  /** Send a signal to the child after a delay (a cancelled job: the runner sends SIGINT, then SIGTERM). */
-  signalAfterMs?: { signal: 'SIGINT' | 'SIGTERM'; afterMs: number }
+  /**
+   * Send a signal to the child after a delay (a cancelled job: the runner sends SIGINT, then SIGTERM).
+   * The delay counts from the spawn, or, with `afterOutput`, from the first stdout line that matches it.
+   */
+  signalAfterMs?: { signal: 'SIGINT' | 'SIGTERM'; afterMs: number; afterOutput?: RegExp }
   /** `global` (default): one AWS_ENDPOINT_URL; `per-service`: only the AWS_ENDPOINT_URL_<SERVICE> variables. */
   endpointVariables?: 'global' | 'per-service'
   /** Kill the child with SIGKILL after this long (a safety net; default 5 minutes). */
@@ -117,12 +120,14 @@ export async function runBundle(opts: RunBundleOptions): Promise<BundleRun> {
     const child = spawn(process.execPath, [BUNDLE], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
     const stdout: Buffer[] = []
     const stderr: Buffer[] = []
-    child.stdout.on('data', (c: Buffer) => stdout.push(c))
     child.stderr.on('data', (c: Buffer) => stderr.push(c))
 
     let signalledAt: number | undefined
     const timers: NodeJS.Timeout[] = []
-    if (opts.signalAfterMs) {
+    let armed = false
+    const arm = (): void => {
+      if (armed || !opts.signalAfterMs) return
+      armed = true
       const { signal, afterMs } = opts.signalAfterMs
       timers.push(
         setTimeout(() => {
@@ -131,6 +136,12 @@ export async function runBundle(opts: RunBundleOptions): Promise<BundleRun> {
         }, afterMs)
       )
     }
+    child.stdout.on('data', (c: Buffer) => {
+      stdout.push(c)
+      const pattern = opts.signalAfterMs?.afterOutput
+      if (pattern && !armed && pattern.test(Buffer.concat(stdout).toString('utf8'))) arm()
+    })
+    if (opts.signalAfterMs && !opts.signalAfterMs.afterOutput) arm()
     timers.push(setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs ?? 5 * 60_000))
 
     const [code, exitSignal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {

@@ -66,6 +66,7 @@ export function config(extra: Partial<Config> = {}): Config {
     imageNameTagKey: 'docker:image:name',
     versionTagKey: 'docker:image:version',
     colors: ['blue', 'green'],
+    runUrl: 'https://github.com/octo-org/web/actions/runs/1',
     ...extra
   }
 }

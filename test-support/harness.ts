@@ -8,6 +8,9 @@ import { ConfiguredRetryStrategy } from '@smithy/core/retry'
 import { run } from '../src/main.js'
 import type { RunResult } from '../src/modes.js'
 import type { SimWorld } from './sim/index.js'
+import { parseOutputFile } from './output-file.js'
+
+export { parseOutputFile }
 
 export interface ActionRun {
   failed: boolean
@@ -26,21 +29,6 @@ export const DEFAULT_INPUTS: Record<string, string> = {
   'health-timeout': '10m',
   'poll-interval': '15s',
   'dry-run': 'false'
-}
-
-/** Parses the GITHUB_OUTPUT file format (`name<<delimiter`, value lines, delimiter). */
-export function parseOutputFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(.+)$/.exec(lines[i] ?? '')
-    if (!m) continue
-    const [, name, delimiter] = m as unknown as [string, string, string]
-    const value: string[] = []
-    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] as string)
-    out[name] = value.join('\n')
-  }
-  return out
 }
 
 let files: { outputFile: string; summaryFile: string } | undefined

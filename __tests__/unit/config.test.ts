@@ -18,8 +18,14 @@ describe('readConfig', () => {
       dryRun: false,
       imageNameTagKey: 'docker:image:name',
       versionTagKey: 'docker:image:version',
-      colors: ['blue', 'green']
+      colors: ['blue', 'green'],
+      runUrl: expect.stringMatching(/^local run on .+ pid \d+$/)
     })
+  })
+
+  it('knows the run by its URL on GitHub (the pair lock records it)', () => {
+    const env = { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'octo-org/web', GITHUB_RUN_ID: '42' }
+    expect(read(base, env).runUrl).toBe('https://github.com/octo-org/web/actions/runs/42')
   })
 
   it('takes the region from AWS_REGION, then AWS_DEFAULT_REGION', () => {

@@ -126,7 +126,9 @@ export function planFinalize(phase: Phase): Step[] {
   const idle: Capacity = { min: 0, desired: 0, max: saved?.max ?? previous.capacity.max }
   if (!sameCapacity(previous.capacity, idle)) steps.push({ kind: 'set-capacity', group: previous.name, capacity: idle })
   steps.push(...restoreProcesses(previous))
-  steps.push(...untagAll(previous, next))
+  // Retiring writes the finalizing tag after this plan was made: clear it with the other markers.
+  const retiring = standby.length > 0 ? [{ group: previous.name, key: FINALIZING_TAG }] : []
+  steps.push(...untagAll([previous, next], retiring))
   return steps
 }
 
@@ -136,7 +138,7 @@ export function planFinalize(phase: Phase): Step[] {
  */
 export function planRollback(phase: Phase): Step[] {
   if (phase.kind === 'deploying') {
-    return [...idleSteps(phase.next), ...untagAll(phase.next, phase.live)]
+    return [...idleSteps(phase.next), ...untagAll([phase.next, phase.live])]
   }
   if (phase.kind !== 'cut-over') return []
   const { previous, next } = phase
@@ -162,7 +164,7 @@ export function planRollback(phase: Phase): Step[] {
     steps.push({ kind: 'move-scheduled-action', from: next.name, to: previous.name, action })
   }
   steps.push(...idleSteps(next))
-  steps.push(...untagAll(previous, next))
+  steps.push(...untagAll([previous, next]))
   return steps
 }
 
@@ -185,7 +187,8 @@ function restoreProcesses(previous: Group): Step[] {
 }
 
 /** One DeleteTags call for every marker of both groups, so no half-cleared record is ever observed. */
-function untagAll(...groups: Group[]): Step[] {
-  const tags = groups.flatMap((g) => MARKER_TAGS.filter((k) => g.tags[k] !== undefined).map((key) => ({ group: g.name, key })))
+function untagAll(groups: Group[], alsoWritten: { group: string; key: string }[] = []): Step[] {
+  const present = groups.flatMap((g) => MARKER_TAGS.filter((k) => g.tags[k] !== undefined).map((key) => ({ group: g.name, key })))
+  const tags = [...present, ...alsoWritten.filter((t) => !present.some((p) => p.group === t.group && p.key === t.key))]
   return tags.length > 0 ? [{ kind: 'untag', tags }] : []
 }

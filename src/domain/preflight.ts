@@ -60,12 +60,16 @@ function list(arns: string[]): string {
   return arns.length === 0 ? 'none' : arns.map((a) => a.split(':').pop()?.split('/')[1] ?? a).join(', ')
 }
 
-function busy(g: Group): string[] {
+/**
+ * Activities that make a deploy unsafe to start. On the idle group, the termination of instances a
+ * rollback or abort just drained is not one of them: they are leaving and the deploy ignores them.
+ */
+function busy(g: Group, idle = false): string[] {
   const out: string[] = []
   if (g.activeInstanceRefresh) {
     out.push(`${g.name}: instance refresh ${g.activeInstanceRefresh} is in progress; wait for it to finish or cancel it.`)
   }
-  const running = g.activities.filter((a) => !FINAL_ACTIVITY.has(a.status))
+  const running = g.activities.filter((a) => !FINAL_ACTIVITY.has(a.status) && !(idle && /^Terminating/i.test(a.description)))
   if (running.length > 0) {
     out.push(`${g.name}: a scaling activity is in progress ("${running[0]?.description}", ${running[0]?.status}); wait until it finishes, then re-run.`)
   }
@@ -78,7 +82,7 @@ function deployChecks(pair: Pair, phase: Phase, opts: PreflightOptions): Verdict
     if (live.tags[opts.versionTagKey] === opts.version) {
       return { refusals: [], nothingToDo: `${pair.base}: ${opts.version} is already live on ${live.name}; nothing to deploy.` }
     }
-    const out = [...busy(live), ...busy(idle)]
+    const out = [...busy(live), ...busy(idle, true)]
     const leftovers = idle.instances.filter((i) => !LEAVING_STATES.has(i.lifecycle))
     if (leftovers.length > 0) {
       out.push(`${idle.name}: the idle group still has ${leftovers.length} instance(s) (${leftovers.map((i) => `${i.id} ${i.lifecycle}`).slice(0, 5).join(', ')}); wait until they are gone, then re-run.`)

@@ -23,7 +23,6 @@ function joined(values: string[]): string {
 }
 
 export function outputsOf(r: RunResult): Record<string, string> {
-  if (r.refusals.length > 0) return { [Outputs.state]: 'refused', [Outputs.pairs]: '[]', [Outputs.standbyInstanceIds]: '[]' }
   const pairs = r.outcomes.map((o) => {
     const v = viewOf(o.after, r.config.versionTagKey)
     return {
@@ -41,7 +40,7 @@ export function outputsOf(r: RunResult): Record<string, string> {
     }
   })
   return {
-    [Outputs.state]: joined(pairs.map((p) => p.state)),
+    [Outputs.state]: r.refusals.length > 0 ? 'refused' : joined(pairs.map((p) => p.state)),
     [Outputs.liveColor]: joined(pairs.map((p) => p.liveColor)),
     [Outputs.standbyColor]: joined(pairs.map((p) => p.standbyColor)),
     [Outputs.liveGroup]: pairs.map((p) => p.liveGroup).join(','),

@@ -47,7 +47,11 @@ function pairSection(o: PairOutcome, r: RunResult): string[] {
   if (o.plan.length > 0) {
     const shown = o.plan.slice(0, MAX_PLAN_LINES).map((s, i) => `${i + 1}. ${esc(describeStep(s))}`)
     if (o.plan.length > MAX_PLAN_LINES) shown.push(`… and ${o.plan.length - MAX_PLAN_LINES} more steps`)
-    const label = c.dryRun ? 'Plan: the AWS writes this run would make, in order' : 'Plan made from the state found at the start'
+    const label = c.dryRun
+      ? 'Plan: the AWS writes this run would make, in order'
+      : o.state === 'refused'
+        ? 'Plan that was not run (refused)'
+        : 'Plan made from the state found at the start'
     out.push(`<details${c.dryRun ? ' open' : ''}><summary>${label} (${o.plan.length} steps)</summary>`, '', ...shown, '', '</details>', '')
   }
   return out
@@ -104,6 +108,8 @@ function nextStep(o: PairOutcome, r: RunResult): string {
   switch (o.state) {
     case 'planned':
       return 'Dry run: nothing was changed. Run again without `dry-run: true` to apply this plan.'
+    case 'refused':
+      return 'Nothing was changed: fix what pre-flight reported above, then run again.'
     case 'awaiting-finalize': {
       const n = v.other ? standbyInstances(v.other).length : 0
       return (
