@@ -3,6 +3,15 @@
 import os from 'node:os'
 import { formatDuration, parseDuration } from './duration.js'
 import { InputError } from './errors.js'
+import {
+  DEFAULT_AUDIENCE,
+  DEFAULT_DURATION_SECONDS,
+  RoleInputs,
+  defaultSessionName,
+  validateDurationSeconds,
+  validateRoleArn,
+  validateSessionName
+} from './aws/credentials.js'
 import type { Mode } from './domain/model.js'
 
 export const Inputs = {
@@ -35,6 +44,15 @@ export interface Config {
   colors: [string, string]
   /** Who this run is (the workflow run's URL on GitHub), as the pair lock records it. */
   runUrl: string
+  /** Set when the action assumes a role through GitHub OIDC itself (`role-to-assume`). */
+  role?: RoleConfig
+}
+
+export interface RoleConfig {
+  arn: string
+  audience: string
+  sessionName: string
+  durationSeconds: number
 }
 
 export type GetInput = (name: string) => string
@@ -108,7 +126,10 @@ export function readConfig(getInput: GetInput, env: Record<string, string | unde
   }
   if (blue.toLowerCase() === green.toLowerCase()) throw new InputError(Inputs.greenColor, green, 'The two colors must differ.')
 
+  const role = readRole(get, env)
+
   return {
+    ...(role ? { role } : {}),
     mode: mode as Mode,
     prefix,
     imageName,
@@ -122,6 +143,25 @@ export function readConfig(getInput: GetInput, env: Record<string, string | unde
     colors: [blue, green],
     runUrl: runUrlOf(env)
   }
+}
+
+function readRole(get: (n: string) => string, env: Record<string, string | undefined>): RoleConfig | undefined {
+  const arn = get(RoleInputs.roleToAssume)
+  const others = [RoleInputs.roleSessionName, RoleInputs.roleDurationSeconds].filter((n) => get(n) !== '')
+  if (arn === '') {
+    if (others.length > 0) throw new InputError(others[0] as string, get(others[0] as string), 'It only applies together with role-to-assume.')
+    return undefined
+  }
+  validateRoleArn(arn)
+  const sessionName = get(RoleInputs.roleSessionName) || defaultSessionName(env)
+  validateSessionName(sessionName)
+  const durationText = get(RoleInputs.roleDurationSeconds)
+  const durationSeconds = durationText === '' ? DEFAULT_DURATION_SECONDS : /^\d+$/.test(durationText) ? Number(durationText) : Number.NaN
+  if (Number.isNaN(durationSeconds)) {
+    throw new InputError(RoleInputs.roleDurationSeconds, durationText, 'Expected whole seconds, e.g. 3600.')
+  }
+  validateDurationSeconds(durationSeconds)
+  return { arn, audience: get(RoleInputs.audience) || DEFAULT_AUDIENCE, sessionName, durationSeconds }
 }
 
 /** The run's URL on GitHub; elsewhere (a laptop rehearsal) the host and process. */

@@ -27,3 +27,14 @@ export function errorMessage(err: unknown): string {
   }
   return String(err)
 }
+
+/** An AWS call that failed after the SDK's own retries; the run may re-observe and try again. */
+export class AwsCallFailed extends ActionError {
+  constructor(
+    message: string,
+    readonly awsError: string
+  ) {
+    super(message)
+    this.name = 'AwsCallFailed'
+  }
+}

@@ -132,6 +132,11 @@ export class Executor {
         if (!group) throw new Error(`group ${s.group} left the pair`)
         const report = assessHealth(group, s.count, s.targetGroupArns, since)
         if (report.ready) return { ready: true, value: report }
+        // Someone lowered the group's capacity meanwhile: waiting cannot succeed, re-planning can.
+        if (group.capacity.desired < s.count) {
+          this.o.log.warning(`${s.group}: desired capacity changed to ${group.capacity.desired} while waiting for ${s.count}; re-planning.`)
+          return { ready: true, value: report }
+        }
         for (const id of [...streak.keys()]) if (!report.unhealthy.includes(id)) streak.delete(id)
         for (const id of report.unhealthy) streak.set(id, (streak.get(id) ?? 0) + 1)
         const stuck = [...streak.entries()].filter(([, n]) => n >= UNHEALTHY_POLLS).map(([id]) => id)
@@ -146,7 +151,10 @@ export class Executor {
       },
       { clock: this.o.clock, timeoutMs: this.o.healthTimeoutMs, intervalMs: this.o.pollIntervalMs, signal: this.o.signal }
     )
-    if (result.done) return `${result.value.healthy} healthy after ${formatDuration(result.elapsedMs)} (${result.polls} checks)`
+    if (result.done) {
+      const r = result.value
+      return r.ready ? `${r.healthy} healthy after ${formatDuration(result.elapsedMs)} (${result.polls} checks)` : `interrupted after ${formatDuration(result.elapsedMs)}: capacity changed, re-planned`
+    }
     if (result.why === 'aborted') throw new Cancelled(`waiting for ${s.group} to become healthy`)
     const r = result.last
     const counts = r ? `${r.healthy} of ${r.wanted} instance(s) healthy` : 'no observation'

@@ -3,7 +3,8 @@ import * as core from '@actions/core'
 import { AwsFleet } from './aws/fleet.js'
 import { type ClientOverrides, createClients, destroyClients } from './aws/clients.js'
 import { type Clock, systemClock } from './clock.js'
-import { readConfig } from './config.js'
+import { type RoleConfig, readConfig } from './config.js'
+import { type OidcCredentialsProvider, oidcCredentials } from './aws/credentials.js'
 import { InputError, errorMessage } from './errors.js'
 import { type RunResult, assertNoRefusals, runMode } from './modes.js'
 import { describeStep } from './domain/steps.js'
@@ -24,13 +25,17 @@ export async function run(deps: MainDeps = {}): Promise<RunResult | undefined> {
   try {
     const config = readConfig(deps.getInput ?? ((name) => core.getInput(name)), deps.env ?? process.env)
     const clock = deps.clock ?? systemClock
-    const clients = createClients(config.region, deps.clientOverrides)
+    const credentials = config.role ? roleCredentials(config.role, config.region, deps.clientOverrides) : undefined
+    // Assume the role up front: a trust-policy refusal is reported before anything else happens.
+    if (credentials) await credentials()
+    const clients = createClients(config.region, { ...deps.clientOverrides, ...(credentials ? { credentials } : {}) })
     try {
       const fleet = new AwsFleet(clients, clock, (line) => core.info(line))
       const log = { info: (l: string) => core.info(l), warning: (l: string) => core.warning(l) }
       result = await runMode(config, { fleet, clock, log, signal: deps.signal })
     } finally {
       destroyClients(clients)
+      credentials?.destroy()
     }
     await report(result)
     assertNoRefusals(result)
@@ -45,6 +50,22 @@ export async function run(deps: MainDeps = {}): Promise<RunResult | undefined> {
     if (!result) await reportEarlyFailure(err)
   }
   return result
+}
+
+/** GitHub OIDC token → STS AssumeRoleWithWebIdentity, refreshed by the SDK before the session ends. */
+function roleCredentials(role: RoleConfig, region: string, overrides: ClientOverrides = {}): OidcCredentialsProvider {
+  const { credentials: _ambient, ...stsClientConfig } = overrides
+  return oidcCredentials({
+    roleArn: role.arn,
+    audience: role.audience,
+    sessionName: role.sessionName,
+    durationSeconds: role.durationSeconds,
+    region,
+    getIdToken: (audience) => core.getIDToken(audience),
+    mask: (secret) => core.setSecret(secret),
+    log: (line) => core.info(line),
+    ...(Object.keys(stsClientConfig).length > 0 ? { stsClientConfig } : {})
+  })
 }
 
 /** A run that stopped before it could look at AWS still leaves a state and a summary for later steps. */

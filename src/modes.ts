@@ -3,7 +3,7 @@
 import type { Fleet } from './aws/port.js'
 import type { Clock } from './clock.js'
 import type { Config } from './config.js'
-import { ActionError, errorMessage } from './errors.js'
+import { ActionError, AwsCallFailed, errorMessage } from './errors.js'
 import { Cancelled, Executor, type Logger, type TimelineEntry } from './execute.js'
 import type { Pair } from './domain/model.js'
 import { type Phase, classify } from './domain/phase.js'
@@ -128,7 +128,7 @@ export async function runMode(config: Config, deps: RunDeps): Promise<RunResult>
   )
   if (locks.refusals.length > 0) return refuse(locks.refusals)
   try {
-    const outcomes = await Promise.all(planned.map(async (o): Promise<PairOutcome> => (o.notice ? o : runPair(config, executor, o, deps.log))))
+    const outcomes = await Promise.all(planned.map(async (o): Promise<PairOutcome> => (o.notice ? o : runPair(config, executor, o, deps))))
     return result(outcomes, [])
   } finally {
     await locks.release()
@@ -137,10 +137,41 @@ export async function runMode(config: Config, deps: RunDeps): Promise<RunResult>
 
 const DONE_STATE: Record<string, PairState> = { deploy: 'awaiting-finalize', finalize: 'finalized', rollback: 'rolled-back' }
 
-async function runPair(config: Config, executor: Executor, o: PairOutcome, log: Logger): Promise<PairOutcome> {
-  const planner = (phase: Phase): Step[] => planFor(config, phase)
+/** A deploy never cuts over while an instance refresh replaces the serving group's instances. */
+function assertNoRefresh(phase: Phase): void {
+  const serving = phase.kind === 'deploying' ? phase.live : phase.kind === 'cut-over' && !phase.complete ? phase.previous : undefined
+  if (serving?.activeInstanceRefresh) {
+    throw new ActionError(
+      `${serving.name}: instance refresh ${serving.activeInstanceRefresh} started during the deploy; cutting over now would fight it.`
+    )
+  }
+}
+
+/** How often a run re-observes and carries on after an AWS call failed (beyond the SDK's own retries). */
+const RESUME_ATTEMPTS = 3
+const RESUME_DELAY_MS = 5_000
+
+async function driveResumably(executor: Executor, o: PairOutcome, planner: (phase: Phase) => Step[], deps: { log: Logger; clock: Clock }): Promise<Pair> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await executor.drive(o.before, planner)
+    } catch (err) {
+      // Plans are made from observed state, so picking up after a failed call is always safe.
+      if (!(err instanceof AwsCallFailed) || attempt >= RESUME_ATTEMPTS) throw err
+      deps.log.warning(`${o.base}: ${errorMessage(err)}; observing again and carrying on (attempt ${attempt + 1} of ${RESUME_ATTEMPTS}).`)
+      await deps.clock.sleep(RESUME_DELAY_MS).catch(() => undefined)
+    }
+  }
+}
+
+async function runPair(config: Config, executor: Executor, o: PairOutcome, deps: { log: Logger; clock: Clock }): Promise<PairOutcome> {
+  const log = deps.log
+  const planner = (phase: Phase): Step[] => {
+    if (config.mode === 'deploy') assertNoRefresh(phase)
+    return planFor(config, phase)
+  }
   try {
-    const after = await executor.drive(o.before, planner)
+    const after = await driveResumably(executor, o, planner, deps)
     // Verify the end state with the fresh observation before calling it done.
     const phase = classify(after)
     const reached = config.mode === 'deploy' ? phase.kind === 'cut-over' && phase.complete : phase.kind === 'at-rest'

@@ -47,7 +47,7 @@ describe('a long deregistration delay (900 s)', () => {
   // `if (phase.kind === 'cut-over' && !phase.complete && !phase.finalizing)`) refuses with
   // "cutover ... did not finish (0 old instance(s) still in service); re-run deploy" — a message that
   // contradicts itself. Expected: finalize waits for Standby, then finalizes.
-  it.failing('finalize started while the old instances are still EnteringStandby waits for them, then finalizes', async () => {
+  it('finalize started while the old instances are still EnteringStandby waits for them, then finalizes', async () => {
     slowWorld({ deregistrationDelaySeconds: 900 })
     const cancel = new AbortController()
     world.faults.beforeWrite = (op) => {

@@ -21,7 +21,7 @@ import {
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { TerminateInstancesCommand } from '@aws-sdk/client-ec2'
 import type { Clock } from '../clock.js'
-import { ActionError } from '../errors.js'
+import { type ActionError, AwsCallFailed } from '../errors.js'
 import type { Activity, Capacity, ScalingPolicy, ScheduledAction, TargetHealth, TargetState } from '../domain/model.js'
 import { chunk } from '../domain/steps.js'
 import { movePolicy, moveScheduledAction } from './scaling.js'
@@ -255,7 +255,7 @@ function isNotFound(err: unknown): boolean {
 
 export function wrap(what: string, err: unknown): ActionError {
   const e = err as { name?: string; message?: string }
-  return new ActionError(`${what} failed: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`)
+  return new AwsCallFailed(`${what} failed: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`, e.name ?? 'Error')
 }
 
 function toGroup(g: AutoScalingGroup): GroupDescription {

@@ -124,8 +124,16 @@ function finalizeChecks(pair: Pair, phase: Phase): Verdict {
   if (phase.kind === 'deploying') {
     return { refusals: [`${pair.base}: the deployment to ${phase.next.name} has not cut over yet (${phase.live.name} still serves); re-run deploy to finish it, or roll back.`] }
   }
-  if (phase.kind === 'cut-over' && !phase.complete && !phase.finalizing) {
-    return { refusals: [`${pair.base}: cutover from ${phase.previous.name} to ${phase.next.name} did not finish (${activeInstances(phase.previous).length} old instance(s) still in service); re-run deploy to finish it, or roll back.`] }
+  if (phase.kind === 'cut-over') {
+    // Instances still draining into Standby are fine (finalize waits for them); old instances still
+    // serving, or scaling not yet handed over, mean the deploy did not finish its cutover.
+    const { previous, next } = phase
+    const serving = activeInstances(previous).length
+    const scaling = previous.policies.length + previous.scheduledActions.length
+    if (serving > 0 || scaling > 0) {
+      const what = serving > 0 ? `${serving} old instance(s) still in service` : `${scaling} scaling policy/scheduled action(s) not yet moved to ${next.name}`
+      return { refusals: [`${pair.base}: cutover from ${previous.name} to ${next.name} did not finish (${what}); re-run deploy to finish it, or roll back.`] }
+    }
   }
   return { refusals: [] }
 }
