@@ -26,7 +26,10 @@ export const Inputs = {
   imageNameTagKey: 'image-name-tag-key',
   versionTagKey: 'version-tag-key',
   blueColor: 'blue-color',
-  greenColor: 'green-color'
+  greenColor: 'green-color',
+  githubToken: 'github-token',
+  deploymentEnvironment: 'deployment-environment',
+  allowOlderCommit: 'allow-older-commit'
 } as const
 
 export interface Config {
@@ -46,6 +49,19 @@ export interface Config {
   runUrl: string
   /** Set when the action assumes a role through GitHub OIDC itself (`role-to-assume`). */
   role?: RoleConfig
+  github: GitHubConfig
+  /** Value of the release tag a deploy writes (commit, actor, time, run); set at run time. */
+  releaseTag?: string
+}
+
+export interface GitHubConfig {
+  token: string
+  repository: string
+  sha: string
+  actor: string
+  apiUrl: string
+  deploymentEnvironment: string
+  allowOlderCommit: boolean
 }
 
 export interface RoleConfig {
@@ -127,6 +143,10 @@ export function readConfig(getInput: GetInput, env: Record<string, string | unde
   if (blue.toLowerCase() === green.toLowerCase()) throw new InputError(Inputs.greenColor, green, 'The two colors must differ.')
 
   const role = readRole(get, env)
+  const allowOlder = get(Inputs.allowOlderCommit) || 'false'
+  if (!/^(true|false)$/i.test(allowOlder)) throw new InputError(Inputs.allowOlderCommit, allowOlder, 'Use true or false.')
+  const deploymentEnvironment = get(Inputs.deploymentEnvironment)
+  if (deploymentEnvironment.length > 255) throw new InputError(Inputs.deploymentEnvironment, deploymentEnvironment.slice(0, 40), 'An environment name has at most 255 characters.')
 
   return {
     ...(role ? { role } : {}),
@@ -141,7 +161,16 @@ export function readConfig(getInput: GetInput, env: Record<string, string | unde
     imageNameTagKey,
     versionTagKey,
     colors: [blue, green],
-    runUrl: runUrlOf(env)
+    runUrl: runUrlOf(env),
+    github: {
+      token: get(Inputs.githubToken),
+      repository: env.GITHUB_REPOSITORY ?? '',
+      sha: env.GITHUB_SHA ?? '',
+      actor: env.GITHUB_ACTOR ?? '',
+      apiUrl: env.GITHUB_API_URL ?? '',
+      deploymentEnvironment,
+      allowOlderCommit: allowOlder.toLowerCase() === 'true'
+    }
   }
 }
 

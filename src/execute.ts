@@ -123,14 +123,15 @@ export class Executor {
   }
 
   private async waitHealthy(pair: Pair, s: Extract<Step, { kind: 'wait-healthy' }>): Promise<string> {
-    const since = this.o.clock.now()
+    // The snapshot this round began with was observed before this round's writes: its activities are old.
+    const known = new Set(pair.groups.find((g) => g.name === s.group)?.activities.map((a) => a.id) ?? [])
     const streak = new Map<string, number>()
     const result = await waitFor<HealthReport>(
       async () => {
         const now = await observePair(this.o.fleet, pair, true)
         const group = now.groups.find((g) => g.name === s.group)
         if (!group) throw new Error(`group ${s.group} left the pair`)
-        const report = assessHealth(group, s.count, s.targetGroupArns, since)
+        const report = assessHealth(group, s.count, s.targetGroupArns, known)
         if (report.ready) return { ready: true, value: report }
         // Someone lowered the group's capacity meanwhile: waiting cannot succeed, re-planning can.
         if (group.capacity.desired < s.count) {

@@ -15,11 +15,23 @@ export interface HeldLocks {
   release(): Promise<void>
 }
 
-export async function acquireLocks(pairs: Pair[], me: string, deps: { fleet: Fleet; clock: Clock; log: Logger }): Promise<HeldLocks> {
+export interface LockDeps {
+  fleet: Fleet
+  clock: Clock
+  log: Logger
+  /** Asks GitHub whether the holder's run is over (then its lock is taken over at once). */
+  isRunOver?: (run: string) => Promise<boolean>
+}
+
+export async function acquireLocks(pairs: Pair[], me: string, deps: LockDeps): Promise<HeldLocks> {
   const { fleet, clock, log } = deps
   const refusals: string[] = []
   for (const pair of pairs) {
     const v = lockVerdict(pair, me, clock.now())
+    if (v.kind === 'held' && (await deps.isRunOver?.(v.holder.run))) {
+      log.warning(`${pair.base}: taking over the lock of ${v.holder.run}: GitHub reports that run completed.`)
+      continue
+    }
     if (v.kind === 'held') {
       refusals.push(
         `${pair.base}: another run is driving this pair: ${v.holder.run} (last heartbeat ${formatDuration(v.ageMs)} ago). ` +

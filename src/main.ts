@@ -3,7 +3,11 @@ import * as core from '@actions/core'
 import { AwsFleet } from './aws/fleet.js'
 import { type ClientOverrides, createClients, destroyClients } from './aws/clients.js'
 import { type Clock, systemClock } from './clock.js'
-import { type RoleConfig, readConfig } from './config.js'
+import { type Config, type RoleConfig, readConfig } from './config.js'
+import type { Logger } from './execute.js'
+import { octokitPort } from './github/api.js'
+import { GitHubIntegration } from './github/integration.js'
+import { encodeRelease } from './github/release.js'
 import { type OidcCredentialsProvider, oidcCredentials } from './aws/credentials.js'
 import { InputError, errorMessage } from './errors.js'
 import { type RunResult, assertNoRefusals, runMode } from './modes.js'
@@ -28,11 +32,18 @@ export async function run(deps: MainDeps = {}): Promise<RunResult | undefined> {
     const credentials = config.role ? roleCredentials(config.role, config.region, deps.clientOverrides) : undefined
     // Assume the role up front: a trust-policy refusal is reported before anything else happens.
     if (credentials) await credentials()
-    const clients = createClients(config.region, { ...deps.clientOverrides, ...(credentials ? { credentials } : {}) })
+    // With step debug logging on (ACTIONS_STEP_DEBUG), the SDK logs every AWS call with its input and output.
+    const debug = core.isDebug() ? { logger: sdkLogger } : {}
+    const clients = createClients(config.region, { ...debug, ...deps.clientOverrides, ...(credentials ? { credentials } : {}) })
     try {
       const fleet = new AwsFleet(clients, clock, (line) => core.info(line))
       const log = { info: (l: string) => core.info(l), warning: (l: string) => core.warning(l) }
-      result = await runMode(config, { fleet, clock, log, signal: deps.signal })
+      const withRelease = config.github.sha
+        ? { ...config, releaseTag: encodeRelease({ commit: config.github.sha, actor: config.github.actor || 'unknown', at: new Date(clock.now()).toISOString(), run: config.runUrl }) }
+        : config
+      const github = githubIntegration(withRelease, log)
+      core.info(`${config.mode}${config.dryRun ? ' (dry run)' : ''} of ${config.imageName} in groups starting with ${config.prefix}, ${config.region}; run ${config.runUrl}`)
+      result = await runMode(withRelease, { fleet, clock, log, signal: deps.signal, github })
     } finally {
       destroyClients(clients)
       credentials?.destroy()
@@ -50,6 +61,29 @@ export async function run(deps: MainDeps = {}): Promise<RunResult | undefined> {
     if (!result) await reportEarlyFailure(err)
   }
   return result
+}
+
+const sdkLogger = {
+  trace: () => {},
+  debug: (...content: unknown[]) => core.debug(content.map(String).join(' ')),
+  info: (...content: unknown[]) => core.debug(`AWS ${content.map((c) => (typeof c === 'string' ? c : JSON.stringify(c))).join(' ')}`),
+  warn: (...content: unknown[]) => core.warning(content.map(String).join(' ')),
+  error: (...content: unknown[]) => core.debug(content.map((c) => (typeof c === 'string' ? c : JSON.stringify(c))).join(' '))
+}
+
+/** GitHub's own API, when a token is given (the default in action.yml is the job's GITHUB_TOKEN). */
+function githubIntegration(config: Config, log: Logger): GitHubIntegration | undefined {
+  const g = config.github
+  if (!g.token || !g.repository) return undefined
+  return new GitHubIntegration(octokitPort(g.token, g.repository, g.apiUrl || undefined), {
+    repository: g.repository,
+    sha: g.sha,
+    runUrl: config.runUrl,
+    mode: config.mode,
+    version: config.version,
+    environment: g.deploymentEnvironment,
+    allowOlderCommit: g.allowOlderCommit
+  }, log)
 }
 
 /** GitHub OIDC token → STS AssumeRoleWithWebIdentity, refreshed by the SDK before the session ends. */
@@ -84,9 +118,10 @@ async function report(result: RunResult): Promise<void> {
   for (const o of result.outcomes) {
     if (o.notice) core.notice(o.notice, { title: `${o.base}: nothing to do` })
     if (o.error) core.error(o.error, { title: `${o.base}: ${result.config.mode} ${o.state}` })
-    if (result.config.dryRun && o.plan.length > 0) {
-      core.info(`${o.base}: dry run, the plan is:`)
-      o.plan.forEach((s, i) => core.info(`  ${i + 1}. ${describeStep(s)}`))
+    if (o.plan.length > 0 && (result.config.dryRun || o.state === 'refused')) {
+      core.startGroup(`${o.base}: plan (${o.plan.length} steps${result.config.dryRun ? ', dry run: nothing was changed' : ', not run'})`)
+      o.plan.forEach((s, i) => core.info(`${i + 1}. ${describeStep(s)}`))
+      core.endGroup()
     }
   }
   if (process.env.GITHUB_STEP_SUMMARY) {

@@ -11,6 +11,7 @@ import { planDeploy, planFinalize, planRollback } from './domain/plan.js'
 import { preflight } from './domain/preflight.js'
 import type { Step } from './domain/steps.js'
 import { acquireLocks } from './lock.js'
+import type { GitHubIntegration } from './github/integration.js'
 import { observeAll } from './observe.js'
 
 export type PairState =
@@ -53,10 +54,12 @@ export interface RunDeps {
   clock: Clock
   log: Logger
   signal?: AbortSignal | undefined
+  /** What GitHub adds, when a token is given: order checks, lock ownership, deployment records. */
+  github?: GitHubIntegration | undefined
 }
 
 export function planFor(config: Config, phase: Phase): Step[] {
-  const opts = { version: config.version, versionTagKey: config.versionTagKey }
+  const opts = { version: config.version, versionTagKey: config.versionTagKey, releaseTag: config.releaseTag }
   switch (config.mode) {
     case 'deploy':
       return planDeploy(phase, opts)
@@ -121,15 +124,21 @@ export async function runMode(config: Config, deps: RunDeps): Promise<RunResult>
 
   const toRun = planned.filter((o) => !o.notice)
   if (toRun.length === 0) return result(planned, [])
+  const outOfOrder = (await deps.github?.orderRefusals(toRun.map((o) => o.before))) ?? []
+  if (outOfOrder.length > 0) return refuse(outOfOrder)
+  const gh = deps.github
   const locks = await acquireLocks(
     toRun.map((o) => o.before),
     config.runUrl,
-    deps
+    { ...deps, ...(gh ? { isRunOver: (run: string) => gh.isRunOver(run) } : {}) }
   )
   if (locks.refusals.length > 0) return refuse(locks.refusals)
   try {
+    await gh?.started(toRun)
     const outcomes = await Promise.all(planned.map(async (o): Promise<PairOutcome> => (o.notice ? o : runPair(config, executor, o, deps))))
-    return result(outcomes, [])
+    const done = result(outcomes, [])
+    await gh?.finished(done)
+    return done
   } finally {
     await locks.release()
   }

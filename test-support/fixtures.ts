@@ -67,6 +67,7 @@ export function config(extra: Partial<Config> = {}): Config {
     versionTagKey: 'docker:image:version',
     colors: ['blue', 'green'],
     runUrl: 'https://github.com/octo-org/web/actions/runs/1',
+    github: { token: '', repository: 'octo-org/web', sha: '', actor: '', apiUrl: '', deploymentEnvironment: '', allowOlderCommit: false },
     ...extra
   }
 }

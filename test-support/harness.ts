@@ -40,7 +40,11 @@ function runnerFiles(): { outputFile: string; summaryFile: string } {
   return files
 }
 
-export async function runAction(world: SimWorld, inputs: Record<string, string>, opts: { signal?: AbortSignal } = {}): Promise<ActionRun> {
+export async function runAction(
+  world: SimWorld,
+  inputs: Record<string, string>,
+  opts: { signal?: AbortSignal; env?: Record<string, string> } = {}
+): Promise<ActionRun> {
   // @actions/core remembers the summary file path on first use, so one process keeps one file.
   const { outputFile, summaryFile } = runnerFiles()
   fs.writeFileSync(outputFile, '')
@@ -60,7 +64,7 @@ export async function runAction(world: SimWorld, inputs: Record<string, string>,
   try {
     result = await run({
       getInput: (name) => all[name] ?? '',
-      env: {},
+      env: opts.env ?? {},
       clock: world.clock,
       clientOverrides: {
         requestHandler: world.requestHandler,

@@ -3,6 +3,7 @@
 // Writes of the pair lock alone (taking, renewing, releasing it) are not counted as kill points:
 // they change nothing about the pair, and renewals happen on a timer.
 import type { SimWorld } from './sim/index.js'
+import { noteKillPoint } from './stats.js'
 
 export class RunnerKilled extends Error {
   constructor() {
@@ -21,6 +22,7 @@ export function isLockWrite(operation: string, params: unknown): boolean {
 
 /** Lets `survive` more pair writes through, then kills every later write; returns a function that revives. */
 export function killAfter(world: SimWorld, survive: number): () => void {
+  noteKillPoint()
   let counted = 0
   let dead = false
   world.faults.beforeWrite = (operation, params) => {

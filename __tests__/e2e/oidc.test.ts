@@ -42,10 +42,10 @@ describe('credentials through GitHub OIDC', () => {
     expect(deploy.outputs.state).toBe('awaiting-finalize')
     const finalize = await run({ mode: 'finalize' })
     expect(finalize.outputs.state).toBe('finalized')
-    expect(world.sts.calls.map((c) => [c.RoleArn, c.granted, c.DurationSeconds])).toEqual([
-      [ROLE, true, 3600],
-      [ROLE, true, 3600]
-    ])
+    // At least one session per run; the simulator's clock runs 600× faster than the runner's, so a
+    // one-hour session ends every few real seconds and the SDK renews it (more calls, all granted).
+    expect(world.sts.calls.length).toBeGreaterThanOrEqual(2)
+    expect(new Set(world.sts.calls.map((c) => `${c.RoleArn} ${c.granted} ${c.DurationSeconds}`))).toEqual(new Set([`${ROLE} true 3600`]))
     expect(world.sts.calls[0]?.RoleSessionName).toMatch(/^gh-web-\d+/)
     expect(github?.requests.every((r) => r.audience === 'sts.amazonaws.com' && r.authorized)).toBe(true)
     // core masks each secret part of the session the moment it exists.

@@ -19,7 +19,8 @@ describe('readConfig', () => {
       imageNameTagKey: 'docker:image:name',
       versionTagKey: 'docker:image:version',
       colors: ['blue', 'green'],
-      runUrl: expect.stringMatching(/^local run on .+ pid \d+$/)
+      runUrl: expect.stringMatching(/^local run on .+ pid \d+$/),
+      github: { token: '', repository: '', sha: '', actor: '', apiUrl: '', deploymentEnvironment: '', allowOlderCommit: false }
     })
   })
 

@@ -15,11 +15,15 @@ export interface HealthReport {
   notReady: NotReady[]
   /** Instances that are `unhealthy` in at least one target group right now. */
   unhealthy: string[]
-  /** Failed scaling activities that started at or after the wait began. */
+  /** Failed scaling activities that were not there when the wait began. */
   failedActivities: Activity[]
 }
 
-export function assessHealth(group: Group, wanted: number, targetGroupArns: string[], sinceMs: number): HealthReport {
+/**
+ * `knownActivities`: ids of the activities seen before the wait began. Comparing ids rather than
+ * times keeps the runner's clock out of it.
+ */
+export function assessHealth(group: Group, wanted: number, targetGroupArns: string[], knownActivities: ReadonlySet<string> = new Set()): HealthReport {
   const notReady: NotReady[] = []
   const unhealthy: string[] = []
   let healthy = 0
@@ -34,7 +38,7 @@ export function assessHealth(group: Group, wanted: number, targetGroupArns: stri
     if (targets.some((t) => t.state === 'unhealthy')) unhealthy.push(inst.id)
     notReady.push({ instanceId: inst.id, lifecycle: inst.lifecycle, targets })
   }
-  const failedActivities = group.activities.filter((a) => a.status === 'Failed' && a.startTime.getTime() >= sinceMs)
+  const failedActivities = group.activities.filter((a) => a.status === 'Failed' && !knownActivities.has(a.id))
   return {
     ready: healthy >= wanted && notReady.length === 0,
     healthy,

@@ -16,11 +16,14 @@ import {
 } from './markers.js'
 import { type Capacity, type Group, PENDING_STATES, activeInstances, inStandby } from './model.js'
 import type { Phase } from './phase.js'
+import { RELEASE_TAG } from '../github/release.js'
 import { PROTECTION_BATCH, RETIRE_BATCH, STANDBY_BATCH, type Step, chunk } from './steps.js'
 
 export interface PlanOptions {
   version: string
   versionTagKey: string
+  /** Who ships it (commit, actor, time, run), recorded beside the version. */
+  releaseTag?: string | undefined
 }
 
 function sameCapacity(a: Capacity, b: Capacity): boolean {
@@ -28,7 +31,7 @@ function sameCapacity(a: Capacity, b: Capacity): boolean {
 }
 
 function waitHealthyIfNeeded(g: Group, count: number, steps: Step[]): void {
-  if (!assessHealth(g, count, g.targetGroupArns, Infinity).ready) {
+  if (!assessHealth(g, count, g.targetGroupArns).ready) {
     steps.push({ kind: 'wait-healthy', group: g.name, count, targetGroupArns: g.targetGroupArns })
   }
 }
@@ -41,7 +44,11 @@ export function planDeploy(phase: Phase, opts: PlanOptions): Step[] {
     steps.push({
       kind: 'tag',
       group: idle.name,
-      tags: { [opts.versionTagKey]: opts.version, [IDLE_CAPACITY_TAG]: encodeCapacity(idle.capacity) },
+      tags: {
+        [opts.versionTagKey]: opts.version,
+        ...(opts.releaseTag ? { [RELEASE_TAG]: opts.releaseTag } : {}),
+        [IDLE_CAPACITY_TAG]: encodeCapacity(idle.capacity)
+      },
       propagate: [opts.versionTagKey]
     })
     steps.push({ kind: 'set-capacity', group: idle.name, capacity: live.capacity })
@@ -54,7 +61,7 @@ export function planDeploy(phase: Phase, opts: PlanOptions): Step[] {
     const capacityMatches = sameCapacity(next.capacity, live.capacity)
     // The live group may have scaled while we waited (or a previous run stopped before this write): match it.
     if (!capacityMatches) steps.push({ kind: 'set-capacity', group: next.name, capacity: live.capacity })
-    if (!capacityMatches || !assessHealth(next, live.capacity.desired, next.targetGroupArns, Infinity).ready) {
+    if (!capacityMatches || !assessHealth(next, live.capacity.desired, next.targetGroupArns).ready) {
       steps.push({ kind: 'wait-healthy', group: next.name, count: live.capacity.desired, targetGroupArns: next.targetGroupArns })
     }
     steps.push(...cutoverSteps(live, next, live.capacity.desired, true))

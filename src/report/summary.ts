@@ -5,6 +5,7 @@ import { type Group, type Pair, activeInstances, standbyInstances } from '../dom
 import { describeStep } from '../domain/steps.js'
 import type { PairOutcome, RunResult } from '../modes.js'
 import { viewOf } from './view.js'
+import { RELEASE_TAG, describeRelease } from '../github/release.js'
 
 const MAX_PLAN_LINES = 200
 const MAX_TIMELINE_ROWS = 300
@@ -64,7 +65,7 @@ function groupTable(pair: Pair, versionTagKey: string): string {
     esc(g.color),
     esc(g.name),
     esc(v.roles[g.name] ?? ''),
-    esc(g.tags[versionTagKey] ?? '—'),
+    versionCell(g, versionTagKey),
     `${g.capacity.min} / ${g.capacity.desired} / ${g.capacity.max}`,
     esc(countBy(g.instances.map((i) => i.lifecycle)) || 'none'),
     esc(health(g)),
@@ -72,6 +73,11 @@ function groupTable(pair: Pair, versionTagKey: string): string {
   ])
   const tr = (cells: string[], tag: string): string => `<tr>${cells.map((x) => `<${tag}>${x}</${tag}>`).join('')}</tr>`
   return `<table>${tr(head, 'th')}${rows.map((r) => tr(r, 'td')).join('')}</table>`
+}
+
+function versionCell(g: Group, versionTagKey: string): string {
+  const release = describeRelease(g.tags[RELEASE_TAG])
+  return `${esc(g.tags[versionTagKey] ?? '—')}${release ? `<br><sub>${esc(release)}</sub>` : ''}`
 }
 
 function countBy(items: string[]): string {

@@ -16,6 +16,8 @@ export function checkTickInvariants(world: SimWorld): void {
     lows = new Map()
     lowWater.set(world, lows)
   }
+  world.checks.ticks++
+  world.checks.inv1 += world.baseline.size
   for (const [arn, base] of world.baseline) {
     const healthy = world.healthyCountArn(arn)
     const name = world.targetGroups.get(arn)?.name ?? arn
@@ -40,6 +42,7 @@ export function checkTickInvariants(world: SimWorld): void {
  */
 export function checkEnterStandby(world: SimWorld, group: SimGroup, moving: SimInstance[]): void {
   const tgs = group.targetGroupArns
+  world.checks.inv2++
   if (tgs.length === 0) return
   const others: SimInstance[] = []
   for (const g of world.groups.values()) {

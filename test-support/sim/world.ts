@@ -9,6 +9,7 @@ import { IdFactory } from './ids.js'
 import { checkEnterStandby, checkTickInvariants } from './invariants.js'
 import { SimHandler } from './handler.js'
 import { StsSim } from './sts.js'
+import { trackWorld } from '../stats.js'
 import {
   ALL_PROCESSES,
   type CallRecord,
@@ -112,6 +113,15 @@ export class SimWorld {
   readonly scalingEvents: ScalingEvent[] = []
   /** Per target group ARN: healthy count that must never be undercut (see setBaseline). */
   readonly baseline = new Map<string, number>()
+  /**
+   * How many invariant checks this world made (counting only; nothing here changes behaviour): `ticks`
+   * = runs of the tick check (after every step of virtual time and every accepted write), `inv1` =
+   * target groups compared with their baseline, `inv2` = EnterStandby calls checked, `inv3` = instances
+   * checked before a terminate, `inv4` = launches checked. Read by test-support/stats.ts.
+   */
+  readonly checks = { ticks: 0, inv1: 0, inv2: 0, inv3: 0, inv4: 0 }
+  /** Virtual time at construction (for the "virtual time simulated" figure). */
+  readonly startedAt: number
   readonly requestHandler: SimHandler
 
   readonly groups = new Map<string, SimGroup>()
@@ -131,6 +141,8 @@ export class SimWorld {
     this.clock = new VirtualClock(this.time, (t) => this.processUntil(t))
     this.sts = new StsSim(this)
     this.requestHandler = new SimHandler(this)
+    this.startedAt = this.time
+    trackWorld(this)
   }
 
   /** Current virtual time (epoch ms). */
@@ -641,6 +653,7 @@ export class SimWorld {
   }
 
   private launchInstance(g: SimGroup, from: number, to: number, az?: string, why = 'capacity'): SimInstance {
+    this.checks.inv4++
     if (g.instanceIds.some((id) => STANDBYISH.has(this.instances.get(id)?.lifecycle ?? ''))) {
       this.violate(`invariant 4: group ${g.name} launched an instance while it has instances in Standby/EnteringStandby`)
     }
@@ -979,6 +992,7 @@ export class SimWorld {
   /** Invariant 3: an API call must not terminate an instance that is healthy/initial in a target group. */
   checkNotServing(insts: SimInstance[], operation: string): void {
     for (const i of insts) {
+      this.checks.inv3++
       for (const tg of this.targetGroups.values()) {
         const t = tg.targets.get(i.id)
         if (t && (t.state === 'healthy' || t.state === 'initial')) {
