@@ -261,7 +261,10 @@ function main(): void {
     `| 5. A deploy that cannot finish leaves the live group as it was and the new group idle | assertions of the scenarios whose expected end state says so (failed health, launch failures, timeouts, storms that outlast the retries, cancellation): the live group compared with a snapshot taken before the run, the new group back to 0/0 without marker | ${n(inv5)} tests |`
   )
   L.push(`| 6. An interrupted run converges when run again; rollback restores from any point | the kill-point tests (every write of deploy, finalize, rollback), cancelled and failed runs re-run in the other areas | ${n(killPoints)} kill points |`)
-  L.push('| 7. Two runs never drive the same pair at once | not covered by a test of this run (lock writes are excluded from kill points) | — |')
+  const lockTests = tests.filter((t) => t.fullName.includes('(invariant 7)'))
+  L.push(
+    `| 7. Two runs never drive the same pair at once | \`__tests__/scenario/github.test.ts\` "two runs on one pair (invariant 7)": a held lock refuses the second run naming the holder's URL, two runs started together leave one driving, a lock without heartbeat (or whose run GitHub reports completed) is taken over; kill points leave the lock out | ${n(lockTests.length)} tests (${lockTests.filter((t) => t.status === 'passed').length} passed) |`
+  )
   L.push(`| 8. Restored means restored (capacity, processes, policies with alarms, scheduled actions with time zones) | the rollback kill-point tests compare both groups' min/desired/max, suspended processes, policies, scheduled actions and markers with the originals; throttled rollback compares group snapshots | ${n(areaTests(['interruptions']))} interruption tests |`)
   L.push('')
   if (problems.length > 0) {

@@ -3,11 +3,9 @@
 // prints how to point the action at it, and either waits for Ctrl-C (optionally printing a status line per
 // pair every --watch seconds) or, with --exec, runs the bundled action for each step and exits.
 // See docs/rehearse.md.
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { BUNDLE, type BundleRun, REPO_ROOT, runBundle } from '../test-support/bundle.js'
-import { type SimServer, type SimWorld, dispatch, iso, startSimServer } from '../test-support/sim/index.js'
+import { type SimServer, type SimWorld, iso, startSimServer } from '../test-support/sim/index.js'
 import {
   type CliOptions,
   type ExecMode,
@@ -41,53 +39,15 @@ export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./:=@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`
 }
 
-/**
- * The simulator's server. Port 0 uses startSimServer (a free port); a fixed port gets the same
- * loopback server (same dispatch, same clock coupling) bound to that port.
- */
+/** The simulator's loopback server, on a free port (0) or the one asked for. */
 async function listen(world: SimWorld, speed: number, port: number): Promise<SimServer> {
-  if (port === 0) return startSimServer(world, { speed })
-  world.clock.followRealTime(speed)
-  const ticker = setInterval(() => world.clock.sync(), 50)
-  ticker.unref()
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      try {
-        world.clock.sync()
-        const headers: Record<string, string> = {}
-        for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v
-        const out = dispatch(world, { method: req.method ?? 'POST', path: req.url ?? '/', headers, body: Buffer.concat(chunks).toString('utf8') })
-        res.writeHead(out.status, { ...out.headers, 'content-length': Buffer.byteLength(out.body) })
-        res.end(out.body)
-      } catch {
-        req.socket.destroy()
-      }
-    })
-  })
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(port, '127.0.0.1', () => resolve())
-    })
+    return await startSimServer(world, { speed, port })
   } catch (err) {
-    clearInterval(ticker)
     const code = (err as NodeJS.ErrnoException).code
     throw new TopologyError(
       code === 'EADDRINUSE' ? `invalid value ${port} for --port: 127.0.0.1:${port} is already in use (use --port 0 for a free port)` : `cannot listen on 127.0.0.1:${port}: ${code ?? String(err)}`
     )
-  }
-  const bound = (server.address() as AddressInfo).port
-  return {
-    url: `http://127.0.0.1:${bound}`,
-    port: bound,
-    close: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(ticker)
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
   }
 }
 

@@ -1,10 +1,7 @@
 // Errors a user can act on: what failed, for which group or instance, and what to do next.
 
 export class ActionError extends Error {
-  constructor(
-    message: string,
-    readonly hint?: string
-  ) {
+  constructor(message: string) {
     super(message)
     this.name = 'ActionError'
   }
@@ -20,7 +17,7 @@ export class InputError extends ActionError {
 
 /** Turns anything thrown into a sentence, keeping the AWS error name users search for. */
 export function errorMessage(err: unknown): string {
-  if (err instanceof ActionError) return err.hint ? `${err.message} ${err.hint}` : err.message
+  if (err instanceof ActionError) return err.message
   if (err instanceof Error) {
     const name = err.name && err.name !== 'Error' && !err.message.startsWith(err.name) ? `${err.name}: ` : ''
     return `${name}${err.message}`

@@ -92,3 +92,42 @@ describe('a deploy that cannot finish', () => {
     expect(world.group(green)).toMatchObject({ desired: 0, min: 0 })
   })
 })
+
+describe('a job cancelled after cutover began', () => {
+  it('leaves a state that rollback completes (it does not try to undo cutover in the seconds a cancel leaves)', async () => {
+    world = newWorld()
+    const { blue, green } = addService(world, { instances: 3 })
+    world.setBaseline()
+    const controller = new AbortController()
+    world.faults.beforeWrite = (op) => {
+      if (op === 'EnterStandby') setTimeout(() => controller.abort(), 0)
+    }
+    const r = await runAction(world, { mode: 'deploy', version: 'v2' }, { signal: controller.signal })
+    world.faults.beforeWrite = undefined
+    expect(r.failed).toBe(true)
+    expect(r.outputs.state).toBe('failed')
+    expect(r.errors.join('\n')).toMatch(/Cutover had begun, so the pair was left for mode: rollback/)
+    expect(world.group(green).instances.filter((i) => i.lifecycle === 'InService')).toHaveLength(3)
+
+    world.setBaseline()
+    const rollback = await runAction(world, { mode: 'rollback' })
+    expect(rollback.outputs.state).toBe('rolled-back')
+    expect(world.group(blue)).toMatchObject({ min: 3, desired: 3, suspendedProcesses: [] })
+    expect(world.group(green)).toMatchObject({ desired: 0 })
+  })
+})
+
+describe('step debug logging', () => {
+  it('shows every AWS call when ACTIONS_STEP_DEBUG is on (RUNNER_DEBUG=1)', async () => {
+    world = newWorld()
+    addService(world)
+    process.env.RUNNER_DEBUG = '1'
+    try {
+      const r = await runAction(world, { mode: 'status' })
+      expect(r.log).toMatch(/^::debug::AWS .*"commandName":"DescribeAutoScalingGroupsCommand"/m)
+      expect(r.log).toMatch(/^::debug::AWS .*"commandName":"DescribeTargetHealthCommand"/m)
+    } finally {
+      delete process.env.RUNNER_DEBUG
+    }
+  })
+})

@@ -127,6 +127,14 @@ describe('two runs on one pair (invariant 7)', () => {
     expect(world.group('prod-web-green').desired).toBe(0)
   })
 
+  it('status shows which run drives the pair, and does not need the lock', async () => {
+    lockBy('https://github.com/octo-org/web/actions/runs/41', 20_000)
+    const r = await runAction(world, { mode: 'status' }, { env: env(SHA_V2, '42') })
+    expect(r.failed).toBe(false)
+    expect(r.outputs.state).toBe('at-rest')
+    expect(r.summary).toContain('Driven right now by https://github.com/octo-org/web/actions/runs/41 (last heartbeat 20s before this report)')
+  })
+
   it('a lock whose heartbeat stopped is taken over without anyone editing tags', async () => {
     lockBy('https://github.com/octo-org/web/actions/runs/41', 6 * 60_000)
     const r = await runAction(world, { mode: 'deploy', version: 'v2' }, { env: env(SHA_V2, '42') })

@@ -130,3 +130,45 @@ describe('finalize and rollback killed at every write', () => {
     }
   })
 })
+
+describe('killed in the middle of a batch sequence', () => {
+  it('deploy killed between two EnterStandby batches of 20, and finalize between detach and terminate, converge without losing an instance', async () => {
+    const world = newWorld()
+    addService(world, { instances: 45, max: 60 })
+    world.setBaseline()
+    // Let the first EnterStandby batch through, kill at the second.
+    let batches = 0
+    world.faults.beforeWrite = (op) => {
+      if (op === 'EnterStandby' && ++batches === 2) throw new Error('runner killed (simulated)')
+      if (batches >= 2) throw new Error('runner killed (simulated)')
+    }
+    const killed = await runAction(world, { mode: 'deploy', version: 'v2' })
+    world.faults.beforeWrite = undefined
+    expect(killed.failed).toBe(true)
+    expect(world.group(BLUE).instances.filter((i) => ['EnteringStandby', 'Standby'].includes(i.lifecycle))).toHaveLength(20)
+    const again = await runAction(world, { mode: 'deploy', version: 'v2' })
+    expect(again.outputs.state).toBe('awaiting-finalize')
+    expect(world.group(BLUE).instances.filter((i) => i.lifecycle === 'Standby')).toHaveLength(45)
+
+    // Finalize dies right after detaching its second batch, before terminating it.
+    const oldIds = world.group(BLUE).instances.map((i) => i.id)
+    let detaches = 0
+    world.faults.beforeWrite = (op) => {
+      if (op === 'DetachInstances') detaches++
+      if (detaches === 2 && op === 'TerminateInstances') throw new Error('runner killed (simulated)')
+      if (detaches > 2) throw new Error('runner killed (simulated)')
+    }
+    const dead = await runAction(world, { mode: 'finalize' })
+    world.faults.beforeWrite = undefined
+    expect(dead.failed).toBe(true)
+    // Detached and still running: out of every group, but written down on the group being finalized.
+    const orphans = world.lostInstances().map((i) => i.id)
+    expect(orphans).toHaveLength(12)
+    expect(world.group(BLUE).tags['blue-green:finalizing']?.split(',').sort()).toEqual([...orphans].sort())
+    const finished = await runAction(world, { mode: 'finalize' })
+    expect(finished.outputs.state).toBe('finalized')
+    for (const id of oldIds) expect(['shutting-down', 'terminated']).toContain(world.instance(id).ec2State)
+    expect(world.lostInstances()).toEqual([])
+    world.assertNoViolations()
+  })
+})

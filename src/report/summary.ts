@@ -6,6 +6,7 @@ import { describeStep } from '../domain/steps.js'
 import type { PairOutcome, RunResult } from '../modes.js'
 import { viewOf } from './view.js'
 import { RELEASE_TAG, describeRelease } from '../github/release.js'
+import { LOCK_TAG, decodeLock } from '../domain/lock.js'
 
 const MAX_PLAN_LINES = 200
 const MAX_TIMELINE_ROWS = 300
@@ -44,6 +45,10 @@ function pairSection(o: PairOutcome, r: RunResult): string[] {
   if (o.error) out.push(`> [!CAUTION]`, `> ${esc(o.error)}`, '')
   if (o.notice) out.push(`> [!NOTE]`, `> ${esc(o.notice)}`, '')
   out.push(groupTable(o.after, c.versionTagKey), '')
+  const lock = decodeLock(o.after.groups[0].tags[LOCK_TAG])
+  if (lock && c.mode === 'status') {
+    out.push(`Driven right now by ${esc(lock.run)} (last heartbeat ${formatDuration(Math.max(0, r.finishedAt - lock.at))} before this report).`, '')
+  }
   out.push(`**Next:** ${nextStep(o, r)}`, '')
   if (o.plan.length > 0) {
     const shown = o.plan.slice(0, MAX_PLAN_LINES).map((s, i) => `${i + 1}. ${esc(describeStep(s))}`)

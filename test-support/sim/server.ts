@@ -13,7 +13,10 @@ export interface SimServer {
   close(): Promise<void>
 }
 
-export async function startSimServer(world: SimWorld, options: { speed?: number; tickMs?: number; host?: '127.0.0.1' | '::1' } = {}): Promise<SimServer> {
+export async function startSimServer(
+  world: SimWorld,
+  options: { speed?: number; tickMs?: number; host?: '127.0.0.1' | '::1'; port?: number } = {}
+): Promise<SimServer> {
   const speed = options.speed ?? 60
   const host = options.host ?? '127.0.0.1'
   world.clock.followRealTime(speed)
@@ -36,10 +39,15 @@ export async function startSimServer(world: SimWorld, options: { speed?: number;
       }
     })
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, host, () => resolve())
-  })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(options.port ?? 0, host, () => resolve())
+    })
+  } catch (err) {
+    clearInterval(ticker)
+    throw err
+  }
   const port = (server.address() as AddressInfo).port
   return {
     url: `http://${host === '::1' ? '[::1]' : host}:${port}`,
