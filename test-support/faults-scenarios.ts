@@ -136,6 +136,14 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
   {
     area: 'interruptions',
     file: INT,
+    describe: 'killed in the middle of a batch sequence',
+    test: 'deploy killed between two EnterStandby batches of 20, and finalize between detach and terminate, converge without losing an instance',
+    fault: '45 instances: deploy killed at its 2nd EnterStandby batch; finalize killed after detaching its 2nd batch of 12, before terminating it',
+    expected: 'a re-run of deploy ends `awaiting-finalize` with all 45 in Standby; the 12 detached instances are recorded in `blue-green:finalizing` and a re-run of finalize terminates them: `finalized`, no instance lost'
+  },
+  {
+    area: 'interruptions',
+    file: INT,
     describe: 'finalize and rollback killed at every write',
     test: 'finalize converges and never loses an instance',
     fault: 'finalize killed after k of its pair writes, for every k',
@@ -426,6 +434,14 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     expected: 'deploy, finalize and rollback each `refused`: "Nothing was changed", naming the pair and the reason; not one write; both groups unchanged'
   },
   // cancellation and end to end
+  {
+    area: 'cancellation-e2e',
+    file: FAIL,
+    describe: 'a job cancelled after cutover began',
+    test: 'leaves a state that rollback completes (it does not try to undo cutover in the seconds a cancel leaves)',
+    fault: 'the job\'s abort signal fires as the first EnterStandby is sent (in-process)',
+    expected: 'fails (`failed`) saying cutover had begun and naming mode: rollback; the new group keeps serving; a rollback then ends `rolled-back` with the old group at its capacity and no process suspended'
+  },
   {
     area: 'cancellation-e2e',
     file: FAIL,

@@ -116,18 +116,3 @@ describe('a job cancelled after cutover began', () => {
     expect(world.group(green)).toMatchObject({ desired: 0 })
   })
 })
-
-describe('step debug logging', () => {
-  it('shows every AWS call when ACTIONS_STEP_DEBUG is on (RUNNER_DEBUG=1)', async () => {
-    world = newWorld()
-    addService(world)
-    process.env.RUNNER_DEBUG = '1'
-    try {
-      const r = await runAction(world, { mode: 'status' })
-      expect(r.log).toMatch(/^::debug::AWS .*"commandName":"DescribeAutoScalingGroupsCommand"/m)
-      expect(r.log).toMatch(/^::debug::AWS .*"commandName":"DescribeTargetHealthCommand"/m)
-    } finally {
-      delete process.env.RUNNER_DEBUG
-    }
-  })
-})

@@ -1,0 +1,19 @@
+// What the log shows: with step debug logging on, every AWS call with its input and output.
+import { describe, expect, it } from '@jest/globals'
+import { runAction } from '../../test-support/harness.js'
+import { addService, newWorld } from '../../test-support/worlds.js'
+
+describe('step debug logging', () => {
+  it('shows every AWS call when ACTIONS_STEP_DEBUG is on (RUNNER_DEBUG=1)', async () => {
+    const world = newWorld()
+    addService(world)
+    process.env.RUNNER_DEBUG = '1'
+    try {
+      const r = await runAction(world, { mode: 'status' })
+      expect(r.log).toMatch(/^::debug::AWS .*"commandName":"DescribeAutoScalingGroupsCommand"/m)
+      expect(r.log).toMatch(/^::debug::AWS .*"commandName":"DescribeTargetHealthCommand"/m)
+    } finally {
+      delete process.env.RUNNER_DEBUG
+    }
+  })
+})
