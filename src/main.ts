@@ -37,7 +37,11 @@ export async function run(deps: MainDeps = {}): Promise<RunResult | undefined> {
     const clients = createClients(config.region, { ...debug, ...deps.clientOverrides, ...(credentials ? { credentials } : {}) })
     try {
       const fleet = new AwsFleet(clients, clock, (line) => core.info(line))
-      const log = { info: (l: string) => core.info(l), warning: (l: string) => core.warning(l) }
+      const log: Logger = {
+        info: (l) => core.info(l),
+        warning: (l) => core.warning(l),
+        group: (name, fn) => core.group(name, fn)
+      }
       const withRelease = config.github.sha
         ? { ...config, releaseTag: encodeRelease({ commit: config.github.sha, actor: config.github.actor || 'unknown', at: new Date(clock.now()).toISOString(), run: config.runUrl }) }
         : config

@@ -4,7 +4,7 @@ import type { Fleet } from './aws/port.js'
 import type { Clock } from './clock.js'
 import type { Config } from './config.js'
 import { ActionError, AwsCallFailed, errorMessage } from './errors.js'
-import { Cancelled, Executor, type Logger, type TimelineEntry } from './execute.js'
+import { Cancelled, Executor, type Logger, type TimelineEntry, inGroup } from './execute.js'
 import type { Pair } from './domain/model.js'
 import { type Phase, classify } from './domain/phase.js'
 import { planDeploy, planFinalize, planRollback } from './domain/plan.js'
@@ -98,7 +98,11 @@ export async function runMode(config: Config, deps: RunDeps): Promise<RunResult>
     finishedAt: deps.clock.now()
   })
 
-  const found = await observeAll(deps.fleet, config)
+  const found = await inGroup(deps.log, 'Discovery and pre-flight', async () => {
+    const f = await observeAll(deps.fleet, config)
+    for (const p of f.pairs) deps.log.info(`${p.base}: ${p.groups.map((g) => `${g.name} (${g.capacity.desired} desired, ${g.instances.length} instance(s))`).join(' and ')}`)
+    return f
+  })
   if (found.refusals.length > 0) return result([], found.refusals)
 
   const refusals: string[] = []
@@ -135,7 +139,9 @@ export async function runMode(config: Config, deps: RunDeps): Promise<RunResult>
   if (locks.refusals.length > 0) return refuse(locks.refusals)
   try {
     await gh?.started(toRun)
-    const outcomes = await Promise.all(planned.map(async (o): Promise<PairOutcome> => (o.notice ? o : runPair(config, executor, o, deps))))
+    const outcomes = await inGroup(deps.log, `${config.mode}: ${toRun.map((o) => o.base).join(', ')}`, () =>
+      Promise.all(planned.map(async (o): Promise<PairOutcome> => (o.notice ? o : runPair(config, executor, o, deps))))
+    )
     const done = result(outcomes, [])
     await gh?.finished(done)
     return done

@@ -17,3 +17,15 @@ describe('step debug logging', () => {
     }
   })
 })
+
+describe('log sections', () => {
+  it('folds discovery and the run of each mode into named groups', async () => {
+    const world = newWorld()
+    addService(world)
+    const r = await runAction(world, { mode: 'deploy', version: 'v2' })
+    expect(r.log).toMatch(/^::group::Discovery and pre-flight\nprod-web: prod-web-blue \(3 desired, 3 instance\(s\)\) and prod-web-green \(0 desired, 0 instance\(s\)\)\n::endgroup::/m)
+    expect(r.log).toMatch(/^::group::deploy: prod-web\n(.*\n)*prod-web: move 3 instance\(s\) of prod-web-blue to Standby/m)
+    world.assertNoViolations()
+  })
+})
+
