@@ -9,11 +9,9 @@ import { octokitPort } from './github/api.js'
 import { GitHubIntegration } from './github/integration.js'
 import { encodeRelease } from './github/release.js'
 import { type OidcCredentialsProvider, oidcCredentials } from './aws/credentials.js'
-import { InputError, errorMessage } from './errors.js'
+import { errorMessage } from './errors.js'
 import { type RunResult, assertNoRefusals, runMode } from './modes.js'
-import { describeStep } from './domain/steps.js'
-import { Outputs, outputsOf } from './report/outputs.js'
-import { esc, renderSummary } from './report/summary.js'
+import { report, reportEarlyFailure, sdkLogger } from './report/publish.js'
 
 export interface MainDeps {
   getInput?: (name: string) => string
@@ -67,14 +65,6 @@ export async function run(deps: MainDeps = {}): Promise<RunResult | undefined> {
   return result
 }
 
-const sdkLogger = {
-  trace: () => {},
-  debug: (...content: unknown[]) => core.debug(content.map(String).join(' ')),
-  info: (...content: unknown[]) => core.debug(`AWS ${content.map((c) => (typeof c === 'string' ? c : JSON.stringify(c))).join(' ')}`),
-  warn: (...content: unknown[]) => core.warning(content.map(String).join(' ')),
-  error: (...content: unknown[]) => core.debug(content.map((c) => (typeof c === 'string' ? c : JSON.stringify(c))).join(' '))
-}
-
 /** GitHub's own API, when a token is given (the default in action.yml is the job's GITHUB_TOKEN). */
 function githubIntegration(config: Config, log: Logger): GitHubIntegration | undefined {
   const g = config.github
@@ -104,38 +94,4 @@ function roleCredentials(role: RoleConfig, region: string, overrides: ClientOver
     log: (line) => core.info(line),
     ...(Object.keys(stsClientConfig).length > 0 ? { stsClientConfig } : {})
   })
-}
-
-/** A run that stopped before it could look at AWS still leaves a state and a summary for later steps. */
-async function reportEarlyFailure(err: unknown): Promise<void> {
-  core.setOutput(Outputs.state, err instanceof InputError ? 'invalid-input' : 'failed')
-  if (!process.env.GITHUB_STEP_SUMMARY) return
-  const md = `## Blue/green: stopped before any change\n\n${esc(errorMessage(err))}\n`
-  await core.summary
-    .addRaw(md)
-    .write()
-    .catch(() => undefined)
-}
-
-async function report(result: RunResult): Promise<void> {
-  for (const [name, value] of Object.entries(outputsOf(result))) core.setOutput(name, value)
-  for (const o of result.outcomes) {
-    if (o.notice) core.notice(o.notice, { title: `${o.base}: nothing to do` })
-    if (o.error) core.error(o.error, { title: `${o.base}: ${result.config.mode} ${o.state}` })
-    if (o.plan.length > 0 && (result.config.dryRun || o.state === 'refused')) {
-      core.startGroup(`${o.base}: plan (${o.plan.length} steps${result.config.dryRun ? ', dry run: nothing was changed' : ', not run'})`)
-      o.plan.forEach((s, i) => core.info(`${i + 1}. ${describeStep(s)}`))
-      core.endGroup()
-    }
-  }
-  if (process.env.GITHUB_STEP_SUMMARY) {
-    // Written on failure too: the summary is how a failed run explains itself.
-    try {
-      await core.summary.addRaw(renderSummary(result)).write()
-    } catch (err) {
-      core.warning(`Could not write the job summary: ${errorMessage(err)}`)
-    }
-  } else {
-    core.info(renderSummary(result))
-  }
 }
