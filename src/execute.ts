@@ -134,7 +134,7 @@ export class Executor {
     const streak = new Map<string, number>()
     const result = await waitFor<HealthReport>(
       async () => {
-        const now = await observePair(this.o.fleet, pair, true)
+        const now = await observePair(this.o.fleet, pair, { activitiesOf: s.group })
         const group = now.groups.find((g) => g.name === s.group)
         if (!group) throw new Error(`group ${s.group} left the pair`)
         const report = assessHealth(group, s.count, s.targetGroupArns, known)
@@ -173,7 +173,7 @@ export class Executor {
   private async waitStandby(pair: Pair, group: string): Promise<string> {
     const result = await waitFor(
       async () => {
-        const now = await observePair(this.o.fleet, pair, true)
+        const now = await observePair(this.o.fleet, pair, {})
         const g = now.groups.find((x) => x.name === group)
         const moving = (g?.instances ?? []).filter((i) => i.lifecycle === 'EnteringStandby' || PENDING_STATES.has(i.lifecycle))
         return moving.length === 0 ? { ready: true, value: moving.length } : { ready: false, value: moving.length }

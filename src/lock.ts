@@ -4,7 +4,7 @@ import type { Clock } from './clock.js'
 import { formatDuration } from './duration.js'
 import { errorMessage } from './errors.js'
 import type { Logger } from './execute.js'
-import { HEARTBEAT_MS, LOCK_TAG, STALE_AFTER_MS, decodeLock, encodeLock, lockGroup, lockVerdict } from './domain/lock.js'
+import { HEARTBEAT_MS, LOCK_TAG, STALE_AFTER_MS, decodeLock, encodeLock, isMine, lockGroup, lockVerdict } from './domain/lock.js'
 import type { Pair } from './domain/model.js'
 
 /** Two runs that tag at the same moment: both re-read after this long and only one keeps the lock. */
@@ -42,21 +42,16 @@ export async function acquireLocks(pairs: Pair[], me: string, deps: LockDeps): P
       log.warning(`${pair.base}: taking over the lock of ${v.holder.run}, whose last heartbeat was ${formatDuration(v.ageMs)} ago (the run is over).`)
     }
   }
-  const none: HeldLocks = { refusals, release: async () => {} }
-  if (refusals.length > 0) return none
+  if (refusals.length > 0) return { refusals, release: async () => {} }
 
   const groups = pairs.map(lockGroup)
   const write = (): Promise<unknown> => Promise.all(groups.map((g) => fleet.tag(g, { [LOCK_TAG]: encodeLock(me, clock.now()) }, [])))
   await write()
   await clock.sleep(SETTLE_MS)
-  const lost = (await fleet.describeGroups(groups)).filter((g) => decodeLock(g.tags[LOCK_TAG])?.run !== decodeLock(encodeLock(me, 0))?.run)
-  const mine = async (): Promise<string[]> => {
-    const now = await fleet.describeGroups(groups)
-    return now.filter((g) => decodeLock(g.tags[LOCK_TAG])?.run === decodeLock(encodeLock(me, 0))?.run).map((g) => g.name)
-  }
+  const lost = (await fleet.describeGroups(groups)).filter((g) => !isMine(g.tags[LOCK_TAG], me))
   const releaseMine = async (): Promise<void> => {
-    const names = await mine()
-    if (names.length > 0) await fleet.untag(names.map((group) => ({ group, key: LOCK_TAG })))
+    const mine = (await fleet.describeGroups(groups)).filter((g) => isMine(g.tags[LOCK_TAG], me))
+    if (mine.length > 0) await fleet.untag(mine.map((g) => ({ group: g.name, key: LOCK_TAG })))
   }
   if (lost.length > 0) {
     await releaseMine()

@@ -12,8 +12,11 @@ export async function observeAll(fleet: Fleet, config: Config): Promise<Discover
   return { pairs, refusals: [] }
 }
 
-/** A fresh snapshot of one pair; `light` skips policies and scheduled actions (for polling). */
-export async function observePair(fleet: Fleet, pair: Pair, light = false): Promise<Pair> {
+/**
+ * A fresh snapshot of one pair. For polling, `light` skips policies and scheduled actions, and reads
+ * scaling activities only of `light.activitiesOf` (the group being waited on), if any.
+ */
+export async function observePair(fleet: Fleet, pair: Pair, light?: { activitiesOf?: string }): Promise<Pair> {
   const described = await fleet.describeGroups(pair.groups.map((g) => g.name))
   const groups = pair.groups.map((old) => {
     const now = described.find((d) => d.name === old.name)
@@ -21,7 +24,9 @@ export async function observePair(fleet: Fleet, pair: Pair, light = false): Prom
     return { ...now, color: old.color, policies: old.policies, scheduledActions: old.scheduledActions, activities: old.activities }
   }) as [Group, Group]
   if (light) {
-    const withActivities = await Promise.all(groups.map(async (g) => ({ ...g, activities: await fleet.activities(g.name) })))
+    const withActivities = await Promise.all(
+      groups.map(async (g) => (g.name === light.activitiesOf ? { ...g, activities: await fleet.activities(g.name) } : g))
+    )
     return withHealth(fleet, { base: pair.base, groups: withActivities as [Group, Group] })
   }
   return withDetails(fleet, { base: pair.base, groups })

@@ -40,6 +40,11 @@ export function decodeLock(value: string | undefined): LockHolder | undefined {
   return { run: value.slice(0, cut), at }
 }
 
+/** Whether a lock tag value was written by this run. */
+export function isMine(tagValue: string | undefined, me: string): boolean {
+  return decodeLock(tagValue)?.run === runKey(me)
+}
+
 export function lockGroup(pair: Pair): string {
   return pair.groups[0].name
 }
@@ -48,7 +53,7 @@ export function lockVerdict(pair: Pair, me: string, now: number): LockVerdict {
   const holder = decodeLock(pair.groups[0].tags[LOCK_TAG])
   if (!holder) return { kind: 'free' }
   // The same run (a re-run of a failed job is the same run URL) may always take its own lock back.
-  if (holder.run === runKey(me)) return { kind: 'mine' }
+  if (isMine(pair.groups[0].tags[LOCK_TAG], me)) return { kind: 'mine' }
   const ageMs = Math.max(0, now - holder.at)
   return ageMs > STALE_AFTER_MS ? { kind: 'stale', holder, ageMs } : { kind: 'held', holder, ageMs }
 }
