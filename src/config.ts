@@ -22,6 +22,7 @@ export const Inputs = {
   region: 'aws-region',
   healthTimeout: 'health-timeout',
   pollInterval: 'poll-interval',
+  bootTime: 'boot-time',
   dryRun: 'dry-run',
   imageNameTagKey: 'image-name-tag-key',
   versionTagKey: 'version-tag-key',
@@ -41,6 +42,8 @@ export interface Config {
   region: string
   healthTimeoutMs: number
   pollIntervalMs: number
+  /** How long a new instance may fail health checks while it boots; undefined = derived from AWS (`auto`). */
+  bootTimeMs?: number
   dryRun: boolean
   imageNameTagKey: string
   versionTagKey: string
@@ -115,6 +118,9 @@ export function readConfig(getInput: GetInput, env: Record<string, string | unde
     throw new InputError(Inputs.pollInterval, formatDuration(pollIntervalMs), `It must not exceed health-timeout (${formatDuration(healthTimeoutMs)}).`)
   }
 
+  const bootText = get(Inputs.bootTime).toLowerCase()
+  const bootTimeMs = bootText === '' || bootText === 'auto' ? undefined : duration(get, Inputs.bootTime, 'auto', 0, MAX_HEALTH_TIMEOUT_MS)
+
   const dryRunText = get(Inputs.dryRun) || 'false'
   if (!/^(true|false)$/i.test(dryRunText)) throw new InputError(Inputs.dryRun, dryRunText, 'Use true or false.')
 
@@ -157,6 +163,7 @@ export function readConfig(getInput: GetInput, env: Record<string, string | unde
     region,
     healthTimeoutMs,
     pollIntervalMs,
+    ...(bootTimeMs !== undefined ? { bootTimeMs } : {}),
     dryRun: dryRunText.toLowerCase() === 'true',
     imageNameTagKey,
     versionTagKey,

@@ -1,5 +1,6 @@
 // Pre-flight: every check for every pair before anything is written. A refusal names the pair and
 // what to do; a notice marks a pair with nothing to do (e.g. deploying the version already live).
+import { LAST_RUN_TAG, decodeLastRun } from './markers.js'
 import { type Group, LEAVING_STATES, type Mode, type Pair, activeInstances } from './model.js'
 import type { Phase } from './phase.js'
 
@@ -13,6 +14,11 @@ export interface Verdict {
   refusals: string[]
   /** Set when the pair needs no change for this mode: say so, do nothing, do not fail. */
   nothingToDo?: string
+  /**
+   * Set when this pair cannot get where the mode wants it (e.g. rollback after finalize): the pair fails
+   * with this reason, but, unlike a refusal, it does not stop the other pairs.
+   */
+  cannot?: string
 }
 
 const FINAL_ACTIVITY = new Set(['Successful', 'Failed', 'Cancelled'])
@@ -140,13 +146,19 @@ function finalizeChecks(pair: Pair, phase: Phase): Verdict {
 
 function rollbackChecks(pair: Pair, phase: Phase, opts: PreflightOptions): Verdict {
   if (phase.kind === 'at-rest') {
-    const previous = phase.idle.tags[opts.versionTagKey]
+    // Per pair: a pair already back where it was (rolled back, aborted, or never touched by a deploy that
+    // was stopped before its first change) is fine. Only after finalize is there nothing to go back to.
     const current = phase.live.tags[opts.versionTagKey] ?? '(untagged)'
+    const last = decodeLastRun(pair.groups[0].tags[LAST_RUN_TAG])
+    if (last && last.mode !== 'finalize') {
+      return { refusals: [], nothingToDo: `${pair.base}: ${phase.live.name} serves ${current} and no deployment waits for a decision (last: ${last.mode} ${last.version}); nothing to roll back.` }
+    }
+    const previous = phase.idle.tags[opts.versionTagKey]
     const hint = previous ? ` To go back, deploy the previous version: ${previous}.` : ''
+    const why = last ? `the deployment of ${last.version} was finalized` : 'no deployment is waiting for a decision'
     return {
-      refusals: [
-        `${pair.base}: nothing to roll back: no deployment is waiting for a decision (${phase.live.name} serves ${current}; the last one was finalized or rolled back).${hint}`
-      ]
+      refusals: [],
+      cannot: `${pair.base}: nothing to roll back: ${why} (${phase.live.name} serves ${current}; ${phase.idle.name} is idle).${hint}`
     }
   }
   return { refusals: [] }
