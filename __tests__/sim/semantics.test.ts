@@ -17,7 +17,7 @@ import {
 import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch'
 import { DescribeInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2'
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { type SimClients, type SimWorld, simClients } from '../../test-support/sim/index.js'
+import { REALISM_BY_DEFAULT, type SimClients, SimWorld, simClients } from '../../test-support/sim/index.js'
 import { START, pairWorld } from './fixture.js'
 
 let clients: SimClients | undefined
@@ -442,5 +442,94 @@ describe('harsher AWS: forgotten instances, slow boots, transient launch failure
     const rest = await c.autoScaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: 'prod-web-green', NextToken: dflt.NextToken }))
     expect((rest.Activities?.length ?? 0) + 100).toBe(world.mustGroup('prod-web-green').activities.length)
     await expect(c.autoScaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: 'prod-web-green', MaxRecords: 101 }))).rejects.toMatchObject({ name: 'ValidationError' })
+  })
+})
+
+describe('realism (latency, reads lagging writes, health jitter, small pages)', () => {
+  const calm = { latencyMs: [0, 0] as [number, number], readLagMs: [0, 0] as [number, number], healthJitter: false, pageSize: undefined }
+
+  it('is off unless asked for while REALISM_BY_DEFAULT is false; true gives the harsh defaults', () => {
+    expect(REALISM_BY_DEFAULT).toBe(false)
+    expect(new SimWorld().realism).toBeUndefined()
+    expect(new SimWorld({ realism: true }).realism).toMatchObject({ latencyMs: [10, 80], readLagMs: [0, 3_000], healthJitter: true })
+    expect(new SimWorld({ realism: { latencyMs: [1, 2] } }).realism).toMatchObject({ latencyMs: [1, 2], readLagMs: [0, 3_000] })
+  })
+
+  it('every request takes a varying, seeded amount of virtual time', async () => {
+    const run = async (seed: number): Promise<number[]> => {
+      const world = pairWorld({ world: { seed, realism: { ...calm, latencyMs: [100, 400] } } })
+      const c = simClients(world)
+      const times: number[] = []
+      for (let n = 0; n < 5; n++) {
+        const t0 = world.now()
+        await c.autoScaling.send(new DescribeAutoScalingGroupsCommand({}))
+        times.push(world.now() - t0)
+      }
+      c.destroy()
+      return times
+    }
+    const a = await run(7)
+    for (const t of a) expect(t).toBeGreaterThanOrEqual(100)
+    for (const t of a) expect(t).toBeLessThanOrEqual(400)
+    expect(new Set(a).size).toBeGreaterThan(1)
+    expect(await run(7)).toEqual(a)
+  })
+
+  it('after a write, Describe calls return the resource’s previous value for a moment (groups, targets, EC2 state)', async () => {
+    const world = pairWorld({ blueMin: 0, world: { realism: { ...calm, readLagMs: [2_000, 3_000] } } })
+    const c = connect(world)
+    const tgArn = world.targetGroupByName('prod-web').arn
+    const desired = async (): Promise<number | undefined> =>
+      (await c.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['prod-web-green'] }))).AutoScalingGroups?.[0]?.DesiredCapacity
+    await c.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'prod-web-green', DesiredCapacity: 2 }))
+    expect(world.group('prod-web-green').desired).toBe(2)
+    expect(await desired()).toBe(0)
+    world.advance(1_999)
+    expect(await desired()).toBe(0)
+    world.advance(1_001)
+    expect(await desired()).toBe(2)
+
+    const [a = '', b = ''] = ids(world, 'prod-web-blue')
+    await c.autoScaling.send(new EnterStandbyCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: [a], ShouldDecrementDesiredCapacity: true }))
+    const th = await c.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn, Targets: [{ Id: a }] }))
+    expect(th.TargetHealthDescriptions?.[0]?.TargetHealth?.State).toBe('healthy') // really draining
+    const asg = await c.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['prod-web-blue'] }))
+    expect(asg.AutoScalingGroups?.[0]?.Instances?.find((i) => i.InstanceId === a)?.LifecycleState).toBe('InService')
+    world.advance(3_000)
+    const later = await c.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn, Targets: [{ Id: a }] }))
+    expect(later.TargetHealthDescriptions?.[0]?.TargetHealth?.State).toBe('draining')
+
+    await c.ec2.send(new TerminateInstancesCommand({ InstanceIds: [b] }))
+    const ec2 = await c.ec2.send(new DescribeInstancesCommand({ InstanceIds: [b] }))
+    expect(ec2.Reservations?.[0]?.Instances?.[0]?.State?.Name).toBe('running')
+    world.advance(3_000)
+    const ec2Later = await c.ec2.send(new DescribeInstancesCommand({ InstanceIds: [b] }))
+    expect(ec2Later.Reservations?.[0]?.Instances?.[0]?.State?.Name).toMatch(/^(shutting-down|terminated)$/)
+    world.violations.length = 0 // the scene itself breaks invariants on purpose
+  })
+
+  it('targets of one batch turn healthy a few seconds apart with healthJitter', () => {
+    const world = pairWorld({ world: { realism: { ...calm, healthJitter: true } } })
+    world.setDesiredCapacity('prod-web-green', 4)
+    world.settle()
+    world.advance(80_000) // InService at 60 s, healthy from 80 s + 0–3 s
+    const green = ids(world, 'prod-web-green')
+    const seen = new Map<string, number>()
+    for (let ms = 0; ms <= 3_000; ms += 100) {
+      for (const t of world.targetStates('prod-web')) if (green.includes(t.id) && t.state === 'healthy' && !seen.has(t.id)) seen.set(t.id, ms)
+      world.advance(100)
+    }
+    expect(seen.size).toBe(4)
+    expect(new Set(seen.values()).size).toBeGreaterThan(1)
+  })
+
+  it('pageSize "random": 2–5 items per page in some worlds, AWS defaults in others, fixed per seed', () => {
+    const sizes = Array.from({ length: 20 }, (_, seed) => new SimWorld({ seed, realism: { ...calm, pageSize: 'random' } }).pageSize)
+    expect(sizes.some((s) => s === undefined)).toBe(true)
+    const set = sizes.filter((s): s is number => s !== undefined)
+    expect(set.length).toBeGreaterThan(0)
+    for (const s of set) expect(s).toBeGreaterThanOrEqual(2)
+    for (const s of set) expect(s).toBeLessThanOrEqual(5)
+    expect(Array.from({ length: 20 }, (_, seed) => new SimWorld({ seed, realism: { ...calm, pageSize: 'random' } }).pageSize)).toEqual(sizes)
   })
 })

@@ -104,8 +104,12 @@ export function dispatch(world: SimWorld, req: WireRequest, known?: Identified):
       world.faults.writeCount++
       world.faults.beforeWrite?.(operation, params, world.faults.writeCount)
     }
+    const before = op.write ? world.readLag.capture() : undefined
     const result = op.run(world, params)
-    if (op.write) world.settle()
+    if (op.write) {
+      world.settle()
+      world.readLag.noteWrite(before)
+    }
     return renderResult(service, operation, result, requestId)
   } catch (e) {
     record.ok = false

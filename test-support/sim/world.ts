@@ -8,6 +8,9 @@ import { Faults } from './faults.js'
 import { IdFactory } from './ids.js'
 import { checkEnterStandby, checkTickInvariants } from './invariants.js'
 import { SimHandler, type SimHandlerOptions } from './handler.js'
+import { ReadLag } from './consistency.js'
+import { LAG_SOURCES } from './handlers/views.js'
+import { type Realism, resolveRealism } from './realism.js'
 import { SeededRandom } from './rng.js'
 import { StsSim } from './sts.js'
 import { trackWorld } from '../stats.js'
@@ -45,6 +48,11 @@ export interface SimWorldOptions {
   ec2ForgetMs?: number
   /** Cap on the items of every page of every paged Describe (default: AWS's own page sizes). */
   pageSize?: number
+  /**
+   * API latency, reads lagging writes, health-check jitter, small pages (see realism.ts). `true` = the harsh
+   * defaults, an object overrides some of them, `false` = none; undefined = REALISM_BY_DEFAULT.
+   */
+  realism?: boolean | Partial<Realism>
 }
 
 export interface TargetGroupOptions {
@@ -121,6 +129,10 @@ export class SimWorld {
   readonly ec2ForgetMs: number
   /** See SimWorldOptions.pageSize; change with setPageSize. */
   pageSize: number | undefined
+  /** The realism this world runs with (undefined: none). */
+  readonly realism: Realism | undefined
+  /** Eventual consistency of Describe calls (active with realism.readLagMs). */
+  readonly readLag: ReadLag
   readonly faults = new Faults()
   readonly sts: StsSim
   /** Every request in arrival order. */
@@ -158,7 +170,11 @@ export class SimWorld {
     this.ids = new IdFactory(options.seed)
     this.rng = new SeededRandom(options.seed)
     this.ec2ForgetMs = options.ec2ForgetMs ?? 60_000
-    this.pageSize = options.pageSize
+    this.realism = resolveRealism(options.realism)
+    const realPage = this.realism?.pageSize
+    this.pageSize = options.pageSize ?? (realPage === 'random' ? (this.rng.next() < 0.5 ? this.rng.int(2, 5) : undefined) : realPage)
+    this.readLag = new ReadLag(this)
+    for (const source of LAG_SOURCES) this.readLag.addSource(source)
     this.clock = new VirtualClock(this.time, (t) => this.processUntil(t))
     this.sts = new StsSim(this)
     this.requestHandler = new SimHandler(this)
@@ -350,7 +366,8 @@ export class SimWorld {
 
   /** API latency of one request in virtual ms (0 without realism). */
   latencyMs(): number {
-    return 0
+    const range = this.realism?.latencyMs
+    return range ? Math.round(this.rng.between(range[0], range[1])) : 0
   }
 
   /** Change the page-size cap of every paged Describe (undefined = AWS's own page sizes). */
@@ -863,7 +880,7 @@ export class SimWorld {
 
   /** Targets of one batch do not all conclude on the same tick (realism only). */
   private healthJitterMs(): number {
-    return 0
+    return this.realism?.healthJitter ? this.rng.int(0, 3_000) : 0
   }
 
   /** Put the instance's targets into `draining`; returns the longest deregistration delay (ms). */

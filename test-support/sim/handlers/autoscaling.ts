@@ -67,7 +67,7 @@ function renderTags(g: SimGroup): XmlValue[] {
     .map((t) => ({ ResourceId: g.name, ResourceType: 'auto-scaling-group', Key: t.key, Value: t.value, PropagateAtLaunch: t.propagateAtLaunch }))
 }
 
-function renderGroup(w: SimWorld, g: SimGroup, includeInstances: boolean): XmlResult {
+export function renderGroup(w: SimWorld, g: SimGroup, includeInstances: boolean): XmlResult {
   return {
     AutoScalingGroupName: g.name,
     AutoScalingGroupARN: g.arn,
@@ -140,7 +140,9 @@ export const autoScaling: Service = {
         .sort((a, b) => a.name.localeCompare(b.name))
       const { items, next } = page(groups, num(p, 'MaxRecords'), str(p, 'NextToken'), 100, 50, w.pageSize)
       const includeInstances = bool(p, 'IncludeInstances') ?? true
-      return { AutoScalingGroups: items.map((g) => renderGroup(w, g, includeInstances)), NextToken: next }
+      // Eventually consistent (realism): a group changed by a recent write may still read as before it.
+      const rendered = items.map((g) => w.readLag.view(`asg:${g.name}`, () => renderGroup(w, g, true)))
+      return { AutoScalingGroups: rendered.map((r) => (includeInstances ? r : { ...r, Instances: undefined })), NextToken: next }
     }),
     DescribeAutoScalingInstances: read((w, p) => {
       const ids = instanceIds(p)

@@ -51,7 +51,8 @@ export const ec2: Service = {
               instanceType: i.instanceType,
               launchTime: new Date(i.launchTime),
               placement: { availabilityZone: i.availabilityZone },
-              instanceState: state(i.ec2State),
+              // Eventually consistent (realism): a recent TerminateInstances may not show yet.
+              instanceState: state(w.readLag.view(`ec2:${i.id}`, () => i.ec2State)),
               tagSet: Object.entries(i.tags).map(([key, value]) => ({ key, value }))
             }
           ]
