@@ -43,7 +43,7 @@ function runnerFiles(): { outputFile: string; summaryFile: string } {
 export async function runAction(
   world: SimWorld,
   inputs: Record<string, string>,
-  opts: { signal?: AbortSignal; env?: Record<string, string> } = {}
+  opts: { signal?: AbortSignal; env?: Record<string, string>; requestHandler?: SimWorld['requestHandler'] } = {}
 ): Promise<ActionRun> {
   // @actions/core remembers the summary file path on first use, so one process keeps one file.
   const { outputFile, summaryFile } = runnerFiles()
@@ -67,7 +67,7 @@ export async function runAction(
       env: opts.env ?? {},
       clock: world.clock,
       clientOverrides: {
-        requestHandler: world.requestHandler,
+        requestHandler: opts.requestHandler ?? world.requestHandler,
         credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'simulated-secret' },
         retryStrategy: new ConfiguredRetryStrategy(8, () => 0)
       },

@@ -86,7 +86,7 @@ describe('pre-flight refusals (nothing written anywhere)', () => {
     twoServices()
     const first = await runAction(world, { mode: 'deploy', version: 'v2' })
     expect(first.outputs.state).toBe('awaiting-finalize')
-    await expectRefused({ mode: 'deploy', version: 'v3' }, /deployment of v2 to prod-(api|web)-green is waiting for finalize or rollback/)
+    await expectRefused({ mode: 'deploy', version: 'v3' }, /deployment of v2 to prod-(api|web)-green \(by [^)]*\) is waiting for finalize or rollback/)
   })
 
 })

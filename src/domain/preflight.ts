@@ -1,6 +1,6 @@
 // Pre-flight: every check for every pair before anything is written. A refusal names the pair and
 // what to do; a notice marks a pair with nothing to do (e.g. deploying the version already live).
-import { LAST_RUN_TAG, decodeLastRun } from './markers.js'
+import { DEPLOY_RUN_TAG, LAST_RUN_TAG, decodeLastRun } from './markers.js'
 import { type Group, LEAVING_STATES, type Mode, type Pair, activeInstances } from './model.js'
 import type { Phase } from './phase.js'
 
@@ -111,9 +111,10 @@ function deployChecks(pair: Pair, phase: Phase, opts: PreflightOptions): Verdict
   const inFlight = next.tags[opts.versionTagKey] ?? '(no version tag)'
   if (inFlight !== opts.version) {
     const what = phase.kind === 'deploying' ? 'is in progress' : 'is waiting for finalize or rollback'
+    const run = next.tags[DEPLOY_RUN_TAG]
     return {
       refusals: [
-        `${pair.base}: the deployment of ${inFlight} to ${next.name} ${what}; run mode: finalize or mode: rollback first (or re-run deploy with version ${inFlight} to resume it).`
+        `${pair.base}: the deployment of ${inFlight} to ${next.name}${run ? ` (by ${run})` : ''} ${what}; run mode: finalize or mode: rollback first (or re-run deploy with version ${inFlight} to resume it).`
       ]
     }
   }
