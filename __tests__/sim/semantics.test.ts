@@ -15,7 +15,7 @@ import {
   UpdateAutoScalingGroupCommand
 } from '@aws-sdk/client-auto-scaling'
 import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch'
-import { TerminateInstancesCommand } from '@aws-sdk/client-ec2'
+import { DescribeInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2'
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { type SimClients, type SimWorld, simClients } from '../../test-support/sim/index.js'
 import { START, pairWorld } from './fixture.js'
@@ -315,5 +315,132 @@ describe('processes, alarms, scheduled actions, scale-in', () => {
     expect(world.violations).toEqual([expect.stringContaining('invariant 1: target group prod-web has 1 healthy targets, below the baseline of 3')])
     const d = await c.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['prod-web-blue'] }))
     expect(d.AutoScalingGroups?.[0]?.Instances).toHaveLength(1)
+  })
+})
+
+describe('harsher AWS: forgotten instances, slow boots, transient launch failures', () => {
+  it('EC2 forgets a terminated instance after ec2ForgetMs; a Standby ghost stays Standby/Healthy in the group', async () => {
+    const world = pairWorld({ blueMin: 0, world: { ec2ForgetMs: 120_000 } })
+    const c = connect(world)
+    const tgArn = world.targetGroupByName('prod-web').arn
+    const [ghost = '', other = ''] = ids(world, 'prod-web-blue')
+    world.enterStandby('prod-web-blue', [ghost], true)
+    world.violations.length = 0 // scene setup: nothing else serves while it drains
+    world.advance(300_000)
+    expect(world.instance(ghost).lifecycle).toBe('Standby')
+    const before = world.calls.length
+    world.terminateBehindOurBack(ghost)
+    expect(world.calls).toHaveLength(before) // not a request of the code under test
+    world.advance(5_000)
+    expect(world.instance(ghost).ec2State).toBe('terminated')
+    // Still known to EC2: "unused"/InvalidState, visible by id
+    const th = await c.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn, Targets: [{ Id: ghost }, { Id: other }] }))
+    expect(th.TargetHealthDescriptions?.[0]?.TargetHealth).toMatchObject({ State: 'unused', Reason: 'Target.InvalidState' })
+    const seen = await c.ec2.send(new DescribeInstancesCommand({ InstanceIds: [ghost] }))
+    expect(seen.Reservations?.[0]?.Instances?.[0]?.State?.Name).toBe('terminated')
+    world.advance(119_000)
+    await expect(c.ec2.send(new DescribeInstancesCommand({ InstanceIds: [ghost] }))).resolves.toBeDefined()
+    world.advance(1_000)
+    // Forgotten: the whole DescribeTargetHealth call fails, EC2 answers NotFound by id and omits it from filters
+    await expect(c.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn, Targets: [{ Id: ghost }, { Id: other }] }))).rejects.toMatchObject({
+      name: 'InvalidTargetException', // wire code InvalidTarget
+      $metadata: { httpStatusCode: 400 }
+    })
+    await expect(c.ec2.send(new DescribeInstancesCommand({ InstanceIds: [ghost] }))).rejects.toMatchObject({ name: 'InvalidInstanceID.NotFound' })
+    await expect(c.ec2.send(new TerminateInstancesCommand({ InstanceIds: [ghost] }))).rejects.toMatchObject({ name: 'InvalidInstanceID.NotFound' })
+    const filtered = await c.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: [ghost, other] }] }))
+    expect(filtered.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId)).toEqual([other])
+    // Auto Scaling does not health-check Standby instances: listed forever as Standby/Healthy
+    world.advance(24 * 3_600_000)
+    const g = await c.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['prod-web-blue'] }))
+    expect(g.AutoScalingGroups?.[0]?.Instances?.find((i) => i.InstanceId === ghost)).toMatchObject({ LifecycleState: 'Standby', HealthStatus: 'Healthy' })
+    world.assertNoViolations()
+  })
+
+  it('terminateBehindOurBack is not the action’s write and not an invariant-3 violation; the group replaces the instance', () => {
+    const world = pairWorld()
+    const [victim = ''] = ids(world, 'prod-web-blue')
+    world.terminateBehindOurBack(victim)
+    expect(world.writes()).toEqual([])
+    expect(world.violations).toEqual([])
+    expect(world.instance(victim).lifecycle).toMatch(/^Terminat(ing|ed)$/)
+    expect(ids(world, 'prod-web-blue', 'Pending')).toHaveLength(1)
+  })
+
+  it('a slow-booting version goes initial → unhealthy (FailedHealthChecks) → healthy, each instance at its own time', async () => {
+    const world = pairWorld()
+    const c = connect(world)
+    world.setVersionHealth('v2', { unhealthyForSeconds: 90 })
+    world.mustGroup('prod-web-green').tags.set('docker:image:version', { key: 'docker:image:version', value: 'v2', propagateAtLaunch: true })
+    await c.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'prod-web-green', DesiredCapacity: 4 }))
+    const green = ids(world, 'prod-web-green')
+    const state = (id: string): string | undefined => world.targetStates('prod-web').find((t) => t.id === id)?.state
+    world.advance(60_000) // InService, registered
+    expect(green.map(state)).toEqual(['initial', 'initial', 'initial', 'initial'])
+    world.advance(20_000) // unhealthy threshold 2 × interval 10 s
+    expect(green.map(state)).toEqual(['unhealthy', 'unhealthy', 'unhealthy', 'unhealthy'])
+    const th = await c.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: world.targetGroupByName('prod-web').arn, Targets: [{ Id: green[0] ?? '' }] }))
+    expect(th.TargetHealthDescriptions?.[0]?.TargetHealth).toEqual({ State: 'unhealthy', Reason: 'Target.FailedHealthChecks', Description: 'Health checks failed' })
+    // healthy after N (72..108 s) + healthy threshold 2 × 10 s from registration
+    const healthyAt = new Map<string, number>()
+    for (let s = 20; s <= 130; s++) {
+      world.advance(1_000)
+      for (const id of green) if (state(id) === 'healthy' && !healthyAt.has(id)) healthyAt.set(id, s)
+    }
+    expect([...healthyAt.keys()].sort()).toEqual([...green].sort())
+    for (const s of healthyAt.values()) expect(s).toBeGreaterThanOrEqual(72 + 20)
+    expect(new Set(healthyAt.values()).size).toBeGreaterThan(1) // varied per instance
+    // the ASG itself (EC2 health checks) never saw a problem
+    expect(world.group('prod-web-green').instances.every((i) => i.health === 'Healthy' && i.lifecycle === 'InService')).toBe(true)
+  })
+
+  it('an app that boots within the unhealthy threshold goes straight from initial to healthy', () => {
+    const world = pairWorld()
+    world.setVersionHealth('v1', { unhealthyForSeconds: 5 })
+    world.setDesiredCapacity('prod-web-green', 1)
+    world.settle()
+    world.advance(60_000)
+    const [id = ''] = ids(world, 'prod-web-green')
+    const seen = new Set<string>()
+    for (let s = 0; s < 60; s++) {
+      world.advance(1_000)
+      seen.add(world.targetStates('prod-web').find((t) => t.id === id)?.state ?? '')
+    }
+    expect([...seen]).toEqual(['initial', 'healthy'])
+  })
+
+  it('failLaunches with times: the next N attempts fail, then Auto Scaling’s retry succeeds', async () => {
+    const world = pairWorld()
+    const c = connect(world)
+    world.failLaunches('prod-web-green', 'We currently do not have sufficient t3.micro capacity in the Availability Zone you requested (us-east-1a).', { times: 2 })
+    await c.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'prod-web-green', DesiredCapacity: 2 }))
+    world.advance(19_000)
+    expect(ids(world, 'prod-web-green')).toEqual([])
+    world.advance(1_000)
+    expect(ids(world, 'prod-web-green', 'Pending')).toHaveLength(2)
+    const acts = await c.autoScaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: 'prod-web-green' }))
+    expect(acts.Activities?.map((a) => a.StatusCode)).toEqual(['InProgress', 'InProgress', 'Failed', 'Failed', 'Successful'])
+    world.advance(120_000)
+    expect(world.healthyCount('prod-web')).toBe(5)
+  })
+
+  it('DescribeScalingActivities pages: MaxRecords default 100, max 100; the newest 20 miss older failures', async () => {
+    const world = pairWorld()
+    const c = connect(world)
+    world.failLaunches('prod-web-green', 'Your requested instance type (t3.micro) is not supported in your requested Availability Zone (us-east-1e).')
+    await c.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'prod-web-green', DesiredCapacity: 1 }))
+    world.advance(1_200_000) // 121 failed attempts
+    world.clearLaunchFailures('prod-web-green')
+    world.advance(60_000)
+    for (let n = 0; n < 25; n++) world.setDesiredCapacity('prod-web-green', n % 2 === 0 ? 2 : 1)
+    const newest = await c.autoScaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: 'prod-web-green', MaxRecords: 20 }))
+    expect(newest.Activities).toHaveLength(20)
+    expect(newest.Activities?.some((a) => a.StatusCode === 'Failed')).toBe(false)
+    expect(newest.NextToken).toBeDefined()
+    const dflt = await c.autoScaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: 'prod-web-green' }))
+    expect(dflt.Activities).toHaveLength(100)
+    const rest = await c.autoScaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: 'prod-web-green', NextToken: dflt.NextToken }))
+    expect((rest.Activities?.length ?? 0) + 100).toBe(world.mustGroup('prod-web-green').activities.length)
+    await expect(c.autoScaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: 'prod-web-green', MaxRecords: 101 }))).rejects.toMatchObject({ name: 'ValidationError' })
   })
 })

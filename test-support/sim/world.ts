@@ -3,11 +3,12 @@
 // calls on this class and its results back into XML/JSON.
 
 import { VirtualClock } from './clock.js'
-import { SimError, validation } from './errors.js'
+import { notFound, SimError, validation } from './errors.js'
 import { Faults } from './faults.js'
 import { IdFactory } from './ids.js'
 import { checkEnterStandby, checkTickInvariants } from './invariants.js'
-import { SimHandler } from './handler.js'
+import { SimHandler, type SimHandlerOptions } from './handler.js'
+import { SeededRandom } from './rng.js'
 import { StsSim } from './sts.js'
 import { trackWorld } from '../stats.js'
 import {
@@ -34,7 +35,16 @@ export interface SimWorldOptions {
   accountId?: string
   /** Tag whose value (copied onto the instance at launch) is the instance's version. */
   versionTagKey?: string
+  /** Seeds the ids and the random choices (timing, lag, jitter) where AWS is unpredictable. */
   seed?: number
+  /**
+   * How long EC2 keeps a terminated instance visible before forgetting its id (default 60 s; real AWS keeps
+   * it about an hour: shorter is harsher). Forgotten ids are unknown to DescribeInstances,
+   * TerminateInstances and DescribeTargetHealth.
+   */
+  ec2ForgetMs?: number
+  /** Cap on the items of every page of every paged Describe (default: AWS's own page sizes). */
+  pageSize?: number
 }
 
 export interface TargetGroupOptions {
@@ -45,6 +55,9 @@ export interface TargetGroupOptions {
   healthCheckIntervalSeconds?: number
   /** Passing checks before `initial` → `healthy` (also reported as HealthyThresholdCount). */
   healthyAfterChecks?: number
+  /** Failing checks before a target is `unhealthy` (reported as UnhealthyThresholdCount; default 2). */
+  unhealthyAfterChecks?: number
+  healthCheckTimeoutSeconds?: number
   loadBalancerArns?: string[]
 }
 
@@ -103,6 +116,11 @@ export class SimWorld {
   readonly versionTagKey: string
   readonly clock: VirtualClock
   readonly ids: IdFactory
+  /** Seeded random numbers for timing, lag and jitter (reproducible per seed). */
+  readonly rng: SeededRandom
+  readonly ec2ForgetMs: number
+  /** See SimWorldOptions.pageSize; change with setPageSize. */
+  pageSize: number | undefined
   readonly faults = new Faults()
   readonly sts: StsSim
   /** Every request in arrival order. */
@@ -138,6 +156,9 @@ export class SimWorld {
     this.accountId = options.accountId ?? '123456789012'
     this.versionTagKey = options.versionTagKey ?? 'docker:image:version'
     this.ids = new IdFactory(options.seed)
+    this.rng = new SeededRandom(options.seed)
+    this.ec2ForgetMs = options.ec2ForgetMs ?? 60_000
+    this.pageSize = options.pageSize
     this.clock = new VirtualClock(this.time, (t) => this.processUntil(t))
     this.sts = new StsSim(this)
     this.requestHandler = new SimHandler(this)
@@ -163,7 +184,8 @@ export class SimWorld {
       deregistrationDelaySeconds: o.deregistrationDelaySeconds ?? 300,
       healthCheckIntervalSeconds: o.healthCheckIntervalSeconds ?? 30,
       healthyAfterChecks: o.healthyAfterChecks ?? 5,
-      unhealthyThresholdCount: 2,
+      unhealthyThresholdCount: o.unhealthyAfterChecks ?? 2,
+      healthCheckTimeoutSeconds: o.healthCheckTimeoutSeconds ?? 5,
       healthCheckPath: '/',
       loadBalancerArns: o.loadBalancerArns ?? [
         `arn:aws:elasticloadbalancing:${this.region}:${this.accountId}:loadbalancer/app/${o.name}-alb/${this.ids.hex(16)}`
@@ -221,7 +243,9 @@ export class SimWorld {
         this.completeActivity(g, inst)
         for (const tgArn of g.targetGroupArns) {
           const tg = this.targetGroups.get(tgArn) as SimTargetGroup
-          const fate = this.fateOf(inst)
+          const judged = this.fateOf(inst)
+          // A slow-booting version's app has long been up on instances that are already running.
+          const fate = typeof judged === 'object' ? 'healthy' : judged
           tg.targets.set(inst.id, {
             id: inst.id,
             port: tg.port,
@@ -264,7 +288,7 @@ export class SimWorld {
     }
     for (const tg of this.targetGroups.values()) {
       const t = tg.targets.get(instanceId)
-      if (t && t.state !== 'draining') Object.assign(t, { state: 'unhealthy', reason, description: inst.healthOverride.description, due: undefined, next: undefined })
+      if (t && t.state !== 'draining') Object.assign(t, { state: 'unhealthy', reason, description: inst.healthOverride.description, due: undefined, next: undefined, after: undefined })
     }
     this.settle()
   }
@@ -275,20 +299,70 @@ export class SimWorld {
     inst.healthOverride = undefined
     for (const tg of this.targetGroups.values()) {
       const t = tg.targets.get(instanceId)
-      if (t && t.state !== 'draining') Object.assign(t, { state: 'healthy', reason: undefined, description: undefined, due: undefined, next: undefined })
+      if (t && t.state !== 'draining') Object.assign(t, { state: 'healthy', reason: undefined, description: undefined, due: undefined, next: undefined, after: undefined })
     }
     this.settle()
   }
 
-  failLaunches(groupName: string, message = 'We currently do not have sufficient t3.micro capacity in the Availability Zone you requested.'): void {
-    this.mustGroup(groupName).launchFailure = message
+  /**
+   * Make launches fail (one `Failed` activity per attempt, Auto Scaling retrying every 10 s). With `times`,
+   * only the next N attempts fail and the attempt after them succeeds; without it, until clearLaunchFailures.
+   */
+  failLaunches(groupName: string, message = 'We currently do not have sufficient t3.micro capacity in the Availability Zone you requested.', options: { times?: number } = {}): void {
+    const g = this.mustGroup(groupName)
+    g.launchFailure = message
+    g.launchFailuresLeft = options.times
   }
 
   clearLaunchFailures(groupName: string): void {
     const g = this.mustGroup(groupName)
     g.launchFailure = undefined
+    g.launchFailuresLeft = undefined
     g.nextLaunchAttempt = 0
     this.settle()
+  }
+
+  /**
+   * EC2 TerminateInstances as a person or a Spot reclaim would do it: not a request of the code under test
+   * (not in `calls`, not a write, not checked by invariant 3). A protected instance (DisableApiTermination)
+   * is refused as EC2 would refuse it (throws).
+   */
+  terminateBehindOurBack(instanceId: string): void {
+    const i = this.mustInstance(instanceId)
+    if (i.forgotten) throw new Error(`EC2 has forgotten ${instanceId}`)
+    if (i.disableApiTermination) throw new Error(`${instanceId} is protected from termination (DisableApiTermination)`)
+    this.ec2Terminate([i])
+    this.settle()
+  }
+
+  /** EC2 termination protection (`DisableApiTermination`) of one instance. */
+  protectFromTermination(instanceId: string, on = true): void {
+    this.mustInstance(instanceId).disableApiTermination = on
+  }
+
+  /**
+   * An extra request handler bound to this world (for a second set of clients), e.g. one whose writes are
+   * held `writeDelayMs` of virtual time (±30 %, seeded) before being applied and answered; reads are not delayed.
+   */
+  handler(options: SimHandlerOptions = {}): SimHandler {
+    return new SimHandler(this, options)
+  }
+
+  /** API latency of one request in virtual ms (0 without realism). */
+  latencyMs(): number {
+    return 0
+  }
+
+  /** Change the page-size cap of every paged Describe (undefined = AWS's own page sizes). */
+  setPageSize(n: number | undefined): void {
+    if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new Error(`page size must be a positive integer, got ${n}`)
+    this.pageSize = n
+  }
+
+  /** EC2's view: the instance exists (not forgotten). */
+  ec2Knows(id: string): boolean {
+    const i = this.instances.get(id)
+    return i !== undefined && !i.forgotten
   }
 
   startInstanceRefresh(groupName: string): SimRefresh {
@@ -312,6 +386,7 @@ export class SimWorld {
   fireAlarm(alarmName: string): ScalingEvent[] {
     const alarm = this.alarms.get(alarmName)
     if (!alarm) throw new Error(`no alarm ${alarmName}`)
+    if (alarm.StateValue !== 'ALARM') alarm.StateTransitionedTimestamp = this.time
     alarm.StateValue = 'ALARM'
     alarm.StateUpdatedTimestamp = this.time
     alarm.StateReason = 'Threshold Crossed (simulated)'
@@ -488,11 +563,12 @@ export class SimWorld {
       see(i.due)
       see(i.goneAt)
       see(i.ec2TerminatedAt)
+      see(i.forgetAt)
     }
     for (const tg of this.targetGroups.values()) for (const tt of tg.targets.values()) see(tt.due)
     for (const g of this.groups.values()) {
       for (const s of g.scheduled.values()) see(s.StartTime)
-      if (g.launchFailure !== undefined && !g.suspended.has('Launch') && this.activeCount(g) < g.desired) see(g.nextLaunchAttempt)
+      if (!g.suspended.has('Launch') && this.activeCount(g) < g.desired && (g.launchFailure !== undefined || g.nextLaunchAttempt > this.time)) see(g.nextLaunchAttempt)
     }
     return min
   }
@@ -507,6 +583,11 @@ export class SimWorld {
       if (i.ec2TerminatedAt !== undefined && i.ec2TerminatedAt <= now) {
         i.ec2TerminatedAt = undefined
         i.ec2State = 'terminated'
+        i.forgetAt = now + this.ec2ForgetMs
+      }
+      if (i.forgetAt !== undefined && i.forgetAt <= now) {
+        i.forgetAt = undefined
+        i.forgotten = true
       }
       if (i.goneAt !== undefined && i.goneAt <= now) {
         i.goneAt = undefined
@@ -521,6 +602,11 @@ export class SimWorld {
         t.next = undefined
         if (next.state === 'removed') tg.targets.delete(t.id)
         else Object.assign(t, { state: next.state, reason: next.reason, description: next.description })
+        if (t.after && next.state !== 'removed') {
+          t.due = t.after.due
+          t.next = t.after.next
+          t.after = undefined
+        }
       }
     }
     for (const g of this.groups.values()) {
@@ -613,8 +699,13 @@ export class SimWorld {
             done: true
           })
           g.nextLaunchAttempt = this.time + LAUNCH_RETRY_MS
+          if (g.launchFailuresLeft !== undefined && --g.launchFailuresLeft <= 0) {
+            // Transient: the next retry (10 s later) succeeds.
+            g.launchFailure = undefined
+            g.launchFailuresLeft = undefined
+          }
         }
-      } else {
+      } else if (this.time >= g.nextLaunchAttempt) {
         for (let n = count; n < g.desired; n++) this.launchInstance(g, count, g.desired)
       }
     }
@@ -713,6 +804,7 @@ export class SimWorld {
   }
 
   private reasonFor(i: SimInstance, fate: VersionHealth): { reason: string; description: string } {
+    if (typeof fate === 'object') return { reason: 'Target.FailedHealthChecks', description: 'Health checks failed' }
     if (fate === 'stuck-initial') return { reason: 'Elb.InitialHealthChecking', description: 'Initial health checks in progress' }
     if (i.healthOverride) return { reason: i.healthOverride.reason, description: i.healthOverride.description }
     if (i.ec2State !== 'running' && i.ec2State !== 'pending') return { reason: 'Target.FailedHealthChecks', description: 'Health checks failed' }
@@ -723,7 +815,16 @@ export class SimWorld {
     for (const arn of g.targetGroupArns) {
       const tg = this.targetGroups.get(arn)
       if (!tg) continue
-      const t: SimTarget = { id: i.id, port: tg.port, state: 'initial', reason: 'Elb.InitialHealthChecking', description: 'Initial health checks in progress', due: undefined, next: undefined }
+      const t: SimTarget = {
+        id: i.id,
+        port: tg.port,
+        state: 'initial',
+        reason: 'Elb.InitialHealthChecking',
+        description: 'Initial health checks in progress',
+        due: undefined,
+        next: undefined,
+        registeredAt: this.time
+      }
       tg.targets.set(i.id, t)
       this.scheduleHealth(tg, t, i)
     }
@@ -731,13 +832,38 @@ export class SimWorld {
 
   private scheduleHealth(tg: SimTargetGroup, t: SimTarget, i: SimInstance): void {
     const fate = this.fateOf(i)
+    t.after = undefined
     if (fate === 'stuck-initial') {
       t.due = undefined
       t.next = undefined
       return
     }
-    t.due = this.time + tg.healthCheckIntervalSeconds * tg.healthyAfterChecks * 1000
+    const interval = tg.healthCheckIntervalSeconds * 1000
+    if (typeof fate === 'object') {
+      // Slow boot: checks fail until the app answers (N s ± 20 % after the first registration); after
+      // UnhealthyThresholdCount failures the target is `unhealthy`; HealthyThresholdCount passes after the
+      // app is up it is `healthy`.
+      const registered = t.registeredAt ?? this.time
+      i.appReadyAt ??= registered + Math.round(this.rng.vary(fate.unhealthyForSeconds, 0.2) * 1000)
+      const healthyAt = Math.max(i.appReadyAt, registered) + tg.healthyAfterChecks * interval + this.healthJitterMs()
+      const unhealthyAt = registered + tg.unhealthyThresholdCount * interval
+      if (i.appReadyAt > unhealthyAt) {
+        t.due = Math.max(this.time, unhealthyAt)
+        t.next = { state: 'unhealthy', ...this.reasonFor(i, fate) }
+        t.after = { due: Math.max(t.due, healthyAt), next: { state: 'healthy' } }
+      } else {
+        t.due = Math.max(this.time, healthyAt)
+        t.next = { state: 'healthy' }
+      }
+      return
+    }
+    t.due = this.time + interval * tg.healthyAfterChecks + this.healthJitterMs()
     t.next = fate === 'healthy' ? { state: 'healthy' } : { state: 'unhealthy', ...this.reasonFor(i, fate) }
+  }
+
+  /** Targets of one batch do not all conclude on the same tick (realism only). */
+  private healthJitterMs(): number {
+    return 0
   }
 
   /** Put the instance's targets into `draining`; returns the longest deregistration delay (ms). */
@@ -752,7 +878,8 @@ export class SimWorld {
           reason: 'Target.DeregistrationInProgress',
           description: 'Target deregistration is in progress',
           due: this.time + tg.deregistrationDelaySeconds * 1000,
-          next: { state: 'removed' }
+          next: { state: 'removed' },
+          after: undefined
         })
       }
       longest = Math.max(longest, (t.due ?? this.time) - this.time)
@@ -765,7 +892,7 @@ export class SimWorld {
     const t = tg.targets.get(id)
     if (t) return { state: t.state, port: t.port, ...(t.reason ? { reason: t.reason } : {}), ...(t.description ? { description: t.description } : {}) }
     const inst = this.instances.get(id)
-    if (!inst) return 'invalid'
+    if (!inst || inst.forgotten) return 'invalid'
     if (inst.ec2State === 'terminated' || inst.ec2State === 'shutting-down') {
       return { state: 'unused', reason: 'Target.InvalidState', description: 'Target is in the stopped or terminated state', port: tg.port }
     }
@@ -1162,13 +1289,17 @@ export class SimWorld {
       if (Array.isArray(list) && list.length > 5) throw new SimError('LimitExceeded', `The maximum number of ${key} is 5.`)
     }
     const existing = this.alarms.get(name)
+    // PutMetricAlarm replaces the whole configuration: whatever was not sent is gone. Tags only count at creation.
+    const { Tags: tags, ...rest } = config
     const alarm: SimAlarm = {
-      config: { ActionsEnabled: true, ...config },
+      config: { ActionsEnabled: true, ...rest },
+      ...(existing ? (existing.tags ? { tags: existing.tags } : {}) : Array.isArray(tags) ? { tags: tags as { Key: string; Value: string }[] } : {}),
       AlarmName: name,
       AlarmArn: existing?.AlarmArn ?? `arn:aws:cloudwatch:${this.region}:${this.accountId}:alarm:${name}`,
       StateValue: existing?.StateValue ?? 'INSUFFICIENT_DATA',
       StateReason: existing?.StateReason ?? 'Unchecked: Initial alarm creation',
       StateUpdatedTimestamp: existing?.StateUpdatedTimestamp ?? this.time,
+      StateTransitionedTimestamp: existing?.StateTransitionedTimestamp ?? existing?.StateUpdatedTimestamp ?? this.time,
       AlarmConfigurationUpdatedTimestamp: this.time,
       managedBy: existing?.managedBy ?? managedBy
     }
@@ -1229,12 +1360,25 @@ export class SimWorld {
 
   ec2TerminateInstances(ids: string[]): { id: string; previous: string; current: string }[] {
     if (ids.length > 1000) throw new SimError('InvalidParameterValue', 'The maximum number of instance ids is 1000.')
-    const unknown = ids.filter((id) => !this.instances.has(id))
-    if (unknown.length > 0) {
-      throw new SimError('InvalidInstanceID.NotFound', `The instance ID${unknown.length > 1 ? 's' : ''} '${unknown.join(', ')}' do${unknown.length > 1 ? '' : 'es'} not exist`)
-    }
+    const unknown = ids.filter((id) => !this.ec2Knows(id))
+    if (unknown.length > 0) throw notFound(unknown)
     const insts = ids.map((id) => this.instances.get(id) as SimInstance)
+    // Termination protection fails the whole call; nothing is terminated.
+    const protectedOne = insts.find((i) => i.disableApiTermination && i.ec2State !== 'terminated')
+    if (protectedOne) {
+      throw new SimError('OperationNotPermitted', `The instance '${protectedOne.id}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.`)
+    }
     this.checkNotServing(insts, 'EC2 TerminateInstances')
+    return this.ec2Terminate(insts)
+  }
+
+  /** EC2's DescribeInstanceAttribute / ModifyInstanceAttribute for `disableApiTermination`. */
+  ec2Instance(id: string | undefined): SimInstance {
+    if (id === undefined || !this.ec2Knows(id)) throw notFound([id ?? ''])
+    return this.instances.get(id) as SimInstance
+  }
+
+  private ec2Terminate(insts: SimInstance[]): { id: string; previous: string; current: string }[] {
     return insts.map((i) => {
       const previous = i.ec2State
       if (i.ec2State === 'pending' || i.ec2State === 'running') {
@@ -1243,7 +1387,7 @@ export class SimWorld {
         const g = i.group ? this.groups.get(i.group) : undefined
         for (const tg of this.targetGroups.values()) {
           const t = tg.targets.get(i.id)
-          if (t && t.state !== 'draining') Object.assign(t, { state: 'unhealthy', reason: 'Target.FailedHealthChecks', description: 'Health checks failed', due: undefined, next: undefined })
+          if (t && t.state !== 'draining') Object.assign(t, { state: 'unhealthy', reason: 'Target.FailedHealthChecks', description: 'Health checks failed', due: undefined, next: undefined, after: undefined })
         }
         if (!g) {
           // Not in a group: leave every target group at once (the ELB sees it go).

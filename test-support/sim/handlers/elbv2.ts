@@ -67,7 +67,7 @@ export const elbv2: Service = {
       const missing = [...arns.filter((a) => !w.targetGroups.has(a)), ...names.filter((n) => !all.some((tg) => tg.name === n))]
       if (missing.length > 0) throw new SimError('TargetGroupNotFound', `One or more target groups not found`)
       const chosen = all.filter((tg) => (arns.length === 0 && names.length === 0) || arns.includes(tg.arn) || names.includes(tg.name))
-      const { items, next } = page(chosen, num(p, 'PageSize'), str(p, 'Marker'), 400, 400)
+      const { items, next } = page(chosen, num(p, 'PageSize'), str(p, 'Marker'), 400, 400, w.pageSize)
       return { TargetGroups: items.map(renderTargetGroup), NextMarker: next }
     }),
     DescribeTargetGroupAttributes: read((w, p) => {
