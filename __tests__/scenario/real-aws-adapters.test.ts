@@ -177,3 +177,106 @@ describe('re-pointing alarms keeps every setting (PutMetricAlarm replaces the wh
     expect(afterRollback['web-disk-full']).toEqual(before['web-disk-full'])
   })
 })
+
+describe('termination protection: finalize never leaves an instance running outside its group', () => {
+  /** Turns DisableApiTermination on or off, as `aws ec2 modify-instance-attribute` would. */
+  function protection(id: string, on: boolean): void {
+    world.protectFromTermination(id, on)
+  }
+
+  async function deployed(): Promise<{ blue: string; green: string; old: string[] }> {
+    world = newWorld()
+    const { blue, green } = addService(world)
+    const deploy = await runAction(world, { mode: 'deploy', version: 'v2' })
+    expect(deploy.outputs.state).toBe('awaiting-finalize')
+    world.advance(10 * 60_000) // the old instances are in Standby
+    return { blue, green, old: world.group(blue).instances.map((i) => i.id) }
+  }
+
+  const fix = (ids: string[]): RegExp =>
+    new RegExp(
+      ids.length === 1
+        ? `aws ec2 modify-instance-attribute --instance-id ${ids[0]} --no-disable-api-termination`
+        : `for id in ${ids.join(' ')}; do aws ec2 modify-instance-attribute --instance-id "\\$id" --no-disable-api-termination; done`
+    )
+
+  it('pre-flight refuses, naming the protected standby instances and the command that lifts it; nothing is written', async () => {
+    const { blue, old } = await deployed()
+    const [a, , c] = old as [string, string, string]
+    protection(a, true)
+    protection(c, true)
+    const writes = world.writes().length
+    const r = await runAction(world, { mode: 'finalize' })
+    expect(r.failed).toBe(true)
+    expect(r.outputs.state).toBe('refused')
+    const error = r.errors.join('\n')
+    expect(error).toContain(`${blue}: ${a}, ${c} have termination protection (DisableApiTermination) on`)
+    expect(error).toMatch(fix([a, c]))
+    expect(world.writes().length).toBe(writes)
+    expect(world.group(blue).instances.map((i) => i.lifecycle)).toEqual(['Standby', 'Standby', 'Standby'])
+
+    protection(a, false)
+    protection(c, false)
+    const again = await runAction(world, { mode: 'finalize' })
+    expect(again.outputs.state).toBe('finalized')
+    expect(world.group(blue).instances).toEqual([])
+    world.advance(60_000)
+    expect(world.lostInstances()).toEqual([])
+  })
+
+  it('protection turned on after pre-flight stops finalize before that batch is detached', async () => {
+    const { blue, old } = await deployed()
+    const [a] = old as [string]
+    // The first write of finalize (its lock) comes after pre-flight read everything.
+    let armed = true
+    world.faults.beforeWrite = () => {
+      if (armed) protection(a, true)
+      armed = false
+    }
+    const r = await runAction(world, { mode: 'finalize' })
+    world.faults.beforeWrite = undefined
+    expect(r.failed).toBe(true)
+    expect(r.outputs.state).toBe('failed')
+    expect(r.errors.join('\n')).toContain(`${blue}: ${a} has termination protection (DisableApiTermination) on`)
+    expect(r.errors.join('\n')).toMatch(fix([a]))
+    expect(world.calls.filter((c) => c.operation === 'DetachInstances' || c.operation === 'TerminateInstances')).toEqual([])
+    expect(world.group(blue).instances.map((i) => i.lifecycle)).toEqual(['Standby', 'Standby', 'Standby'])
+    expect(world.lostInstances()).toEqual([])
+
+    protection(a, false)
+    expect((await runAction(world, { mode: 'finalize' })).outputs.state).toBe('finalized')
+    world.advance(60_000)
+    expect(world.lostInstances()).toEqual([])
+  })
+
+  it('if EC2 still refuses (protection turned on mid-batch), the error names the running instances and how to end them; a re-run finishes once it is lifted', async () => {
+    const { blue, old } = await deployed()
+    const [a, b, c] = old as [string, string, string]
+    world.faults.beforeWrite = (op) => {
+      if (op === 'DetachInstances') protection(b, true)
+    }
+    const r = await runAction(world, { mode: 'finalize' })
+    world.faults.beforeWrite = undefined
+    expect(r.failed).toBe(true)
+    const error = r.errors.join('\n')
+    expect(error).toContain(`EC2 refused to terminate ${b} (OperationNotPermitted`)
+    expect(error).toContain('It is detached from its Auto Scaling group and still running (and billed) outside any group')
+    expect(error).toMatch(fix([b]))
+    expect(error).toContain(`aws ec2 terminate-instances --instance-ids ${b}`)
+    // The rest of the batch was terminated all the same; only the protected one runs on.
+    world.advance(60_000)
+    expect(world.lostInstances().map((i) => i.id)).toEqual([b])
+    expect([a, c].map((id) => world.instance(id).ec2State)).toEqual(['terminated', 'terminated'])
+
+    // A re-run while it is still protected refuses up front and says the instance runs outside the group.
+    const refused = await runAction(world, { mode: 'finalize' })
+    expect(refused.outputs.state).toBe('refused')
+    expect(refused.errors.join('\n')).toContain(`${blue}: ${b} was detached by an earlier finalize and is still running outside any group`)
+
+    protection(b, false)
+    const done = await runAction(world, { mode: 'finalize' })
+    expect(done.outputs.state).toBe('finalized')
+    world.advance(60_000)
+    expect(world.lostInstances()).toEqual([])
+  })
+})
