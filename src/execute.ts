@@ -9,6 +9,7 @@ import type { TargetGroupHealthCheck } from './aws/port.js'
 import { FINALIZING_TAG } from './domain/markers.js'
 import { type Pair, PENDING_STATES } from './domain/model.js'
 import { type Phase, classify } from './domain/phase.js'
+import { terminationProtectionRefusal } from './domain/preflight.js'
 import { type Step, describeStep, isWait } from './domain/steps.js'
 import { observePair } from './observe.js'
 import { waitFor } from './wait.js'
@@ -149,11 +150,15 @@ export class Executor {
         return f.unprotect(s.group, s.instanceIds)
       case 'detach-dead':
         return f.detach(s.group, s.instanceIds)
-      case 'retire':
+      case 'retire': {
+        // Termination protection turned on after pre-flight: stop before detaching what EC2 would not terminate.
+        const refused = terminationProtectionRefusal(s.group, await f.terminationProtected(s.instanceIds))
+        if (refused) throw new ActionError(refused)
         // Remember the batch first: a run killed between detach and terminate must not lose instances.
         await f.tag(s.group, { [FINALIZING_TAG]: s.instanceIds.join(',') }, [])
         await f.detach(s.group, s.instanceIds)
         return f.terminate(s.instanceIds)
+      }
       case 'terminate-detached':
         return f.terminate(s.instanceIds)
       case 'move-policy':

@@ -8,7 +8,7 @@ import { Cancelled, Executor, type Logger, type TimelineEntry, inGroup } from '.
 import type { Pair } from './domain/model.js'
 import { type Phase, classify } from './domain/phase.js'
 import { type RecordOptions, planDeploy, planFinalize, planRollback } from './domain/plan.js'
-import { preflight } from './domain/preflight.js'
+import { finalizeProtectionChecks, finalizeTerminates, preflight } from './domain/preflight.js'
 import type { Step } from './domain/steps.js'
 import { LockLost, type HeldLocks, acquireLocks } from './lock.js'
 import { lockGroup } from './domain/lock.js'
@@ -108,10 +108,13 @@ export async function runMode(config: Config, deps: RunDeps): Promise<RunResult>
   if (found.refusals.length > 0) return result([], found.refusals)
 
   const refusals: string[] = []
+  // Finalize terminates through EC2, which refuses instances with termination protection: look first.
+  const retiring = config.mode === 'finalize' ? found.pairs.flatMap((p) => finalizeTerminates(classify(p))) : []
+  const protectedIds = retiring.length > 0 ? await deps.fleet.terminationProtected(retiring) : []
   const prepared = found.pairs.map((pair) => {
     const phase = classify(pair)
     const verdict = preflight(pair, phase, config)
-    refusals.push(...verdict.refusals)
+    refusals.push(...verdict.refusals, ...(config.mode === 'finalize' ? finalizeProtectionChecks(phase, protectedIds) : []))
     const plan = verdict.nothingToDo || verdict.cannot ? [] : planFor(config, phase, pair)
     return { pair, phase, plan, notice: verdict.nothingToDo, cannot: verdict.cannot }
   })

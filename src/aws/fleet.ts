@@ -20,9 +20,9 @@ import {
   type ScalingPolicy as SdkPolicy
 } from '@aws-sdk/client-auto-scaling'
 import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand, type TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { DescribeInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2'
+import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2'
 import type { Clock } from '../clock.js'
-import { type ActionError, AwsCallFailed } from '../errors.js'
+import { ActionError, AwsCallFailed } from '../errors.js'
 import type { Activity, Capacity, ScalingPolicy, ScheduledAction, TargetHealth, TargetState } from '../domain/model.js'
 import { chunk } from '../domain/steps.js'
 import { movePolicy, moveScheduledAction } from './scaling.js'
@@ -262,16 +262,49 @@ export class AwsFleet implements Fleet {
   }
 
   async terminate(ids: string[]): Promise<void> {
+    const refused = await this.terminateWhatEc2Allows(ids)
+    if (refused.length > 0) throw new InstancesLeftRunning(refused)
+  }
+
+  /** Terminates every id EC2 lets us; returns those it refused (termination protection) with its reason. */
+  private async terminateWhatEc2Allows(ids: string[]): Promise<{ id: string; reason: string }[]> {
     try {
       await this.clients.ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }))
+      return []
     } catch (err) {
-      // One unknown id makes EC2 terminate nothing: retry one by one, skipping ids that are long gone.
-      if (!isNotFound(err) || ids.length === 1) {
-        if (isNotFound(err)) return
+      if (ids.length === 1) {
+        if (isNotFound(err)) return [] // long gone
+        if (isRefused(err)) return [{ id: ids[0] as string, reason: `${(err as Error).name}: ${(err as Error).message}` }]
         throw wrap(`TerminateInstances (${ids.join(', ')})`, err)
       }
-      for (const id of ids) await this.terminate([id])
+      // One unknown id makes EC2 terminate nothing; one protected id stops every id of its zone. One by one.
+      if (!isNotFound(err) && !isRefused(err)) throw wrap(`TerminateInstances (${ids.join(', ')})`, err)
+      const refused: { id: string; reason: string }[] = []
+      for (const id of ids) refused.push(...(await this.terminateWhatEc2Allows([id])))
+      return refused
     }
+  }
+
+  async terminationProtected(ids: string[]): Promise<string[]> {
+    const out: string[] = []
+    // DescribeInstanceAttribute reads one instance per call: a few at a time, so as not to be throttled.
+    for (const batch of chunk(ids, 5)) {
+      const flags = await Promise.all(
+        batch.map((id) =>
+          this.call(`DescribeInstanceAttribute disableApiTermination of ${id}`, async () => {
+            try {
+              const r = await this.clients.ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'disableApiTermination' }))
+              return r.DisableApiTermination?.Value === true
+            } catch (err) {
+              if (isNotFound(err)) return false // gone: nothing to terminate
+              throw err
+            }
+          })
+        )
+      )
+      out.push(...batch.filter((_, n) => flags[n]))
+    }
+    return out
   }
 
   async movePolicy(from: string, to: string, policy: ScalingPolicy): Promise<void> {
@@ -319,6 +352,31 @@ export class AwsFleet implements Fleet {
 
 function isNotFound(err: unknown): boolean {
   return (err as { name?: string }).name === 'InvalidInstanceID.NotFound'
+}
+
+/** EC2's answer to TerminateInstances on an instance with termination protection (DisableApiTermination). */
+function isRefused(err: unknown): boolean {
+  return (err as { name?: string }).name === 'OperationNotPermitted'
+}
+
+/**
+ * EC2 refused to terminate instances finalize had already detached: they run, billed, outside any group.
+ * Not an AwsCallFailed: re-observing and trying again cannot help until someone lifts the protection.
+ */
+export class InstancesLeftRunning extends ActionError {
+  constructor(readonly refused: { id: string; reason: string }[]) {
+    const ids = refused.map((r) => r.id)
+    super(
+      `EC2 refused to terminate ${ids.join(', ')} (${refused[0]?.reason}). ` +
+        `${ids.length === 1 ? 'It is' : 'They are'} detached from ${ids.length === 1 ? 'its' : 'their'} Auto Scaling group and still running (and billed) outside any group. ` +
+        `Turn termination protection off and terminate ${ids.length === 1 ? 'it' : 'them'}: ` +
+        (ids.length === 1
+          ? `aws ec2 modify-instance-attribute --instance-id ${ids[0]} --no-disable-api-termination; `
+          : `for id in ${ids.join(' ')}; do aws ec2 modify-instance-attribute --instance-id "$id" --no-disable-api-termination; done; `) +
+        `aws ec2 terminate-instances --instance-ids ${ids.join(' ')} (or turn protection off and re-run finalize, which remembers them).`
+    )
+    this.name = 'InstancesLeftRunning'
+  }
 }
 
 export function wrap(what: string, err: unknown): ActionError {

@@ -45,7 +45,10 @@ export interface Fleet {
   exitStandby(group: string, instanceIds: string[]): Promise<void>
   unprotect(group: string, instanceIds: string[]): Promise<void>
   detach(group: string, instanceIds: string[]): Promise<void>
+  /** EC2 TerminateInstances; fails naming the instances EC2 refused (termination protection), after terminating the rest. */
   terminate(instanceIds: string[]): Promise<void>
+  /** Those of the instances with termination protection (DisableApiTermination) on; unknown ids are not. */
+  terminationProtected(instanceIds: string[]): Promise<string[]>
   /** Creates (or overwrites) the policy on `to`, re-points its alarms from `from`, deletes it from `from`. */
   movePolicy(from: string, to: string, policy: ScalingPolicy): Promise<void>
   moveScheduledAction(from: string, to: string, action: ScheduledAction): Promise<void>

@@ -1,7 +1,7 @@
 // Pre-flight: every check for every pair before anything is written. A refusal names the pair and
 // what to do; a notice marks a pair with nothing to do (e.g. deploying the version already live).
-import { DEPLOY_RUN_TAG, LAST_RUN_TAG, decodeLastRun } from './markers.js'
-import { type Group, LEAVING_STATES, type Mode, type Pair, activeInstances } from './model.js'
+import { DEPLOY_RUN_TAG, FINALIZING_TAG, LAST_RUN_TAG, decodeLastRun, decodeList } from './markers.js'
+import { type Group, LEAVING_STATES, type Mode, type Pair, activeInstances, inStandby } from './model.js'
 import type { Phase } from './phase.js'
 
 export interface PreflightOptions {
@@ -163,4 +163,55 @@ function rollbackChecks(pair: Pair, phase: Phase, opts: PreflightOptions): Verdi
     }
   }
   return { refusals: [] }
+}
+
+// ----------------------------------------------------------------- finalize: termination protection
+
+/** What finalize terminates through EC2: the standby instances, and any an interrupted finalize already detached. */
+export function finalizeTerminates(phase: Phase): string[] {
+  if (phase.kind !== 'cut-over') return []
+  const { previous } = phase
+  const detached = decodeList(previous.tags[FINALIZING_TAG]).filter((id) => !previous.instances.some((i) => i.id === id))
+  return [...detached, ...previous.instances.filter(inStandby).map((i) => i.id)]
+}
+
+/**
+ * Finalize's pre-flight for termination protection. `protectedIds`: which of `finalizeTerminates(phase)`
+ * have DisableApiTermination on. EC2 refuses to terminate those, and finalize detaches before it
+ * terminates: they would keep running, billed, outside any group, and every re-run would fail the same way.
+ */
+export function finalizeProtectionChecks(phase: Phase, protectedIds: string[]): string[] {
+  if (phase.kind !== 'cut-over') return []
+  const { previous } = phase
+  const refusal = terminationProtectionRefusal(previous.name, protectedIds.filter((id) => previous.instances.some((i) => i.id === id)))
+  const detached = decodeList(previous.tags[FINALIZING_TAG]).filter((id) => protectedIds.includes(id) && !previous.instances.some((i) => i.id === id))
+  const out = refusal ? [refusal] : []
+  if (detached.length > 0) {
+    out.push(
+      `${previous.name}: ${detached.join(', ')} ${detached.length === 1 ? 'was' : 'were'} detached by an earlier finalize and ${detached.length === 1 ? 'is' : 'are'} still running outside any group: ` +
+        `termination protection (DisableApiTermination) makes EC2 refuse to terminate ${detached.length === 1 ? 'it' : 'them'}. Turn it off, then re-run finalize (it terminates ${detached.length === 1 ? 'it' : 'them'}): ${enableTermination(detached)}.`
+    )
+  }
+  return out
+}
+
+/**
+ * The refusal for standby instances of `group` that have termination protection, or undefined when none
+ * has. Pre-flight uses it, and so does each retire batch right before it detaches anything (protection
+ * may be turned on after pre-flight).
+ */
+export function terminationProtectionRefusal(group: string, protectedIds: string[]): string | undefined {
+  if (protectedIds.length === 0) return undefined
+  const one = protectedIds.length === 1
+  return (
+    `${group}: ${protectedIds.join(', ')} ${one ? 'has' : 'have'} termination protection (DisableApiTermination) on. ` +
+    `Finalize detaches standby instances and then terminates them through EC2, which would refuse and leave ${one ? 'it' : 'them'} running outside any group, ` +
+    `so finalize does not detach ${one ? 'it' : 'them'}. Turn it off, then re-run finalize: ${enableTermination(protectedIds)}.`
+  )
+}
+
+function enableTermination(ids: string[]): string {
+  return ids.length === 1
+    ? `aws ec2 modify-instance-attribute --instance-id ${ids[0]} --no-disable-api-termination`
+    : `for id in ${ids.join(' ')}; do aws ec2 modify-instance-attribute --instance-id "$id" --no-disable-api-termination; done`
 }
