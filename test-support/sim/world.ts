@@ -161,6 +161,8 @@ export class SimWorld {
   readonly versionHealth = new Map<string, VersionHealth>()
   private time: number
   private processing = false
+  /** Invariant 1: 'auto' takes the baseline at the first request; setBaseline/clearBaseline decide otherwise. */
+  private baselineMode: 'auto' | 'auto-taken' | 'explicit' | 'off' = 'auto'
 
   constructor(options: SimWorldOptions = {}) {
     this.time = options.start ?? Date.parse('2026-11-28T10:00:00Z')
@@ -456,8 +458,19 @@ export class SimWorld {
     this.clock.advanceTo(this.clock.now() + ms)
   }
 
+  /**
+   * A request of the code under test arrived. Invariant 1 is on by default: a world without an explicit
+   * baseline takes one (every target group's healthy count) at the first request.
+   */
+  noteRequest(): void {
+    if (this.baselineMode !== 'auto') return
+    if (this.baseline.size === 0) this.setBaseline()
+    this.baselineMode = 'auto-taken'
+  }
+
   /** Baseline = current healthy count of every target group (or of the named ones). */
   setBaseline(targetGroupNames?: string[]): void {
+    this.baselineMode = 'explicit'
     this.baseline.clear()
     for (const tg of this.targetGroups.values()) {
       if (targetGroupNames && !targetGroupNames.includes(tg.name)) continue
@@ -465,7 +478,9 @@ export class SimWorld {
     }
   }
 
+  /** Turn invariant 1 off (also the automatic baseline) for a test that breaks it on purpose. */
   clearBaseline(): void {
+    this.baselineMode = 'off'
     this.baseline.clear()
   }
 
@@ -524,9 +539,13 @@ export class SimWorld {
     return n
   }
 
-  /** Instances running (not terminated) that belong to no group. */
+  /**
+   * Instances lost track of: running in EC2 (not shutting down or terminated) yet in no group — ghosts, and
+   * instances the code under test detached but never terminated. Instances a test detached itself (semantic
+   * `detachInstances` call) do not count.
+   */
   lostInstances(): SimInstance[] {
-    return [...this.instances.values()].filter((i) => i.group === undefined && i.ec2State !== 'terminated' && i.ec2State !== 'shutting-down')
+    return [...this.instances.values()].filter((i) => i.group === undefined && i.ec2State !== 'terminated' && i.ec2State !== 'shutting-down' && i.detachedBy !== 'test')
   }
 
   targetGroupByName(name: string): SimTargetGroup {
@@ -1085,7 +1104,8 @@ export class SimWorld {
     })
   }
 
-  detachInstances(name: string, ids: string[], decrement: boolean | undefined): SimActivity[] {
+  /** `by`: 'api' when a request (the code under test) detaches, 'test' when a test sets up a scene. */
+  detachInstances(name: string, ids: string[], decrement: boolean | undefined, by: 'api' | 'test' = 'test'): SimActivity[] {
     const g = this.apiGroup(name)
     if (decrement === undefined) throw validation(`1 validation error detected: Value null at 'shouldDecrementDesiredCapacity' failed to satisfy constraint: Member must not be null`)
     this.limitIds(ids, 20, 'DetachInstances')
@@ -1101,6 +1121,7 @@ export class SimWorld {
     g.desired = to
     return insts.map((i) => {
       const drain = this.deregister(i)
+      i.detachedBy = by
       i.lifecycle = 'Detaching'
       i.due = this.time + drain
       const act = this.recordActivity(g, {
