@@ -206,6 +206,7 @@ describe('standby, detach, terminate', () => {
   it('terminating a serving instance is an invariant-3 violation; in-group EC2 termination gets replaced', async () => {
     const world = pairWorld()
     const c = connect(world)
+    world.clearBaseline() // this scene drops healthy capacity on purpose
     const blue = ids(world, 'prod-web-blue')
     await c.ec2.send(new TerminateInstancesCommand({ InstanceIds: blue.slice(0, 1) }))
     expect(world.violations).toEqual([expect.stringMatching(/invariant 3: EC2 TerminateInstances terminated i-[0-9a-f]{17} while it is healthy in target group prod-web/)])
@@ -448,9 +449,9 @@ describe('harsher AWS: forgotten instances, slow boots, transient launch failure
 describe('realism (latency, reads lagging writes, health jitter, small pages)', () => {
   const calm = { latencyMs: [0, 0] as [number, number], readLagMs: [0, 0] as [number, number], healthJitter: false, pageSize: undefined }
 
-  it('is off unless asked for while REALISM_BY_DEFAULT is false; true gives the harsh defaults', () => {
-    expect(REALISM_BY_DEFAULT).toBe(false)
-    expect(new SimWorld().realism).toBeUndefined()
+  it('follows REALISM_BY_DEFAULT unless a world says; true gives the harsh defaults, false none', () => {
+    expect(new SimWorld().realism === undefined).toBe(!REALISM_BY_DEFAULT)
+    expect(new SimWorld({ realism: false }).realism).toBeUndefined()
     expect(new SimWorld({ realism: true }).realism).toMatchObject({ latencyMs: [10, 80], readLagMs: [0, 3_000], healthJitter: true })
     expect(new SimWorld({ realism: { latencyMs: [1, 2] } }).realism).toMatchObject({ latencyMs: [1, 2], readLagMs: [0, 3_000] })
   })
@@ -531,5 +532,75 @@ describe('realism (latency, reads lagging writes, health jitter, small pages)', 
     for (const s of set) expect(s).toBeGreaterThanOrEqual(2)
     for (const s of set) expect(s).toBeLessThanOrEqual(5)
     expect(Array.from({ length: 20 }, (_, seed) => new SimWorld({ seed, realism: { ...calm, pageSize: 'random' } }).pageSize)).toEqual(sizes)
+  })
+})
+
+describe('invariant checks on by default', () => {
+  it('invariant 1: the baseline is taken at the first request unless set or cleared', async () => {
+    const world = pairWorld()
+    world.setDesiredCapacity('prod-web-green', 0) // semantic calls before any request take no baseline
+    expect(world.baseline.size).toBe(0)
+    const c = connect(world)
+    await c.autoScaling.send(new DescribeAutoScalingGroupsCommand({}))
+    expect([...world.baseline.values()]).toEqual([3])
+    await c.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'prod-web-blue', MinSize: 0, DesiredCapacity: 2 }))
+    world.advance(600_000)
+    expect(world.violations).toEqual([expect.stringContaining('invariant 1: target group prod-web has 2 healthy targets, below the baseline of 3')])
+
+    const off = pairWorld()
+    off.clearBaseline()
+    const c2 = simClients(off)
+    await c2.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'prod-web-blue', MinSize: 0, DesiredCapacity: 2 }))
+    off.advance(600_000)
+    c2.destroy()
+    expect(off.baseline.size).toBe(0)
+    expect(off.violations).toEqual([])
+  })
+
+  it('lostInstances: instances the code under test detached and never terminated; not those a test detached', async () => {
+    const world = pairWorld({ blueDesired: 4, blueMin: 0 })
+    world.clearBaseline()
+    const c = connect(world)
+    const [a = '', b = '', d = ''] = ids(world, 'prod-web-blue')
+    await c.autoScaling.send(new DetachInstancesCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: [a, b], ShouldDecrementDesiredCapacity: true }))
+    world.detachInstances('prod-web-blue', [d], true)
+    world.advance(300_000)
+    expect(world.lostInstances().map((i) => i.id).sort()).toEqual([a, b].sort())
+    await c.ec2.send(new TerminateInstancesCommand({ InstanceIds: [a] }))
+    expect(world.lostInstances().map((i) => i.id)).toEqual([b])
+  })
+
+  it('two versions healthy in one target group without a deploy marker is a violation; with the marker it is not', () => {
+    const run = (marker: boolean): string[] => {
+      const world = pairWorld()
+      const green = world.mustGroup('prod-web-green')
+      green.tags.set('docker:image:version', { key: 'docker:image:version', value: 'v2', propagateAtLaunch: true })
+      if (marker) green.tags.set('blue-green:idle-capacity', { key: 'blue-green:idle-capacity', value: '{}', propagateAtLaunch: false })
+      world.setDesiredCapacity('prod-web-green', 1)
+      world.advance(120_000)
+      world.advance(120_000)
+      return world.violations
+    }
+    expect(run(true)).toEqual([])
+    expect(run(false)).toEqual([
+      expect.stringContaining('two versions serving outside a deploy: target group prod-web has healthy targets of versions v1, v2 and neither of prod-web-blue, prod-web-green carries blue-green:idle-capacity')
+    ])
+  })
+
+  it('invariant 9: neither group of a pair able to scale out for more than 120 s is a violation', () => {
+    const scene = (pauseMs: number, policies = true): string[] => {
+      const world = pairWorld()
+      if (policies) world.putScalingPolicy({ AutoScalingGroupName: 'prod-web-blue', PolicyName: 'out', PolicyType: 'SimpleScaling', AdjustmentType: 'ChangeInCapacity', ScalingAdjustment: 1 })
+      world.settle()
+      world.suspendProcesses('prod-web-blue', ['AlarmNotification'])
+      world.settle() // as after a write through the API
+      world.advance(pauseMs)
+      world.resumeProcesses('prod-web-blue', ['AlarmNotification'])
+      world.advance(300_000)
+      return world.violations
+    }
+    expect(scene(120_000)).toEqual([])
+    expect(scene(600_000, false)).toEqual([]) // a pair that never had scaling is not checked
+    expect(scene(121_000)).toEqual([expect.stringContaining('invariant 9: neither of prod-web-blue + prod-web-green could scale out for more than 120 s')])
   })
 })

@@ -80,6 +80,7 @@ export function accessKeyIdOf(headers: Record<string, string>): string | undefin
 export function dispatch(world: SimWorld, req: WireRequest, known?: Identified): WireResponse {
   const { service, operation, params } = known ?? identify(req)
   const requestId = world.ids.requestId()
+  world.noteRequest()
   const op = service?.ops[operation]
   const record: CallRecord = {
     seq: world.calls.length + 1,

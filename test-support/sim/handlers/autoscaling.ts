@@ -268,7 +268,7 @@ export const autoScaling: Service = {
     })),
     ExitStandby: write((w, p) => ({ Activities: w.exitStandby(str(p, 'AutoScalingGroupName') ?? '', instanceIds(p)).map(renderActivity) })),
     DetachInstances: write((w, p) => ({
-      Activities: w.detachInstances(str(p, 'AutoScalingGroupName') ?? '', instanceIds(p), bool(p, 'ShouldDecrementDesiredCapacity')).map(renderActivity)
+      Activities: w.detachInstances(str(p, 'AutoScalingGroupName') ?? '', instanceIds(p), bool(p, 'ShouldDecrementDesiredCapacity'), 'api').map(renderActivity)
     })),
     TerminateInstanceInAutoScalingGroup: write((w, p) => ({
       Activity: renderActivity(w.terminateInstanceInGroup(str(p, 'InstanceId') ?? '', bool(p, 'ShouldDecrementDesiredCapacity')))
