@@ -29,8 +29,11 @@ import {
 
 /** Sequences running at once (each mostly waits on its child's 1 s polls). */
 const CONCURRENCY = 12
-/** Finalize and rollback: kill at every other write (every wait is always covered). Deploy: every write. */
-const SAMPLE = { deploy: 1, finalize: 2, rollback: 2 } as const
+/**
+ * Kill at every write of deploy followed by a re-run of deploy; at every other write (and the last) of
+ * deploy followed by rollback, of finalize and of rollback. Every wait is always covered.
+ */
+const SAMPLE = { deploy: 1, deployThenRollback: 2, finalize: 2, rollback: 2 } as const
 const TIMEOUT_MS = 330_000
 
 type Expectation = 'deploy' | 'deploy-then-rollback' | 'finalize' | 'rollback'
@@ -243,7 +246,7 @@ function plan(): Plan {
     }
   }))
   const deployRollback = each((c) => ({
-    points: sample(c.deploy.points, SAMPLE.deploy),
+    points: sample(c.deploy.points, SAMPLE.deployThenRollback),
     run: (p, i) => {
       const [one, two, three] = followUps(i + 1, 'deploy', 'rollback')
       return runSequence(freshStage, [{ ...one, kill: p }, two, three], c['deploy-then-rollback'].end, 'deploy-then-rollback')

@@ -128,7 +128,7 @@ export function describeKill(k: KillPoint | undefined): string {
   if (!k) return 'run to completion'
   switch (k.kind) {
     case 'write':
-      return `killed at its write #${k.write}${k.label ? ` (${k.label})` : ''}`
+      return `killed at its write #${k.write}${k.label ? ` (in the clean run: ${k.label})` : ''}`
     case 'wait':
       return `killed in the ${k.label}`
     case 'write-or-wait':
@@ -188,7 +188,7 @@ export class Stage {
   }
 
   async start(): Promise<void> {
-    this.server = await startSimServer(this.world, { speed: SPEED })
+    this.server = await startSimServer(this.world, { speed: SPEED, tickMs: 100 })
   }
 
   async close(): Promise<void> {
