@@ -154,6 +154,7 @@ async function runSequence(setup: () => Promise<Stage>, steps: StepSpec[], expec
       const r = await stage.run(step.mode, step.identity, step.kill)
       runs.push(r)
       if (n === 0 && step.kill && r.killedAt === undefined) problems.push(`TEST PROBLEM: the first run was never killed (it made fewer writes than its kill point): exit ${r.run.code}`)
+      if (n === 0 && step.kill?.kind === 'wait' && !r.killedAt?.includes('health poll')) problems.push(`TEST PROBLEM: the first run was to be killed in the middle of a wait, but: ${r.killedAt ?? 'it was never killed'}`)
       if (step.kill && r.killedAt !== undefined && r.run.exitSignal !== 'SIGKILL') problems.push(`TEST PROBLEM: run ${n + 1} was to be SIGKILLed at ${r.killedAt} but exited with ${r.run.code}`)
     }
     const last = runs[runs.length - 1] as StepRun
