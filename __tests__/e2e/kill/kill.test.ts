@@ -315,6 +315,11 @@ describe('the bundled action SIGKILLed after every write and in the middle of ev
 
   it('deploy killed, then re-run (and killed again): converges to the clean deploy', async () => report('deploy re-run', await started.deployRerun), TIMEOUT_MS)
 
+  // BUG (src/domain/preflight.ts rollbackChecks): rollback refuses a pair that is already at rest ("nothing to
+  // roll back") instead of reporting it unchanged (SPEC invariant 6), so (a) re-running a rollback that was
+  // killed after its changes, or a rollback after a deploy killed before its first change, exits 1; (b) in a
+  // two-pair run, the pair that already arrived blocks the other one, which stays half rolled back (v1 and
+  // v2 both serving, scaling on the new group, markers left). These two tests fail until that is fixed.
   it('deploy killed, then rollback (killed too, then re-run): converges to the clean deploy-then-rollback', async () => report('rollback after a killed deploy', await started.deployRollback), TIMEOUT_MS)
 
   it('finalize killed, re-run (and killed again): converges to the clean finalize', async () => report('finalize re-run', await started.finalize), TIMEOUT_MS)
