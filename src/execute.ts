@@ -11,6 +11,7 @@ import { type Pair, PENDING_STATES } from './domain/model.js'
 import { type Phase, classify } from './domain/phase.js'
 import { terminationProtectionRefusal } from './domain/preflight.js'
 import { type Step, describeStep, isWait } from './domain/steps.js'
+import { showsWrite } from './domain/visible.js'
 import { observePair } from './observe.js'
 import { waitFor } from './wait.js'
 
@@ -55,9 +56,10 @@ export interface DriveOptions {
 const MAX_ROUNDS = 40
 /** Entering Standby lasts the target groups' deregistration delay, at most 3600 s. */
 const STANDBY_TIMEOUT_MS = 65 * 60_000
-/** AWS reads may lag writes for a moment: a plan that repeats a write just made waits for reads to catch up. */
-const READ_LAG_POLL_MS = 2_000
+/** AWS reads may lag writes for a moment: observations wait (this long at most) until they show our writes. */
+const READ_LAG_POLL_MS = 1_000
 const READ_LAG_MAX_MS = 30_000
+const READ_LAG_CANCELLED_MS = 5_000
 
 export class Cancelled extends ActionError {
   constructor(what: string) {
@@ -71,22 +73,21 @@ export class Executor {
 
   constructor(private readonly o: ExecutorOptions) {}
 
+  /** Writes not yet seen in an observation, per pair (kept across drives: an abort follows a drive). */
+  private readonly unseen = new Map<string, { step: Step; at: number }[]>()
+
   /** Observe → plan → act until the planner has nothing left; returns the final snapshot. */
   async drive(pair: Pair, planner: (phase: Phase, pair: Pair) => Step[], opts: DriveOptions = {}): Promise<Pair> {
     let current = pair
-    let justDone = new Set<string>()
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const observed = await this.observeCaughtUp(current, planner, justDone, opts.guard)
-      current = observed.pair
-      const steps = observed.steps
+      current = await this.observeCaughtUp(current, opts.guard)
+      const steps = planner(classify(current), current)
       if (steps.length === 0) return current
-      justDone = new Set()
       for (const step of steps) {
         // Compensating writes after a cancel still run: they are what keeps the live group safe.
         if (this.o.signal?.aborted && !opts.undo) throw new Cancelled(describeStep(step))
         await this.perform(current, step, opts.guard)
         if (isWait(step)) break
-        justDone.add(JSON.stringify(step))
       }
     }
     throw new ActionError(`${pair.base}: the plan did not settle after ${MAX_ROUNDS} rounds; something keeps changing the groups (run mode: status to see what).`)
@@ -95,40 +96,35 @@ export class Executor {
   /** Observes again, for a while, until the pair shows `reached` (a read may lag the run's last writes). */
   async settle(pair: Pair, reached: (phase: Phase) => boolean, guard?: DriveOptions['guard']): Promise<Pair> {
     const since = this.o.clock.now()
-    let current = pair
-    while (!reached(classify(current)) && this.o.clock.now() - since < READ_LAG_MAX_MS) {
-      await this.o.clock.sleep(READ_LAG_POLL_MS, this.o.signal).catch(() => undefined)
-      if (this.o.signal?.aborted) break
-      current = await observePair(this.o.fleet, current)
-      guard?.(current)
+    let current = await this.observeCaughtUp(pair, guard)
+    while (!reached(classify(current)) && this.o.clock.now() - since < this.lagBudgetMs()) {
+      await this.o.clock.sleep(READ_LAG_POLL_MS).catch(() => undefined)
+      current = await this.observeCaughtUp(current, guard)
     }
     return current
   }
 
   /**
-   * Observes and plans. When the plan starts with a write this run has just made, the read most likely
-   * lags the write (AWS APIs are eventually consistent): observe again for a while before repeating it.
+   * Observes the pair until it shows every write this run made to it (AWS reads are eventually
+   * consistent), for a bounded time: past it, someone else changed what we wrote, and the plan made
+   * from this observation deals with it.
    */
-  private async observeCaughtUp(
-    pair: Pair,
-    planner: (phase: Phase, pair: Pair) => Step[],
-    justDone: ReadonlySet<string>,
-    guard: DriveOptions['guard']
-  ): Promise<{ pair: Pair; steps: Step[] }> {
-    const since = this.o.clock.now()
+  private async observeCaughtUp(pair: Pair, guard: DriveOptions['guard']): Promise<Pair> {
     for (;;) {
       const current = await observePair(this.o.fleet, pair)
       guard?.(current)
-      const phase = classify(current)
-      const steps = planner(phase, current)
-      const first = steps[0]
-      // Right after our own writes, a pair that looks half-recorded (one group's tags read before the
-      // write, the other's after) is a lagging read too.
-      const lagging = justDone.size > 0 && (phase.kind === 'unknown' || (first !== undefined && justDone.has(JSON.stringify(first))))
-      if (!lagging || this.o.clock.now() - since >= READ_LAG_MAX_MS) return { pair: current, steps }
-      await this.o.clock.sleep(READ_LAG_POLL_MS, this.o.signal).catch(() => undefined)
-      if (this.o.signal?.aborted) return { pair: current, steps }
+      const now = this.o.clock.now()
+      const pending = (this.unseen.get(pair.base) ?? []).filter((w) => !showsWrite(current, w.step) && now - w.at < this.lagBudgetMs())
+      this.unseen.set(pair.base, pending)
+      if (pending.length === 0) return current
+      // Not the cancellation signal: a cancelled run still needs a true picture for its last writes.
+      await this.o.clock.sleep(READ_LAG_POLL_MS).catch(() => undefined)
     }
+  }
+
+  /** A cancelled job has seconds left before the runner kills it: wait less for reads to catch up. */
+  private lagBudgetMs(): number {
+    return this.o.signal?.aborted ? READ_LAG_CANCELLED_MS : READ_LAG_MAX_MS
   }
 
   private async perform(pair: Pair, step: Step, guard: DriveOptions['guard']): Promise<void> {
@@ -137,6 +133,7 @@ export class Executor {
     this.o.log.info(`${pair.base}: ${label}`)
     try {
       const detail = await this.act(pair, step, guard)
+      if (!isWait(step)) this.unseen.set(pair.base, [...(this.unseen.get(pair.base) ?? []), { step, at: this.o.clock.now() }])
       this.timeline.push({ pair: pair.base, step: label, startedAt, durationMs: this.o.clock.now() - startedAt, outcome: 'done', ...(detail ? { detail } : {}) })
     } catch (err) {
       this.timeline.push({ pair: pair.base, step: label, startedAt, durationMs: this.o.clock.now() - startedAt, outcome: 'failed', detail: (err as Error).message })

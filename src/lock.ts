@@ -12,6 +12,8 @@ import type { Pair } from './domain/model.js'
 /** How often, and how long, a run reads its lock back until AWS shows it (reads may lag writes). */
 const CONFIRM_EVERY_MS = 1_000
 const CONFIRM_WITHIN_MS = 15_000
+/** A lock that looks held is read once more this much later before the run refuses. */
+const HELD_RECHECK_MS = 5_000
 
 /** Another run took the pair: this run stops writing at once and does not try to undo anything. */
 export class LockLost extends ActionError {
@@ -52,31 +54,14 @@ interface LockState {
 
 export async function acquireLocks(pairs: Pair[], me: string, deps: LockDeps, firstWriteTags: Record<string, string> = {}): Promise<HeldLocks> {
   const { fleet, clock, log } = deps
-  const refusals: string[] = []
   const groups = pairs.map(lockGroup)
-  // Decide from a fresh read, not from the snapshot discovery took before pre-flight.
-  const fresh = await fleet.describeGroups(groups)
-  const states: LockState[] = []
-  for (const pair of pairs) {
-    const now = fresh.find((g) => g.name === lockGroup(pair))
-    const tags = now?.tags ?? pair.groups[0].tags
-    const current: Pair = { ...pair, groups: [{ ...pair.groups[0], tags }, pair.groups[1]] }
-    const v = lockVerdict(current, me, clock.now())
-    states.push({ pair, group: lockGroup(pair), before: tags[LOCK_TAG] })
-    if (v.kind === 'held' && (await deps.isRunOver?.(v.holder.run))) {
-      log.warning(`${pair.base}: taking over the lock of ${v.holder.run}: GitHub reports that run completed.`)
-      continue
-    }
-    if (v.kind === 'held') {
-      refusals.push(
-        `${pair.base}: another run is driving this pair: ${v.holder.run} (last heartbeat ${formatDuration(v.ageMs)} ago). ` +
-          `Wait for it to finish; a lock whose run is over is taken over automatically ${formatDuration(STALE_AFTER_MS)} after its last heartbeat.`
-      )
-    }
-    if (v.kind === 'stale') {
-      log.warning(`${pair.base}: taking over the lock of ${v.holder.run}, whose last heartbeat was ${formatDuration(v.ageMs)} ago (the run is over).`)
-    }
+  let decided = await decide(pairs, me, deps)
+  if (decided.refusals.length > 0) {
+    // The holder may have released its lock a moment ago and the read still shows it: look once more.
+    await clock.sleep(HELD_RECHECK_MS).catch(() => undefined)
+    decided = await decide(pairs, me, deps)
   }
+  const { refusals, states } = decided
   const none = { check: () => undefined, release: async () => {} }
   if (refusals.length > 0) return { refusals, ...none }
 
@@ -85,9 +70,15 @@ export async function acquireLocks(pairs: Pair[], me: string, deps: LockDeps, fi
     fleet.tagAll(to.flatMap((group) => Object.entries({ [LOCK_TAG]: encodeLock(me, clock.now()), ...extra }).map(([key, value]) => ({ group, key, value }))))
   await write(groups, firstWriteTags)
   const lost = await confirm(states, me, fleet, clock)
+  // Release every lock that is not visibly another run's: a read that still shows the value from before
+  // our write (or none) lags our own lock.
   const releaseMine = async (): Promise<void> => {
-    const mine = (await fleet.describeGroups(groups)).filter((g) => isMine(g.tags[LOCK_TAG], me))
-    if (mine.length > 0) await fleet.untag(mine.map((g) => ({ group: g.name, key: LOCK_TAG })))
+    const seen = await fleet.describeGroups(groups)
+    const ours = states.filter((s) => {
+      const value = seen.find((g) => g.name === s.group)?.tags[LOCK_TAG]
+      return isMine(value, me) || value === s.before || value === undefined
+    })
+    if (ours.length > 0) await fleet.untag(ours.map((s) => ({ group: s.group, key: LOCK_TAG })))
   }
   if (lost.length > 0) {
     await releaseMine()
@@ -135,6 +126,35 @@ export async function acquireLocks(pairs: Pair[], me: string, deps: LockDeps, fi
       await releaseMine().catch((err: unknown) => log.warning(`Could not release the pair lock (${LOCK_TAG}); the next run takes it over: ${errorMessage(err)}`))
     }
   }
+}
+
+/** The lock verdict of every pair, from a fresh read (not from the snapshot discovery took before pre-flight). */
+async function decide(pairs: Pair[], me: string, deps: LockDeps): Promise<{ refusals: string[]; states: LockState[] }> {
+  const { fleet, clock, log } = deps
+  const refusals: string[] = []
+  const fresh = await fleet.describeGroups(pairs.map(lockGroup))
+  const states: LockState[] = []
+  for (const pair of pairs) {
+    const now = fresh.find((g) => g.name === lockGroup(pair))
+    const tags = now?.tags ?? pair.groups[0].tags
+    const current: Pair = { ...pair, groups: [{ ...pair.groups[0], tags }, pair.groups[1]] }
+    const v = lockVerdict(current, me, clock.now())
+    states.push({ pair, group: lockGroup(pair), before: tags[LOCK_TAG] })
+    if (v.kind === 'held' && (await deps.isRunOver?.(v.holder.run))) {
+      log.warning(`${pair.base}: taking over the lock of ${v.holder.run}: GitHub reports that run completed.`)
+      continue
+    }
+    if (v.kind === 'held') {
+      refusals.push(
+        `${pair.base}: another run is driving this pair: ${v.holder.run} (last heartbeat ${formatDuration(v.ageMs)} ago). ` +
+          `Wait for it to finish; a lock whose run is over is taken over automatically ${formatDuration(STALE_AFTER_MS)} after its last heartbeat.`
+      )
+    }
+    if (v.kind === 'stale') {
+      log.warning(`${pair.base}: taking over the lock of ${v.holder.run}, whose last heartbeat was ${formatDuration(v.ageMs)} ago (the run is over).`)
+    }
+  }
+  return { refusals, states }
 }
 
 /** Reads the locks back until each shows ours or another run's; a read that still lags is read again. */

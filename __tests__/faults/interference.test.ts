@@ -271,6 +271,8 @@ describe('someone deletes the deployment tags by hand while the deploy awaits a 
     const aws = simClients(world)
     await aws.autoScaling.send(new DeleteTagsCommand({ Tags: tags.map((t) => ({ ResourceId: t.group, ResourceType: 'auto-scaling-group', Key: t.key })) }))
     aws.destroy()
+    // The next job starts later than AWS's reads take to show the deletion (they lag writes for seconds).
+    world.advance(10_000)
     const blue = groupSnapshot(world, BLUE)
     const green = groupSnapshot(world, GREEN)
     const writes = world.writes().length

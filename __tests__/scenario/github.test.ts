@@ -123,7 +123,7 @@ describe('two runs on one pair (invariant 7)', () => {
     const r = await runAction(world, { mode: 'deploy', version: 'v2' }, { env: env(SHA_V2, '42') })
     expect(r.failed).toBe(true)
     expect(r.outputs.state).toBe('refused')
-    expect(r.errors.join('\n')).toMatch(/prod-web: another run is driving this pair: https:\/\/github\.com\/octo-org\/web\/actions\/runs\/41 \(last heartbeat 30s ago\)/)
+    expect(r.errors.join('\n')).toMatch(/prod-web: another run is driving this pair: https:\/\/github\.com\/octo-org\/web\/actions\/runs\/41 \(last heartbeat 3\ds ago\)/)
     expect(world.group('prod-web-green').desired).toBe(0)
   })
 

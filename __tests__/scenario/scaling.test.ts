@@ -186,6 +186,7 @@ describe('capacity', () => {
     const tookMs = world.now() - started
     expect(tookMs).toBeLessThan(2 * 7 * 60_000)
     const greenScaled = world.calls.filter((c) => c.operation === 'UpdateAutoScalingGroup' && /green/.test((c.params as { AutoScalingGroupName: string }).AutoScalingGroupName))
-    expect(greenScaled[1]?.time).toBe(greenScaled[0]?.time)
+    // Both pairs scaled up together (within API latency), not one after the other's health wait.
+    expect(Math.abs((greenScaled[1]?.time ?? 0) - (greenScaled[0]?.time ?? 0))).toBeLessThan(1000)
   })
 })

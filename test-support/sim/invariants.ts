@@ -14,7 +14,7 @@ interface TickState {
   /** Target group ARN → the version set already reported as served together outside a deploy. */
   mixed: Map<string, string>
   /** Pair key (sorted group names) → scaling-pause tracking. */
-  pause: Map<string, { everHad: boolean; since: number | undefined; reported: boolean }>
+  pause: Map<string, { since: number | undefined; reported: boolean }>
 }
 
 const tickState = new WeakMap<SimWorld, TickState>()
@@ -69,7 +69,7 @@ const canScaleOut = (g: SimGroup): boolean =>
 const hasScaling = (g: SimGroup): boolean => g.policies.size > 0 || g.scheduled.size > 0
 
 /**
- * Invariant 9, after every tick: for the groups sharing a target group, once one of them had scaling
+ * Invariant 9, after every tick: for the groups sharing a target group, while one of them has scaling
  * policies or scheduled actions, there must never be more than SCALING_PAUSE_LIMIT_MS during which none of
  * them can scale out (policies with AlarmNotification active, or scheduled actions with ScheduledActions
  * active). Recorded once per pause.
@@ -80,11 +80,12 @@ function checkScalingPause(world: SimWorld, state: TickState): void {
     const key = groups.map((g) => g.name).sort().join(' + ')
     let p = state.pause.get(key)
     if (!p) {
-      p = { everHad: false, since: undefined, reported: false }
+      p = { since: undefined, reported: false }
       state.pause.set(key, p)
     }
-    if (groups.some(hasScaling)) p.everHad = true
-    if (!p.everHad || groups.some(canScaleOut)) {
+    // Only scaling that exists and is held back is a pause: a pair whose one-shot scheduled action
+    // already ran (and has no policy) has nothing left to pause.
+    if (!groups.some(hasScaling) || groups.some(canScaleOut)) {
       p.since = undefined
       p.reported = false
       continue

@@ -9,7 +9,7 @@
 // - pageSize: 'random' = in about half of the worlds every paged Describe returns only 2–5 items per page.
 
 /** The default for worlds that do not say (`realism` undefined). One place decides it. */
-export const REALISM_BY_DEFAULT = false
+export const REALISM_BY_DEFAULT = true
 
 export interface Realism {
   latencyMs: [number, number]
