@@ -113,13 +113,18 @@ export class Executor {
     for (;;) {
       const current = await observePair(this.o.fleet, pair)
       guard?.(current)
-      const now = this.o.clock.now()
-      const pending = (this.unseen.get(pair.base) ?? []).filter((w) => !showsWrite(current, w.step) && now - w.at < this.lagBudgetMs())
-      this.unseen.set(pair.base, pending)
-      if (pending.length === 0) return current
+      if (!this.stillUnseen(current)) return current
       // Not the cancellation signal: a cancelled run still needs a true picture for its last writes.
       await this.o.clock.sleep(READ_LAG_POLL_MS).catch(() => undefined)
     }
+  }
+
+  /** Whether this observation still misses writes the run made to the pair (reads lag writes). */
+  private stillUnseen(pair: Pair): boolean {
+    const now = this.o.clock.now()
+    const pending = (this.unseen.get(pair.base) ?? []).filter((w) => !showsWrite(pair, w.step) && now - w.at < this.lagBudgetMs())
+    this.unseen.set(pair.base, pending)
+    return pending.length > 0
   }
 
   /** A cancelled job has seconds left before the runner kills it: wait less for reads to catch up. */
@@ -204,6 +209,8 @@ export class Executor {
         if (!group) throw new Error(`group ${s.group} left the pair`)
         const report = assessHealth(group, s.count, s.targetGroupArns, tracker.knownActivities)
         if (report.ready) return { ready: true, value: report }
+        // A read that does not show our own last writes yet (e.g. the capacity just set) judges nothing.
+        if (this.stillUnseen(now)) return { ready: false, value: report }
         // Someone lowered the group's capacity meanwhile: waiting cannot succeed, re-planning can.
         if (group.capacity.desired < s.count) {
           this.o.log.warning(`${s.group}: desired capacity changed to ${group.capacity.desired} while waiting for ${s.count}; re-planning.`)

@@ -12,6 +12,8 @@ import type { Pair } from './domain/model.js'
 /** How often, and how long, a run reads its lock back until AWS shows it (reads may lag writes). */
 const CONFIRM_EVERY_MS = 1_000
 const CONFIRM_WITHIN_MS = 15_000
+/** Reads (one a second) after which a value that is not ours is no longer taken for a lagging read. */
+const LAG_LOOKS = 5
 /** A lock that looks held is read once more this much later before the run refuses. */
 const HELD_RECHECK_MS = 5_000
 
@@ -72,13 +74,20 @@ export async function acquireLocks(pairs: Pair[], me: string, deps: LockDeps, fi
   const lost = await confirm(states, me, fleet, clock)
   // Release every lock that is not visibly another run's: a read that still shows the value from before
   // our write (or none) lags our own lock.
+  // Another run's lock is read again for a few seconds: it may be an older value a lagging read still shows.
   const releaseMine = async (): Promise<void> => {
-    const seen = await fleet.describeGroups(groups)
-    const ours = states.filter((s) => {
-      const value = seen.find((g) => g.name === s.group)?.tags[LOCK_TAG]
-      return isMine(value, me) || value === s.before || value === undefined
-    })
-    if (ours.length > 0) await fleet.untag(ours.map((s) => ({ group: s.group, key: LOCK_TAG })))
+    const ours = new Set<LockState>()
+    let undecided = [...states]
+    for (let look = 0; look <= LAG_LOOKS && undecided.length > 0; look++) {
+      if (look > 0) await clock.sleep(CONFIRM_EVERY_MS).catch(() => undefined)
+      const seen = await fleet.describeGroups(undecided.map((s) => s.group))
+      for (const s of undecided) {
+        const value = seen.find((g) => g.name === s.group)?.tags[LOCK_TAG]
+        if (isMine(value, me) || value === s.before || value === undefined) ours.add(s)
+      }
+      undecided = undecided.filter((s) => !ours.has(s))
+    }
+    if (ours.size > 0) await fleet.untag([...ours].map((s) => ({ group: s.group, key: LOCK_TAG })))
   }
   if (lost.length > 0) {
     await releaseMine()
@@ -162,6 +171,7 @@ async function confirm(states: LockState[], me: string, fleet: Fleet, clock: Clo
   const pending = new Set(states)
   const deadline = clock.now() + CONFIRM_WITHIN_MS
   const lost: LockState[] = []
+  const foreignReads = new Map<LockState, number>()
   while (pending.size > 0) {
     await clock.sleep(CONFIRM_EVERY_MS)
     const seen = await fleet.describeGroups([...pending].map((s) => s.group))
@@ -169,10 +179,16 @@ async function confirm(states: LockState[], me: string, fleet: Fleet, clock: Clo
       const value = seen.find((g) => g.name === s.group)?.tags[LOCK_TAG]
       if (isMine(value, me)) pending.delete(s)
       else if (value !== s.before) {
-        s.lostTo = decodeLock(value)?.run ?? 'a run that removed the lock'
-        lost.push(s)
-        pending.delete(s)
-      }
+        // Another run's lock: ours may land over it still (a lagging read shows an older value), so it
+        // counts as lost only once it has been seen for a few reads in a row.
+        const seenFor = (foreignReads.get(s) ?? 0) + 1
+        foreignReads.set(s, seenFor)
+        if (seenFor > LAG_LOOKS) {
+          s.lostTo = decodeLock(value)?.run ?? 'a run that removed the lock'
+          lost.push(s)
+          pending.delete(s)
+        }
+      } else foreignReads.delete(s)
     }
     if (clock.now() >= deadline) {
       for (const s of pending) {
