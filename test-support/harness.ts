@@ -9,6 +9,7 @@ import { run } from '../src/main.js'
 import type { RunResult } from '../src/modes.js'
 import type { SimWorld } from './sim/index.js'
 import { parseOutputFile } from './output-file.js'
+import { noteKilledRun, noteRunStart } from './stats.js'
 
 export { parseOutputFile }
 
@@ -45,6 +46,11 @@ export async function runAction(
   inputs: Record<string, string>,
   opts: { signal?: AbortSignal; env?: Record<string, string> } = {}
 ): Promise<ActionRun> {
+  // Invariant 1 needs a baseline: the serving capacity before the first run, unless the test chose one.
+  if (world.baseline.size === 0 && !baselined.has(world)) world.setBaseline()
+  baselined.add(world)
+  noteRunStart(world, inputs.mode ?? '')
+  const callsBefore = world.calls.length
   // @actions/core remembers the summary file path on first use, so one process keeps one file.
   const { outputFile, summaryFile } = runnerFiles()
   fs.writeFileSync(outputFile, '')
@@ -89,5 +95,23 @@ export async function runAction(
     errors: [...text.matchAll(/^::error[^:]*::(.*)$/gm)].map((m) => (m[1] ?? '').replace(/%0A/g, '\n').replace(/%25/g, '%')),
     result
   }
+  noteKill(world, all.mode ?? '', callsBefore)
   return run_
+}
+
+/** Worlds whose first run the harness has seen (the automatic baseline is taken once per world). */
+const baselined = new WeakSet<SimWorld>()
+
+const LOCK_TAG = 'blue-green:lock'
+const isLockWrite = (operation: string, params: unknown): boolean =>
+  (operation === 'CreateOrUpdateTags' || operation === 'DeleteTags') &&
+  ((t) => t.length > 0 && t.every((x) => x.Key === LOCK_TAG))((params as { Tags?: { Key?: string }[] }).Tags ?? [])
+
+/** A run that a simulated runner kill stopped (a write refused with "runner killed") is recorded for the figures. */
+function noteKill(world: SimWorld, mode: string, since: number): void {
+  const calls = world.calls.slice(since)
+  const killed = calls.find((c) => c.write && !c.ok && /runner killed/i.test(c.error ?? ''))
+  if (!killed) return
+  const survived = calls.filter((c) => c.write && c.ok && c.seq < killed.seq && !isLockWrite(c.operation, c.params)).length
+  noteKilledRun(world, { mode, survived, killedAt: killed.operation })
 }

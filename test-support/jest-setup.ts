@@ -1,6 +1,14 @@
-// Guard for every test file: nothing may leave the machine. The simulated AWS runs in-process or on
-// loopback; any other destination is a bug in the test or in the code under test.
+// Setup for every test file (jest.config.js setupFilesAfterEnv).
+//
+// 1. Guard: nothing may leave the machine. The simulated AWS runs in-process or on loopback; any other
+//    destination is a bug in the test or in the code under test.
+// 2. Automatic invariant checks (test-support/stats.ts): after every test, each simulated AWS the test
+//    built must have no invariant violation left and no instance lost, unless the test opted out with
+//    expectViolations / allowLostInstances and a reason. Worlds built outside a test are checked when the
+//    file ends. With RELIABILITY_STATS_DIR set, the same hooks write the figures of docs/RELIABILITY.md.
 import net from 'node:net'
+import { afterAll, afterEach } from '@jest/globals'
+import { afterFile, afterTest } from './stats.js'
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
 const originalConnect = net.Socket.prototype.connect
@@ -14,3 +22,6 @@ net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args
   }
   return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args)
 } as typeof net.Socket.prototype.connect
+
+afterEach(afterTest)
+afterAll(afterFile)
