@@ -41,6 +41,7 @@ export interface Mutation {
 const T = {
   cycle: '__tests__/scenario/cycle.test.ts',
   failures: '__tests__/scenario/failures.test.ts',
+  interference: '__tests__/faults/interference.test.ts',
   github: '__tests__/scenario/github.test.ts',
   interruptions: '__tests__/scenario/interruptions.test.ts',
   paging: '__tests__/scenario/paging.test.ts',
@@ -205,6 +206,32 @@ export const MUTATIONS: Mutation[] = [
     find: 'Math.max(recorded.desired, next.capacity.desired)',
     replace: 'recorded.desired',
     tests: [T.traffic]
+  },
+  {
+    id: 'rollback-launches-new',
+    title: 'rollback scales the old group up with new instances instead of bringing the standby ones back',
+    file: 'src/domain/plan.ts',
+    find: "chunk(standby, STANDBY_BATCH)) steps.push({ kind: 'exit-standby'",
+    replace: "chunk(standby.slice(0, 0), STANDBY_BATCH)) steps.push({ kind: 'exit-standby'",
+    tests: [T.cycle]
+  },
+  {
+    id: 'wait-ignores-lowered-capacity',
+    title: 'the health wait does not notice the new group was scaled below what it waits for',
+    file: 'src/execute.ts',
+    find: 'if (group.capacity.desired < s.count) {',
+    replace: 'if (false) {',
+    tests: [T.interference],
+    only: 'capacity lowered'
+  },
+  {
+    id: 'refresh-ignored-mid-run',
+    title: 'an instance refresh started during the deploy does not stop the cutover',
+    file: 'src/modes.ts',
+    find: 'if (serving?.activeInstanceRefresh) {',
+    replace: 'if (false) {',
+    tests: [T.interference],
+    only: 'refresh'
   },
   {
     id: 'no-contention-retry',
