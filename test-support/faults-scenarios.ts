@@ -4,6 +4,7 @@
 // __tests__/reliability/descriptors.test.ts fail when a test has no entry or an entry matches no test.
 import type { ActionRun } from './harness.js'
 import type { SimWorld } from './sim/index.js'
+import { noteAssert } from './stats.js'
 
 export const BLUE = 'prod-web-blue'
 export const GREEN = 'prod-web-green'
@@ -54,6 +55,7 @@ export function message(r: ActionRun): string {
 
 /** The end state "deploy done, old version waits in Standby": what a reviewer must see before approving. */
 export function expectAwaitingFinalize(world: SimWorld, r: ActionRun, version: string, n = 3): void {
+  noteAssert(`deploy ends awaiting-finalize: ${GREEN} serves ${version} at desired ${n}, all ${n} old instances of ${BLUE} in Standby, none lost`)
   expectation(r.failed === false, `run failed: ${message(r)}`)
   expectation(r.outputs.state === 'awaiting-finalize', `state ${r.outputs.state}`)
   const green = world.group(GREEN)

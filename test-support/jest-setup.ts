@@ -5,10 +5,11 @@
 // 2. Automatic invariant checks (test-support/stats.ts): after every test, each simulated AWS the test
 //    built must have no invariant violation left and no instance lost, unless the test opted out with
 //    expectViolations / allowLostInstances and a reason. Worlds built outside a test are checked when the
-//    file ends. With RELIABILITY_STATS_DIR set, the same hooks write the figures of docs/RELIABILITY.md.
+//    file ends.
+// 3. With RELIABILITY_STATS_DIR set, every matcher call a test makes is recorded by the source text of its
+//    expect(...) (docs/RELIABILITY.md lists what each test asserts), and the same hooks write the figures.
 import net from 'node:net'
-import { afterAll, afterEach } from '@jest/globals'
-import { afterFile, afterTest } from './stats.js'
+import { afterFile, afterTest, recordMatcherCalls } from './stats.js'
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
 const originalConnect = net.Socket.prototype.connect
@@ -23,5 +24,7 @@ net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args
   return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args)
 } as typeof net.Socket.prototype.connect
 
-afterEach(afterTest)
-afterAll(afterFile)
+const g = globalThis as unknown as { afterEach: (fn: () => void) => void; afterAll: (fn: () => void) => void }
+if (process.env.RELIABILITY_STATS_DIR && !recordMatcherCalls()) throw new Error('jest-setup: jest matchers not found, cannot record assertions')
+g.afterEach(afterTest)
+g.afterAll(afterFile)

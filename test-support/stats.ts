@@ -61,6 +61,8 @@ export type StatsLine =
       assertions: number
       /** What the test recorded it asserted (noteAssert), in order, without repeats. */
       asserted: string[]
+      /** The expect(...) calls the test made, as written in the test file (first-seen order, no repeats). */
+      expects: string[]
       /** Worlds the automatic after-test check covered (no violation left, no instance lost). */
       worldsChecked: number
       /** Opt-outs of the automatic check, with their reasons. */
@@ -88,6 +90,8 @@ interface Tracked {
 interface TestNotes {
   asserted: string[]
   optOuts: string[]
+  /** Source text of the expect(...) calls made, in first-seen order, without repeats. */
+  expects: string[]
 }
 
 interface Registry {
@@ -138,7 +142,7 @@ function notes(): TestNotes {
   const t = testName()
   let n = r.notes.get(t)
   if (!n) {
-    n = { asserted: [], optOuts: [] }
+    n = { asserted: [], optOuts: [], expects: [] }
     r.notes.set(t, n)
   }
   return n
@@ -238,13 +242,13 @@ export function afterTest(): void {
   const file = testFile()
   const mine = r.worlds.filter((t) => t.test === test)
   r.worlds = r.worlds.filter((t) => t.test !== test)
-  const n = r.notes.get(test) ?? { asserted: [], optOuts: [] }
+  const n = r.notes.get(test) ?? { asserted: [], optOuts: [], expects: [] }
   r.notes.delete(test)
   const failures: string[] = []
   if (!exempt(file)) for (const t of mine) failures.push(...problems(t.world))
   if (DIR()) {
     for (const t of mine) r.lines.push(worldLine(t.world, file, test))
-    r.lines.push({ kind: 'test', file, test, assertions: jestState().assertionCalls ?? 0, asserted: n.asserted, worldsChecked: exempt(file) ? 0 : mine.length, optOuts: n.optOuts })
+    r.lines.push({ kind: 'test', file, test, assertions: jestState().assertionCalls ?? 0, asserted: n.asserted, expects: n.expects, worldsChecked: exempt(file) ? 0 : mine.length, optOuts: n.optOuts })
   }
   if (failures.length > 0) throw new Error(`after-test check (test-support/stats.ts) of ${mine.length} simulated world(s):\n${failures.join('\n')}`)
 }
@@ -269,4 +273,89 @@ export function afterFile(): void {
     }
   }
   if (failures.length > 0) throw new Error(`after-file check (test-support/stats.ts) of worlds built outside a test:\n${failures.join('\n')}`)
+}
+
+// ---------------------------------------------------------------- recording expect(...) by its source
+
+const sourceCache = new Map<string, string[]>()
+
+/** Skips a balanced (...) starting at `open`; returns the index after the closing parenthesis. */
+function skipParens(text: string, open: number): number {
+  let depth = 0
+  let quote: string | undefined
+  for (let i = open; i < text.length; i++) {
+    const c = text[i] as string
+    if (quote) {
+      if (c === '\\') i++
+      else if (c === quote) quote = undefined
+    } else if (c === "'" || c === '"' || c === '`') quote = c
+    else if (c === '(') depth++
+    else if (c === ')' && --depth === 0) return i + 1
+  }
+  return text.length
+}
+
+/**
+ * The assertion whose matcher is called at `file:line:column`, as one line of text:
+ * `expect(...)[.not|.resolves|.rejects].matcher(...)` (multi-line calls joined, spaces collapsed).
+ */
+function callText(file: string, line: number, column: number): string | undefined {
+  let lines = sourceCache.get(file)
+  if (!lines) {
+    try {
+      lines = fs.readFileSync(file, 'utf8').split('\n')
+    } catch {
+      return undefined
+    }
+    sourceCache.set(file, lines)
+  }
+  const first = Math.max(0, line - 8)
+  const chunk = lines.slice(first, line + 8).join('\n')
+  const at = lines.slice(first, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1
+  const start = chunk.lastIndexOf('expect(', at)
+  if (start < 0) return undefined
+  let i = skipParens(chunk, start + 'expect'.length)
+  const rest = /^\s*((?:\.(?:not|resolves|rejects)\s*)*\.\s*[A-Za-z]+\s*)\(/.exec(chunk.slice(i))
+  if (!rest) return undefined
+  i = skipParens(chunk, i + (rest[0].length - 1))
+  return chunk.slice(start, i).replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')')
+}
+
+/** Where in the test file (or a test-support helper) this expect(...) was called. */
+function callSite(): string | undefined {
+  const stack = new Error().stack?.split('\n') ?? []
+  for (const frame of stack.slice(2)) {
+    const m = /\(?((?:file:\/\/)?\/[^():]+\.ts):(\d+):(\d+)\)?$/.exec(frame.trim())
+    if (!m || /test-support\/(stats|jest-setup)\.ts$/.test(m[1] ?? '')) continue
+    const file = (m[1] ?? '').replace(/^file:\/\//, '')
+    if (file.includes('/node_modules/')) continue
+    const text = callText(file, Number(m[2]), Number(m[3]))
+    return text && text.startsWith('expect') ? text : undefined
+  }
+  return undefined
+}
+
+/**
+ * Wraps every matcher jest knows (built-in and extended ones, kept in jest's global matchers object) so
+ * that each call records the source text of its expect(...) for the current test.
+ */
+export function recordMatcherCalls(): boolean {
+  const holder = (globalThis as unknown as Record<symbol, { matchers?: Record<string, (...a: unknown[]) => unknown> } | undefined>)[Symbol.for('$$jest-matchers-object')]
+  const matchers = holder?.matchers
+  if (!matchers) return false
+  for (const [name, fn] of Object.entries(matchers)) {
+    if (typeof fn !== 'function' || (fn as { recorded?: boolean }).recorded) continue
+    const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+      const text = callSite()
+      if (text) {
+        const n = notes()
+        if (!n.expects.includes(text)) n.expects.push(text)
+      }
+      return fn.apply(this, args)
+    }
+    Object.defineProperty(wrapped, 'recorded', { value: true })
+    Object.defineProperty(wrapped, 'name', { value: fn.name })
+    matchers[name] = wrapped
+  }
+  return true
 }

@@ -35,7 +35,8 @@ describe('validateRoleArn', () => {
   ])('rejects %j naming the input and the value', (arn, hint) => {
     expect(() => validateRoleArn(arn)).toThrow(/Input 'role-to-assume' is invalid/)
     expect(() => validateRoleArn(arn)).toThrow(hint)
-    if (arn !== '') expect(() => validateRoleArn(arn)).toThrow(`"${arn}"`)
+    // The value is quoted; an empty one is named as such.
+    expect(() => validateRoleArn(arn)).toThrow(arn === '' ? 'is invalid: empty.' : `"${arn}"`)
   })
 })
 
@@ -46,7 +47,7 @@ describe('validateSessionName', () => {
   it.each(['a', '', 'has space', 'slash/no', 'x'.repeat(65), 'ünicode'])('rejects %j naming the input and the value', (name) => {
     expect(() => validateSessionName(name)).toThrow(/Input 'role-session-name' is invalid/)
     expect(() => validateSessionName(name)).toThrow(/2 to 64 characters/)
-    if (name !== '') expect(() => validateSessionName(name)).toThrow(`"${name}"`)
+    expect(() => validateSessionName(name)).toThrow(name === '' ? 'is invalid: empty.' : `"${name}"`)
   })
 })
 
