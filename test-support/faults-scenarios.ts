@@ -269,7 +269,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     area: 'throttling',
     file: THR,
     describe: 'dropped connections',
-    test: 'the response to an applied EnterStandby is lost (ECONNRESET after the write): succeeds, or fails cleanly and a re-run converges',
+    test: 'the response to an applied EnterStandby is lost (ECONNRESET after the write): the run observes again and succeeds',
     fault: 'EnterStandby applied by AWS, then its response lost (ECONNRESET); the SDK retries and gets a ValidationError',
     expected: 'ends `awaiting-finalize`, or fails naming the ValidationError and a re-run of deploy ends `awaiting-finalize`; never an instance lost'
   },
@@ -359,7 +359,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     area: 'interference',
     file: INTF,
     describe: 'a person edits the new group during the wait',
-    test: 'capacity lowered by hand (3 → 1): the deploy restores it and succeeds, or fails fast naming the change',
+    test: 'capacity lowered by hand (3 → 1): the deploy notices, restores it and succeeds well within the health-timeout',
     fault: 'UpdateAutoScalingGroup on the new group (min 1, desired 1) 30 s into the wait',
     expected: '`awaiting-finalize` with the new group back at 3/3, or a failure within 3 min naming the capacity change with the live group as before and the new group 0/0'
   },
@@ -375,7 +375,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     area: 'interference',
     file: INTF,
     describe: 'an instance refresh starts on the live group mid-run',
-    test: 'no cutover while the refresh runs: abort naming it, or wait until it ends',
+    test: 'no cutover while the refresh runs: the deploy aborts naming it, live untouched, new group idle',
     fault: 'an instance refresh starts on the live group 30 s into the wait and runs 20 minutes',
     expected: 'no EnterStandby while it runs: an abort naming the refresh (live as before, new group 0/0), or a cutover after it ended'
   },

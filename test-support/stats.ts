@@ -285,9 +285,9 @@ function skipParens(text: string, open: number): number {
   let quote: string | undefined
   for (let i = open; i < text.length; i++) {
     const c = text[i] as string
-    if (quote) {
-      if (c === '\\') i++
-      else if (c === quote) quote = undefined
+    if (c === '\\') i++ // an escaped character, in a string or a regular expression: \( is no parenthesis
+    else if (quote) {
+      if (c === quote) quote = undefined
     } else if (c === "'" || c === '"' || c === '`') quote = c
     else if (c === '(') depth++
     else if (c === ')' && --depth === 0) return i + 1
