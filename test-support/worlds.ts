@@ -1,5 +1,5 @@
 // Ready-made simulated topologies for scenario tests and the demo.
-import { SimWorld } from './sim/index.js'
+import { SimWorld, type SimWorldOptions } from './sim/index.js'
 
 export interface ServiceOptions {
   base?: string
@@ -12,9 +12,12 @@ export interface ServiceOptions {
 
 export const START = Date.parse('2026-11-28T10:00:00Z')
 
-/** One world, one target group per service (unless given), each service a blue (live) / green (idle) pair. */
-export function newWorld(): SimWorld {
-  return new SimWorld({ start: START, region: 'us-east-1', accountId: '123456789012' })
+/**
+ * One world, one target group per service (unless given), each service a blue (live) / green (idle) pair.
+ * `options` reach the SimWorld (e.g. `seed`, `realism`, `ec2ForgetMs`, `pageSize`).
+ */
+export function newWorld(options: SimWorldOptions = {}): SimWorld {
+  return new SimWorld({ start: START, region: 'us-east-1', accountId: '123456789012', ...options })
 }
 
 export function addService(world: SimWorld, o: ServiceOptions = {}): { blue: string; green: string; tg: string } {

@@ -15,9 +15,9 @@ import {
   UpdateAutoScalingGroupCommand
 } from '@aws-sdk/client-auto-scaling'
 import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch'
-import { TerminateInstancesCommand } from '@aws-sdk/client-ec2'
+import { DescribeInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2'
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { type SimClients, type SimWorld, simClients } from '../../test-support/sim/index.js'
+import { REALISM_BY_DEFAULT, type SimClients, SimWorld, simClients } from '../../test-support/sim/index.js'
 import { START, pairWorld } from './fixture.js'
 
 let clients: SimClients | undefined
@@ -206,6 +206,7 @@ describe('standby, detach, terminate', () => {
   it('terminating a serving instance is an invariant-3 violation; in-group EC2 termination gets replaced', async () => {
     const world = pairWorld()
     const c = connect(world)
+    world.clearBaseline() // this scene drops healthy capacity on purpose
     const blue = ids(world, 'prod-web-blue')
     await c.ec2.send(new TerminateInstancesCommand({ InstanceIds: blue.slice(0, 1) }))
     expect(world.violations).toEqual([expect.stringMatching(/invariant 3: EC2 TerminateInstances terminated i-[0-9a-f]{17} while it is healthy in target group prod-web/)])
@@ -315,5 +316,291 @@ describe('processes, alarms, scheduled actions, scale-in', () => {
     expect(world.violations).toEqual([expect.stringContaining('invariant 1: target group prod-web has 1 healthy targets, below the baseline of 3')])
     const d = await c.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['prod-web-blue'] }))
     expect(d.AutoScalingGroups?.[0]?.Instances).toHaveLength(1)
+  })
+})
+
+describe('harsher AWS: forgotten instances, slow boots, transient launch failures', () => {
+  it('EC2 forgets a terminated instance after ec2ForgetMs; a Standby ghost stays Standby/Healthy in the group', async () => {
+    const world = pairWorld({ blueMin: 0, world: { ec2ForgetMs: 120_000 } })
+    const c = connect(world)
+    const tgArn = world.targetGroupByName('prod-web').arn
+    const [ghost = '', other = ''] = ids(world, 'prod-web-blue')
+    world.enterStandby('prod-web-blue', [ghost], true)
+    world.violations.length = 0 // scene setup: nothing else serves while it drains
+    world.advance(300_000)
+    expect(world.instance(ghost).lifecycle).toBe('Standby')
+    const before = world.calls.length
+    world.terminateBehindOurBack(ghost)
+    expect(world.calls).toHaveLength(before) // not a request of the code under test
+    world.advance(5_000)
+    expect(world.instance(ghost).ec2State).toBe('terminated')
+    // Still known to EC2: "unused"/InvalidState, visible by id
+    const th = await c.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn, Targets: [{ Id: ghost }, { Id: other }] }))
+    expect(th.TargetHealthDescriptions?.[0]?.TargetHealth).toMatchObject({ State: 'unused', Reason: 'Target.InvalidState' })
+    const seen = await c.ec2.send(new DescribeInstancesCommand({ InstanceIds: [ghost] }))
+    expect(seen.Reservations?.[0]?.Instances?.[0]?.State?.Name).toBe('terminated')
+    world.advance(119_000)
+    await expect(c.ec2.send(new DescribeInstancesCommand({ InstanceIds: [ghost] }))).resolves.toBeDefined()
+    world.advance(1_000)
+    // Forgotten: the whole DescribeTargetHealth call fails, EC2 answers NotFound by id and omits it from filters
+    await expect(c.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn, Targets: [{ Id: ghost }, { Id: other }] }))).rejects.toMatchObject({
+      name: 'InvalidTargetException', // wire code InvalidTarget
+      $metadata: { httpStatusCode: 400 }
+    })
+    await expect(c.ec2.send(new DescribeInstancesCommand({ InstanceIds: [ghost] }))).rejects.toMatchObject({ name: 'InvalidInstanceID.NotFound' })
+    await expect(c.ec2.send(new TerminateInstancesCommand({ InstanceIds: [ghost] }))).rejects.toMatchObject({ name: 'InvalidInstanceID.NotFound' })
+    const filtered = await c.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: [ghost, other] }] }))
+    expect(filtered.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId)).toEqual([other])
+    // Auto Scaling does not health-check Standby instances: listed forever as Standby/Healthy
+    world.advance(24 * 3_600_000)
+    const g = await c.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['prod-web-blue'] }))
+    expect(g.AutoScalingGroups?.[0]?.Instances?.find((i) => i.InstanceId === ghost)).toMatchObject({ LifecycleState: 'Standby', HealthStatus: 'Healthy' })
+    world.assertNoViolations()
+  })
+
+  it('terminateBehindOurBack is not the action’s write and not an invariant-3 violation; the group replaces the instance', () => {
+    const world = pairWorld()
+    const [victim = ''] = ids(world, 'prod-web-blue')
+    world.terminateBehindOurBack(victim)
+    expect(world.writes()).toEqual([])
+    expect(world.violations).toEqual([])
+    expect(world.instance(victim).lifecycle).toMatch(/^Terminat(ing|ed)$/)
+    expect(ids(world, 'prod-web-blue', 'Pending')).toHaveLength(1)
+  })
+
+  it('a slow-booting version goes initial → unhealthy (FailedHealthChecks) → healthy, each instance at its own time', async () => {
+    const world = pairWorld()
+    const c = connect(world)
+    world.setVersionHealth('v2', { unhealthyForSeconds: 90 })
+    world.mustGroup('prod-web-green').tags.set('docker:image:version', { key: 'docker:image:version', value: 'v2', propagateAtLaunch: true })
+    await c.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'prod-web-green', DesiredCapacity: 4 }))
+    const green = ids(world, 'prod-web-green')
+    const state = (id: string): string | undefined => world.targetStates('prod-web').find((t) => t.id === id)?.state
+    world.advance(60_000) // InService, registered
+    expect(green.map(state)).toEqual(['initial', 'initial', 'initial', 'initial'])
+    world.advance(20_000) // unhealthy threshold 2 × interval 10 s
+    expect(green.map(state)).toEqual(['unhealthy', 'unhealthy', 'unhealthy', 'unhealthy'])
+    const th = await c.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: world.targetGroupByName('prod-web').arn, Targets: [{ Id: green[0] ?? '' }] }))
+    expect(th.TargetHealthDescriptions?.[0]?.TargetHealth).toEqual({ State: 'unhealthy', Reason: 'Target.FailedHealthChecks', Description: 'Health checks failed' })
+    // healthy after N (72..108 s) + healthy threshold 2 × 10 s from registration
+    const healthyAt = new Map<string, number>()
+    for (let s = 20; s <= 130; s++) {
+      world.advance(1_000)
+      for (const id of green) if (state(id) === 'healthy' && !healthyAt.has(id)) healthyAt.set(id, s)
+    }
+    expect([...healthyAt.keys()].sort()).toEqual([...green].sort())
+    for (const s of healthyAt.values()) expect(s).toBeGreaterThanOrEqual(72 + 20)
+    expect(new Set(healthyAt.values()).size).toBeGreaterThan(1) // varied per instance
+    // the ASG itself (EC2 health checks) never saw a problem
+    expect(world.group('prod-web-green').instances.every((i) => i.health === 'Healthy' && i.lifecycle === 'InService')).toBe(true)
+  })
+
+  it('an app that boots within the unhealthy threshold goes straight from initial to healthy', () => {
+    const world = pairWorld()
+    world.setVersionHealth('v1', { unhealthyForSeconds: 5 })
+    world.setDesiredCapacity('prod-web-green', 1)
+    world.settle()
+    world.advance(60_000)
+    const [id = ''] = ids(world, 'prod-web-green')
+    const seen = new Set<string>()
+    for (let s = 0; s < 60; s++) {
+      world.advance(1_000)
+      seen.add(world.targetStates('prod-web').find((t) => t.id === id)?.state ?? '')
+    }
+    expect([...seen]).toEqual(['initial', 'healthy'])
+  })
+
+  it('failLaunches with times: the next N attempts fail, then Auto Scaling’s retry succeeds', async () => {
+    const world = pairWorld()
+    const c = connect(world)
+    world.failLaunches('prod-web-green', 'We currently do not have sufficient t3.micro capacity in the Availability Zone you requested (us-east-1a).', { times: 2 })
+    await c.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'prod-web-green', DesiredCapacity: 2 }))
+    world.advance(19_000)
+    expect(ids(world, 'prod-web-green')).toEqual([])
+    world.advance(1_000)
+    expect(ids(world, 'prod-web-green', 'Pending')).toHaveLength(2)
+    const acts = await c.autoScaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: 'prod-web-green' }))
+    expect(acts.Activities?.map((a) => a.StatusCode)).toEqual(['InProgress', 'InProgress', 'Failed', 'Failed', 'Successful'])
+    world.advance(120_000)
+    expect(world.healthyCount('prod-web')).toBe(5)
+  })
+
+  it('DescribeScalingActivities pages: MaxRecords default 100, max 100; the newest 20 miss older failures', async () => {
+    const world = pairWorld()
+    const c = connect(world)
+    world.failLaunches('prod-web-green', 'Your requested instance type (t3.micro) is not supported in your requested Availability Zone (us-east-1e).')
+    await c.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'prod-web-green', DesiredCapacity: 1 }))
+    world.advance(1_200_000) // 121 failed attempts
+    world.clearLaunchFailures('prod-web-green')
+    world.advance(60_000)
+    for (let n = 0; n < 25; n++) world.setDesiredCapacity('prod-web-green', n % 2 === 0 ? 2 : 1)
+    const newest = await c.autoScaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: 'prod-web-green', MaxRecords: 20 }))
+    expect(newest.Activities).toHaveLength(20)
+    expect(newest.Activities?.some((a) => a.StatusCode === 'Failed')).toBe(false)
+    expect(newest.NextToken).toBeDefined()
+    const dflt = await c.autoScaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: 'prod-web-green' }))
+    expect(dflt.Activities).toHaveLength(100)
+    const rest = await c.autoScaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: 'prod-web-green', NextToken: dflt.NextToken }))
+    expect((rest.Activities?.length ?? 0) + 100).toBe(world.mustGroup('prod-web-green').activities.length)
+    await expect(c.autoScaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: 'prod-web-green', MaxRecords: 101 }))).rejects.toMatchObject({ name: 'ValidationError' })
+  })
+})
+
+describe('realism (latency, reads lagging writes, health jitter, small pages)', () => {
+  const calm = { latencyMs: [0, 0] as [number, number], readLagMs: [0, 0] as [number, number], healthJitter: false, pageSize: undefined }
+
+  it('is off unless asked for while REALISM_BY_DEFAULT is false; true gives the harsh defaults', () => {
+    expect(REALISM_BY_DEFAULT).toBe(false)
+    expect(new SimWorld().realism).toBeUndefined()
+    expect(new SimWorld({ realism: true }).realism).toMatchObject({ latencyMs: [10, 80], readLagMs: [0, 3_000], healthJitter: true })
+    expect(new SimWorld({ realism: { latencyMs: [1, 2] } }).realism).toMatchObject({ latencyMs: [1, 2], readLagMs: [0, 3_000] })
+  })
+
+  it('every request takes a varying, seeded amount of virtual time', async () => {
+    const run = async (seed: number): Promise<number[]> => {
+      const world = pairWorld({ world: { seed, realism: { ...calm, latencyMs: [100, 400] } } })
+      const c = simClients(world)
+      const times: number[] = []
+      for (let n = 0; n < 5; n++) {
+        const t0 = world.now()
+        await c.autoScaling.send(new DescribeAutoScalingGroupsCommand({}))
+        times.push(world.now() - t0)
+      }
+      c.destroy()
+      return times
+    }
+    const a = await run(7)
+    for (const t of a) expect(t).toBeGreaterThanOrEqual(100)
+    for (const t of a) expect(t).toBeLessThanOrEqual(400)
+    expect(new Set(a).size).toBeGreaterThan(1)
+    expect(await run(7)).toEqual(a)
+  })
+
+  it('after a write, Describe calls return the resource’s previous value for a moment (groups, targets, EC2 state)', async () => {
+    const world = pairWorld({ blueMin: 0, world: { realism: { ...calm, readLagMs: [2_000, 3_000] } } })
+    const c = connect(world)
+    const tgArn = world.targetGroupByName('prod-web').arn
+    const desired = async (): Promise<number | undefined> =>
+      (await c.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['prod-web-green'] }))).AutoScalingGroups?.[0]?.DesiredCapacity
+    await c.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'prod-web-green', DesiredCapacity: 2 }))
+    expect(world.group('prod-web-green').desired).toBe(2)
+    expect(await desired()).toBe(0)
+    world.advance(1_999)
+    expect(await desired()).toBe(0)
+    world.advance(1_001)
+    expect(await desired()).toBe(2)
+
+    const [a = '', b = ''] = ids(world, 'prod-web-blue')
+    await c.autoScaling.send(new EnterStandbyCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: [a], ShouldDecrementDesiredCapacity: true }))
+    const th = await c.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn, Targets: [{ Id: a }] }))
+    expect(th.TargetHealthDescriptions?.[0]?.TargetHealth?.State).toBe('healthy') // really draining
+    const asg = await c.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['prod-web-blue'] }))
+    expect(asg.AutoScalingGroups?.[0]?.Instances?.find((i) => i.InstanceId === a)?.LifecycleState).toBe('InService')
+    world.advance(3_000)
+    const later = await c.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn, Targets: [{ Id: a }] }))
+    expect(later.TargetHealthDescriptions?.[0]?.TargetHealth?.State).toBe('draining')
+
+    await c.ec2.send(new TerminateInstancesCommand({ InstanceIds: [b] }))
+    const ec2 = await c.ec2.send(new DescribeInstancesCommand({ InstanceIds: [b] }))
+    expect(ec2.Reservations?.[0]?.Instances?.[0]?.State?.Name).toBe('running')
+    world.advance(3_000)
+    const ec2Later = await c.ec2.send(new DescribeInstancesCommand({ InstanceIds: [b] }))
+    expect(ec2Later.Reservations?.[0]?.Instances?.[0]?.State?.Name).toMatch(/^(shutting-down|terminated)$/)
+    world.violations.length = 0 // the scene itself breaks invariants on purpose
+  })
+
+  it('targets of one batch turn healthy a few seconds apart with healthJitter', () => {
+    const world = pairWorld({ world: { realism: { ...calm, healthJitter: true } } })
+    world.setDesiredCapacity('prod-web-green', 4)
+    world.settle()
+    world.advance(80_000) // InService at 60 s, healthy from 80 s + 0–3 s
+    const green = ids(world, 'prod-web-green')
+    const seen = new Map<string, number>()
+    for (let ms = 0; ms <= 3_000; ms += 100) {
+      for (const t of world.targetStates('prod-web')) if (green.includes(t.id) && t.state === 'healthy' && !seen.has(t.id)) seen.set(t.id, ms)
+      world.advance(100)
+    }
+    expect(seen.size).toBe(4)
+    expect(new Set(seen.values()).size).toBeGreaterThan(1)
+  })
+
+  it('pageSize "random": 2–5 items per page in some worlds, AWS defaults in others, fixed per seed', () => {
+    const sizes = Array.from({ length: 20 }, (_, seed) => new SimWorld({ seed, realism: { ...calm, pageSize: 'random' } }).pageSize)
+    expect(sizes.some((s) => s === undefined)).toBe(true)
+    const set = sizes.filter((s): s is number => s !== undefined)
+    expect(set.length).toBeGreaterThan(0)
+    for (const s of set) expect(s).toBeGreaterThanOrEqual(2)
+    for (const s of set) expect(s).toBeLessThanOrEqual(5)
+    expect(Array.from({ length: 20 }, (_, seed) => new SimWorld({ seed, realism: { ...calm, pageSize: 'random' } }).pageSize)).toEqual(sizes)
+  })
+})
+
+describe('invariant checks on by default', () => {
+  it('invariant 1: the baseline is taken at the first request unless set or cleared', async () => {
+    const world = pairWorld()
+    world.setDesiredCapacity('prod-web-green', 0) // semantic calls before any request take no baseline
+    expect(world.baseline.size).toBe(0)
+    const c = connect(world)
+    await c.autoScaling.send(new DescribeAutoScalingGroupsCommand({}))
+    expect([...world.baseline.values()]).toEqual([3])
+    await c.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'prod-web-blue', MinSize: 0, DesiredCapacity: 2 }))
+    world.advance(600_000)
+    expect(world.violations).toEqual([expect.stringContaining('invariant 1: target group prod-web has 2 healthy targets, below the baseline of 3')])
+
+    const off = pairWorld()
+    off.clearBaseline()
+    const c2 = simClients(off)
+    await c2.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'prod-web-blue', MinSize: 0, DesiredCapacity: 2 }))
+    off.advance(600_000)
+    c2.destroy()
+    expect(off.baseline.size).toBe(0)
+    expect(off.violations).toEqual([])
+  })
+
+  it('lostInstances: instances the code under test detached and never terminated; not those a test detached', async () => {
+    const world = pairWorld({ blueDesired: 4, blueMin: 0 })
+    world.clearBaseline()
+    const c = connect(world)
+    const [a = '', b = '', d = ''] = ids(world, 'prod-web-blue')
+    await c.autoScaling.send(new DetachInstancesCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: [a, b], ShouldDecrementDesiredCapacity: true }))
+    world.detachInstances('prod-web-blue', [d], true)
+    world.advance(300_000)
+    expect(world.lostInstances().map((i) => i.id).sort()).toEqual([a, b].sort())
+    await c.ec2.send(new TerminateInstancesCommand({ InstanceIds: [a] }))
+    expect(world.lostInstances().map((i) => i.id)).toEqual([b])
+  })
+
+  it('two versions healthy in one target group without a deploy marker is a violation; with the marker it is not', () => {
+    const run = (marker: boolean): string[] => {
+      const world = pairWorld()
+      const green = world.mustGroup('prod-web-green')
+      green.tags.set('docker:image:version', { key: 'docker:image:version', value: 'v2', propagateAtLaunch: true })
+      if (marker) green.tags.set('blue-green:idle-capacity', { key: 'blue-green:idle-capacity', value: '{}', propagateAtLaunch: false })
+      world.setDesiredCapacity('prod-web-green', 1)
+      world.advance(120_000)
+      world.advance(120_000)
+      return world.violations
+    }
+    expect(run(true)).toEqual([])
+    expect(run(false)).toEqual([
+      expect.stringContaining('two versions serving outside a deploy: target group prod-web has healthy targets of versions v1, v2 and neither of prod-web-blue, prod-web-green carries blue-green:idle-capacity')
+    ])
+  })
+
+  it('invariant 9: neither group of a pair able to scale out for more than 120 s is a violation', () => {
+    const scene = (pauseMs: number, policies = true): string[] => {
+      const world = pairWorld()
+      if (policies) world.putScalingPolicy({ AutoScalingGroupName: 'prod-web-blue', PolicyName: 'out', PolicyType: 'SimpleScaling', AdjustmentType: 'ChangeInCapacity', ScalingAdjustment: 1 })
+      world.settle()
+      world.suspendProcesses('prod-web-blue', ['AlarmNotification'])
+      world.settle() // as after a write through the API
+      world.advance(pauseMs)
+      world.resumeProcesses('prod-web-blue', ['AlarmNotification'])
+      world.advance(300_000)
+      return world.violations
+    }
+    expect(scene(120_000)).toEqual([])
+    expect(scene(600_000, false)).toEqual([]) // a pair that never had scaling is not checked
+    expect(scene(121_000)).toEqual([expect.stringContaining('invariant 9: neither of prod-web-blue + prod-web-green could scale out for more than 120 s')])
   })
 })

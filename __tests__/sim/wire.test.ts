@@ -1,6 +1,7 @@
 // Wire-level round trips: every field a deploy tool reads comes back through the real SDK clients.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import {
+  AutoScalingClient,
   CreateOrUpdateTagsCommand,
   DeletePolicyCommand,
   DeleteScheduledActionCommand,
@@ -10,6 +11,7 @@ import {
   DescribePoliciesCommand,
   DescribeScalingActivitiesCommand,
   DescribeScheduledActionsCommand,
+  DetachInstancesCommand,
   EnterStandbyCommand,
   PutScalingPolicyCommand,
   PutScheduledUpdateGroupActionCommand,
@@ -20,10 +22,11 @@ import {
   paginateDescribeAutoScalingGroups
 } from '@aws-sdk/client-auto-scaling'
 import { DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch'
-import { DescribeInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2'
+import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, ModifyInstanceAttributeCommand, TerminateInstancesCommand, paginateDescribeInstances } from '@aws-sdk/client-ec2'
 import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { AssumeRoleWithWebIdentityCommand } from '@aws-sdk/client-sts'
-import { type SimClients, SimWorld, simClients } from '../../test-support/sim/index.js'
+import { ConfiguredRetryStrategy } from '@smithy/core/retry'
+import { type SimClients, SimWorld, dispatch, simClients, startSimServer } from '../../test-support/sim/index.js'
 import { START, pairWorld } from './fixture.js'
 
 let clients: SimClients | undefined
@@ -486,5 +489,166 @@ describe('faults', () => {
     const { DescribeWarmPoolCommand } = await import('@aws-sdk/client-auto-scaling')
     const c = connect(world)
     await expect(c.autoScaling.send(new DescribeWarmPoolCommand({ AutoScalingGroupName: 'prod-web-blue' }))).rejects.toMatchObject({ name: 'InvalidAction' })
+  })
+})
+
+describe('harsher AWS on the wire: paging, termination protection, full alarms, late writes', () => {
+  it('pageSize caps every paged Describe even when more was asked for; only NextToken followers see everything', async () => {
+    const world = pairWorld({ world: { pageSize: 2 } })
+    world.addGroup({ name: 'prod-api-blue', min: 0, max: 2, desired: 0 })
+    world.addTargetGroup({ name: 'prod-api' })
+    world.addTargetGroup({ name: 'prod-admin' })
+    for (const n of ['a', 'b', 'c']) world.addAlarm({ AlarmName: `alarm-${n}` })
+    for (const n of ['a', 'b', 'c']) {
+      world.putScalingPolicy({ AutoScalingGroupName: 'prod-web-blue', PolicyName: `p-${n}`, PolicyType: 'SimpleScaling', AdjustmentType: 'ChangeInCapacity', ScalingAdjustment: 1 })
+      world.putScheduledAction({ AutoScalingGroupName: 'prod-web-blue', ScheduledActionName: `s-${n}`, StartTime: START + 3_600_000, DesiredCapacity: 3 })
+      world.startInstanceRefresh('prod-web-blue')
+    }
+    world.setDesiredCapacity('prod-web-green', 1)
+    world.setDesiredCapacity('prod-web-green', 2)
+    const c = connect(world)
+    const asg = await c.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['prod-web-blue', 'prod-web-green', 'prod-api-blue'], MaxRecords: 100 }))
+    expect(asg.AutoScalingGroups).toHaveLength(2)
+    expect(asg.NextToken).toBeDefined()
+    const rest = await c.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['prod-web-blue', 'prod-web-green', 'prod-api-blue'], NextToken: asg.NextToken }))
+    expect(rest.AutoScalingGroups?.map((g) => g.AutoScalingGroupName)).toEqual(['prod-web-green'])
+    const pages = [
+      (await c.autoScaling.send(new DescribePoliciesCommand({ AutoScalingGroupName: 'prod-web-blue', MaxRecords: 100 }))).ScalingPolicies,
+      (await c.autoScaling.send(new DescribeScheduledActionsCommand({ AutoScalingGroupName: 'prod-web-blue', MaxRecords: 100 }))).ScheduledUpdateGroupActions,
+      (await c.autoScaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: 'prod-web-green', MaxRecords: 100 }))).Activities,
+      (await c.autoScaling.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: 'prod-web-blue', MaxRecords: 100 }))).InstanceRefreshes,
+      (await c.elbv2.send(new DescribeTargetGroupsCommand({ PageSize: 400 }))).TargetGroups,
+      (await c.cloudWatch.send(new DescribeAlarmsCommand({ MaxRecords: 100 }))).MetricAlarms,
+      (await c.ec2.send(new DescribeInstancesCommand({ MaxResults: 1000 }))).Reservations
+    ]
+    expect(pages.map((p) => p?.length)).toEqual([2, 2, 2, 2, 2, 2, 2])
+    const all: string[] = []
+    for await (const p of paginateDescribeInstances({ client: c.ec2 }, {})) all.push(...(p.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId ?? ''))
+    expect(all).toHaveLength(world.instances.size)
+    world.setPageSize(undefined)
+    expect((await c.cloudWatch.send(new DescribeAlarmsCommand({}))).MetricAlarms).toHaveLength(3)
+  })
+
+  it('termination protection: TerminateInstances fails whole with OperationNotPermitted; attribute round-trips; detach and scale-in unaffected', async () => {
+    const world = pairWorld({ blueMin: 0 })
+    const c = connect(world)
+    const [a = '', b = '', d = ''] = world.group('prod-web-blue').instances.map((i) => i.id)
+    await c.ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: a, DisableApiTermination: { Value: true } }))
+    const attr = await c.ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: a, Attribute: 'disableApiTermination' }))
+    expect(attr.DisableApiTermination).toEqual({ Value: true })
+    expect((await c.ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: b, Attribute: 'disableApiTermination' }))).DisableApiTermination).toEqual({ Value: false })
+    await c.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'prod-web-blue', DesiredCapacity: 2 }))
+    expect(world.instance(a).lifecycle).toBe('Terminating') // Auto Scaling ignores DisableApiTermination
+    world.advance(300_000)
+    await c.autoScaling.send(new DetachInstancesCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: [d], ShouldDecrementDesiredCapacity: true }))
+    world.protectFromTermination(d)
+    world.advance(300_000)
+    expect(world.instance(d).group).toBeUndefined()
+    await expect(c.ec2.send(new TerminateInstancesCommand({ InstanceIds: [b, d] }))).rejects.toMatchObject({
+      name: 'OperationNotPermitted',
+      message: `The instance '${d}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.`,
+      $metadata: { httpStatusCode: 400 }
+    })
+    expect([world.instance(b).ec2State, world.instance(d).ec2State]).toEqual(['running', 'running'])
+    world.protectFromTermination(d, false)
+    await c.ec2.send(new TerminateInstancesCommand({ InstanceIds: [d] }))
+    expect(world.instance(d).ec2State).toBe('shutting-down')
+    await expect(c.ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: 'i-00000000000000000', Attribute: 'disableApiTermination' }))).rejects.toMatchObject({ name: 'InvalidInstanceID.NotFound' })
+  })
+
+  it('PutMetricAlarm replaces the whole alarm; DescribeAlarms returns every stored field (newer ones too) but never Tags', async () => {
+    const world = pairWorld()
+    const c = connect(world)
+    const full = {
+      AlarmName: 'latency',
+      AlarmDescription: 'p99 latency',
+      ActionsEnabled: false,
+      OKActions: ['arn:aws:sns:us-east-1:123456789012:ok'],
+      AlarmActions: ['arn:aws:sns:us-east-1:123456789012:page'],
+      InsufficientDataActions: ['arn:aws:sns:us-east-1:123456789012:nodata'],
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+      Threshold: 0.5,
+      ComparisonOperator: 'GreaterThanThreshold' as const,
+      TreatMissingData: 'notBreaching',
+      Metrics: [
+        { Id: 'm1', MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'TargetResponseTime', Dimensions: [{ Name: 'LoadBalancer', Value: 'app/x/1' }] }, Period: 60, Stat: 'p99' }, ReturnData: false },
+        { Id: 'e1', Expression: 'm1 * 1', Label: 'scaled', ReturnData: true }
+      ],
+      EvaluationInterval: 60,
+      Tags: [{ Key: 'team', Value: 'web' }]
+    }
+    await c.cloudWatch.send(new PutMetricAlarmCommand(full))
+    const got = (await c.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ['latency'] }))).MetricAlarms?.[0]
+    const { Tags: _tags, ...sent } = full
+    expect(got).toMatchObject(sent)
+    // the SDK would drop an unknown member: read the wire document itself
+    const raw = dispatch(world, { method: 'POST', path: '/', headers: { 'X-Amz-Target': 'GraniteServiceVersion20100801.DescribeAlarms' }, body: JSON.stringify({ AlarmNames: ['latency'] }) })
+    expect((JSON.parse(raw.body) as { MetricAlarms: Record<string, unknown>[] }).MetricAlarms[0]).not.toHaveProperty('Tags')
+    expect(got).toMatchObject({ AlarmArn: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:latency', StateValue: 'INSUFFICIENT_DATA', StateReason: expect.any(String) })
+    for (const k of ['AlarmConfigurationUpdatedTimestamp', 'StateUpdatedTimestamp', 'StateTransitionedTimestamp'] as const) expect(got?.[k]).toBeInstanceOf(Date)
+    world.advance(60_000)
+    await c.cloudWatch.send(
+      new PutMetricAlarmCommand({ AlarmName: 'latency', EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold', MetricName: 'TargetResponseTime', Namespace: 'AWS/ApplicationELB', Statistic: 'Average', Period: 60, EvaluationCriteria: { PromQLCriteria: { Query: 'up == 0', PendingPeriod: 60 } } })
+    )
+    const after = (await c.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ['latency'] }))).MetricAlarms?.[0]
+    expect(after).toMatchObject({ ActionsEnabled: true, AlarmActions: [], OKActions: [], Threshold: 1, EvaluationCriteria: { PromQLCriteria: { Query: 'up == 0', PendingPeriod: 60 } } })
+    for (const gone of ['AlarmDescription', 'Metrics', 'DatapointsToAlarm', 'TreatMissingData', 'EvaluationInterval']) expect(after).not.toHaveProperty(gone)
+    expect(after?.AlarmConfigurationUpdatedTimestamp).toEqual(new Date(START + 60_000))
+    expect(world.alarms.get('latency')?.tags).toEqual([{ Key: 'team', Value: 'web' }])
+  })
+
+  it('world.handler({ writeDelayMs }): that client’s writes land seconds late (varied, seeded); reads are not delayed', async () => {
+    const world = pairWorld()
+    const c = connect(world)
+    const slow = simClients({ requestHandler: world.handler({ writeDelayMs: 5_000 }) } as unknown as SimWorld)
+    try {
+      const write = slow.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'prod-web-green', DesiredCapacity: 2 }))
+      const readSlow = await slow.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['prod-web-green'] }))
+      expect(readSlow.AutoScalingGroups?.[0]?.DesiredCapacity).toBe(0)
+      expect(world.now()).toBe(START) // the read was not held
+      await world.clock.sleep(1_000)
+      expect(world.group('prod-web-green').desired).toBe(0) // not applied yet
+      await write
+      const call = world.calls.find((x) => x.operation === 'SetDesiredCapacity')
+      expect(call?.time).toBeGreaterThanOrEqual(START + 3_500)
+      expect(call?.time).toBeLessThanOrEqual(START + 6_500)
+      expect(world.group('prod-web-green').desired).toBe(2)
+      // the ordinary client's writes are immediate
+      await c.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'prod-web-green', DesiredCapacity: 3 }))
+      expect(world.calls.at(-1)?.time).toBe(call?.time)
+    } finally {
+      slow.destroy()
+    }
+  })
+
+  it('faults.delayWritesOf(accessKeyId, ms) delays the writes signed with that key, in-process and over the loopback server', async () => {
+    const world = pairWorld()
+    // in-process: simClients sign with AKIDEXAMPLE
+    const c = connect(world)
+    world.faults.delayWritesOf('AKIDEXAMPLE', 2_000)
+    await c.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'prod-web-green', DesiredCapacity: 1 }))
+    expect((world.calls.at(-1)?.time ?? 0) - START).toBeGreaterThanOrEqual(1_400)
+    world.faults.delayWritesOf('AKIDEXAMPLE', 0)
+    world.faults.delayWritesOf('AKIDSLOWRUN', 4_000)
+    const server = await startSimServer(world, { speed: 10 })
+    const config = { region: 'us-east-1', endpoint: server.url, retryStrategy: new ConfiguredRetryStrategy(1, () => 0) }
+    const slow = new AutoScalingClient({ ...config, credentials: { accessKeyId: 'AKIDSLOWRUN', secretAccessKey: 's' } })
+    const fast = new AutoScalingClient({ ...config, credentials: { accessKeyId: 'AKIDFASTRUN', secretAccessKey: 's' } })
+    try {
+      const t0 = world.now()
+      await fast.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'prod-web-green', DesiredCapacity: 1 }))
+      const fastAt = world.calls.at(-1)?.time ?? 0
+      await slow.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'prod-web-green', DesiredCapacity: 2 }))
+      const slowAt = world.calls.at(-1)?.time ?? 0
+      expect(fastAt - t0).toBeLessThan(1_500)
+      expect(slowAt - fastAt).toBeGreaterThanOrEqual(2_800)
+      await slow.send(new DescribeAutoScalingGroupsCommand({}))
+      expect((world.calls.at(-1)?.time ?? 0) - slowAt).toBeLessThan(1_500) // reads are not held
+    } finally {
+      slow.destroy()
+      fast.destroy()
+      await server.close()
+    }
   })
 })

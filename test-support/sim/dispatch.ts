@@ -35,10 +35,19 @@ const BY_VERSION: Record<string, Service> = {
 }
 const JSON_TARGETS: Record<string, Service> = { GraniteServiceVersion20100801: cloudWatch }
 
-export function dispatch(world: SimWorld, req: WireRequest): WireResponse {
+export interface Identified {
+  service: Service | undefined
+  operation: string
+  params: Bag
+  /** Lower-cased header names. */
+  headers: Record<string, string>
+  write: boolean
+}
+
+/** Which service and operation a request is for (no side effects). */
+export function identify(req: WireRequest): Identified {
   const headers: Record<string, string> = {}
   for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = v
-  const requestId = world.ids.requestId()
   let service: Service | undefined
   let operation = ''
   let params: Bag
@@ -59,6 +68,19 @@ export function dispatch(world: SimWorld, req: WireRequest): WireResponse {
     service = typeof Version === 'string' ? BY_VERSION[Version] : undefined
     params = rest
   }
+  return { service, operation, params, headers, write: service?.ops[operation]?.write ?? false }
+}
+
+/** The access key id named in a SigV4 `Authorization` header (`Credential=AKID/date/region/service/aws4_request`). */
+export function accessKeyIdOf(headers: Record<string, string>): string | undefined {
+  const auth = headers['authorization']
+  return auth === undefined ? undefined : /Credential=([^/,\s]+)\//.exec(auth)?.[1]
+}
+
+export function dispatch(world: SimWorld, req: WireRequest, known?: Identified): WireResponse {
+  const { service, operation, params } = known ?? identify(req)
+  const requestId = world.ids.requestId()
+  world.noteRequest()
   const op = service?.ops[operation]
   const record: CallRecord = {
     seq: world.calls.length + 1,
@@ -83,8 +105,12 @@ export function dispatch(world: SimWorld, req: WireRequest): WireResponse {
       world.faults.writeCount++
       world.faults.beforeWrite?.(operation, params, world.faults.writeCount)
     }
+    const before = op.write ? world.readLag.capture() : undefined
     const result = op.run(world, params)
-    if (op.write) world.settle()
+    if (op.write) {
+      world.settle()
+      world.readLag.noteWrite(before)
+    }
     return renderResult(service, operation, result, requestId)
   } catch (e) {
     record.ok = false

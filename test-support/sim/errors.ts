@@ -13,3 +13,8 @@ export class SimError extends Error {
 }
 
 export const validation = (message: string): SimError => new SimError('ValidationError', message)
+
+/** EC2's answer for ids it does not know (never existed, or forgotten after termination). */
+export function notFound(ids: string[]): SimError {
+  return new SimError('InvalidInstanceID.NotFound', `The instance ID${ids.length > 1 ? 's' : ''} '${ids.join(', ')}' do${ids.length > 1 ? '' : 'es'} not exist`)
+}

@@ -29,6 +29,23 @@ export class Faults {
    */
   beforeWrite: ((operation: string, params: unknown, writeNumber: number) => void) | undefined
 
+  private writeDelays = new Map<string, number>()
+
+  /**
+   * Hold every write signed with this access key id for `ms` of virtual time (±30 %, seeded) before it is
+   * applied and answered: a run whose writes reach AWS late. `ms` 0 removes the delay. Works in-process and
+   * over the loopback server (the key id is read from the SigV4 Authorization header).
+   */
+  delayWritesOf(accessKeyId: string, ms: number): void {
+    if (ms > 0) this.writeDelays.set(accessKeyId, ms)
+    else this.writeDelays.delete(accessKeyId)
+  }
+
+  /** The write delay set for this access key id (0 if none). */
+  writeDelayOf(accessKeyId: string | undefined): number {
+    return accessKeyId === undefined ? 0 : (this.writeDelays.get(accessKeyId) ?? 0)
+  }
+
   inject(spec: FaultSpec): void {
     this.active.push({ spec, remaining: spec.times ?? 1 })
   }

@@ -4,8 +4,14 @@
 import { HttpResponse } from '@smithy/core/protocols'
 import type { HttpRequest } from '@smithy/core/protocols'
 import { abortError } from './clock.js'
-import { dispatch } from './dispatch.js'
+import { dispatch, identify } from './dispatch.js'
+import { requestDelayMs } from './transport.js'
 import type { SimWorld } from './world.js'
+
+export interface SimHandlerOptions {
+  /** Hold every write of this handler's clients for this long (virtual ms, ±30 % seeded) before applying it. */
+  writeDelayMs?: number
+}
 
 async function bodyText(body: unknown): Promise<string> {
   if (body === undefined || body === null) return ''
@@ -22,7 +28,10 @@ async function bodyText(body: unknown): Promise<string> {
 export class SimHandler {
   readonly metadata = { handlerProtocol: 'http/1.1' }
 
-  constructor(private readonly world: SimWorld) {}
+  constructor(
+    private readonly world: SimWorld,
+    private readonly options: SimHandlerOptions = {}
+  ) {}
 
   async handle(request: HttpRequest, options?: { abortSignal?: AbortSignal | { aborted: boolean } }): Promise<{ response: HttpResponse }> {
     const signal = options?.abortSignal
@@ -36,7 +45,19 @@ export class SimHandler {
             .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(Array.isArray(v) ? (v[0] ?? '') : (v ?? ''))}`)
             .join('&')
         : ''
-      const res = dispatch(this.world, { method: request.method, path: query ? `${request.path}?${query}` : request.path, headers: request.headers, body })
+      const wire = { method: request.method, path: query ? `${request.path}?${query}` : request.path, headers: request.headers, body }
+      const known = identify(wire)
+      const delay = requestDelayMs(this.world, known, this.options.writeDelayMs)
+      if (delay > 0) {
+        // In flight on the network: virtual time may move (other requests, sleepers) meanwhile.
+        clock.leave()
+        try {
+          await clock.sleep(delay, signal as AbortSignal | undefined)
+        } finally {
+          clock.enter()
+        }
+      }
+      const res = dispatch(this.world, wire, known)
       return { response: new HttpResponse({ statusCode: res.status, headers: res.headers, body: new Uint8Array(Buffer.from(res.body, 'utf8')) }) }
     } finally {
       clock.leave()

@@ -4,7 +4,8 @@
 
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { dispatch } from './dispatch.js'
+import { dispatch, identify } from './dispatch.js'
+import { requestDelayMs } from './transport.js'
 import type { SimWorld } from './world.js'
 
 export interface SimServer {
@@ -25,19 +26,27 @@ export async function startSimServer(
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
+    req.on('end', () => void answer())
+    const answer = async (): Promise<void> => {
       try {
         world.clock.sync()
         const headers: Record<string, string> = {}
         for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v
-        const out = dispatch(world, { method: req.method ?? 'POST', path: req.url ?? '/', headers, body: Buffer.concat(chunks).toString('utf8') })
+        const wire = { method: req.method ?? 'POST', path: req.url ?? '/', headers, body: Buffer.concat(chunks).toString('utf8') }
+        const known = identify(wire)
+        const delay = requestDelayMs(world, known)
+        if (delay > 0) {
+          await world.clock.sleep(delay)
+          world.clock.sync()
+        }
+        const out = dispatch(world, wire, known)
         res.writeHead(out.status, { ...out.headers, 'content-length': Buffer.byteLength(out.body) })
         res.end(out.body)
       } catch {
         // The write hook (or a simulator bug) threw: the client sees the connection drop.
         req.socket.destroy()
       }
-    })
+    }
   })
   try {
     await new Promise<void>((resolve, reject) => {

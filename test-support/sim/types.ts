@@ -11,7 +11,12 @@ export type LifecycleState =
   | 'Detached'
 
 export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'draining'
-export type VersionHealth = 'healthy' | 'unhealthy' | 'stuck-initial'
+/**
+ * How the targets of a version fare: `healthy`, `unhealthy` (the app never answers), `stuck-initial` (checks
+ * never conclude), or a slow-booting app that fails its checks for about `unhealthyForSeconds` (±20 % per
+ * instance) after registration, then passes.
+ */
+export type VersionHealth = 'healthy' | 'unhealthy' | 'stuck-initial' | { unhealthyForSeconds: number }
 export type Ec2State = 'pending' | 'running' | 'shutting-down' | 'terminated'
 
 export const ALL_PROCESSES = [
@@ -51,6 +56,16 @@ export interface SimInstance {
   activityId: string | undefined
   healthOverride: { state: 'unhealthy'; reason: string; description: string } | undefined
   launchTemplate: LaunchTemplateSpec | undefined
+  /** When EC2 forgets the terminated instance (world option `ec2ForgetMs` after it became `terminated`). */
+  forgetAt?: number | undefined
+  /** EC2 no longer knows the id: its APIs answer as for an id that never existed. */
+  forgotten?: boolean
+  /** EC2 `DisableApiTermination` (termination protection). */
+  disableApiTermination?: boolean
+  /** Who detached it from its group: a test (semantic call) or a request (the code under test). */
+  detachedBy?: 'test' | 'api' | undefined
+  /** Slow-booting version: when the app on this instance starts answering its health checks. */
+  appReadyAt?: number | undefined
 }
 
 export interface LaunchTemplateSpec {
@@ -67,6 +82,10 @@ export interface SimTarget {
   description: string | undefined
   due: number | undefined
   next: { state: TargetState | 'removed'; reason?: string; description?: string } | undefined
+  /** A second scheduled transition, taken over once `next` has happened (slow boot: unhealthy, then healthy). */
+  after?: { due: number; next: { state: TargetState; reason?: string; description?: string } } | undefined
+  /** When the target was registered. */
+  registeredAt?: number | undefined
 }
 
 export interface SimTargetGroup {
@@ -79,6 +98,7 @@ export interface SimTargetGroup {
   healthCheckIntervalSeconds: number
   healthyAfterChecks: number
   unhealthyThresholdCount: number
+  healthCheckTimeoutSeconds: number
   healthCheckPath: string
   loadBalancerArns: string[]
   targets: Map<string, SimTarget>
@@ -165,6 +185,8 @@ export interface SimGroup {
   availabilityZones: string[]
   launchSeconds: number
   launchFailure: string | undefined
+  /** Launch attempts still to fail (undefined: until clearLaunchFailures). */
+  launchFailuresLeft?: number | undefined
   nextLaunchAttempt: number
   refreshes: SimRefresh[]
   launchTemplate: LaunchTemplateSpec | undefined
@@ -180,9 +202,13 @@ export interface SimAlarm {
   StateValue: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'
   StateReason: string
   StateUpdatedTimestamp: number
+  /** Last change of StateValue (StateUpdatedTimestamp also moves when only the reason changes). */
+  StateTransitionedTimestamp?: number
   AlarmConfigurationUpdatedTimestamp: number
   /** Created and deleted by Auto Scaling for a target-tracking policy. */
   managedBy: string | undefined
+  /** Tags given when the alarm was created (PutMetricAlarm on an existing alarm ignores Tags; DescribeAlarms never returns them). */
+  tags?: { Key: string; Value: string }[]
 }
 
 export interface ScalingEvent {

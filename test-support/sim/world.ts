@@ -1,28 +1,32 @@
-// SimWorld: the state and semantics of the simulated AWS account (Auto Scaling, ELBv2 target groups,
-// EC2 instances, CloudWatch alarms, STS). No wire format here: the handlers translate requests into
-// calls on this class and its results back into XML/JSON.
+// SimWorld: the simulated AWS account (Auto Scaling, ELBv2 target groups, EC2 instances, CloudWatch alarms,
+// STS). The state lives here; each service's behaviour has one home in models/ (autoscaling.ts, targets.ts,
+// ec2.ts, cloudwatch.ts); this class is the façade: options, virtual time and event processing, invariant
+// baseline, inspection, and the public API delegating to the models. No wire format here: the handlers
+// translate requests into calls on this class and its results back into XML/JSON.
 
 import { VirtualClock } from './clock.js'
-import { SimError, validation } from './errors.js'
 import { Faults } from './faults.js'
 import { IdFactory } from './ids.js'
-import { checkEnterStandby, checkTickInvariants } from './invariants.js'
-import { SimHandler } from './handler.js'
+import { checkTickInvariants } from './invariants.js'
+import { SimHandler, type SimHandlerOptions } from './handler.js'
+import { ReadLag } from './consistency.js'
+import { LAG_SOURCES } from './handlers/views.js'
+import { type Realism, resolveRealism } from './realism.js'
+import { SeededRandom } from './rng.js'
+import { AutoScalingModel } from './models/autoscaling.js'
+import { CloudWatchModel } from './models/cloudwatch.js'
+import { Ec2Model } from './models/ec2.js'
+import { TargetsModel } from './models/targets.js'
 import { StsSim } from './sts.js'
 import { trackWorld } from '../stats.js'
 import {
-  ALL_PROCESSES,
   type CallRecord,
   type LaunchTemplateSpec,
   type ScalingEvent,
-  type SimActivity,
   type SimAlarm,
   type SimGroup,
   type SimInstance,
-  type SimPolicy,
-  type SimRefresh,
   type SimScheduledAction,
-  type SimTarget,
   type SimTargetGroup,
   type VersionHealth,
   type WarmPoolOptions
@@ -34,7 +38,21 @@ export interface SimWorldOptions {
   accountId?: string
   /** Tag whose value (copied onto the instance at launch) is the instance's version. */
   versionTagKey?: string
+  /** Seeds the ids and the random choices (timing, lag, jitter) where AWS is unpredictable. */
   seed?: number
+  /**
+   * How long EC2 keeps a terminated instance visible before forgetting its id (default 60 s; real AWS keeps
+   * it about an hour: shorter is harsher). Forgotten ids are unknown to DescribeInstances,
+   * TerminateInstances and DescribeTargetHealth.
+   */
+  ec2ForgetMs?: number
+  /** Cap on the items of every page of every paged Describe (default: AWS's own page sizes). */
+  pageSize?: number
+  /**
+   * API latency, reads lagging writes, health-check jitter, small pages (see realism.ts). `true` = the harsh
+   * defaults, an object overrides some of them, `false` = none; undefined = REALISM_BY_DEFAULT.
+   */
+  realism?: boolean | Partial<Realism>
 }
 
 export interface TargetGroupOptions {
@@ -45,6 +63,9 @@ export interface TargetGroupOptions {
   healthCheckIntervalSeconds?: number
   /** Passing checks before `initial` → `healthy` (also reported as HealthyThresholdCount). */
   healthyAfterChecks?: number
+  /** Failing checks before a target is `unhealthy` (reported as UnhealthyThresholdCount; default 2). */
+  unhealthyAfterChecks?: number
+  healthCheckTimeoutSeconds?: number
   loadBalancerArns?: string[]
 }
 
@@ -88,14 +109,9 @@ export interface AlarmOptions {
   [key: string]: unknown
 }
 
-const ACTIVE: ReadonlySet<string> = new Set(['Pending', 'InService'])
-const STANDBYISH: ReadonlySet<string> = new Set(['Standby', 'EnteringStandby'])
-const TERMINATED_LINGER_MS = 10_000
-const LAUNCH_RETRY_MS = 10_000
-const EXIT_STANDBY_SECONDS = 10
-const EC2_SHUTDOWN_MS = 5_000
+import { iso } from './time.js'
 
-export const iso = (t: number): string => new Date(t).toISOString().replace('.000Z', 'Z')
+export { iso }
 
 export class SimWorld {
   readonly region: string
@@ -103,6 +119,15 @@ export class SimWorld {
   readonly versionTagKey: string
   readonly clock: VirtualClock
   readonly ids: IdFactory
+  /** Seeded random numbers for timing, lag and jitter (reproducible per seed). */
+  readonly rng: SeededRandom
+  readonly ec2ForgetMs: number
+  /** See SimWorldOptions.pageSize; change with setPageSize. */
+  pageSize: number | undefined
+  /** The realism this world runs with (undefined: none). */
+  readonly realism: Realism | undefined
+  /** Eventual consistency of Describe calls (active with realism.readLagMs). */
+  readonly readLag: ReadLag
   readonly faults = new Faults()
   readonly sts: StsSim
   /** Every request in arrival order. */
@@ -123,14 +148,20 @@ export class SimWorld {
   /** Virtual time at construction (for the "virtual time simulated" figure). */
   readonly startedAt: number
   readonly requestHandler: SimHandler
-
   readonly groups = new Map<string, SimGroup>()
   readonly targetGroups = new Map<string, SimTargetGroup>()
   readonly instances = new Map<string, SimInstance>()
   readonly alarms = new Map<string, SimAlarm>()
   readonly versionHealth = new Map<string, VersionHealth>()
+  /** One model per service; SimWorld is the façade with time, invariants and the public API. */
+  readonly autoScaling: AutoScalingModel
+  readonly targets: TargetsModel
+  readonly ec2: Ec2Model
+  readonly cloudWatch: CloudWatchModel
   private time: number
   private processing = false
+  /** Invariant 1: 'auto' takes the baseline at the first request; setBaseline/clearBaseline decide otherwise. */
+  private baselineMode: 'auto' | 'auto-taken' | 'explicit' | 'off' = 'auto'
 
   constructor(options: SimWorldOptions = {}) {
     this.time = options.start ?? Date.parse('2026-11-28T10:00:00Z')
@@ -138,6 +169,17 @@ export class SimWorld {
     this.accountId = options.accountId ?? '123456789012'
     this.versionTagKey = options.versionTagKey ?? 'docker:image:version'
     this.ids = new IdFactory(options.seed)
+    this.rng = new SeededRandom(options.seed)
+    this.ec2ForgetMs = options.ec2ForgetMs ?? 60_000
+    this.realism = resolveRealism(options.realism)
+    const realPage = this.realism?.pageSize
+    this.pageSize = options.pageSize ?? (realPage === 'random' ? (this.rng.next() < 0.5 ? this.rng.int(2, 5) : undefined) : realPage)
+    this.autoScaling = new AutoScalingModel(this)
+    this.targets = new TargetsModel(this)
+    this.ec2 = new Ec2Model(this)
+    this.cloudWatch = new CloudWatchModel(this)
+    this.readLag = new ReadLag(this)
+    for (const source of LAG_SOURCES) this.readLag.addSource(source)
     this.clock = new VirtualClock(this.time, (t) => this.processUntil(t))
     this.sts = new StsSim(this)
     this.requestHandler = new SimHandler(this)
@@ -150,213 +192,24 @@ export class SimWorld {
     return this.time
   }
 
-  // ---------------------------------------------------------------- builders
-
-  addTargetGroup(o: TargetGroupOptions): SimTargetGroup {
-    const arn = `arn:aws:elasticloadbalancing:${this.region}:${this.accountId}:targetgroup/${o.name}/${this.ids.hex(16)}`
-    const tg: SimTargetGroup = {
-      name: o.name,
-      arn,
-      port: o.port ?? 80,
-      protocol: o.protocol ?? 'HTTP',
-      vpcId: 'vpc-0a1b2c3d4e5f60718',
-      deregistrationDelaySeconds: o.deregistrationDelaySeconds ?? 300,
-      healthCheckIntervalSeconds: o.healthCheckIntervalSeconds ?? 30,
-      healthyAfterChecks: o.healthyAfterChecks ?? 5,
-      unhealthyThresholdCount: 2,
-      healthCheckPath: '/',
-      loadBalancerArns: o.loadBalancerArns ?? [
-        `arn:aws:elasticloadbalancing:${this.region}:${this.accountId}:loadbalancer/app/${o.name}-alb/${this.ids.hex(16)}`
-      ],
-      targets: new Map()
-    }
-    this.targetGroups.set(arn, tg)
-    return tg
+  /**
+   * An extra request handler bound to this world (for a second set of clients), e.g. one whose writes are
+   * held `writeDelayMs` of virtual time (±30 %, seeded) before being applied and answered; reads are not delayed.
+   */
+  handler(options: SimHandlerOptions = {}): SimHandler {
+    return new SimHandler(this, options)
   }
 
-  addGroup(o: GroupOptions): SimGroup {
-    if (this.groups.has(o.name)) throw new Error(`group ${o.name} exists`)
-    const tgArns = (o.targetGroups ?? []).map((n) => this.targetGroupByName(n).arn)
-    const tags = new Map<string, { key: string; value: string; propagateAtLaunch: boolean }>()
-    for (const [key, v] of Object.entries(o.tags ?? {})) {
-      tags.set(key, typeof v === 'string' ? { key, value: v, propagateAtLaunch: true } : { key, ...v })
-    }
-    const g: SimGroup = {
-      name: o.name,
-      arn: `arn:aws:autoscaling:${this.region}:${this.accountId}:autoScalingGroup:${this.ids.uuid()}:autoScalingGroupName/${o.name}`,
-      min: o.min,
-      max: o.max,
-      desired: o.desired,
-      targetGroupArns: tgArns,
-      loadBalancerNames: o.loadBalancerNames ?? [],
-      tags,
-      suspended: new Map(),
-      instanceIds: [],
-      policies: new Map(),
-      scheduled: new Map(),
-      activities: [],
-      healthCheckType: o.healthCheckType ?? 'EC2',
-      healthCheckGracePeriod: o.healthCheckGracePeriod ?? 0,
-      newInstancesProtectedFromScaleIn: o.newInstancesProtectedFromScaleIn ?? false,
-      warmPool: o.warmPool,
-      createdTime: this.time,
-      availabilityZones: o.availabilityZones ?? [`${this.region}a`, `${this.region}b`],
-      launchSeconds: o.launchSeconds ?? 60,
-      launchFailure: undefined,
-      nextLaunchAttempt: 0,
-      refreshes: [],
-      launchTemplate: o.launchTemplate,
-      lifecycleHooks: o.lifecycleHooks ?? [],
-      instanceType: o.instanceType ?? 't3.micro'
-    }
-    for (const p of o.suspendedProcesses ?? []) g.suspended.set(p, `User suspended at ${iso(this.time)}`)
-    this.groups.set(o.name, g)
-    if (o.running) {
-      for (let i = 0; i < o.desired; i++) {
-        const inst = this.launchInstance(g, g.instanceIds.length, o.desired)
-        inst.lifecycle = 'InService'
-        inst.ec2State = 'running'
-        inst.due = undefined
-        inst.inServiceSince = this.time
-        this.completeActivity(g, inst)
-        for (const tgArn of g.targetGroupArns) {
-          const tg = this.targetGroups.get(tgArn) as SimTargetGroup
-          const fate = this.fateOf(inst)
-          tg.targets.set(inst.id, {
-            id: inst.id,
-            port: tg.port,
-            state: fate === 'healthy' ? 'healthy' : fate === 'unhealthy' ? 'unhealthy' : 'initial',
-            ...(fate === 'healthy' ? { reason: undefined, description: undefined } : this.reasonFor(inst, fate)),
-            due: undefined,
-            next: undefined
-          })
-        }
-      }
-    }
-    this.settle()
-    return g
+  /** API latency of one request in virtual ms (0 without realism). */
+  latencyMs(): number {
+    const range = this.realism?.latencyMs
+    return range ? Math.round(this.rng.between(range[0], range[1])) : 0
   }
 
-  addAlarm(o: AlarmOptions): SimAlarm {
-    return this.putMetricAlarm(o as Record<string, unknown>, undefined)
-  }
-
-  // ---------------------------------------------------------------- test controls
-
-  setVersionHealth(version: string, health: VersionHealth): void {
-    this.versionHealth.set(version, health)
-    // Targets still in `initial` are re-judged; settled ones keep their state.
-    for (const tg of this.targetGroups.values()) {
-      for (const t of tg.targets.values()) {
-        const inst = this.instances.get(t.id)
-        if (inst && t.state === 'initial' && inst.version === version && !inst.healthOverride) this.scheduleHealth(tg, t, inst)
-      }
-    }
-  }
-
-  /** Make an instance fail its health checks from now on, in every target group it is registered in. */
-  makeUnhealthy(instanceId: string, reason = 'Target.ResponseCodeMismatch', description?: string): void {
-    const inst = this.mustInstance(instanceId)
-    inst.healthOverride = {
-      state: 'unhealthy',
-      reason,
-      description: description ?? (reason === 'Target.ResponseCodeMismatch' ? 'Health checks failed with these codes: [502]' : 'Health checks failed')
-    }
-    for (const tg of this.targetGroups.values()) {
-      const t = tg.targets.get(instanceId)
-      if (t && t.state !== 'draining') Object.assign(t, { state: 'unhealthy', reason, description: inst.healthOverride.description, due: undefined, next: undefined })
-    }
-    this.settle()
-  }
-
-  /** Undo makeUnhealthy: registered targets pass their checks again. */
-  makeHealthy(instanceId: string): void {
-    const inst = this.mustInstance(instanceId)
-    inst.healthOverride = undefined
-    for (const tg of this.targetGroups.values()) {
-      const t = tg.targets.get(instanceId)
-      if (t && t.state !== 'draining') Object.assign(t, { state: 'healthy', reason: undefined, description: undefined, due: undefined, next: undefined })
-    }
-    this.settle()
-  }
-
-  failLaunches(groupName: string, message = 'We currently do not have sufficient t3.micro capacity in the Availability Zone you requested.'): void {
-    this.mustGroup(groupName).launchFailure = message
-  }
-
-  clearLaunchFailures(groupName: string): void {
-    const g = this.mustGroup(groupName)
-    g.launchFailure = undefined
-    g.nextLaunchAttempt = 0
-    this.settle()
-  }
-
-  startInstanceRefresh(groupName: string): SimRefresh {
-    const g = this.mustGroup(groupName)
-    const r: SimRefresh = { InstanceRefreshId: this.ids.uuid(), Status: 'InProgress', StartTime: this.time, EndTime: undefined, PercentageComplete: 0, StatusReason: undefined }
-    g.refreshes.unshift(r)
-    return r
-  }
-
-  finishInstanceRefresh(groupName: string, status = 'Successful'): void {
-    for (const r of this.mustGroup(groupName).refreshes) {
-      if (['Pending', 'InProgress', 'Cancelling', 'RollbackInProgress', 'Baking'].includes(r.Status)) {
-        r.Status = status
-        r.EndTime = this.time
-        r.PercentageComplete = 100
-      }
-    }
-  }
-
-  /** Execute the alarm's AlarmActions that are scaling policies (see scalingEvents for the outcome). */
-  fireAlarm(alarmName: string): ScalingEvent[] {
-    const alarm = this.alarms.get(alarmName)
-    if (!alarm) throw new Error(`no alarm ${alarmName}`)
-    alarm.StateValue = 'ALARM'
-    alarm.StateUpdatedTimestamp = this.time
-    alarm.StateReason = 'Threshold Crossed (simulated)'
-    const out: ScalingEvent[] = []
-    const log = (e: Omit<ScalingEvent, 'time' | 'kind' | 'name'>): void => {
-      const ev: ScalingEvent = { time: this.time, kind: 'alarm', name: alarmName, ...e }
-      this.scalingEvents.push(ev)
-      out.push(ev)
-    }
-    const actions = (alarm.config['AlarmActions'] as string[] | undefined) ?? []
-    if (alarm.config['ActionsEnabled'] === false) {
-      log({ group: undefined, outcome: 'skipped', reason: 'actions disabled on the alarm' })
-      return out
-    }
-    for (const arn of actions) {
-      if (!arn.includes(':scalingPolicy:')) continue
-      const found = this.policyByArn(arn)
-      if (!found) {
-        log({ group: undefined, policyArn: arn, outcome: 'skipped', reason: 'policy does not exist' })
-        continue
-      }
-      const { group: g, policy } = found
-      if (g.suspended.has('AlarmNotification')) {
-        log({ group: g.name, policyArn: arn, outcome: 'skipped', reason: 'AlarmNotification suspended' })
-        continue
-      }
-      if (!policy.Enabled) {
-        log({ group: g.name, policyArn: arn, outcome: 'skipped', reason: 'policy disabled' })
-        continue
-      }
-      const from = g.desired
-      const to = Math.min(g.max, Math.max(g.min, this.policyTarget(policy, from, alarm)))
-      g.desired = to
-      if (to !== from) {
-        this.recordActivity(g, {
-          Description: `Set desired capacity from ${from} to ${to}`,
-          Cause: `At ${iso(this.time)} a monitor alarm ${alarmName} in state ALARM triggered policy ${policy.PolicyName} changing the desired capacity from ${from} to ${to}.`,
-          StatusCode: 'Successful',
-          done: true
-        })
-      }
-      log({ group: g.name, policyArn: arn, outcome: 'executed', from, to })
-    }
-    this.settle()
-    return out
+  /** Change the page-size cap of every paged Describe (undefined = AWS's own page sizes). */
+  setPageSize(n: number | undefined): void {
+    if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new Error(`page size must be a positive integer, got ${n}`)
+    this.pageSize = n
   }
 
   /** Move virtual time forward by `ms` (waking sleepers due on the way). */
@@ -364,16 +217,29 @@ export class SimWorld {
     this.clock.advanceTo(this.clock.now() + ms)
   }
 
+  /**
+   * A request of the code under test arrived. Invariant 1 is on by default: a world without an explicit
+   * baseline takes one (every target group's healthy count) at the first request.
+   */
+  noteRequest(): void {
+    if (this.baselineMode !== 'auto') return
+    if (this.baseline.size === 0) this.setBaseline()
+    this.baselineMode = 'auto-taken'
+  }
+
   /** Baseline = current healthy count of every target group (or of the named ones). */
   setBaseline(targetGroupNames?: string[]): void {
+    this.baselineMode = 'explicit'
     this.baseline.clear()
     for (const tg of this.targetGroups.values()) {
       if (targetGroupNames && !targetGroupNames.includes(tg.name)) continue
-      this.baseline.set(tg.arn, this.healthyCountArn(tg.arn))
+      this.baseline.set(tg.arn, this.targets.healthyCountArn(tg.arn))
     }
   }
 
+  /** Turn invariant 1 off (also the automatic baseline) for a test that breaks it on purpose. */
   clearBaseline(): void {
+    this.baselineMode = 'off'
     this.baseline.clear()
   }
 
@@ -388,8 +254,6 @@ export class SimWorld {
   writes(): CallRecord[] {
     return this.calls.filter((c) => c.write)
   }
-
-  // ---------------------------------------------------------------- inspection
 
   group(name: string): GroupSnapshot {
     const g = this.mustGroup(name)
@@ -415,31 +279,13 @@ export class SimWorld {
     return this.mustInstance(id)
   }
 
-  targetStates(targetGroupName: string): { id: string; state: string; reason?: string }[] {
-    const tg = this.targetGroupByName(targetGroupName)
-    return [...tg.targets.values()].map((t) => ({ id: t.id, state: t.state, ...(t.reason ? { reason: t.reason } : {}) }))
-  }
-
-  healthyCount(targetGroupName: string): number {
-    return this.healthyCountArn(this.targetGroupByName(targetGroupName).arn)
-  }
-
-  healthyCountArn(arn: string): number {
-    const tg = this.targetGroups.get(arn)
-    if (!tg) return 0
-    let n = 0
-    for (const t of tg.targets.values()) if (t.state === 'healthy') n++
-    return n
-  }
-
-  /** Instances running (not terminated) that belong to no group. */
+  /**
+   * Instances lost track of: running in EC2 (not shutting down or terminated) yet in no group — ghosts, and
+   * instances the code under test detached but never terminated. Instances a test detached itself (semantic
+   * `detachInstances` call) do not count.
+   */
   lostInstances(): SimInstance[] {
-    return [...this.instances.values()].filter((i) => i.group === undefined && i.ec2State !== 'terminated' && i.ec2State !== 'shutting-down')
-  }
-
-  targetGroupByName(name: string): SimTargetGroup {
-    for (const tg of this.targetGroups.values()) if (tg.name === name) return tg
-    throw new Error(`no target group ${name}`)
+    return [...this.instances.values()].filter((i) => i.group === undefined && i.ec2State !== 'terminated' && i.ec2State !== 'shutting-down' && i.detachedBy !== 'test')
   }
 
   mustGroup(name: string): SimGroup {
@@ -453,8 +299,6 @@ export class SimWorld {
     if (!i) throw new Error(`no instance ${id}`)
     return i
   }
-
-  // ---------------------------------------------------------------- time
 
   /** Process every event due up to `t`, in time order; the clock calls this on every advance. */
   processUntil(t: number): void {
@@ -484,509 +328,19 @@ export class SimWorld {
     const see = (v: number | undefined): void => {
       if (v !== undefined && (min === undefined || v < min)) min = v
     }
-    for (const i of this.instances.values()) {
-      see(i.due)
-      see(i.goneAt)
-      see(i.ec2TerminatedAt)
-    }
-    for (const tg of this.targetGroups.values()) for (const tt of tg.targets.values()) see(tt.due)
-    for (const g of this.groups.values()) {
-      for (const s of g.scheduled.values()) see(s.StartTime)
-      if (g.launchFailure !== undefined && !g.suspended.has('Launch') && this.activeCount(g) < g.desired) see(g.nextLaunchAttempt)
-    }
+    this.autoScaling.nextDueAsg(see)
+    this.ec2.nextDueEc2(see)
+    this.targets.nextDueTargets(see)
     return min
   }
 
   private step(): void {
     const now = this.time
-    for (const i of this.instances.values()) {
-      if (i.due !== undefined && i.due <= now) {
-        i.due = undefined
-        this.transition(i)
-      }
-      if (i.ec2TerminatedAt !== undefined && i.ec2TerminatedAt <= now) {
-        i.ec2TerminatedAt = undefined
-        i.ec2State = 'terminated'
-      }
-      if (i.goneAt !== undefined && i.goneAt <= now) {
-        i.goneAt = undefined
-        this.removeFromGroup(i)
-      }
-    }
-    for (const tg of this.targetGroups.values()) {
-      for (const t of [...tg.targets.values()]) {
-        if (t.due === undefined || t.due > now || !t.next) continue
-        const next = t.next
-        t.due = undefined
-        t.next = undefined
-        if (next.state === 'removed') tg.targets.delete(t.id)
-        else Object.assign(t, { state: next.state, reason: next.reason, description: next.description })
-      }
-    }
-    for (const g of this.groups.values()) {
-      for (const s of [...g.scheduled.values()]) if (s.StartTime <= now) this.runScheduledAction(g, s)
-    }
-    for (const g of this.groups.values()) this.healthCheck(g)
-    for (const g of this.groups.values()) this.reconcile(g)
+    this.autoScaling.stepInstances(now)
+    this.ec2.stepEc2(now)
+    this.targets.stepTargets(now)
+    this.autoScaling.stepGroups()
     checkTickInvariants(this)
-  }
-
-  private transition(i: SimInstance): void {
-    const g = i.group ? this.groups.get(i.group) : undefined
-    switch (i.lifecycle) {
-      case 'Pending':
-        i.lifecycle = 'InService'
-        i.inServiceSince = this.time
-        if (i.ec2State === 'pending') i.ec2State = 'running'
-        if (g) {
-          this.completeActivity(g, i)
-          // Assumption: a suspended AddToLoadBalancer also blocks re-registration after ExitStandby.
-          if (!g.suspended.has('AddToLoadBalancer') && i.ec2State === 'running') this.register(g, i)
-        }
-        break
-      case 'EnteringStandby':
-        i.lifecycle = 'Standby'
-        if (g) this.completeActivity(g, i)
-        break
-      case 'Terminating':
-        i.lifecycle = 'Terminated'
-        if (i.ec2State !== 'terminated') {
-          i.ec2State = 'shutting-down'
-          i.ec2TerminatedAt = this.time + EC2_SHUTDOWN_MS
-        }
-        i.goneAt = this.time + TERMINATED_LINGER_MS
-        if (g) this.completeActivity(g, i)
-        break
-      case 'Detaching':
-        i.lifecycle = 'Detached'
-        if (g) this.completeActivity(g, i)
-        this.removeFromGroup(i)
-        delete i.tags['aws:autoscaling:groupName']
-        break
-      default:
-        break
-    }
-  }
-
-  private removeFromGroup(i: SimInstance): void {
-    const g = i.group ? this.groups.get(i.group) : undefined
-    if (g) g.instanceIds = g.instanceIds.filter((id) => id !== i.id)
-    i.group = undefined
-  }
-
-  private healthCheck(g: SimGroup): void {
-    if (g.suspended.has('HealthCheck')) return
-    for (const id of g.instanceIds) {
-      const i = this.instances.get(id) as SimInstance
-      if (i.lifecycle !== 'InService') continue
-      let unhealthy = i.ec2State === 'shutting-down' || i.ec2State === 'terminated'
-      const graceOver = (i.inServiceSince ?? 0) + g.healthCheckGracePeriod * 1000 <= this.time
-      if (!unhealthy && graceOver && g.healthCheckType.split(',').includes('ELB')) {
-        unhealthy = g.targetGroupArns.some((arn) => this.targetGroups.get(arn)?.targets.get(id)?.state === 'unhealthy')
-      }
-      if (unhealthy) i.healthStatus = 'Unhealthy'
-    }
-    if (g.suspended.has('ReplaceUnhealthy')) return
-    for (const id of [...g.instanceIds]) {
-      const i = this.instances.get(id) as SimInstance
-      if (i.lifecycle === 'InService' && i.healthStatus === 'Unhealthy') {
-        this.beginTermination(
-          g,
-          i,
-          `At ${iso(this.time)} an instance was taken out of service in response to a ${i.ec2State === 'running' ? 'ELB' : 'EC2'} health check indicating it has been terminated or stopped.`
-        )
-      }
-    }
-  }
-
-  private reconcile(g: SimGroup): void {
-    const active = this.activeInstances(g)
-    const count = active.length
-    if (count < g.desired && !g.suspended.has('Launch')) {
-      if (g.launchFailure !== undefined) {
-        if (this.time >= g.nextLaunchAttempt) {
-          this.recordActivity(g, {
-            Description: 'Launching a new EC2 instance.  Status Reason: ' + g.launchFailure + ' Launching EC2 instance failed.',
-            Cause: `At ${iso(this.time)} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${count} to ${g.desired}.`,
-            StatusCode: 'Failed',
-            StatusMessage: g.launchFailure,
-            done: true
-          })
-          g.nextLaunchAttempt = this.time + LAUNCH_RETRY_MS
-        }
-      } else {
-        for (let n = count; n < g.desired; n++) this.launchInstance(g, count, g.desired)
-      }
-    }
-    if (count > g.desired && !g.suspended.has('Terminate')) {
-      const victims = active
-        .filter((i) => !i.protectedFromScaleIn)
-        .sort((a, b) => a.launchTime - b.launchTime || g.instanceIds.indexOf(a.id) - g.instanceIds.indexOf(b.id))
-        .slice(0, count - g.desired)
-      for (const v of victims) {
-        this.beginTermination(
-          g,
-          v,
-          `At ${iso(this.time)} a user request explicitly set group desired capacity changing the desired capacity from ${count} to ${g.desired}. At ${iso(this.time)} an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity from ${count} to ${g.desired}.`
-        )
-      }
-    }
-    this.rebalance(g)
-  }
-
-  /** AZRebalance (simplified): with a spread worse than 1 between zones, launch in the emptiest and terminate in the fullest. */
-  private rebalance(g: SimGroup): void {
-    if (g.availabilityZones.length < 2 || g.launchFailure !== undefined) return
-    if (['AZRebalance', 'Launch', 'Terminate'].some((p) => g.suspended.has(p))) return
-    const active = this.activeInstances(g)
-    if (active.length !== g.desired) return
-    const counts = new Map(g.availabilityZones.map((z) => [z, 0]))
-    for (const i of active) counts.set(i.availabilityZone, (counts.get(i.availabilityZone) ?? 0) + 1)
-    const sorted = [...counts.entries()].sort((a, b) => a[1] - b[1])
-    const low = sorted[0]
-    const high = sorted[sorted.length - 1]
-    if (!low || !high || high[1] - low[1] <= 1) return
-    const victim = active.filter((i) => i.availabilityZone === high[0] && !i.protectedFromScaleIn).sort((a, b) => a.launchTime - b.launchTime)[0]
-    if (!victim) return
-    this.launchInstance(g, active.length, g.desired, low[0], 'rebalancing')
-    this.beginTermination(g, victim, `At ${iso(this.time)} an instance was taken out of service in response to an Availability Zone rebalancing operation.`)
-  }
-
-  private launchInstance(g: SimGroup, from: number, to: number, az?: string, why = 'capacity'): SimInstance {
-    this.checks.inv4++
-    if (g.instanceIds.some((id) => STANDBYISH.has(this.instances.get(id)?.lifecycle ?? ''))) {
-      this.violate(`invariant 4: group ${g.name} launched an instance while it has instances in Standby/EnteringStandby`)
-    }
-    const tags: Record<string, string> = {}
-    for (const t of g.tags.values()) if (t.propagateAtLaunch) tags[t.key] = t.value
-    tags['aws:autoscaling:groupName'] = g.name
-    const inst: SimInstance = {
-      id: this.ids.instanceId(),
-      group: g.name,
-      lifecycle: 'Pending',
-      healthStatus: 'Healthy',
-      availabilityZone: az ?? this.emptiestZone(g),
-      protectedFromScaleIn: g.newInstancesProtectedFromScaleIn,
-      launchTime: this.time,
-      instanceType: g.instanceType,
-      tags,
-      version: tags[this.versionTagKey],
-      ec2State: 'pending',
-      due: this.time + g.launchSeconds * 1000,
-      goneAt: undefined,
-      ec2TerminatedAt: undefined,
-      inServiceSince: undefined,
-      activityId: undefined,
-      healthOverride: undefined,
-      launchTemplate: g.launchTemplate
-    }
-    this.instances.set(inst.id, inst)
-    g.instanceIds.push(inst.id)
-    const cause =
-      why === 'rebalancing'
-        ? `At ${iso(this.time)} an instance was launched in response to an Availability Zone rebalancing operation.`
-        : `At ${iso(this.time)} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${from} to ${to}.`
-    inst.activityId = this.recordActivity(g, { Description: `Launching a new EC2 instance: ${inst.id}`, Cause: cause, StatusCode: 'InProgress', done: false }).ActivityId
-    return inst
-  }
-
-  private emptiestZone(g: SimGroup): string {
-    const counts = new Map(g.availabilityZones.map((z) => [z, 0]))
-    for (const i of this.activeInstances(g)) counts.set(i.availabilityZone, (counts.get(i.availabilityZone) ?? 0) + 1)
-    return [...counts.entries()].sort((a, b) => a[1] - b[1])[0]?.[0] ?? `${this.region}a`
-  }
-
-  activeInstances(g: SimGroup): SimInstance[] {
-    return g.instanceIds.map((id) => this.instances.get(id) as SimInstance).filter((i) => ACTIVE.has(i.lifecycle))
-  }
-
-  activeCount(g: SimGroup): number {
-    return this.activeInstances(g).length
-  }
-
-  // ---------------------------------------------------------------- targets
-
-  private fateOf(i: SimInstance): VersionHealth {
-    if (i.healthOverride) return 'unhealthy'
-    if (i.ec2State === 'terminated' || i.ec2State === 'shutting-down') return 'unhealthy'
-    return (i.version !== undefined ? this.versionHealth.get(i.version) : undefined) ?? 'healthy'
-  }
-
-  private reasonFor(i: SimInstance, fate: VersionHealth): { reason: string; description: string } {
-    if (fate === 'stuck-initial') return { reason: 'Elb.InitialHealthChecking', description: 'Initial health checks in progress' }
-    if (i.healthOverride) return { reason: i.healthOverride.reason, description: i.healthOverride.description }
-    if (i.ec2State !== 'running' && i.ec2State !== 'pending') return { reason: 'Target.FailedHealthChecks', description: 'Health checks failed' }
-    return { reason: 'Target.ResponseCodeMismatch', description: 'Health checks failed with these codes: [502]' }
-  }
-
-  private register(g: SimGroup, i: SimInstance): void {
-    for (const arn of g.targetGroupArns) {
-      const tg = this.targetGroups.get(arn)
-      if (!tg) continue
-      const t: SimTarget = { id: i.id, port: tg.port, state: 'initial', reason: 'Elb.InitialHealthChecking', description: 'Initial health checks in progress', due: undefined, next: undefined }
-      tg.targets.set(i.id, t)
-      this.scheduleHealth(tg, t, i)
-    }
-  }
-
-  private scheduleHealth(tg: SimTargetGroup, t: SimTarget, i: SimInstance): void {
-    const fate = this.fateOf(i)
-    if (fate === 'stuck-initial') {
-      t.due = undefined
-      t.next = undefined
-      return
-    }
-    t.due = this.time + tg.healthCheckIntervalSeconds * tg.healthyAfterChecks * 1000
-    t.next = fate === 'healthy' ? { state: 'healthy' } : { state: 'unhealthy', ...this.reasonFor(i, fate) }
-  }
-
-  /** Put the instance's targets into `draining`; returns the longest deregistration delay (ms). */
-  private deregister(i: SimInstance): number {
-    let longest = 0
-    for (const tg of this.targetGroups.values()) {
-      const t = tg.targets.get(i.id)
-      if (!t) continue
-      if (t.state !== 'draining') {
-        Object.assign(t, {
-          state: 'draining',
-          reason: 'Target.DeregistrationInProgress',
-          description: 'Target deregistration is in progress',
-          due: this.time + tg.deregistrationDelaySeconds * 1000,
-          next: { state: 'removed' }
-        })
-      }
-      longest = Math.max(longest, (t.due ?? this.time) - this.time)
-    }
-    return longest
-  }
-
-  /** State of an instance in a target group, as DescribeTargetHealth reports it. */
-  targetHealth(tg: SimTargetGroup, id: string): { state: string; reason?: string; description?: string; port: number } | 'invalid' {
-    const t = tg.targets.get(id)
-    if (t) return { state: t.state, port: t.port, ...(t.reason ? { reason: t.reason } : {}), ...(t.description ? { description: t.description } : {}) }
-    const inst = this.instances.get(id)
-    if (!inst) return 'invalid'
-    if (inst.ec2State === 'terminated' || inst.ec2State === 'shutting-down') {
-      return { state: 'unused', reason: 'Target.InvalidState', description: 'Target is in the stopped or terminated state', port: tg.port }
-    }
-    return { state: 'unused', reason: 'Target.NotRegistered', description: 'Target is not registered to the target group', port: tg.port }
-  }
-
-  // ---------------------------------------------------------------- activities
-
-  recordActivity(
-    g: SimGroup,
-    a: { Description: string; Cause: string; StatusCode: string; StatusMessage?: string; Progress?: number; done: boolean }
-  ): SimActivity {
-    const act: SimActivity = {
-      ActivityId: this.ids.uuid(),
-      AutoScalingGroupName: g.name,
-      AutoScalingGroupARN: g.arn,
-      Description: a.Description,
-      Cause: a.Cause,
-      StartTime: this.time,
-      EndTime: a.done ? this.time : undefined,
-      StatusCode: a.StatusCode,
-      StatusMessage: a.StatusMessage,
-      Progress: a.Progress ?? (a.done ? 100 : 0),
-      Details: JSON.stringify({ 'Availability Zone': g.availabilityZones[0] ?? '' })
-    }
-    g.activities.unshift(act)
-    return act
-  }
-
-  private completeActivity(g: SimGroup, i: SimInstance): void {
-    const act = g.activities.find((a) => a.ActivityId === i.activityId)
-    if (act) {
-      act.StatusCode = 'Successful'
-      act.Progress = 100
-      act.EndTime = this.time
-    }
-    i.activityId = undefined
-  }
-
-  /** Start terminating an instance of a group: targets drain, then the instance terminates. */
-  beginTermination(g: SimGroup, i: SimInstance, cause: string): SimActivity {
-    const drain = this.deregister(i)
-    i.lifecycle = 'Terminating'
-    i.due = this.time + drain
-    const act = this.recordActivity(g, { Description: `Terminating EC2 instance: ${i.id}`, Cause: cause, StatusCode: 'InProgress', Progress: 0, done: false })
-    i.activityId = act.ActivityId
-    return act
-  }
-
-  // ---------------------------------------------------------------- Auto Scaling operations
-
-  apiGroup(name: string | undefined): SimGroup {
-    const g = name === undefined ? undefined : this.groups.get(name)
-    if (!g) throw validation(`AutoScalingGroup name not found - AutoScalingGroup ${name ?? 'null'} not found`)
-    return g
-  }
-
-  private groupInstance(g: SimGroup, id: string): SimInstance {
-    const i = this.instances.get(id)
-    if (!i || i.group !== g.name) throw validation(`The instance ${id} is not part of Auto Scaling group ${g.name}.`)
-    return i
-  }
-
-  private limitIds(ids: string[], max: number, what: string): void {
-    if (ids.length === 0) throw validation(`1 validation error detected: Value null at 'instanceIds' failed to satisfy constraint: Member must not be null`)
-    if (ids.length > max) throw validation(`The number of instances for ${what} exceeds the maximum of ${max}.`)
-  }
-
-  updateGroup(name: string, p: { MinSize?: number; MaxSize?: number; DesiredCapacity?: number; NewInstancesProtectedFromScaleIn?: boolean; HealthCheckType?: string; HealthCheckGracePeriod?: number; LaunchTemplate?: LaunchTemplateSpec }): void {
-    const g = this.apiGroup(name)
-    const min = p.MinSize ?? g.min
-    const max = p.MaxSize ?? g.max
-    if (min > max) throw validation(`Max bound, ${max}, must be greater than or equal to min bound, ${min}`)
-    let desired = p.DesiredCapacity
-    if (desired !== undefined) {
-      if (desired < min || desired > max) throw validation(`Desired capacity:${desired} must be between the specified min size:${min} and max size:${max}`)
-    } else {
-      desired = Math.min(max, Math.max(min, g.desired))
-    }
-    const from = g.desired
-    g.min = min
-    g.max = max
-    g.desired = desired
-    if (p.NewInstancesProtectedFromScaleIn !== undefined) g.newInstancesProtectedFromScaleIn = p.NewInstancesProtectedFromScaleIn
-    if (p.HealthCheckType !== undefined) g.healthCheckType = p.HealthCheckType
-    if (p.HealthCheckGracePeriod !== undefined) g.healthCheckGracePeriod = p.HealthCheckGracePeriod
-    if (p.LaunchTemplate !== undefined) g.launchTemplate = p.LaunchTemplate
-    if (from !== desired) this.noteDesired(g, from, desired)
-  }
-
-  private noteDesired(g: SimGroup, from: number, to: number): void {
-    this.recordActivity(g, {
-      Description: `Set desired capacity from ${from} to ${to}`,
-      Cause: `At ${iso(this.time)} a user request explicitly set group desired capacity changing the desired capacity from ${from} to ${to}.`,
-      StatusCode: 'Successful',
-      done: true
-    })
-  }
-
-  setDesiredCapacity(name: string, desired: number): void {
-    const g = this.apiGroup(name)
-    if (desired > g.max) throw validation(`New SetDesiredCapacity value ${desired} is above max value ${g.max} for the AutoScalingGroup.`)
-    if (desired < g.min) throw validation(`New SetDesiredCapacity value ${desired} is below min value ${g.min} for the AutoScalingGroup.`)
-    const from = g.desired
-    g.desired = desired
-    if (from !== desired) this.noteDesired(g, from, desired)
-  }
-
-  setInstanceProtection(name: string, ids: string[], value: boolean): void {
-    const g = this.apiGroup(name)
-    if (ids.length > 50) throw validation('The number of instances for SetInstanceProtection exceeds the maximum of 50.')
-    const insts = ids.map((id) => this.groupInstance(g, id))
-    for (const i of insts) i.protectedFromScaleIn = value
-  }
-
-  enterStandby(name: string, ids: string[], decrement: boolean | undefined): SimActivity[] {
-    const g = this.apiGroup(name)
-    if (decrement === undefined) throw validation(`1 validation error detected: Value null at 'shouldDecrementDesiredCapacity' failed to satisfy constraint: Member must not be null`)
-    this.limitIds(ids, 20, 'EnterStandby')
-    const insts = ids.map((id) => this.groupInstance(g, id))
-    for (const i of insts) if (i.lifecycle !== 'InService') throw validation(`The instance ${i.id} is not in InService.`)
-    const from = g.desired
-    const to = decrement ? from - insts.length : from
-    if (to < g.min) {
-      throw validation(
-        `AutoScalingGroup ${g.name} has min-size=${g.min}, max-size=${g.max}, and desired-size=${g.desired}. To place into standby ${insts.length} instances, please update the AutoScalingGroup sizes appropriately.`
-      )
-    }
-    checkEnterStandby(this, g, insts)
-    g.desired = to
-    return insts.map((i) => {
-      const drain = this.deregister(i)
-      i.lifecycle = 'EnteringStandby'
-      i.due = this.time + drain
-      const act = this.recordActivity(g, {
-        Description: `Moving EC2 instance to Standby: ${i.id}`,
-        Cause: `At ${iso(this.time)} instance ${i.id} was moved to standby in response to a user request${decrement ? `, shrinking the capacity from ${from} to ${to}` : ''}.`,
-        StatusCode: 'InProgress',
-        Progress: 50,
-        done: false
-      })
-      i.activityId = act.ActivityId
-      return { ...act }
-    })
-  }
-
-  exitStandby(name: string, ids: string[]): SimActivity[] {
-    const g = this.apiGroup(name)
-    this.limitIds(ids, 20, 'ExitStandby')
-    const insts = ids.map((id) => this.groupInstance(g, id))
-    for (const i of insts) if (i.lifecycle !== 'Standby') throw validation(`The instance ${i.id} is not in Standby.`)
-    const from = g.desired
-    const to = from + insts.length
-    // Assumption (AWS docs are silent): refuse rather than silently exceed MaxSize.
-    if (to > g.max) {
-      throw validation(
-        `AutoScalingGroup ${g.name} has min-size=${g.min}, max-size=${g.max}, and desired-size=${g.desired}. To move ${insts.length} instances out of standby, please update the AutoScalingGroup sizes appropriately.`
-      )
-    }
-    g.desired = to
-    return insts.map((i) => {
-      i.lifecycle = 'Pending'
-      i.due = this.time + EXIT_STANDBY_SECONDS * 1000
-      const act = this.recordActivity(g, {
-        Description: `Moving EC2 instance out of Standby: ${i.id}`,
-        Cause: `At ${iso(this.time)} instance ${i.id} was moved out of standby in response to a user request, increasing the capacity from ${from} to ${to}.`,
-        StatusCode: 'PreInService',
-        Progress: 30,
-        done: false
-      })
-      i.activityId = act.ActivityId
-      return { ...act }
-    })
-  }
-
-  detachInstances(name: string, ids: string[], decrement: boolean | undefined): SimActivity[] {
-    const g = this.apiGroup(name)
-    if (decrement === undefined) throw validation(`1 validation error detected: Value null at 'shouldDecrementDesiredCapacity' failed to satisfy constraint: Member must not be null`)
-    this.limitIds(ids, 20, 'DetachInstances')
-    const insts = ids.map((id) => this.groupInstance(g, id))
-    for (const i of insts) if (i.lifecycle !== 'InService' && i.lifecycle !== 'Standby') throw validation(`The instance ${i.id} is not in InService or Standby.`)
-    const from = g.desired
-    const to = decrement ? from - insts.length : from
-    if (to < g.min) {
-      throw validation(
-        `AutoScalingGroup ${g.name} has min-size=${g.min}, max-size=${g.max}, and desired-size=${g.desired}. To detach ${insts.length} instances, please update the AutoScalingGroup sizes appropriately.`
-      )
-    }
-    g.desired = to
-    return insts.map((i) => {
-      const drain = this.deregister(i)
-      i.lifecycle = 'Detaching'
-      i.due = this.time + drain
-      const act = this.recordActivity(g, {
-        Description: `Detaching EC2 instance: ${i.id}`,
-        Cause: `At ${iso(this.time)} instance ${i.id} was detached in response to a user request${decrement ? `, shrinking the capacity from ${from} to ${to}` : ''}.`,
-        StatusCode: 'InProgress',
-        Progress: 50,
-        done: false
-      })
-      i.activityId = act.ActivityId
-      return { ...act }
-    })
-  }
-
-  terminateInstanceInGroup(id: string, decrement: boolean | undefined): SimActivity {
-    const i = this.instances.get(id)
-    const g = i?.group ? this.groups.get(i.group) : undefined
-    if (!i || !g) throw validation(`Instance Id not found - No managed instance found for instance ID: ${id}`)
-    if (decrement === undefined) throw validation(`1 validation error detected: Value null at 'shouldDecrementDesiredCapacity' failed to satisfy constraint: Member must not be null`)
-    if (decrement && g.desired - 1 < g.min) {
-      throw validation(
-        `Currently, desiredSize equals minSize (${g.min}). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.`
-      )
-    }
-    if (i.lifecycle === 'Terminating' || i.lifecycle === 'Terminated') {
-      return { ...(g.activities.find((a) => a.Description.endsWith(id)) as SimActivity) }
-    }
-    this.checkNotServing([i], 'TerminateInstanceInAutoScalingGroup')
-    if (decrement) g.desired--
-    return { ...this.beginTermination(g, i, `At ${iso(this.time)} instance ${id} was taken out of service in response to a user request${decrement ? `, shrinking the capacity from ${g.desired + 1} to ${g.desired}` : ''}.`) }
   }
 
   /** Invariant 3: an API call must not terminate an instance that is healthy/initial in a target group. */
@@ -1002,261 +356,201 @@ export class SimWorld {
     }
   }
 
-  suspendProcesses(name: string, processes: string[] | undefined): void {
-    const g = this.apiGroup(name)
-    const list = processes === undefined || processes.length === 0 ? [...ALL_PROCESSES] : processes
-    for (const p of list) if (!(ALL_PROCESSES as readonly string[]).includes(p)) throw validation(`Process name '${p}' is not a valid process name.`)
-    for (const p of list) if (!g.suspended.has(p)) g.suspended.set(p, `User suspended at ${iso(this.time)}`)
+  // ---------------------------------------------------------------- façade over the service models
+
+  addTargetGroup(...args: Parameters<TargetsModel['addTargetGroup']>): ReturnType<TargetsModel['addTargetGroup']> {
+    return this.targets.addTargetGroup(...args)
   }
 
-  resumeProcesses(name: string, processes: string[] | undefined): void {
-    const g = this.apiGroup(name)
-    const list = processes === undefined || processes.length === 0 ? [...ALL_PROCESSES] : processes
-    for (const p of list) if (!(ALL_PROCESSES as readonly string[]).includes(p)) throw validation(`Process name '${p}' is not a valid process name.`)
-    for (const p of list) g.suspended.delete(p)
+  addGroup(...args: Parameters<AutoScalingModel['addGroup']>): ReturnType<AutoScalingModel['addGroup']> {
+    return this.autoScaling.addGroup(...args)
   }
 
-  createOrUpdateTags(tags: { ResourceId?: string; ResourceType?: string; Key?: string; Value?: string; PropagateAtLaunch?: boolean }[]): void {
-    tags.forEach((t, n) => {
-      if (!t.Key) throw validation(`1 validation error detected: Value null at 'tags.${n + 1}.member.key' failed to satisfy constraint: Member must not be null`)
-      if (t.Key.length > 128) throw validation(`1 validation error detected: Value '${t.Key}' at 'tags.${n + 1}.member.key' failed to satisfy constraint: Member must have length less than or equal to 128`)
-      if ((t.Value ?? '').length > 256) throw validation(`1 validation error detected: Value '${t.Value ?? ''}' at 'tags.${n + 1}.member.value' failed to satisfy constraint: Member must have length less than or equal to 256`)
-      if (t.ResourceType !== undefined && t.ResourceType !== 'auto-scaling-group') throw validation(`Invalid resource type: ${t.ResourceType}`)
-    })
-    const groups = tags.map((t) => this.apiGroup(t.ResourceId))
-    for (const g of new Set(groups)) {
-      const keys = new Set([...g.tags.keys()].filter((k) => !k.startsWith('aws:')))
-      for (const t of tags) if (t.ResourceId === g.name && !(t.Key as string).startsWith('aws:')) keys.add(t.Key as string)
-      if (keys.size > 50) throw new SimError('LimitExceeded', `The number of tags for AutoScalingGroup ${g.name} would exceed the limit of 50.`)
-    }
-    tags.forEach((t, n) => {
-      const g = groups[n] as SimGroup
-      g.tags.set(t.Key as string, { key: t.Key as string, value: t.Value ?? '', propagateAtLaunch: t.PropagateAtLaunch ?? false })
-    })
+  addAlarm(...args: Parameters<CloudWatchModel['addAlarm']>): ReturnType<CloudWatchModel['addAlarm']> {
+    return this.cloudWatch.addAlarm(...args)
   }
 
-  deleteTags(tags: { ResourceId?: string; Key?: string }[]): void {
-    const groups = tags.map((t) => this.apiGroup(t.ResourceId))
-    tags.forEach((t, n) => (groups[n] as SimGroup).tags.delete(t.Key ?? ''))
+  setVersionHealth(...args: Parameters<TargetsModel['setVersionHealth']>): ReturnType<TargetsModel['setVersionHealth']> {
+    return this.targets.setVersionHealth(...args)
   }
 
-  // ---------------------------------------------------------------- policies, alarms, scheduled actions
-
-  policyByArn(arn: string): { group: SimGroup; policy: SimPolicy } | undefined {
-    for (const g of this.groups.values()) for (const p of g.policies.values()) if (p.PolicyARN === arn) return { group: g, policy: p }
-    return undefined
+  /** Make an instance fail its health checks from now on, in every target group it is registered in. */
+  makeUnhealthy(...args: Parameters<TargetsModel['makeUnhealthy']>): ReturnType<TargetsModel['makeUnhealthy']> {
+    return this.targets.makeUnhealthy(...args)
   }
 
-  private policyTarget(p: SimPolicy, current: number, alarm: SimAlarm): number {
-    if (p.PolicyType === 'TargetTrackingScaling') {
-      // Approximation: each firing of the high alarm adds one instance, of the low alarm removes one.
-      return alarm.AlarmName.includes('-AlarmLow-') ? current - 1 : current + 1
-    }
-    let adj = p.fields['ScalingAdjustment'] as number | undefined
-    if (adj === undefined) {
-      const steps = (p.fields['StepAdjustments'] as { ScalingAdjustment?: number }[] | undefined) ?? []
-      adj = steps[0]?.ScalingAdjustment ?? 0
-    }
-    switch (p.fields['AdjustmentType']) {
-      case 'ExactCapacity':
-        return adj
-      case 'PercentChangeInCapacity': {
-        const delta = Math.trunc((current * adj) / 100)
-        const minMag = (p.fields['MinAdjustmentMagnitude'] as number | undefined) ?? 0
-        return current + (Math.abs(delta) < minMag ? Math.sign(adj) * minMag : delta)
-      }
-      default:
-        return current + adj
-    }
+  /** Undo makeUnhealthy: registered targets pass their checks again. */
+  makeHealthy(...args: Parameters<TargetsModel['makeHealthy']>): ReturnType<TargetsModel['makeHealthy']> {
+    return this.targets.makeHealthy(...args)
   }
 
-  putScalingPolicy(fields: Record<string, unknown>): { PolicyARN: string; Alarms: { AlarmName: string; AlarmARN: string }[] } {
-    const g = this.apiGroup(fields['AutoScalingGroupName'] as string | undefined)
-    const name = fields['PolicyName'] as string | undefined
-    if (!name) throw validation(`1 validation error detected: Value null at 'policyName' failed to satisfy constraint: Member must not be null`)
-    const type = (fields['PolicyType'] as string | undefined) ?? 'SimpleScaling'
-    if (!['SimpleScaling', 'StepScaling', 'TargetTrackingScaling', 'PredictiveScaling'].includes(type)) throw validation(`Invalid policy type: ${type}`)
-    if ((type === 'SimpleScaling' || type === 'StepScaling') && !fields['AdjustmentType']) throw validation('AdjustmentType must be specified for SimpleScaling and StepScaling policies.')
-    if (type === 'SimpleScaling' && fields['ScalingAdjustment'] === undefined) throw validation('ScalingAdjustment must be specified for SimpleScaling policies.')
-    if (type === 'StepScaling' && !Array.isArray(fields['StepAdjustments'])) throw validation('StepAdjustments must be specified for StepScaling policies.')
-    if (type === 'TargetTrackingScaling' && !fields['TargetTrackingConfiguration']) throw validation('TargetTrackingConfiguration must be specified for TargetTrackingScaling policies.')
-    const existing = g.policies.get(name)
-    if (!existing && g.policies.size >= 50) throw new SimError('LimitExceeded', `You have reached the limit of 50 scaling policies for AutoScalingGroup ${g.name}.`)
-    const arn = existing?.PolicyARN ?? `arn:aws:autoscaling:${this.region}:${this.accountId}:scalingPolicy:${this.ids.uuid()}:autoScalingGroupName/${g.name}:policyName/${name}`
-    const stored: Record<string, unknown> = { ...fields }
-    delete stored['AutoScalingGroupName']
-    delete stored['PolicyName']
-    delete stored['PolicyType']
-    delete stored['Enabled']
-    const policy: SimPolicy = { fields: stored, PolicyName: name, PolicyType: type, PolicyARN: arn, Enabled: (fields['Enabled'] as boolean | undefined) ?? true, managedAlarms: existing?.managedAlarms ?? [] }
-    if (type === 'TargetTrackingScaling' && policy.managedAlarms.length === 0) {
-      const tt = fields['TargetTrackingConfiguration'] as { TargetValue?: number } | undefined
-      const target = tt?.TargetValue ?? 50
-      for (const [suffix, op, threshold, periods] of [
-        ['AlarmHigh', 'GreaterThanThreshold', target, 3],
-        ['AlarmLow', 'LessThanThreshold', target * 0.9, 15]
-      ] as const) {
-        const alarmName = `TargetTracking-${g.name}-${suffix}-${this.ids.uuid()}`
-        this.putMetricAlarm(
-          {
-            AlarmName: alarmName,
-            AlarmDescription: `DO NOT EDIT OR DELETE. For TargetTrackingScaling policy ${arn}.`,
-            ActionsEnabled: true,
-            AlarmActions: [arn],
-            MetricName: 'CPUUtilization',
-            Namespace: 'AWS/EC2',
-            Statistic: 'Average',
-            Dimensions: [{ Name: 'AutoScalingGroupName', Value: g.name }],
-            Period: 60,
-            EvaluationPeriods: periods,
-            Threshold: threshold,
-            ComparisonOperator: op
-          },
-          arn
-        )
-        policy.managedAlarms.push(alarmName)
-      }
-    }
-    g.policies.set(name, policy)
-    return { PolicyARN: arn, Alarms: this.policyAlarms(policy) }
+  /**
+   * Make launches fail (one `Failed` activity per attempt, Auto Scaling retrying every 10 s). With `times`,
+   * only the next N attempts fail and the attempt after them succeeds; without it, until clearLaunchFailures.
+   */
+  failLaunches(...args: Parameters<AutoScalingModel['failLaunches']>): ReturnType<AutoScalingModel['failLaunches']> {
+    return this.autoScaling.failLaunches(...args)
+  }
+
+  clearLaunchFailures(...args: Parameters<AutoScalingModel['clearLaunchFailures']>): ReturnType<AutoScalingModel['clearLaunchFailures']> {
+    return this.autoScaling.clearLaunchFailures(...args)
+  }
+
+  /**
+   * EC2 TerminateInstances as a person or a Spot reclaim would do it: not a request of the code under test
+   * (not in `calls`, not a write, not checked by invariant 3). A protected instance (DisableApiTermination)
+   * is refused as EC2 would refuse it (throws).
+   */
+  terminateBehindOurBack(...args: Parameters<Ec2Model['terminateBehindOurBack']>): ReturnType<Ec2Model['terminateBehindOurBack']> {
+    return this.ec2.terminateBehindOurBack(...args)
+  }
+
+  /** EC2 termination protection (`DisableApiTermination`) of one instance. */
+  protectFromTermination(...args: Parameters<Ec2Model['protectFromTermination']>): ReturnType<Ec2Model['protectFromTermination']> {
+    return this.ec2.protectFromTermination(...args)
+  }
+
+  /** EC2's view: the instance exists (not forgotten). */
+  ec2Knows(...args: Parameters<Ec2Model['ec2Knows']>): ReturnType<Ec2Model['ec2Knows']> {
+    return this.ec2.ec2Knows(...args)
+  }
+
+  startInstanceRefresh(...args: Parameters<AutoScalingModel['startInstanceRefresh']>): ReturnType<AutoScalingModel['startInstanceRefresh']> {
+    return this.autoScaling.startInstanceRefresh(...args)
+  }
+
+  finishInstanceRefresh(...args: Parameters<AutoScalingModel['finishInstanceRefresh']>): ReturnType<AutoScalingModel['finishInstanceRefresh']> {
+    return this.autoScaling.finishInstanceRefresh(...args)
+  }
+
+  /** Execute the alarm's AlarmActions that are scaling policies (see scalingEvents for the outcome). */
+  fireAlarm(...args: Parameters<AutoScalingModel['fireAlarm']>): ReturnType<AutoScalingModel['fireAlarm']> {
+    return this.autoScaling.fireAlarm(...args)
+  }
+
+  targetStates(...args: Parameters<TargetsModel['targetStates']>): ReturnType<TargetsModel['targetStates']> {
+    return this.targets.targetStates(...args)
+  }
+
+  healthyCount(...args: Parameters<TargetsModel['healthyCount']>): ReturnType<TargetsModel['healthyCount']> {
+    return this.targets.healthyCount(...args)
+  }
+
+  healthyCountArn(...args: Parameters<TargetsModel['healthyCountArn']>): ReturnType<TargetsModel['healthyCountArn']> {
+    return this.targets.healthyCountArn(...args)
+  }
+
+  targetGroupByName(...args: Parameters<TargetsModel['targetGroupByName']>): ReturnType<TargetsModel['targetGroupByName']> {
+    return this.targets.targetGroupByName(...args)
+  }
+
+  activeInstances(...args: Parameters<AutoScalingModel['activeInstances']>): ReturnType<AutoScalingModel['activeInstances']> {
+    return this.autoScaling.activeInstances(...args)
+  }
+
+  activeCount(...args: Parameters<AutoScalingModel['activeCount']>): ReturnType<AutoScalingModel['activeCount']> {
+    return this.autoScaling.activeCount(...args)
+  }
+
+  /** State of an instance in a target group, as DescribeTargetHealth reports it. */
+  targetHealth(...args: Parameters<TargetsModel['targetHealth']>): ReturnType<TargetsModel['targetHealth']> {
+    return this.targets.targetHealth(...args)
+  }
+
+  recordActivity(...args: Parameters<AutoScalingModel['recordActivity']>): ReturnType<AutoScalingModel['recordActivity']> {
+    return this.autoScaling.recordActivity(...args)
+  }
+
+  /** Start terminating an instance of a group: targets drain, then the instance terminates. */
+  beginTermination(...args: Parameters<AutoScalingModel['beginTermination']>): ReturnType<AutoScalingModel['beginTermination']> {
+    return this.autoScaling.beginTermination(...args)
+  }
+
+  apiGroup(...args: Parameters<AutoScalingModel['apiGroup']>): ReturnType<AutoScalingModel['apiGroup']> {
+    return this.autoScaling.apiGroup(...args)
+  }
+
+  updateGroup(...args: Parameters<AutoScalingModel['updateGroup']>): ReturnType<AutoScalingModel['updateGroup']> {
+    return this.autoScaling.updateGroup(...args)
+  }
+
+  setDesiredCapacity(...args: Parameters<AutoScalingModel['setDesiredCapacity']>): ReturnType<AutoScalingModel['setDesiredCapacity']> {
+    return this.autoScaling.setDesiredCapacity(...args)
+  }
+
+  setInstanceProtection(...args: Parameters<AutoScalingModel['setInstanceProtection']>): ReturnType<AutoScalingModel['setInstanceProtection']> {
+    return this.autoScaling.setInstanceProtection(...args)
+  }
+
+  enterStandby(...args: Parameters<AutoScalingModel['enterStandby']>): ReturnType<AutoScalingModel['enterStandby']> {
+    return this.autoScaling.enterStandby(...args)
+  }
+
+  exitStandby(...args: Parameters<AutoScalingModel['exitStandby']>): ReturnType<AutoScalingModel['exitStandby']> {
+    return this.autoScaling.exitStandby(...args)
+  }
+
+  /** `by`: 'api' when a request (the code under test) detaches, 'test' when a test sets up a scene. */
+  detachInstances(...args: Parameters<AutoScalingModel['detachInstances']>): ReturnType<AutoScalingModel['detachInstances']> {
+    return this.autoScaling.detachInstances(...args)
+  }
+
+  terminateInstanceInGroup(...args: Parameters<AutoScalingModel['terminateInstanceInGroup']>): ReturnType<AutoScalingModel['terminateInstanceInGroup']> {
+    return this.autoScaling.terminateInstanceInGroup(...args)
+  }
+
+  suspendProcesses(...args: Parameters<AutoScalingModel['suspendProcesses']>): ReturnType<AutoScalingModel['suspendProcesses']> {
+    return this.autoScaling.suspendProcesses(...args)
+  }
+
+  resumeProcesses(...args: Parameters<AutoScalingModel['resumeProcesses']>): ReturnType<AutoScalingModel['resumeProcesses']> {
+    return this.autoScaling.resumeProcesses(...args)
+  }
+
+  createOrUpdateTags(...args: Parameters<AutoScalingModel['createOrUpdateTags']>): ReturnType<AutoScalingModel['createOrUpdateTags']> {
+    return this.autoScaling.createOrUpdateTags(...args)
+  }
+
+  deleteTags(...args: Parameters<AutoScalingModel['deleteTags']>): ReturnType<AutoScalingModel['deleteTags']> {
+    return this.autoScaling.deleteTags(...args)
+  }
+
+  policyByArn(...args: Parameters<AutoScalingModel['policyByArn']>): ReturnType<AutoScalingModel['policyByArn']> {
+    return this.autoScaling.policyByArn(...args)
+  }
+
+  putScalingPolicy(...args: Parameters<AutoScalingModel['putScalingPolicy']>): ReturnType<AutoScalingModel['putScalingPolicy']> {
+    return this.autoScaling.putScalingPolicy(...args)
   }
 
   /** Alarms that fire the policy (managed ones for target tracking, any alarm naming its ARN otherwise). */
-  policyAlarms(p: SimPolicy): { AlarmName: string; AlarmARN: string }[] {
-    const out: { AlarmName: string; AlarmARN: string }[] = []
-    for (const a of this.alarms.values()) {
-      const actions = [a.config['AlarmActions'], a.config['OKActions'], a.config['InsufficientDataActions']].flatMap((x) => (Array.isArray(x) ? (x as string[]) : []))
-      if (actions.includes(p.PolicyARN)) out.push({ AlarmName: a.AlarmName, AlarmARN: a.AlarmArn })
-    }
-    return out
+  policyAlarms(...args: Parameters<CloudWatchModel['policyAlarms']>): ReturnType<CloudWatchModel['policyAlarms']> {
+    return this.cloudWatch.policyAlarms(...args)
   }
 
-  deletePolicy(groupName: string | undefined, policyName: string): void {
-    let g: SimGroup | undefined
-    let p: SimPolicy | undefined
-    if (policyName.startsWith('arn:')) {
-      const found = this.policyByArn(policyName)
-      g = found?.group
-      p = found?.policy
-    } else {
-      g = this.apiGroup(groupName)
-      p = g.policies.get(policyName)
-    }
-    if (!g || !p) throw validation(`Policy ${policyName} does not exist`)
-    g.policies.delete(p.PolicyName)
-    for (const name of p.managedAlarms) this.alarms.delete(name)
-    // Step/simple: the alarm stays, the action pointing at the deleted policy is removed.
-    for (const a of this.alarms.values()) {
-      for (const key of ['AlarmActions', 'OKActions', 'InsufficientDataActions']) {
-        const list = a.config[key]
-        if (Array.isArray(list)) a.config[key] = (list as string[]).filter((x) => x !== p.PolicyARN)
-      }
-    }
+  deletePolicy(...args: Parameters<AutoScalingModel['deletePolicy']>): ReturnType<AutoScalingModel['deletePolicy']> {
+    return this.autoScaling.deletePolicy(...args)
   }
 
-  putMetricAlarm(config: Record<string, unknown>, managedBy: string | undefined): SimAlarm {
-    const name = config['AlarmName'] as string | undefined
-    if (!name) throw validation(`1 validation error detected: Value null at 'alarmName' failed to satisfy constraint: Member must not be null`)
-    for (const key of ['AlarmActions', 'OKActions', 'InsufficientDataActions']) {
-      const list = config[key]
-      if (Array.isArray(list) && list.length > 5) throw new SimError('LimitExceeded', `The maximum number of ${key} is 5.`)
-    }
-    const existing = this.alarms.get(name)
-    const alarm: SimAlarm = {
-      config: { ActionsEnabled: true, ...config },
-      AlarmName: name,
-      AlarmArn: existing?.AlarmArn ?? `arn:aws:cloudwatch:${this.region}:${this.accountId}:alarm:${name}`,
-      StateValue: existing?.StateValue ?? 'INSUFFICIENT_DATA',
-      StateReason: existing?.StateReason ?? 'Unchecked: Initial alarm creation',
-      StateUpdatedTimestamp: existing?.StateUpdatedTimestamp ?? this.time,
-      AlarmConfigurationUpdatedTimestamp: this.time,
-      managedBy: existing?.managedBy ?? managedBy
-    }
-    this.alarms.set(name, alarm)
-    return alarm
+  putMetricAlarm(...args: Parameters<CloudWatchModel['putMetricAlarm']>): ReturnType<CloudWatchModel['putMetricAlarm']> {
+    return this.cloudWatch.putMetricAlarm(...args)
   }
 
-  putScheduledAction(p: { AutoScalingGroupName?: string; ScheduledActionName?: string; StartTime?: number; EndTime?: number; Recurrence?: string; MinSize?: number; MaxSize?: number; DesiredCapacity?: number; TimeZone?: string }): void {
-    const g = this.apiGroup(p.AutoScalingGroupName)
-    const name = p.ScheduledActionName
-    if (!name) throw validation(`1 validation error detected: Value null at 'scheduledActionName' failed to satisfy constraint: Member must not be null`)
-    if (p.MinSize === undefined && p.MaxSize === undefined && p.DesiredCapacity === undefined) throw validation('At least one of MinSize, MaxSize or DesiredCapacity must be specified.')
-    if (p.StartTime !== undefined && p.StartTime < this.time) throw validation('Given start time is in the past')
-    if (p.EndTime !== undefined && p.StartTime !== undefined && p.EndTime <= p.StartTime) throw validation('End time must be after start time')
-    const start = p.StartTime ?? (p.Recurrence ? nextDaily(p.Recurrence, this.time) : this.time)
-    const existing = g.scheduled.get(name)
-    if (!existing && g.scheduled.size >= 125) throw new SimError('LimitExceeded', `You have reached the limit of 125 scheduled actions for AutoScalingGroup ${g.name}.`)
-    g.scheduled.set(name, {
-      ScheduledActionName: name,
-      ScheduledActionARN: existing?.ScheduledActionARN ?? `arn:aws:autoscaling:${this.region}:${this.accountId}:scheduledUpdateGroupAction:${this.ids.uuid()}:autoScalingGroupName/${g.name}:scheduledActionName/${name}`,
-      StartTime: start,
-      EndTime: p.EndTime,
-      Recurrence: p.Recurrence,
-      MinSize: p.MinSize,
-      MaxSize: p.MaxSize,
-      DesiredCapacity: p.DesiredCapacity,
-      TimeZone: p.TimeZone
-    })
+  putScheduledAction(...args: Parameters<AutoScalingModel['putScheduledAction']>): ReturnType<AutoScalingModel['putScheduledAction']> {
+    return this.autoScaling.putScheduledAction(...args)
   }
 
-  deleteScheduledAction(groupName: string | undefined, name: string): void {
-    const g = this.apiGroup(groupName)
-    if (!g.scheduled.delete(name)) throw validation(`Scheduled action name not found - ${name}`)
+  deleteScheduledAction(...args: Parameters<AutoScalingModel['deleteScheduledAction']>): ReturnType<AutoScalingModel['deleteScheduledAction']> {
+    return this.autoScaling.deleteScheduledAction(...args)
   }
 
-  private runScheduledAction(g: SimGroup, s: SimScheduledAction): void {
-    if (g.suspended.has('ScheduledActions')) {
-      this.scalingEvents.push({ time: this.time, kind: 'scheduled-action', name: s.ScheduledActionName, group: g.name, outcome: 'skipped', reason: 'ScheduledActions suspended' })
-    } else {
-      const from = g.desired
-      g.min = s.MinSize ?? g.min
-      g.max = s.MaxSize ?? g.max
-      g.desired = Math.min(g.max, Math.max(g.min, s.DesiredCapacity ?? g.desired))
-      this.scalingEvents.push({ time: this.time, kind: 'scheduled-action', name: s.ScheduledActionName, group: g.name, outcome: 'executed', from, to: g.desired })
-      this.recordActivity(g, {
-        Description: `Set desired capacity from ${from} to ${g.desired}`,
-        Cause: `At ${iso(this.time)} a scheduled action update of AutoScalingGroup constraints to min: ${g.min}, max: ${g.max}, desired: ${g.desired} changing the desired capacity from ${from} to ${g.desired}.`,
-        StatusCode: 'Successful',
-        done: true
-      })
-    }
-    // Recurrence approximated as daily (+24 h), whatever the cron expression says.
-    if (s.Recurrence && (s.EndTime === undefined || s.StartTime + 86_400_000 <= s.EndTime)) s.StartTime += 86_400_000
-    else g.scheduled.delete(s.ScheduledActionName)
+  ec2TerminateInstances(...args: Parameters<Ec2Model['ec2TerminateInstances']>): ReturnType<Ec2Model['ec2TerminateInstances']> {
+    return this.ec2.ec2TerminateInstances(...args)
   }
 
-  // ---------------------------------------------------------------- EC2
-
-  ec2TerminateInstances(ids: string[]): { id: string; previous: string; current: string }[] {
-    if (ids.length > 1000) throw new SimError('InvalidParameterValue', 'The maximum number of instance ids is 1000.')
-    const unknown = ids.filter((id) => !this.instances.has(id))
-    if (unknown.length > 0) {
-      throw new SimError('InvalidInstanceID.NotFound', `The instance ID${unknown.length > 1 ? 's' : ''} '${unknown.join(', ')}' do${unknown.length > 1 ? '' : 'es'} not exist`)
-    }
-    const insts = ids.map((id) => this.instances.get(id) as SimInstance)
-    this.checkNotServing(insts, 'EC2 TerminateInstances')
-    return insts.map((i) => {
-      const previous = i.ec2State
-      if (i.ec2State === 'pending' || i.ec2State === 'running') {
-        i.ec2State = 'shutting-down'
-        i.ec2TerminatedAt = this.time + EC2_SHUTDOWN_MS
-        const g = i.group ? this.groups.get(i.group) : undefined
-        for (const tg of this.targetGroups.values()) {
-          const t = tg.targets.get(i.id)
-          if (t && t.state !== 'draining') Object.assign(t, { state: 'unhealthy', reason: 'Target.FailedHealthChecks', description: 'Health checks failed', due: undefined, next: undefined })
-        }
-        if (!g) {
-          // Not in a group: leave every target group at once (the ELB sees it go).
-          this.deregister(i)
-        } else if (i.lifecycle === 'Standby') {
-          // Stays in the group as a "ghost": Standby, health frozen at Healthy.
-        } else if (i.lifecycle === 'Pending' || i.lifecycle === 'InService') {
-          if (i.lifecycle === 'Pending') i.due = this.time
-          i.healthStatus = 'Unhealthy'
-        }
-      }
-      return { id: i.id, previous, current: i.ec2State }
-    })
+  /** EC2's DescribeInstanceAttribute / ModifyInstanceAttribute for `disableApiTermination`. */
+  ec2Instance(...args: Parameters<Ec2Model['ec2Instance']>): ReturnType<Ec2Model['ec2Instance']> {
+    return this.ec2.ec2Instance(...args)
   }
 }
 
@@ -1272,14 +566,4 @@ export interface GroupSnapshot {
   policies: { name: string; type: string; arn: string; enabled: boolean; fields: Record<string, unknown> }[]
   scheduledActions: SimScheduledAction[]
   targetGroupArns: string[]
-}
-
-/** Next occurrence of a "M H * * *" cron (UTC) after `now`; anything else: now + 24 h. */
-function nextDaily(cron: string, now: number): number {
-  const m = /^(\d{1,2}) (\d{1,2}) \* \* \*$/.exec(cron.trim())
-  if (!m) return now + 86_400_000
-  const d = new Date(now)
-  let t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), Number(m[2]), Number(m[1]))
-  if (t <= now) t += 86_400_000
-  return t
 }

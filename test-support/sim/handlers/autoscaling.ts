@@ -67,7 +67,7 @@ function renderTags(g: SimGroup): XmlValue[] {
     .map((t) => ({ ResourceId: g.name, ResourceType: 'auto-scaling-group', Key: t.key, Value: t.value, PropagateAtLaunch: t.propagateAtLaunch }))
 }
 
-function renderGroup(w: SimWorld, g: SimGroup, includeInstances: boolean): XmlResult {
+export function renderGroup(w: SimWorld, g: SimGroup, includeInstances: boolean): XmlResult {
   return {
     AutoScalingGroupName: g.name,
     AutoScalingGroupARN: g.arn,
@@ -138,14 +138,16 @@ export const autoScaling: Service = {
         .filter((g) => names.length === 0 || names.includes(g.name))
         .filter((g) => matchesFilters(g, filters))
         .sort((a, b) => a.name.localeCompare(b.name))
-      const { items, next } = page(groups, num(p, 'MaxRecords'), str(p, 'NextToken'), 100, 50)
+      const { items, next } = page(groups, num(p, 'MaxRecords'), str(p, 'NextToken'), 100, 50, w.pageSize)
       const includeInstances = bool(p, 'IncludeInstances') ?? true
-      return { AutoScalingGroups: items.map((g) => renderGroup(w, g, includeInstances)), NextToken: next }
+      // Eventually consistent (realism): a group changed by a recent write may still read as before it.
+      const rendered = items.map((g) => w.readLag.view(`asg:${g.name}`, () => renderGroup(w, g, true)))
+      return { AutoScalingGroups: rendered.map((r) => (includeInstances ? r : { ...r, Instances: undefined })), NextToken: next }
     }),
     DescribeAutoScalingInstances: read((w, p) => {
       const ids = instanceIds(p)
       const all = [...w.instances.values()].filter((i) => i.group !== undefined && (ids.length === 0 || ids.includes(i.id)))
-      const { items, next } = page(all, num(p, 'MaxRecords'), str(p, 'NextToken'), 50, 50)
+      const { items, next } = page(all, num(p, 'MaxRecords'), str(p, 'NextToken'), 50, 50, w.pageSize)
       return {
         AutoScalingInstances: items.map((i) => ({
           InstanceId: i.id,
@@ -167,7 +169,7 @@ export const autoScaling: Service = {
         .flatMap((g) => g.activities)
         .filter((a) => ids.length === 0 || ids.includes(a.ActivityId))
         .sort((a, b) => b.StartTime - a.StartTime)
-      const { items, next } = page(all, num(p, 'MaxRecords'), str(p, 'NextToken'), 100, 100)
+      const { items, next } = page(all, num(p, 'MaxRecords'), str(p, 'NextToken'), 100, 100, w.pageSize)
       return { Activities: items.map(renderActivity), NextToken: next }
     }),
     DescribePolicies: read((w, p) => {
@@ -180,7 +182,7 @@ export const autoScaling: Service = {
           .filter((x) => (names.length === 0 || names.includes(x.PolicyName) || names.includes(x.PolicyARN)) && (types.length === 0 || types.includes(x.PolicyType)))
           .map((x) => renderPolicy(w, g, x))
       )
-      const { items, next } = page(all, num(p, 'MaxRecords'), str(p, 'NextToken'), 100, 50)
+      const { items, next } = page(all, num(p, 'MaxRecords'), str(p, 'NextToken'), 100, 50, w.pageSize)
       return { ScalingPolicies: items, NextToken: next }
     }),
     DescribeScheduledActions: read((w, p) => {
@@ -205,14 +207,14 @@ export const autoScaling: Service = {
             TimeZone: s.TimeZone
           }))
       )
-      const { items, next } = page(all, num(p, 'MaxRecords'), str(p, 'NextToken'), 100, 50)
+      const { items, next } = page(all, num(p, 'MaxRecords'), str(p, 'NextToken'), 100, 50, w.pageSize)
       return { ScheduledUpdateGroupActions: items, NextToken: next }
     }),
     DescribeInstanceRefreshes: read((w, p) => {
       const g = w.apiGroup(str(p, 'AutoScalingGroupName'))
       const ids = strList(p, 'InstanceRefreshIds')
       const all = g.refreshes.filter((r) => ids.length === 0 || ids.includes(r.InstanceRefreshId))
-      const { items, next } = page(all, num(p, 'MaxRecords'), str(p, 'NextToken'), 100, 50)
+      const { items, next } = page(all, num(p, 'MaxRecords'), str(p, 'NextToken'), 100, 50, w.pageSize)
       return {
         InstanceRefreshes: items.map((r) => ({
           InstanceRefreshId: r.InstanceRefreshId,
@@ -266,7 +268,7 @@ export const autoScaling: Service = {
     })),
     ExitStandby: write((w, p) => ({ Activities: w.exitStandby(str(p, 'AutoScalingGroupName') ?? '', instanceIds(p)).map(renderActivity) })),
     DetachInstances: write((w, p) => ({
-      Activities: w.detachInstances(str(p, 'AutoScalingGroupName') ?? '', instanceIds(p), bool(p, 'ShouldDecrementDesiredCapacity')).map(renderActivity)
+      Activities: w.detachInstances(str(p, 'AutoScalingGroupName') ?? '', instanceIds(p), bool(p, 'ShouldDecrementDesiredCapacity'), 'api').map(renderActivity)
     })),
     TerminateInstanceInAutoScalingGroup: write((w, p) => ({
       Activity: renderActivity(w.terminateInstanceInGroup(str(p, 'InstanceId') ?? '', bool(p, 'ShouldDecrementDesiredCapacity')))

@@ -6,8 +6,12 @@ import { num, str, strList } from '../form.js'
 import type { SimAlarm } from '../types.js'
 import { page, read, type Service, write, type XmlResult } from './service.js'
 
+/**
+ * Every stored configuration field (as last sent by PutMetricAlarm, newer members such as EvaluationCriteria,
+ * EvaluationInterval, Metrics included) plus the read-only ones. Tags are never returned.
+ */
 function renderAlarm(a: SimAlarm): XmlResult {
-  const c = a.config
+  const { Tags: _tags, ...c } = a.config
   return {
     OKActions: [],
     AlarmActions: [],
@@ -19,7 +23,7 @@ function renderAlarm(a: SimAlarm): XmlResult {
     StateValue: a.StateValue,
     StateReason: a.StateReason,
     StateUpdatedTimestamp: a.StateUpdatedTimestamp / 1000,
-    StateTransitionedTimestamp: a.StateUpdatedTimestamp / 1000,
+    StateTransitionedTimestamp: (a.StateTransitionedTimestamp ?? a.StateUpdatedTimestamp) / 1000,
     AlarmConfigurationUpdatedTimestamp: a.AlarmConfigurationUpdatedTimestamp / 1000
   }
 }
@@ -47,7 +51,7 @@ export const cloudWatch: Service = {
         })
         .sort((a, b) => a.AlarmName.localeCompare(b.AlarmName))
       const wantMetric = types.length === 0 || types.includes('MetricAlarm')
-      const { items, next } = page(wantMetric ? all : [], num(p, 'MaxRecords'), str(p, 'NextToken'), 100, 50)
+      const { items, next } = page(wantMetric ? all : [], num(p, 'MaxRecords'), str(p, 'NextToken'), 100, 50, w.pageSize)
       return { MetricAlarms: items.map(renderAlarm), CompositeAlarms: [], ...(next ? { NextToken: next } : {}) }
     }),
     PutMetricAlarm: write((w, p) => {

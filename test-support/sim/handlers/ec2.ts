@@ -1,8 +1,9 @@
-// EC2 (EC2 Query, version 2016-11-15): TerminateInstances and a minimal DescribeInstances.
+// EC2 (EC2 Query, version 2016-11-15): TerminateInstances, a minimal DescribeInstances and the
+// `disableApiTermination` instance attribute. Ids EC2 has forgotten (terminated long enough ago) are unknown.
 // EC2 XML uses lowerCamel element names and <item> list entries.
 
-import { SimError } from '../errors.js'
-import { num, objList, str, strList } from '../form.js'
+import { notFound, SimError } from '../errors.js'
+import { bool, num, obj, objList, str, strList } from '../form.js'
 import type { SimInstance } from '../types.js'
 import { page, read, type Service, write } from './service.js'
 
@@ -36,12 +37,10 @@ export const ec2: Service = {
     DescribeInstances: read((w, p) => {
       const ids = strList(p, 'InstanceId')
       const filters = objList(p, 'Filter')
-      const unknown = ids.filter((id) => !w.instances.has(id))
-      if (unknown.length > 0) {
-        throw new SimError('InvalidInstanceID.NotFound', `The instance ID${unknown.length > 1 ? 's' : ''} '${unknown.join(', ')}' do${unknown.length > 1 ? '' : 'es'} not exist`)
-      }
-      const all = [...w.instances.values()].filter((i) => (ids.length === 0 || ids.includes(i.id)) && matches(i, filters))
-      const { items, next } = page(all, num(p, 'MaxResults'), str(p, 'NextToken'), 1000, 1000)
+      const unknown = ids.filter((id) => !w.ec2Knows(id))
+      if (unknown.length > 0) throw notFound(unknown)
+      const all = [...w.instances.values()].filter((i) => !i.forgotten && (ids.length === 0 || ids.includes(i.id)) && matches(i, filters))
+      const { items, next } = page(all, num(p, 'MaxResults'), str(p, 'NextToken'), 1000, 1000, w.pageSize)
       return {
         reservationSet: items.map((i) => ({
           reservationId: `r-${i.id.slice(2)}`,
@@ -52,13 +51,31 @@ export const ec2: Service = {
               instanceType: i.instanceType,
               launchTime: new Date(i.launchTime),
               placement: { availabilityZone: i.availabilityZone },
-              instanceState: state(i.ec2State),
+              // Eventually consistent (realism): a recent TerminateInstances may not show yet.
+              instanceState: state(w.readLag.view(`ec2:${i.id}`, () => i.ec2State)),
               tagSet: Object.entries(i.tags).map(([key, value]) => ({ key, value }))
             }
           ]
         })),
         nextToken: next
       }
+    }),
+    DescribeInstanceAttribute: read((w, p) => {
+      const i = w.ec2Instance(str(p, 'InstanceId'))
+      const attribute = str(p, 'Attribute')
+      if (attribute !== 'disableApiTermination') {
+        throw new SimError('InvalidParameterValue', `Value (${attribute ?? ''}) for parameter attribute is invalid. The simulator supports only disableApiTermination.`)
+      }
+      return { instanceId: i.id, disableApiTermination: { value: i.disableApiTermination === true } }
+    }),
+    ModifyInstanceAttribute: write((w, p) => {
+      const i = w.ec2Instance(str(p, 'InstanceId'))
+      // Either the structure member (DisableApiTermination.Value=true) or Attribute + Value.
+      let value = bool(obj(p, 'DisableApiTermination') ?? {}, 'Value')
+      if (value === undefined && str(p, 'Attribute') === 'disableApiTermination') value = bool(p, 'Value')
+      if (value === undefined) throw new SimError('InvalidParameterCombination', 'The simulator supports only the disableApiTermination attribute.')
+      i.disableApiTermination = value
+      return { return: true }
     })
   }
 }

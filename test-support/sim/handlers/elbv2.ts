@@ -12,6 +12,15 @@ function mustTargetGroup(w: SimWorld, arn: string | undefined): SimTargetGroup {
   return tg
 }
 
+type Health = Exclude<ReturnType<SimWorld['targetHealth']>, 'invalid'>
+
+/** Health of every registered target of a target group, by instance id. */
+export function registeredTargets(w: SimWorld, tg: SimTargetGroup): Record<string, Health> {
+  const out: Record<string, Health> = {}
+  for (const t of tg.targets.values()) out[t.id] = w.targetHealth(tg, t.id) as Health
+  return out
+}
+
 function renderTargetGroup(tg: SimTargetGroup): XmlResult {
   return {
     TargetGroupArn: tg.arn,
@@ -23,7 +32,7 @@ function renderTargetGroup(tg: SimTargetGroup): XmlResult {
     HealthCheckPort: 'traffic-port',
     HealthCheckEnabled: true,
     HealthCheckIntervalSeconds: tg.healthCheckIntervalSeconds,
-    HealthCheckTimeoutSeconds: 5,
+    HealthCheckTimeoutSeconds: tg.healthCheckTimeoutSeconds,
     HealthyThresholdCount: tg.healthyAfterChecks,
     UnhealthyThresholdCount: tg.unhealthyThresholdCount,
     HealthCheckPath: tg.healthCheckPath,
@@ -43,15 +52,18 @@ export const elbv2: Service = {
     DescribeTargetHealth: read((w, p) => {
       const tg = mustTargetGroup(w, str(p, 'TargetGroupArn'))
       const requested = objList(p, 'Targets')
+      // Eventually consistent (realism): targets changed by a recent write may still read as before it.
+      const registered = w.readLag.view(`tg:${tg.arn}`, () => registeredTargets(w, tg))
       const rows =
         requested.length > 0
           ? requested.map((t) => ({ id: str(t, 'Id') ?? '', port: num(t, 'Port') }))
-          : [...tg.targets.values()].map((t) => ({ id: t.id, port: t.port as number | undefined }))
-      const invalid = rows.filter((r) => w.targetHealth(tg, r.id) === 'invalid').map((r) => r.id)
+          : Object.values(registered).map((h, n) => ({ id: Object.keys(registered)[n] ?? '', port: h.port as number | undefined }))
+      const healthOf = (id: string): ReturnType<SimWorld['targetHealth']> => registered[id] ?? w.targetHealth(tg, id)
+      const invalid = rows.filter((r) => healthOf(r.id) === 'invalid').map((r) => r.id)
       if (invalid.length > 0) throw new SimError('InvalidTarget', `The following targets are not valid: '${invalid.join("', '")}'`)
       return {
         TargetHealthDescriptions: rows.map((r) => {
-          const h = w.targetHealth(tg, r.id) as Exclude<ReturnType<SimWorld['targetHealth']>, 'invalid'>
+          const h = healthOf(r.id) as Health
           return {
             Target: { Id: r.id, Port: r.port ?? h.port },
             HealthCheckPort: String(r.port ?? h.port),
@@ -67,7 +79,7 @@ export const elbv2: Service = {
       const missing = [...arns.filter((a) => !w.targetGroups.has(a)), ...names.filter((n) => !all.some((tg) => tg.name === n))]
       if (missing.length > 0) throw new SimError('TargetGroupNotFound', `One or more target groups not found`)
       const chosen = all.filter((tg) => (arns.length === 0 && names.length === 0) || arns.includes(tg.arn) || names.includes(tg.name))
-      const { items, next } = page(chosen, num(p, 'PageSize'), str(p, 'Marker'), 400, 400)
+      const { items, next } = page(chosen, num(p, 'PageSize'), str(p, 'Marker'), 400, 400, w.pageSize)
       return { TargetGroups: items.map(renderTargetGroup), NextMarker: next }
     }),
     DescribeTargetGroupAttributes: read((w, p) => {

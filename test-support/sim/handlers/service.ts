@@ -24,10 +24,21 @@ export interface Service {
 export const read = (run: Operation['run']): Operation => ({ write: false, run })
 export const write = (run: Operation['run']): Operation => ({ write: true, run })
 
-/** Opaque paging: the token is the base64 of the next offset. */
-export function page<T>(items: T[], maxRecords: number | undefined, token: string | undefined, max: number, dflt: number): { items: T[]; next: string | undefined } {
-  const size = maxRecords ?? dflt
-  if (size < 1 || size > max) throw new SimError('ValidationError', `1 validation error detected: Value '${size}' at 'maxRecords' failed to satisfy constraint: Member must have value less than or equal to ${max}`)
+/**
+ * Opaque paging: the token is the base64 of the next offset. `cap` (the world's pageSize) returns fewer items
+ * than asked for, as AWS may: only callers that follow the token see everything.
+ */
+export function page<T>(
+  items: T[],
+  maxRecords: number | undefined,
+  token: string | undefined,
+  max: number,
+  dflt: number,
+  cap?: number
+): { items: T[]; next: string | undefined } {
+  const asked = maxRecords ?? dflt
+  if (asked < 1 || asked > max) throw new SimError('ValidationError', `1 validation error detected: Value '${asked}' at 'maxRecords' failed to satisfy constraint: Member must have value less than or equal to ${max}`)
+  const size = cap === undefined ? asked : Math.min(asked, cap)
   let start = 0
   if (token !== undefined) {
     start = Number(Buffer.from(token, 'base64').toString('utf8'))

@@ -1,0 +1,18 @@
+// The resources whose Describe views lag behind writes under realism (see ../consistency.ts), rendered the
+// way their Describe call renders them.
+
+import type { ViewSource } from '../consistency.js'
+import { renderGroup } from './autoscaling.js'
+import { registeredTargets } from './elbv2.js'
+
+export const LAG_SOURCES: ViewSource[] = [
+  function* groups(w) {
+    for (const g of w.groups.values()) yield [`asg:${g.name}`, renderGroup(w, g, true)]
+  },
+  function* targetGroups(w) {
+    for (const tg of w.targetGroups.values()) yield [`tg:${tg.arn}`, registeredTargets(w, tg)]
+  },
+  function* instances(w) {
+    for (const i of w.instances.values()) if (!i.forgotten) yield [`ec2:${i.id}`, i.ec2State]
+  }
+]
