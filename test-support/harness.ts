@@ -46,9 +46,7 @@ export async function runAction(
   inputs: Record<string, string>,
   opts: { signal?: AbortSignal; env?: Record<string, string> } = {}
 ): Promise<ActionRun> {
-  // Invariant 1 needs a baseline: the serving capacity before the first run, unless the test chose one.
-  if (world.baseline.size === 0 && !baselined.has(world)) world.setBaseline()
-  baselined.add(world)
+  // Invariant 1's baseline is the simulator's: taken at the world's first request unless the test chose one.
   noteRunStart(world, inputs.mode ?? '')
   const callsBefore = world.calls.length
   // @actions/core remembers the summary file path on first use, so one process keeps one file.
@@ -98,9 +96,6 @@ export async function runAction(
   noteKill(world, all.mode ?? '', callsBefore)
   return run_
 }
-
-/** Worlds whose first run the harness has seen (the automatic baseline is taken once per world). */
-const baselined = new WeakSet<SimWorld>()
 
 const LOCK_TAG = 'blue-green:lock'
 const isLockWrite = (operation: string, params: unknown): boolean =>
