@@ -10,8 +10,10 @@ import {
   defaultSessionName,
   validateDurationSeconds,
   validateRoleArn,
+  validateRolePartition,
   validateSessionName
 } from './aws/credentials.js'
+import { isRegionName } from './aws/clients.js'
 import type { Mode } from './domain/model.js'
 
 export const Inputs = {
@@ -22,6 +24,7 @@ export const Inputs = {
   region: 'aws-region',
   healthTimeout: 'health-timeout',
   pollInterval: 'poll-interval',
+  bootTime: 'boot-time',
   dryRun: 'dry-run',
   imageNameTagKey: 'image-name-tag-key',
   versionTagKey: 'version-tag-key',
@@ -41,6 +44,8 @@ export interface Config {
   region: string
   healthTimeoutMs: number
   pollIntervalMs: number
+  /** How long a new instance may fail health checks while it boots; undefined = derived from AWS (`auto`). */
+  bootTimeMs?: number
   dryRun: boolean
   imageNameTagKey: string
   versionTagKey: string
@@ -77,7 +82,6 @@ const MODES: Mode[] = ['deploy', 'finalize', 'rollback', 'status']
 // AWS tag values: letters, digits and spaces in any language, and _ . : / = + - @ (max 256).
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u
 const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/
 const COLOR = /^[a-z0-9][a-z0-9_]{0,31}$/i
 const MAX_HEALTH_TIMEOUT_MS = 6 * 3_600_000 // a GitHub-hosted job ends after 6 hours
 
@@ -107,13 +111,18 @@ export function readConfig(getInput: GetInput, env: Record<string, string | unde
 
   const region = get(Inputs.region) || env.AWS_REGION || env.AWS_DEFAULT_REGION || ''
   if (region === '') throw new InputError(Inputs.region, region, 'Set aws-region (or AWS_REGION in the environment), e.g. "us-east-1".')
-  if (!REGION.test(region)) throw new InputError(Inputs.region, region, 'Expected a region name such as "us-east-1" or "eu-west-2".')
+  if (!isRegionName(region)) {
+    throw new InputError(Inputs.region, region, 'Expected a region name such as "us-east-1", "cn-north-1", "us-gov-west-1" or "eusc-de-east-1".')
+  }
 
   const healthTimeoutMs = duration(get, Inputs.healthTimeout, '10m', 30_000, MAX_HEALTH_TIMEOUT_MS)
   const pollIntervalMs = duration(get, Inputs.pollInterval, '15s', 1_000, 5 * 60_000)
   if (pollIntervalMs > healthTimeoutMs) {
     throw new InputError(Inputs.pollInterval, formatDuration(pollIntervalMs), `It must not exceed health-timeout (${formatDuration(healthTimeoutMs)}).`)
   }
+
+  const bootText = get(Inputs.bootTime).toLowerCase()
+  const bootTimeMs = bootText === '' || bootText === 'auto' ? undefined : duration(get, Inputs.bootTime, 'auto', 0, MAX_HEALTH_TIMEOUT_MS)
 
   const dryRunText = get(Inputs.dryRun) || 'false'
   if (!/^(true|false)$/i.test(dryRunText)) throw new InputError(Inputs.dryRun, dryRunText, 'Use true or false.')
@@ -142,7 +151,7 @@ export function readConfig(getInput: GetInput, env: Record<string, string | unde
   }
   if (blue.toLowerCase() === green.toLowerCase()) throw new InputError(Inputs.greenColor, green, 'The two colors must differ.')
 
-  const role = readRole(get, env)
+  const role = readRole(get, env, region)
   const allowOlder = get(Inputs.allowOlderCommit) || 'false'
   if (!/^(true|false)$/i.test(allowOlder)) throw new InputError(Inputs.allowOlderCommit, allowOlder, 'Use true or false.')
   const deploymentEnvironment = get(Inputs.deploymentEnvironment)
@@ -157,6 +166,7 @@ export function readConfig(getInput: GetInput, env: Record<string, string | unde
     region,
     healthTimeoutMs,
     pollIntervalMs,
+    ...(bootTimeMs !== undefined ? { bootTimeMs } : {}),
     dryRun: dryRunText.toLowerCase() === 'true',
     imageNameTagKey,
     versionTagKey,
@@ -174,7 +184,7 @@ export function readConfig(getInput: GetInput, env: Record<string, string | unde
   }
 }
 
-function readRole(get: (n: string) => string, env: Record<string, string | undefined>): RoleConfig | undefined {
+function readRole(get: (n: string) => string, env: Record<string, string | undefined>, region: string): RoleConfig | undefined {
   const arn = get(RoleInputs.roleToAssume)
   const others = [RoleInputs.roleSessionName, RoleInputs.roleDurationSeconds].filter((n) => get(n) !== '')
   if (arn === '') {
@@ -182,6 +192,7 @@ function readRole(get: (n: string) => string, env: Record<string, string | undef
     return undefined
   }
   validateRoleArn(arn)
+  validateRolePartition(arn, region)
   const sessionName = get(RoleInputs.roleSessionName) || defaultSessionName(env)
   validateSessionName(sessionName)
   const durationText = get(RoleInputs.roleDurationSeconds)

@@ -1,17 +1,36 @@
-// Taking, keeping and giving back the pair locks around the writes of a run.
+// Taking, keeping and giving back the pair locks around the writes of a run (SPEC invariant 7).
+// The lock is decided from a fresh read, confirmed by reading it back, checked again at every
+// observation of the pair, and the heartbeat never overwrites another run's lock.
 import type { Fleet } from './aws/port.js'
 import type { Clock } from './clock.js'
 import { formatDuration } from './duration.js'
-import { errorMessage } from './errors.js'
+import { ActionError, errorMessage } from './errors.js'
 import type { Logger } from './execute.js'
 import { HEARTBEAT_MS, LOCK_TAG, STALE_AFTER_MS, decodeLock, encodeLock, isMine, lockGroup, lockVerdict } from './domain/lock.js'
 import type { Pair } from './domain/model.js'
 
-/** Two runs that tag at the same moment: both re-read after this long and only one keeps the lock. */
-const SETTLE_MS = 2_000
+/** How often, and how long, a run reads its lock back until AWS shows it (reads may lag writes). */
+const CONFIRM_EVERY_MS = 1_000
+const CONFIRM_WITHIN_MS = 15_000
+
+/** Another run took the pair: this run stops writing at once and does not try to undo anything. */
+export class LockLost extends ActionError {
+  constructor(
+    readonly base: string,
+    readonly holder: string
+  ) {
+    super(
+      `${base}: another run took this pair's lock (${holder}); this run stopped writing at once. ` +
+        'Let that run finish; if neither run finishes, run mode: rollback to restore the previous version.'
+    )
+    this.name = 'LockLost'
+  }
+}
 
 export interface HeldLocks {
   refusals: string[]
+  /** Throws LockLost when this observation of the pair shows another run's lock (or the heartbeat saw one). */
+  check(pair: Pair): void
   release(): Promise<void>
 }
 
@@ -23,11 +42,27 @@ export interface LockDeps {
   isRunOver?: (run: string) => Promise<boolean>
 }
 
-export async function acquireLocks(pairs: Pair[], me: string, deps: LockDeps): Promise<HeldLocks> {
+interface LockState {
+  pair: Pair
+  group: string
+  /** The tag value seen just before our write: a read that still shows it is a read that lags. */
+  before: string | undefined
+  lostTo?: string
+}
+
+export async function acquireLocks(pairs: Pair[], me: string, deps: LockDeps, firstWriteTags: Record<string, string> = {}): Promise<HeldLocks> {
   const { fleet, clock, log } = deps
   const refusals: string[] = []
+  const groups = pairs.map(lockGroup)
+  // Decide from a fresh read, not from the snapshot discovery took before pre-flight.
+  const fresh = await fleet.describeGroups(groups)
+  const states: LockState[] = []
   for (const pair of pairs) {
-    const v = lockVerdict(pair, me, clock.now())
+    const now = fresh.find((g) => g.name === lockGroup(pair))
+    const tags = now?.tags ?? pair.groups[0].tags
+    const current: Pair = { ...pair, groups: [{ ...pair.groups[0], tags }, pair.groups[1]] }
+    const v = lockVerdict(current, me, clock.now())
+    states.push({ pair, group: lockGroup(pair), before: tags[LOCK_TAG] })
     if (v.kind === 'held' && (await deps.isRunOver?.(v.holder.run))) {
       log.warning(`${pair.base}: taking over the lock of ${v.holder.run}: GitHub reports that run completed.`)
       continue
@@ -42,13 +77,14 @@ export async function acquireLocks(pairs: Pair[], me: string, deps: LockDeps): P
       log.warning(`${pair.base}: taking over the lock of ${v.holder.run}, whose last heartbeat was ${formatDuration(v.ageMs)} ago (the run is over).`)
     }
   }
-  if (refusals.length > 0) return { refusals, release: async () => {} }
+  const none = { check: () => undefined, release: async () => {} }
+  if (refusals.length > 0) return { refusals, ...none }
 
-  const groups = pairs.map(lockGroup)
-  const write = (): Promise<unknown> => Promise.all(groups.map((g) => fleet.tag(g, { [LOCK_TAG]: encodeLock(me, clock.now()) }, [])))
-  await write()
-  await clock.sleep(SETTLE_MS)
-  const lost = (await fleet.describeGroups(groups)).filter((g) => !isMine(g.tags[LOCK_TAG], me))
+  // One call for every pair: all locks (and the attempt record) land, or none.
+  const write = (to: string[], extra: Record<string, string> = {}): Promise<void> =>
+    fleet.tagAll(to.flatMap((group) => Object.entries({ [LOCK_TAG]: encodeLock(me, clock.now()), ...extra }).map(([key, value]) => ({ group, key, value }))))
+  await write(groups, firstWriteTags)
+  const lost = await confirm(states, me, fleet, clock)
   const releaseMine = async (): Promise<void> => {
     const mine = (await fleet.describeGroups(groups)).filter((g) => isMine(g.tags[LOCK_TAG], me))
     if (mine.length > 0) await fleet.untag(mine.map((g) => ({ group: g.name, key: LOCK_TAG })))
@@ -56,25 +92,75 @@ export async function acquireLocks(pairs: Pair[], me: string, deps: LockDeps): P
   if (lost.length > 0) {
     await releaseMine()
     return {
-      refusals: lost.map((g) => `${g.name}: another run took the lock at the same moment (${decodeLock(g.tags[LOCK_TAG])?.run ?? 'unknown'}); this run backs off. Re-run it once that run is over.`),
-      release: async () => {}
+      refusals: lost.map((s) => `${s.group}: another run took the lock at the same moment (${s.lostTo ?? 'unknown'}); this run backs off. Re-run it once that run is over.`),
+      ...none
     }
   }
 
+  const foreign = (s: LockState, value: string | undefined): string | undefined =>
+    value === undefined || value === s.before || isMine(value, me) ? undefined : (decodeLock(value)?.run ?? value)
   const stop = new AbortController()
   const heartbeat = (async () => {
     while (!stop.signal.aborted) {
       await clock.sleep(HEARTBEAT_MS, stop.signal).catch(() => undefined)
       if (stop.signal.aborted) break
-      await write().catch((err: unknown) => log.warning(`Could not renew the pair lock: ${errorMessage(err)}`))
+      try {
+        // Never overwrite another run's lock: read first, renew only what is still ours.
+        const seen = await fleet.describeGroups(groups)
+        for (const s of states) {
+          const other = foreign(s, seen.find((g) => g.name === s.group)?.tags[LOCK_TAG])
+          if (other && !s.lostTo) s.lostTo = other
+        }
+        const renew = states.filter((s) => !s.lostTo).map((s) => s.group)
+        if (renew.length > 0) await write(renew)
+      } catch (err) {
+        log.warning(`Could not renew the pair lock: ${errorMessage(err)}`)
+      }
     }
   })()
   return {
     refusals: [],
+    check: (pair: Pair) => {
+      const s = states.find((x) => x.pair.base === pair.base)
+      if (!s) return
+      const other = s.lostTo ?? foreign(s, pair.groups.find((g) => g.name === s.group)?.tags[LOCK_TAG])
+      if (other) {
+        s.lostTo = other
+        throw new LockLost(pair.base, other)
+      }
+    },
     release: async () => {
       stop.abort()
       await heartbeat
       await releaseMine().catch((err: unknown) => log.warning(`Could not release the pair lock (${LOCK_TAG}); the next run takes it over: ${errorMessage(err)}`))
     }
   }
+}
+
+/** Reads the locks back until each shows ours or another run's; a read that still lags is read again. */
+async function confirm(states: LockState[], me: string, fleet: Fleet, clock: Clock): Promise<LockState[]> {
+  const pending = new Set(states)
+  const deadline = clock.now() + CONFIRM_WITHIN_MS
+  const lost: LockState[] = []
+  while (pending.size > 0) {
+    await clock.sleep(CONFIRM_EVERY_MS)
+    const seen = await fleet.describeGroups([...pending].map((s) => s.group))
+    for (const s of [...pending]) {
+      const value = seen.find((g) => g.name === s.group)?.tags[LOCK_TAG]
+      if (isMine(value, me)) pending.delete(s)
+      else if (value !== s.before) {
+        s.lostTo = decodeLock(value)?.run ?? 'a run that removed the lock'
+        lost.push(s)
+        pending.delete(s)
+      }
+    }
+    if (clock.now() >= deadline) {
+      for (const s of pending) {
+        s.lostTo = `unconfirmed: AWS did not show this run's lock within ${formatDuration(CONFIRM_WITHIN_MS)}`
+        lost.push(s)
+      }
+      break
+    }
+  }
+  return lost
 }

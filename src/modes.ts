@@ -7,10 +7,12 @@ import { ActionError, AwsCallFailed, errorMessage } from './errors.js'
 import { Cancelled, Executor, type Logger, type TimelineEntry, inGroup } from './execute.js'
 import type { Pair } from './domain/model.js'
 import { type Phase, classify } from './domain/phase.js'
-import { planDeploy, planFinalize, planRollback } from './domain/plan.js'
-import { preflight } from './domain/preflight.js'
+import { type RecordOptions, planDeploy, planFinalize, planRollback } from './domain/plan.js'
+import { finalizeProtectionChecks, finalizeTerminates, preflight } from './domain/preflight.js'
 import type { Step } from './domain/steps.js'
-import { acquireLocks } from './lock.js'
+import { LockLost, type HeldLocks, acquireLocks } from './lock.js'
+import { lockGroup } from './domain/lock.js'
+import { DEPLOY_RUN_TAG, LAST_RUN_TAG, encodeLastRun } from './domain/markers.js'
 import type { GitHubIntegration } from './github/integration.js'
 import { observeAll } from './observe.js'
 
@@ -58,15 +60,15 @@ export interface RunDeps {
   github?: GitHubIntegration | undefined
 }
 
-export function planFor(config: Config, phase: Phase): Step[] {
-  const opts = { version: config.version, versionTagKey: config.versionTagKey, releaseTag: config.releaseTag }
+export function planFor(config: Config, phase: Phase, pair: Pair): Step[] {
+  const record = { recordOn: lockGroup(pair), versionTagKey: config.versionTagKey }
   switch (config.mode) {
     case 'deploy':
-      return planDeploy(phase, opts)
+      return planDeploy(phase, { version: config.version, versionTagKey: config.versionTagKey, run: config.runUrl, releaseTag: config.releaseTag })
     case 'finalize':
-      return planFinalize(phase)
+      return planFinalize(phase, record)
     case 'rollback':
-      return planRollback(phase)
+      return planRollback(phase, record)
     case 'status':
       return []
   }
@@ -88,7 +90,7 @@ export function stateOf(phase: Phase): PairState {
 
 export async function runMode(config: Config, deps: RunDeps): Promise<RunResult> {
   const startedAt = deps.clock.now()
-  const executor = new Executor({ ...deps, healthTimeoutMs: config.healthTimeoutMs, pollIntervalMs: config.pollIntervalMs })
+  const executor = new Executor({ ...deps, healthTimeoutMs: config.healthTimeoutMs, pollIntervalMs: config.pollIntervalMs, bootTimeMs: config.bootTimeMs })
   const result = (outcomes: PairOutcome[], refusals: string[]): RunResult => ({
     config,
     outcomes,
@@ -106,41 +108,50 @@ export async function runMode(config: Config, deps: RunDeps): Promise<RunResult>
   if (found.refusals.length > 0) return result([], found.refusals)
 
   const refusals: string[] = []
+  // Finalize terminates through EC2, which refuses instances with termination protection: look first.
+  const retiring = config.mode === 'finalize' ? found.pairs.flatMap((p) => finalizeTerminates(classify(p))) : []
+  const protectedIds = retiring.length > 0 ? await deps.fleet.terminationProtected(retiring) : []
   const prepared = found.pairs.map((pair) => {
     const phase = classify(pair)
     const verdict = preflight(pair, phase, config)
-    refusals.push(...verdict.refusals)
-    const plan = verdict.nothingToDo ? [] : planFor(config, phase)
-    return { pair, phase, plan, notice: verdict.nothingToDo }
+    refusals.push(...verdict.refusals, ...(config.mode === 'finalize' ? finalizeProtectionChecks(phase, protectedIds) : []))
+    const plan = verdict.nothingToDo || verdict.cannot ? [] : planFor(config, phase, pair)
+    return { pair, phase, plan, notice: verdict.nothingToDo, cannot: verdict.cannot }
   })
-  const planned = prepared.map(({ pair, phase, plan, notice }) => ({
+  const planned = prepared.map(({ pair, phase, plan, notice, cannot }): PairOutcome => ({
     base: pair.base,
-    state: (config.mode === 'status' ? stateOf(phase) : notice ? 'unchanged' : 'planned') as PairState,
+    state: config.mode === 'status' ? stateOf(phase) : cannot ? 'failed' : notice ? 'unchanged' : 'planned',
     before: pair,
     after: pair,
     plan,
-    ...(notice ? { notice } : {})
+    ...(notice ? { notice } : {}),
+    ...(cannot ? { error: cannot } : {})
   }))
   // Nothing runs when any pair is refused: every pair that had something to do is refused with it.
-  const refuse = (why: string[]): RunResult => result(planned.map((o) => (o.notice ? o : { ...o, state: 'refused' })), why)
+  const settled = (o: PairOutcome): boolean => o.notice !== undefined || o.error !== undefined
+  const refuse = (why: string[]): RunResult => result(planned.map((o) => (settled(o) ? o : { ...o, state: 'refused' })), why)
   if (refusals.length > 0) return refuse(refusals)
   if (config.mode === 'status' || config.dryRun) return result(planned, [])
 
-  const toRun = planned.filter((o) => !o.notice)
+  const toRun = planned.filter((o) => !settled(o))
   if (toRun.length === 0) return result(planned, [])
   const outOfOrder = (await deps.github?.orderRefusals(toRun.map((o) => o.before))) ?? []
   if (outOfOrder.length > 0) return refuse(outOfOrder)
   const gh = deps.github
+  // A deploy records its attempt with the lock, before its first change: a rollback can then tell a pair
+  // that still serves its previous version from one whose deployment was finalized.
+  const attempt: Record<string, string> = config.mode === 'deploy' ? { [LAST_RUN_TAG]: encodeLastRun({ mode: 'deploy', version: config.version }) } : {}
   const locks = await acquireLocks(
     toRun.map((o) => o.before),
     config.runUrl,
-    { ...deps, ...(gh ? { isRunOver: (run: string) => gh.isRunOver(run) } : {}) }
+    { ...deps, ...(gh ? { isRunOver: (run: string) => gh.isRunOver(run) } : {}) },
+    attempt
   )
   if (locks.refusals.length > 0) return refuse(locks.refusals)
   try {
     await gh?.started(toRun)
     const outcomes = await inGroup(deps.log, `${config.mode}: ${toRun.map((o) => o.base).join(', ')}`, () =>
-      Promise.all(planned.map(async (o): Promise<PairOutcome> => (o.notice ? o : runPair(config, executor, o, deps))))
+      Promise.all(planned.map(async (o): Promise<PairOutcome> => (settled(o) ? o : runPair(config, executor, o, { ...deps, guard: guardFor(config, o.before, locks) }))))
     )
     const done = result(outcomes, [])
     await gh?.finished(done)
@@ -166,10 +177,39 @@ function assertNoRefresh(phase: Phase): void {
 const RESUME_ATTEMPTS = 3
 const RESUME_DELAY_MS = 5_000
 
-async function driveResumably(executor: Executor, o: PairOutcome, planner: (phase: Phase) => Step[], deps: { log: Logger; clock: Clock }): Promise<Pair> {
+/**
+ * What every observation of a pair must show for this run to keep writing to it: its own lock, and, for a
+ * deploy, its own version on the group being deployed, driven by this run (SPEC invariant 7). A run never
+ * carries on a deployment it did not start or take over under its lock.
+ */
+function guardFor(config: Config, start: Pair, locks: HeldLocks): (pair: Pair) => void {
+  // Values seen before this run took over: a read that still shows them lags our own writes.
+  const before = new Set(start.groups.map((g) => g.tags[DEPLOY_RUN_TAG]))
+  return (pair: Pair) => {
+    locks.check(pair)
+    if (config.mode !== 'deploy') return
+    const phase = classify(pair)
+    const next = phase.kind === 'deploying' || phase.kind === 'cut-over' ? phase.next : undefined
+    if (!next) return
+    const version = next.tags[config.versionTagKey]
+    const run = next.tags[DEPLOY_RUN_TAG]
+    if (version !== config.version) {
+      throw new LockLost(pair.base, `a deployment of ${version ?? '(no version)'} to ${next.name}, not ${config.version}`)
+    }
+    if (run !== undefined && run !== config.runUrl && !before.has(run)) throw new LockLost(pair.base, run)
+  }
+}
+
+interface PairDeps {
+  log: Logger
+  clock: Clock
+  guard: (pair: Pair) => void
+}
+
+async function driveResumably(executor: Executor, o: PairOutcome, planner: (phase: Phase, pair: Pair) => Step[], deps: PairDeps): Promise<Pair> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await executor.drive(o.before, planner)
+      return await executor.drive(o.before, planner, { guard: deps.guard })
     } catch (err) {
       // Plans are made from observed state, so picking up after a failed call is always safe.
       if (!(err instanceof AwsCallFailed) || attempt >= RESUME_ATTEMPTS) throw err
@@ -179,11 +219,11 @@ async function driveResumably(executor: Executor, o: PairOutcome, planner: (phas
   }
 }
 
-async function runPair(config: Config, executor: Executor, o: PairOutcome, deps: { log: Logger; clock: Clock }): Promise<PairOutcome> {
+async function runPair(config: Config, executor: Executor, o: PairOutcome, deps: PairDeps): Promise<PairOutcome> {
   const log = deps.log
-  const planner = (phase: Phase): Step[] => {
+  const planner = (phase: Phase, pair: Pair): Step[] => {
     if (config.mode === 'deploy') assertNoRefresh(phase)
-    return planFor(config, phase)
+    return planFor(config, phase, pair)
   }
   try {
     const after = await driveResumably(executor, o, planner, deps)
@@ -196,8 +236,9 @@ async function runPair(config: Config, executor: Executor, o: PairOutcome, deps:
     return { ...o, state: DONE_STATE[config.mode] as PairState, after }
   } catch (err) {
     const reason = errorMessage(err)
-    if (config.mode !== 'deploy') return { ...o, state: 'failed', error: `${config.mode} of ${o.base} failed: ${reason}` }
-    return abortDeploy(config, executor, o, reason, log, err instanceof Cancelled)
+    // Another run drives the pair now: undoing anything would fight it.
+    if (config.mode !== 'deploy' || err instanceof LockLost) return { ...o, state: 'failed', error: `${config.mode} of ${o.base} failed: ${reason}` }
+    return abortDeploy(config, executor, o, reason, { log, guard: deps.guard }, err instanceof Cancelled)
   }
 }
 
@@ -207,15 +248,17 @@ async function abortDeploy(
   executor: Executor,
   o: PairOutcome,
   reason: string,
-  log: Logger,
+  deps: { log: Logger; guard: (pair: Pair) => void },
   cancelled: boolean
 ): Promise<PairOutcome> {
+  const log = deps.log
   log.warning(`${o.base}: deploy of ${config.version} cannot finish (${reason}); returning the pair to its previous state.`)
   try {
     // A cancelled job has seconds left: undo only what needs no wait (before cutover); after cutover,
     // leave a state that rollback or a re-run of deploy completes.
-    const undo = cancelled ? (phase: Phase): Step[] => (phase.kind === 'deploying' ? planRollback(phase) : []) : planRollback
-    const after = await executor.drive(o.before, undo, { undo: true })
+    const record = (pair: Pair): RecordOptions => ({ recordOn: lockGroup(pair), versionTagKey: config.versionTagKey })
+    const undo = (phase: Phase, pair: Pair): Step[] => (cancelled && phase.kind !== 'deploying' ? [] : planRollback(phase, record(pair)))
+    const after = await executor.drive(o.before, undo, { undo: true, guard: deps.guard })
     const phase = classify(after)
     if (phase.kind === 'at-rest') {
       const restored = `${phase.live.name} still serves ${phase.live.tags[config.versionTagKey] ?? '(untagged)'}; ${phase.idle.name} was returned to idle`

@@ -1,7 +1,7 @@
 // Observe: turn AWS state into pair snapshots (groups, details, target health of exactly their instances).
 import type { Fleet, GroupDescription } from './aws/port.js'
 import { type Discovery, discover } from './domain/discover.js'
-import { type Group, LEAVING_STATES, type Pair } from './domain/model.js'
+import { type Group, type Instance, LEAVING_STATES, type Pair } from './domain/model.js'
 import type { Config } from './config.js'
 
 export async function observeAll(fleet: Fleet, config: Config): Promise<Discovery> {
@@ -12,11 +12,17 @@ export async function observeAll(fleet: Fleet, config: Config): Promise<Discover
   return { pairs, refusals: [] }
 }
 
+export interface LightObservation {
+  /** The group being waited on: its scaling activities are read (back to `knownActivities`). */
+  activitiesOf?: string
+  knownActivities?: ReadonlySet<string>
+}
+
 /**
  * A fresh snapshot of one pair. For polling, `light` skips policies and scheduled actions, and reads
  * scaling activities only of `light.activitiesOf` (the group being waited on), if any.
  */
-export async function observePair(fleet: Fleet, pair: Pair, light?: { activitiesOf?: string }): Promise<Pair> {
+export async function observePair(fleet: Fleet, pair: Pair, light?: LightObservation): Promise<Pair> {
   const described = await fleet.describeGroups(pair.groups.map((g) => g.name))
   const groups = pair.groups.map((old) => {
     const now = described.find((d) => d.name === old.name)
@@ -25,7 +31,7 @@ export async function observePair(fleet: Fleet, pair: Pair, light?: { activities
   }) as [Group, Group]
   if (light) {
     const withActivities = await Promise.all(
-      groups.map(async (g) => (g.name === light.activitiesOf ? { ...g, activities: await fleet.activities(g.name) } : g))
+      groups.map(async (g) => (g.name === light.activitiesOf ? { ...g, activities: await fleet.activities(g.name, light.knownActivities) } : g))
     )
     return withHealth(fleet, { base: pair.base, groups: withActivities as [Group, Group] })
   }
@@ -36,13 +42,31 @@ async function withDetails(fleet: Fleet, pair: Pair): Promise<Pair> {
   const groups = (await Promise.all(
     pair.groups.map(async (g) => ({ ...(await fleet.loadDetails(g as GroupDescription)), color: g.color }))
   )) as [Group, Group]
-  return withHealth(fleet, { base: pair.base, groups })
+  return withHealth(fleet, await withStandbyLiveness(fleet, { base: pair.base, groups }))
+}
+
+/**
+ * Auto Scaling does not health-check Standby instances: one terminated behind the group's back stays
+ * listed as Standby and Healthy. Ask EC2 which of them still run.
+ */
+async function withStandbyLiveness(fleet: Fleet, pair: Pair): Promise<Pair> {
+  const standby = pair.groups.flatMap((g) => g.instances.filter(parked).map((i) => i.id))
+  if (standby.length === 0) return pair
+  const gone = await fleet.instancesGone(standby)
+  if (gone.size === 0) return pair
+  const mark = (i: Instance): Instance => (gone.has(i.id) ? { ...i, gone: true } : i)
+  return { base: pair.base, groups: pair.groups.map((g) => ({ ...g, instances: g.instances.map(mark) })) as [Group, Group] }
+}
+
+/** In Standby: out of every target group, so never asked about (EnteringStandby ones are still draining). */
+function parked(i: Instance): boolean {
+  return i.lifecycle === 'Standby'
 }
 
 /** Asks every target group of the pair about exactly the pair's instances (never the whole group). */
 async function withHealth(fleet: Fleet, pair: Pair): Promise<Pair> {
   const tgs = [...new Set(pair.groups.flatMap((g) => g.targetGroupArns))]
-  const ids = pair.groups.flatMap((g) => g.instances.filter((i) => !LEAVING_STATES.has(i.lifecycle)).map((i) => i.id))
+  const ids = pair.groups.flatMap((g) => g.instances.filter((i) => !LEAVING_STATES.has(i.lifecycle) && !parked(i) && !i.gone).map((i) => i.id))
   if (tgs.length === 0 || ids.length === 0) return pair
   const byTg = await Promise.all(tgs.map(async (arn) => [arn, await fleet.targetHealth(arn, ids)] as const))
   const groups = pair.groups.map((g) => ({

@@ -44,7 +44,7 @@ function runnerFiles(): { outputFile: string; summaryFile: string } {
 export async function runAction(
   world: SimWorld,
   inputs: Record<string, string>,
-  opts: { signal?: AbortSignal; env?: Record<string, string> } = {}
+  opts: { signal?: AbortSignal; env?: Record<string, string>; requestHandler?: SimWorld['requestHandler'] } = {}
 ): Promise<ActionRun> {
   // Invariant 1's baseline is the simulator's: taken at the world's first request unless the test chose one.
   noteRunStart(world, inputs.mode ?? '')
@@ -71,7 +71,7 @@ export async function runAction(
       env: opts.env ?? {},
       clock: world.clock,
       clientOverrides: {
-        requestHandler: world.requestHandler,
+        requestHandler: opts.requestHandler ?? world.requestHandler,
         credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'simulated-secret' },
         retryStrategy: new ConfiguredRetryStrategy(8, () => 0)
       },

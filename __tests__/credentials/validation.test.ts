@@ -29,7 +29,7 @@ describe('validateRoleArn', () => {
     ['arn:aws:iam::12345:role/deploy', /IAM role ARN/],
     ['arn:aws:sts::123456789012:assumed-role/deploy/session', /assumed-role session ARN/],
     ['arn:aws:iam::123456789012:user/bob', /not a role/],
-    ['arn:aws-eu:iam::123456789012:role/deploy', /IAM role ARN/],
+    ['arn:amazon:iam::123456789012:role/deploy', /IAM role ARN/],
     ['arn:aws:iam::123456789012:role/', /IAM role ARN/],
     [' arn:aws:iam::123456789012:role/deploy', /IAM role ARN/]
   ])('rejects %j naming the input and the value', (arn, hint) => {

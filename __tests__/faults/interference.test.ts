@@ -118,7 +118,7 @@ describe("the live group's own scaling moves during the wait", () => {
     expect(world.group(BLUE).tags['blue-green:live-capacity']).toBe('3/5/6')
   })
 
-  it('a scaling policy lowers the live group 3 → 2: the new group matches 2 before cutover', async () => {
+  it('a scale-in alarm fires mid-wait (the new instances halve the load): the live group is held at 3, its own MinSize restored exactly', async () => {
     world = newWorld()
     addService(world, { instances: 3 })
     world.updateGroup(BLUE, { MinSize: 2 })
@@ -129,18 +129,38 @@ describe("the live group's own scaling moves during the wait", () => {
     aws.destroy()
     world.addAlarm({ AlarmName: 'cpu-low', AlarmActions: [p.PolicyARN as string], Dimensions: [{ Name: 'AutoScalingGroupName', Value: BLUE }] })
     world.setBaseline()
+    let heldDuringWait: number | undefined
     const other = whileWaiting(30_000, () => {
-      // Traffic fell: the owner's policy serves with 2 from now on (the new baseline).
-      for (const arn of world.baseline.keys()) world.baseline.set(arn, 2)
+      heldDuringWait = world.group(BLUE).min
       world.fireAlarm('cpu-low')
     })
     const r = await runAction(world, { mode: 'deploy', version: 'v2' })
     await other.done
-    expect(world.scalingEvents).toEqual([expect.objectContaining({ kind: 'alarm', group: BLUE, outcome: 'executed', from: 3, to: 2 })])
-    expectAwaitingFinalize(world, r, 'v2', 2)
-    expect(world.group(GREEN)).toMatchObject({ min: 2, desired: 2 })
-    // The policy followed the traffic, with its alarm.
+    // The alarm ran, but MinSize held the live group where it was (invariant 1): nothing was scaled in.
+    expect(heldDuringWait).toBe(3)
+    expect(world.scalingEvents).toEqual([expect.objectContaining({ kind: 'alarm', group: BLUE, outcome: 'executed', from: 3, to: 3 })])
+    expectAwaitingFinalize(world, r, 'v2', 3)
+    // The new group got the owner's MinSize (2), not the held one; the record keeps the owner's too.
+    expect(world.group(GREEN)).toMatchObject({ min: 2, desired: 3 })
+    expect(world.group(BLUE).tags['blue-green:live-capacity']).toBe('2/3/6')
     expect(world.group(GREEN).policies.map((x) => x.name)).toEqual(['scale-in'])
+
+    const back = await runAction(world, { mode: 'rollback' })
+    expect(back.outputs.state).toBe('rolled-back')
+    expect(world.group(BLUE)).toMatchObject({ min: 2, desired: 3, max: 6 })
+    expect(Object.keys(world.group(BLUE).tags).filter((k) => k.startsWith('blue-green:'))).toEqual([])
+  })
+
+  it('a deploy aborted after holding the live group gives it back its own MinSize', async () => {
+    world = newWorld()
+    addService(world, { instances: 3 })
+    world.updateGroup(BLUE, { MinSize: 1 })
+    world.setVersionHealth('v-bad', 'unhealthy')
+    world.setBaseline()
+    const r = await runAction(world, { mode: 'deploy', version: 'v-bad', 'boot-time': '1m' })
+    expect(r.outputs.state).toBe('aborted')
+    expect(world.group(BLUE)).toMatchObject({ min: 1, desired: 3, max: 6 })
+    expect(Object.keys(world.group(BLUE).tags).filter((k) => k.startsWith('blue-green:'))).toEqual([])
   })
 })
 

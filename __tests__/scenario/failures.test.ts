@@ -27,7 +27,7 @@ describe('a deploy that cannot finish', () => {
     expect(r.failed).toBe(true)
     expect(r.outputs.state).toBe('aborted')
     const message = r.errors.join('\n')
-    expect(message).toMatch(/Deploy of v-bad to prod-web aborted: prod-web-green: 3 instance\(s\) stayed unhealthy for 3 checks in a row/)
+    expect(message).toMatch(/Deploy of v-bad to prod-web aborted: prod-web-green: 3 instance\(s\) still unhealthy \d+ s after they appeared \(boot-time\), 3 checks in a row/)
     expect(message).toMatch(/i-[0-9a-f]{17} \(InService: unhealthy Target\.ResponseCodeMismatch/)
     expect(message).toMatch(/prod-web-blue still serves v1; prod-web-green was returned to idle/)
     // Gave up long before the 30-minute timeout.
@@ -39,10 +39,10 @@ describe('a deploy that cannot finish', () => {
     expect(r.summary).toContain('Target.ResponseCodeMismatch')
   })
 
-  it('launch failures: fails fast with the Auto Scaling activity message', async () => {
+  it('a launch failure that repeats identically (bad configuration): fails fast with the Auto Scaling activity message', async () => {
     world = newWorld()
     const { blue, green } = addService(world)
-    world.failLaunches(green, 'We currently do not have sufficient m5.large capacity in the Availability Zone you requested (us-east-1a).')
+    world.failLaunches(green, "The image id '[ami-0123456789abcdef0]' does not exist. Launching EC2 instance failed.")
     const before = liveSnapshot(blue)
     world.setBaseline()
     const started = world.now()
@@ -50,8 +50,25 @@ describe('a deploy that cannot finish', () => {
     const r = await runAction(world, { mode: 'deploy', version: 'v2', 'health-timeout': '30m' })
 
     expect(r.failed).toBe(true)
-    expect(r.errors.join('\n')).toMatch(/launches failed: We currently do not have sufficient m5\.large capacity/)
+    expect(r.errors.join('\n')).toMatch(/launches failed \d+ times with the same error: The image id '\[ami-0123456789abcdef0\]' does not exist/)
     expect(world.now() - started).toBeLessThan(2 * 60_000)
+    expect(liveSnapshot(blue)).toEqual(before)
+    expect(world.group(green)).toMatchObject({ desired: 0 })
+  })
+
+  it('a capacity shortage Auto Scaling keeps retrying is not given up early: the timeout ends it, quoting the message', async () => {
+    world = newWorld()
+    const { blue, green } = addService(world)
+    world.failLaunches(green, 'We currently do not have sufficient m5.large capacity in the Availability Zone you requested (us-east-1a).')
+    const before = liveSnapshot(blue)
+    world.setBaseline()
+    const started = world.now()
+
+    const r = await runAction(world, { mode: 'deploy', version: 'v2', 'health-timeout': '5m' })
+
+    expect(r.failed).toBe(true)
+    expect(r.errors.join('\n')).toMatch(/not healthy within health-timeout 5m .*failed launches: We currently do not have sufficient m5\.large capacity.*\(\d+ times\)/)
+    expect(world.now() - started).toBeGreaterThanOrEqual(5 * 60_000)
     expect(liveSnapshot(blue)).toEqual(before)
     expect(world.group(green)).toMatchObject({ desired: 0 })
   })

@@ -86,15 +86,9 @@ describe('pre-flight refusals (nothing written anywhere)', () => {
     twoServices()
     const first = await runAction(world, { mode: 'deploy', version: 'v2' })
     expect(first.outputs.state).toBe('awaiting-finalize')
-    await expectRefused({ mode: 'deploy', version: 'v3' }, /deployment of v2 to prod-(api|web)-green is waiting for finalize or rollback/)
+    await expectRefused({ mode: 'deploy', version: 'v3' }, /deployment of v2 to prod-(api|web)-green \(by [^)]*\) is waiting for finalize or rollback/)
   })
 
-  it('rollback after finalize names the version to deploy instead', async () => {
-    twoServices()
-    await runAction(world, { mode: 'deploy', version: 'v2' })
-    await runAction(world, { mode: 'finalize' })
-    await expectRefused({ mode: 'rollback' }, /nothing to roll back.*To go back, deploy the previous version: v1\./)
-  })
 })
 
 describe('no-ops are notices, not failures', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { discover } from '../../src/domain/discover.js'
-import { IDLE_CAPACITY_TAG, LIVE_CAPACITY_TAG, LIVE_SUSPENDED_TAG, QUARANTINE_PROCESSES } from '../../src/domain/markers.js'
+import { DEPLOY_RUN_TAG,
+  IDLE_CAPACITY_TAG, LIVE_CAPACITY_TAG, LIVE_SUSPENDED_TAG, QUARANTINE_PROCESSES } from '../../src/domain/markers.js'
 import { classify } from '../../src/domain/phase.js'
 import { planDeploy, planFinalize, planRollback } from '../../src/domain/plan.js'
 import { type PreflightOptions, preflight } from '../../src/domain/preflight.js'
@@ -8,7 +9,8 @@ import { describeStep } from '../../src/domain/steps.js'
 import { TG, config, group, instance, liveGroup, pair } from '../../test-support/fixtures.js'
 
 const opts: PreflightOptions = { mode: 'deploy', version: 'v2', versionTagKey: 'docker:image:version' }
-const planOpts = { version: 'v2', versionTagKey: 'docker:image:version' }
+const planOpts = { version: 'v2', versionTagKey: 'docker:image:version', run: 'https://github.com/acme/web/actions/runs/1' }
+const record = { recordOn: 'prod-web-blue', versionTagKey: 'docker:image:version' }
 
 describe('discover', () => {
   const c = config()
@@ -98,7 +100,7 @@ describe('preflight', () => {
   })
   it('rollback after finalize names the previous version to deploy instead', () => {
     const p = pair(group('prod-web-blue', { tags: { 'docker:image:version': 'v1' } }), liveGroup('prod-web-green', 'v2'))
-    expect(check(p, { ...opts, mode: 'rollback' }).refusals[0]).toMatch(/nothing to roll back.*To go back, deploy the previous version: v1\./)
+    expect(check(p, { ...opts, mode: 'rollback' }).cannot).toMatch(/nothing to roll back.*To go back, deploy the previous version: v1\./)
   })
   it('finalize refuses a deploy that has not cut over', () => {
     const green = liveGroup('prod-web-green', 'v2', 3, { tags: { 'docker:image:version': 'v2', [IDLE_CAPACITY_TAG]: '0/0/6' } })
@@ -137,7 +139,7 @@ describe('plan', () => {
       suspendedProcesses: [...QUARANTINE_PROCESSES],
       instances: [instance('Standby', undefined), instance('Standby', undefined), instance('InService')]
     })
-    const green = liveGroup('prod-web-green', 'v2', 3, { tags: { 'docker:image:version': 'v2', [IDLE_CAPACITY_TAG]: '0/0/6' } })
+    const green = liveGroup('prod-web-green', 'v2', 3, { tags: { 'docker:image:version': 'v2', [IDLE_CAPACITY_TAG]: '0/0/6', [DEPLOY_RUN_TAG]: planOpts.run } })
     const steps = planDeploy(classify(pair(blue, green)), planOpts)
     expect(steps.map(describeStep)).toEqual([
       `move 1 instance(s) of prod-web-blue to Standby (desired decremented): ${blue.instances[2]?.id}`,
@@ -152,8 +154,8 @@ describe('plan', () => {
       instances: [instance('Standby', undefined), instance('Standby', undefined)]
     })
     const green = liveGroup('prod-web-green', 'v2', 2, { tags: { 'docker:image:version': 'v2', [IDLE_CAPACITY_TAG]: '0/0/6' } })
-    const steps = planRollback(classify(pair(blue, green)))
-    expect(steps.map((s) => s.kind)).toEqual(['resume', 'exit-standby', 'set-capacity', 'wait-healthy', 'set-capacity', 'untag'])
+    const steps = planRollback(classify(pair(blue, green)), record)
+    expect(steps.map((s) => s.kind)).toEqual(['resume', 'exit-standby', 'set-capacity', 'wait-healthy', 'set-capacity', 'tag', 'untag'])
     expect(steps[0]).toMatchObject({ processes: QUARANTINE_PROCESSES.filter((p) => p !== 'AZRebalance') })
     expect(steps[2]).toMatchObject({ group: 'prod-web-blue', capacity: { min: 2, desired: 2, max: 6 } })
     expect(steps[4]).toMatchObject({ group: 'prod-web-green', capacity: { min: 0, desired: 0, max: 6 } })
@@ -167,8 +169,8 @@ describe('plan', () => {
       instances: Array.from({ length: 30 }, () => instance('Standby', undefined))
     })
     const green = liveGroup('prod-web-green', 'v2', 30, { tags: { 'docker:image:version': 'v2', [IDLE_CAPACITY_TAG]: '0/0/40' } })
-    const steps = planFinalize(classify(pair(blue, green)))
-    expect(steps.map((s) => s.kind)).toEqual(['retire', 'retire', 'retire', 'resume', 'untag'])
+    const steps = planFinalize(classify(pair(blue, green)), record)
+    expect(steps.map((s) => s.kind)).toEqual(['retire', 'retire', 'retire', 'resume', 'tag', 'untag'])
     for (const s of steps.filter((x) => x.kind === 'retire')) {
       expect((s as { instanceIds: string[] }).instanceIds.join(',').length).toBeLessThanOrEqual(256)
     }

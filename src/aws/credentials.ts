@@ -12,6 +12,7 @@
 
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { ActionError, InputError } from '../errors.js'
+import { partitionOf } from './clients.js'
 import {
   ID_TOKEN_TOKEN_VAR,
   ID_TOKEN_URL_VAR,
@@ -31,6 +32,8 @@ export const RoleInputs = {
 } as const
 
 export const DEFAULT_AUDIENCE = 'sts.amazonaws.com'
+/** The audience AWS's own GitHub action documents for the China regions (aws-cn partition). */
+export const CHINA_AUDIENCE = 'sts.amazonaws.com.cn'
 export const DEFAULT_DURATION_SECONDS = 3600
 export const MIN_DURATION_SECONDS = 900
 export const MAX_DURATION_SECONDS = 43_200
@@ -56,7 +59,7 @@ export interface OidcCredentialsProvider {
 }
 
 export interface OidcRoleOptions {
-  /** arn:aws(-cn|-us-gov)?:iam::<12 digits>:role/[path/]name */
+  /** arn:<partition>:iam::<12 digits>:role/[path/]name, in the region's partition */
   roleArn: string
   /** Default 'sts.amazonaws.com'. */
   audience?: string
@@ -87,7 +90,9 @@ const wallClock = {
 
 // ------------------------------------------------------------------------------------------- validation
 
-const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/(?:[\x21-\x7e]+\/)?[\w+=,.@-]{1,64}$/
+// Any partition's spelling (aws, aws-cn, aws-us-gov, aws-iso-b, aws-eusc, ...): validateRolePartition
+// then holds it to the region's partition, which the SDK's partition data knows.
+const ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\x21-\x7e]+\/)?[\w+=,.@-]{1,64}$/
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/
 
 export function validateRoleArn(arn: string): void {
@@ -97,6 +102,21 @@ export function validateRoleArn(arn: string): void {
   else if (/^[\w+=,.@-]+$/.test(arn)) hint += ' A bare role name is not enough: include the partition and the 12-digit account id.'
   else if (/^arn:[^:]*:iam::\d{12}:user\//.test(arn)) hint += ' This is an IAM user, not a role.'
   throw new InputError(RoleInputs.roleToAssume, arn, hint)
+}
+
+/** STS in a region assumes only roles of the region's partition: say which partitions differ, and how to fix it. */
+export function validateRolePartition(arn: string, region: string): void {
+  const rolePartition = /^arn:([^:]+):/.exec(arn)?.[1] ?? ''
+  const regionPartition = partitionOf(region)
+  if (rolePartition === regionPartition) return
+  const example = arn.replace(/^arn:[^:]+:/, `arn:${regionPartition}:`)
+  throw new InputError(
+    RoleInputs.roleToAssume,
+    arn,
+    `The role is in partition "${rolePartition}", but aws-region ${region} is in partition "${regionPartition}"; ` +
+      `partitions do not share identities, so STS in ${region} cannot assume it. ` +
+      `Give a role of the region's partition (such as ${example}) or the region the role belongs to.`
+  )
 }
 
 export function validateSessionName(name: string): void {
@@ -130,6 +150,7 @@ export function defaultSessionName(env: Record<string, string | undefined>): str
 
 export function oidcCredentials(o: OidcRoleOptions): OidcCredentialsProvider {
   validateRoleArn(o.roleArn)
+  validateRolePartition(o.roleArn, o.region)
   const audience = o.audience ?? DEFAULT_AUDIENCE
   if (audience.trim() === '') throw new InputError(RoleInputs.audience, audience, `Expected the OIDC audience, usually ${DEFAULT_AUDIENCE}.`)
   const sessionName = o.sessionName ?? defaultSessionName(process.env)
@@ -354,6 +375,12 @@ function refusal(err: Error, code: string, claims: Record<string, unknown> | und
   const account = /:iam::(\d{12}):/.exec(ctx.roleArn)?.[1] ?? 'ACCOUNT'
   const partition = /^arn:(aws[\w-]*):/.exec(ctx.roleArn)?.[1] ?? 'aws'
   const owner = repository ?? 'OWNER/REPO'
+  if (partition === 'aws-cn' && aud === DEFAULT_AUDIENCE) {
+    lines.push(
+      `The role is in the China partition (aws-cn), where the IAM OIDC provider usually lists the audience ${CHINA_AUDIENCE}: ` +
+        `set the action's audience input to ${CHINA_AUDIENCE} (and the trust policy's aud condition to match), or add ${DEFAULT_AUDIENCE} to the provider's audiences.`
+    )
+  }
 
   if (code === 'InvalidIdentityToken') {
     lines.push(

@@ -15,23 +15,27 @@ import {
   SetInstanceProtectionCommand,
   SuspendProcessesCommand,
   UpdateAutoScalingGroupCommand,
+  type Activity as SdkActivity,
   type AutoScalingGroup,
   type ScalingPolicy as SdkPolicy
 } from '@aws-sdk/client-auto-scaling'
-import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { TerminateInstancesCommand } from '@aws-sdk/client-ec2'
+import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand, type TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2'
 import type { Clock } from '../clock.js'
-import { type ActionError, AwsCallFailed } from '../errors.js'
+import { ActionError, AwsCallFailed } from '../errors.js'
 import type { Activity, Capacity, ScalingPolicy, ScheduledAction, TargetHealth, TargetState } from '../domain/model.js'
 import { chunk } from '../domain/steps.js'
 import { movePolicy, moveScheduledAction } from './scaling.js'
 import type { Clients } from './clients.js'
-import type { Fleet, GroupDescription } from './port.js'
+import type { Fleet, GroupDescription, TargetGroupHealthCheck } from './port.js'
 
 const ACTIVE_REFRESH = new Set(['Pending', 'InProgress', 'Cancelling', 'RollbackInProgress', 'Baking'])
 /** Auto Scaling refuses some writes while an activity runs; the SDK does not retry these, we do. */
 const CONTENTION = new Set(['ScalingActivityInProgressFault', 'ResourceContentionFault', 'ScalingActivityInProgress', 'ResourceContention'])
 const CONTENTION_ATTEMPTS = 6
+/** Pages of 100 scaling activities read back at most while looking for the ones a wait has seen. */
+const ACTIVITY_PAGES = 5
+const GONE_EC2_STATES = new Set(['shutting-down', 'terminated'])
 
 export class AwsFleet implements Fleet {
   constructor(
@@ -56,25 +60,29 @@ export class AwsFleet implements Fleet {
   }
 
   async describeGroups(names: string[]): Promise<GroupDescription[]> {
-    const r = await this.call(`DescribeAutoScalingGroups (${names.join(', ')})`, () =>
-      this.clients.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names, MaxRecords: 100 }))
-    )
-    return (r.AutoScalingGroups ?? []).map(toGroup)
+    // AWS may answer with fewer groups than asked for, and a NextToken.
+    return (
+      await this.paged(`DescribeAutoScalingGroups (${names.join(', ')})`, async (NextToken) => {
+        const r = await this.clients.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names, MaxRecords: 100, NextToken }))
+        return { items: r.AutoScalingGroups ?? [], next: r.NextToken }
+      })
+    ).map(toGroup)
   }
 
-  async activities(group: string): Promise<Activity[]> {
-    const r = await this.call(`DescribeScalingActivities for ${group}`, () =>
-      this.clients.autoscaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: group, MaxRecords: 20 }))
-    )
-    return (r.Activities ?? []).map(
-      (a): Activity => ({
-        id: a.ActivityId ?? '',
-        status: a.StatusCode ?? '',
-        description: a.Description ?? '',
-        ...(a.StatusMessage ? { message: a.StatusMessage } : {}),
-        startTime: a.StartTime ?? new Date(0)
-      })
-    )
+  async activities(group: string, known?: ReadonlySet<string>): Promise<Activity[]> {
+    const out: Activity[] = []
+    let NextToken: string | undefined
+    for (let page = 0; page < ACTIVITY_PAGES; page++) {
+      const r = await this.call(`DescribeScalingActivities for ${group}`, () =>
+        this.clients.autoscaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: group, MaxRecords: 100, NextToken }))
+      )
+      const items = (r.Activities ?? []).map(toActivity)
+      out.push(...items)
+      NextToken = r.NextToken
+      // Older pages only matter while they may hold activities newer than the ones already known.
+      if (!known || known.size === 0 || !NextToken || items.some((a) => known.has(a.id))) break
+    }
+    return out
   }
 
   async loadDetails(group: GroupDescription): Promise<GroupDescription> {
@@ -107,10 +115,7 @@ export class AwsFleet implements Fleet {
   async targetHealth(targetGroupArn: string, instanceIds: string[]): Promise<Record<string, TargetHealth>> {
     const out: Record<string, TargetHealth> = {}
     for (const ids of chunk(instanceIds, 100)) {
-      const r = await this.call(`DescribeTargetHealth for ${targetGroupArn}`, () =>
-        this.clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn, Targets: ids.map((Id) => ({ Id })) }))
-      )
-      for (const d of r.TargetHealthDescriptions ?? []) {
+      for (const d of await this.describeTargets(targetGroupArn, ids)) {
         const id = d.Target?.Id
         if (!id) continue
         out[id] = {
@@ -123,6 +128,63 @@ export class AwsFleet implements Fleet {
     return out
   }
 
+  /**
+   * One id EC2 has forgotten (an instance terminated over an hour ago, e.g. a Standby instance reclaimed
+   * behind the group's back) fails DescribeTargetHealth for all: ask EC2 which ids are gone, ask again
+   * without them.
+   */
+  private async describeTargets(targetGroupArn: string, ids: string[]): Promise<TargetHealthDescription[]> {
+    const describe = (list: string[]): Promise<TargetHealthDescription[]> =>
+      this.call(`DescribeTargetHealth for ${targetGroupArn}`, async () => {
+        const r = await this.clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn, Targets: list.map((Id) => ({ Id })) }))
+        return r.TargetHealthDescriptions ?? []
+      })
+    try {
+      return await describe(ids)
+    } catch (err) {
+      if (!(err instanceof AwsCallFailed) || err.awsError !== 'InvalidTarget') throw err
+      const gone = await this.instancesGone(ids)
+      if (gone.size === 0) throw err
+      const known = ids.filter((id) => !gone.has(id))
+      this.log(`DescribeTargetHealth for ${targetGroupArn}: InvalidTarget; ${gone.size} instance(s) EC2 no longer runs left out (${[...gone].join(', ')})`)
+      return known.length > 0 ? describe(known) : []
+    }
+  }
+
+  async targetGroupHealthChecks(targetGroupArns: string[]): Promise<Record<string, TargetGroupHealthCheck>> {
+    const out: Record<string, TargetGroupHealthCheck> = {}
+    for (const arns of chunk(targetGroupArns, 20)) {
+      const tgs = await this.paged(`DescribeTargetGroups (${arns.join(', ')})`, async (Marker) => {
+        const r = await this.clients.elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: arns, Marker }))
+        return { items: r.TargetGroups ?? [], next: r.NextMarker }
+      })
+      for (const tg of tgs) {
+        if (!tg.TargetGroupArn) continue
+        out[tg.TargetGroupArn] = {
+          intervalSeconds: tg.HealthCheckIntervalSeconds ?? 30,
+          healthyThreshold: tg.HealthyThresholdCount ?? 5,
+          unhealthyThreshold: tg.UnhealthyThresholdCount ?? 2
+        }
+      }
+    }
+    return out
+  }
+
+  async instancesGone(instanceIds: string[]): Promise<Set<string>> {
+    const running = new Set<string>()
+    for (const ids of chunk(instanceIds, 100)) {
+      // A filter (unlike InstanceIds) does not fail on ids EC2 has forgotten: they are simply not listed.
+      const reservations = await this.paged(`DescribeInstances (${ids.length} instance(s))`, async (NextToken) => {
+        const r = await this.clients.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: ids }], NextToken }))
+        return { items: r.Reservations ?? [], next: r.NextToken }
+      })
+      for (const i of reservations.flatMap((r) => r.Instances ?? [])) {
+        if (i.InstanceId && !GONE_EC2_STATES.has(i.State?.Name ?? '')) running.add(i.InstanceId)
+      }
+    }
+    return new Set(instanceIds.filter((id) => !running.has(id)))
+  }
+
   async tag(group: string, tags: Record<string, string>, propagate: string[]): Promise<void> {
     const Tags = Object.entries(tags).map(([Key, Value]) => ({
       ResourceId: group,
@@ -132,6 +194,12 @@ export class AwsFleet implements Fleet {
       PropagateAtLaunch: propagate.includes(Key)
     }))
     await this.write(`CreateOrUpdateTags on ${group}`, () => this.clients.autoscaling.send(new CreateOrUpdateTagsCommand({ Tags })))
+  }
+
+  async tagAll(tags: { group: string; key: string; value: string }[]): Promise<void> {
+    const Tags = tags.map((t) => ({ ResourceId: t.group, ResourceType: 'auto-scaling-group', Key: t.key, Value: t.value, PropagateAtLaunch: false }))
+    const groups = [...new Set(tags.map((t) => t.group))].join(', ')
+    await this.write(`CreateOrUpdateTags on ${groups}`, () => this.clients.autoscaling.send(new CreateOrUpdateTagsCommand({ Tags })))
   }
 
   async untag(tags: { group: string; key: string }[]): Promise<void> {
@@ -194,16 +262,49 @@ export class AwsFleet implements Fleet {
   }
 
   async terminate(ids: string[]): Promise<void> {
+    const refused = await this.terminateWhatEc2Allows(ids)
+    if (refused.length > 0) throw new InstancesLeftRunning(refused)
+  }
+
+  /** Terminates every id EC2 lets us; returns those it refused (termination protection) with its reason. */
+  private async terminateWhatEc2Allows(ids: string[]): Promise<{ id: string; reason: string }[]> {
     try {
       await this.clients.ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }))
+      return []
     } catch (err) {
-      // One unknown id makes EC2 terminate nothing: retry one by one, skipping ids that are long gone.
-      if (!isNotFound(err) || ids.length === 1) {
-        if (isNotFound(err)) return
+      if (ids.length === 1) {
+        if (isNotFound(err)) return [] // long gone
+        if (isRefused(err)) return [{ id: ids[0] as string, reason: `${(err as Error).name}: ${(err as Error).message}` }]
         throw wrap(`TerminateInstances (${ids.join(', ')})`, err)
       }
-      for (const id of ids) await this.terminate([id])
+      // One unknown id makes EC2 terminate nothing; one protected id stops every id of its zone. One by one.
+      if (!isNotFound(err) && !isRefused(err)) throw wrap(`TerminateInstances (${ids.join(', ')})`, err)
+      const refused: { id: string; reason: string }[] = []
+      for (const id of ids) refused.push(...(await this.terminateWhatEc2Allows([id])))
+      return refused
     }
+  }
+
+  async terminationProtected(ids: string[]): Promise<string[]> {
+    const out: string[] = []
+    // DescribeInstanceAttribute reads one instance per call: a few at a time, so as not to be throttled.
+    for (const batch of chunk(ids, 5)) {
+      const flags = await Promise.all(
+        batch.map((id) =>
+          this.call(`DescribeInstanceAttribute disableApiTermination of ${id}`, async () => {
+            try {
+              const r = await this.clients.ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'disableApiTermination' }))
+              return r.DisableApiTermination?.Value === true
+            } catch (err) {
+              if (isNotFound(err)) return false // gone: nothing to terminate
+              throw err
+            }
+          })
+        )
+      )
+      out.push(...batch.filter((_, n) => flags[n]))
+    }
+    return out
   }
 
   async movePolicy(from: string, to: string, policy: ScalingPolicy): Promise<void> {
@@ -253,9 +354,44 @@ function isNotFound(err: unknown): boolean {
   return (err as { name?: string }).name === 'InvalidInstanceID.NotFound'
 }
 
+/** EC2's answer to TerminateInstances on an instance with termination protection (DisableApiTermination). */
+function isRefused(err: unknown): boolean {
+  return (err as { name?: string }).name === 'OperationNotPermitted'
+}
+
+/**
+ * EC2 refused to terminate instances finalize had already detached: they run, billed, outside any group.
+ * Not an AwsCallFailed: re-observing and trying again cannot help until someone lifts the protection.
+ */
+export class InstancesLeftRunning extends ActionError {
+  constructor(readonly refused: { id: string; reason: string }[]) {
+    const ids = refused.map((r) => r.id)
+    super(
+      `EC2 refused to terminate ${ids.join(', ')} (${refused[0]?.reason}). ` +
+        `${ids.length === 1 ? 'It is' : 'They are'} detached from ${ids.length === 1 ? 'its' : 'their'} Auto Scaling group and still running (and billed) outside any group. ` +
+        `Turn termination protection off and terminate ${ids.length === 1 ? 'it' : 'them'}: ` +
+        (ids.length === 1
+          ? `aws ec2 modify-instance-attribute --instance-id ${ids[0]} --no-disable-api-termination; `
+          : `for id in ${ids.join(' ')}; do aws ec2 modify-instance-attribute --instance-id "$id" --no-disable-api-termination; done; `) +
+        `aws ec2 terminate-instances --instance-ids ${ids.join(' ')} (or turn protection off and re-run finalize, which remembers them).`
+    )
+    this.name = 'InstancesLeftRunning'
+  }
+}
+
 export function wrap(what: string, err: unknown): ActionError {
   const e = err as { name?: string; message?: string }
   return new AwsCallFailed(`${what} failed: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`, e.name ?? 'Error')
+}
+
+function toActivity(a: SdkActivity): Activity {
+  return {
+    id: a.ActivityId ?? '',
+    status: a.StatusCode ?? '',
+    description: a.Description ?? '',
+    ...(a.StatusMessage ? { message: a.StatusMessage } : {}),
+    startTime: a.StartTime ?? new Date(0)
+  }
 }
 
 function toGroup(g: AutoScalingGroup): GroupDescription {
@@ -276,6 +412,7 @@ function toGroup(g: AutoScalingGroup): GroupDescription {
     loadBalancerNames: g.LoadBalancerNames ?? [],
     suspendedProcesses: (g.SuspendedProcesses ?? []).map((p) => p.ProcessName ?? '').filter((p) => p !== ''),
     newInstancesProtected: g.NewInstancesProtectedFromScaleIn ?? false,
+    ...(g.HealthCheckGracePeriod !== undefined ? { healthCheckGracePeriodSeconds: g.HealthCheckGracePeriod } : {}),
     warmPool: g.WarmPoolConfiguration !== undefined,
     policies: [],
     scheduledActions: [],

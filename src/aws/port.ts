@@ -4,19 +4,38 @@ import type { Capacity, Group, ScalingPolicy, ScheduledAction, TargetHealth } fr
 
 export type GroupDescription = Omit<Group, 'color'>
 
+/** A target group's health-check timing (DescribeTargetGroups). */
+export interface TargetGroupHealthCheck {
+  intervalSeconds: number
+  healthyThreshold: number
+  unhealthyThreshold: number
+}
+
 export interface Fleet {
   /** Every group whose tag `tagKey` equals `tagValue` (instances, tags, capacity, processes, target groups). */
   listGroups(tagKey: string, tagValue: string): Promise<GroupDescription[]>
   /** The named groups (same detail as listGroups). */
   describeGroups(names: string[]): Promise<GroupDescription[]>
-  /** Recent scaling activities of one group, newest first. */
-  activities(group: string): Promise<Group['activities']>
+  /**
+   * Scaling activities of one group, newest first: every page back to the first activity in `known`
+   * (those seen before a wait began), or the newest page alone without it.
+   */
+  activities(group: string, known?: ReadonlySet<string>): Promise<Group['activities']>
   /** Fills in what pre-flight and planning need beyond the group description. */
   loadDetails(group: GroupDescription): Promise<GroupDescription>
-  /** Target health of exactly these instances in one target group. */
+  /**
+   * Target health of exactly these instances in one target group. Instances EC2 no longer knows are
+   * left out (asking about them fails the whole call with InvalidTarget).
+   */
   targetHealth(targetGroupArn: string, instanceIds: string[]): Promise<Record<string, TargetHealth>>
+  /** Health-check timing of each target group. */
+  targetGroupHealthChecks(targetGroupArns: string[]): Promise<Record<string, TargetGroupHealthCheck>>
+  /** Of these instance ids, the ones EC2 no longer runs (terminated, shutting down, or forgotten). */
+  instancesGone(instanceIds: string[]): Promise<Set<string>>
 
   tag(group: string, tags: Record<string, string>, propagate: string[]): Promise<void>
+  /** Several groups' tags in one call: all of them land, or none (no propagation). */
+  tagAll(tags: { group: string; key: string; value: string }[]): Promise<void>
   untag(tags: { group: string; key: string }[]): Promise<void>
   setCapacity(group: string, capacity: Capacity): Promise<void>
   setMin(group: string, min: number): Promise<void>
@@ -26,7 +45,10 @@ export interface Fleet {
   exitStandby(group: string, instanceIds: string[]): Promise<void>
   unprotect(group: string, instanceIds: string[]): Promise<void>
   detach(group: string, instanceIds: string[]): Promise<void>
+  /** EC2 TerminateInstances; fails naming the instances EC2 refused (termination protection), after terminating the rest. */
   terminate(instanceIds: string[]): Promise<void>
+  /** Those of the instances with termination protection (DisableApiTermination) on; unknown ids are not. */
+  terminationProtected(instanceIds: string[]): Promise<string[]>
   /** Creates (or overwrites) the policy on `to`, re-points its alarms from `from`, deletes it from `from`. */
   movePolicy(from: string, to: string, policy: ScalingPolicy): Promise<void>
   moveScheduledAction(from: string, to: string, action: ScheduledAction): Promise<void>

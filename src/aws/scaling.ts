@@ -67,33 +67,34 @@ async function repointAlarms(
   }
 }
 
+/**
+ * What DescribeAlarms returns that PutMetricAlarm does not take: the alarm's identity, state and history.
+ * Everything else is configuration and goes back, including fields newer than this code (a field the
+ * bundled SDK does not know is neither read nor sent: keep the SDK current).
+ */
+const READ_ONLY_ALARM_FIELDS = new Set([
+  'AlarmArn',
+  'AlarmConfigurationUpdatedTimestamp',
+  'StateValue',
+  'StateReason',
+  'StateReasonData',
+  'StateUpdatedTimestamp',
+  'StateTransitionedTimestamp',
+  'EvaluationState'
+])
+
 /** PutMetricAlarm overwrites the whole alarm: send every setting back, with the policy and group swapped. */
 function alarmInput(a: MetricAlarm, r: { oldArn: string; newArn: string; from: string; to: string }): PutMetricAlarmInput {
   const swap = (arns: string[] | undefined): string[] | undefined => arns?.map((arn) => (arn === r.oldArn ? r.newArn : arn))
-  const input: PutMetricAlarmInput = {
+  const settings = Object.fromEntries(Object.entries(a).filter(([k, v]) => !READ_ONLY_ALARM_FIELDS.has(k) && v !== undefined))
+  const input: Record<string, unknown> = {
+    ...swapGroupDimension(settings, r.from, r.to),
     AlarmName: a.AlarmName,
-    AlarmDescription: a.AlarmDescription,
-    ActionsEnabled: a.ActionsEnabled,
     OKActions: swap(a.OKActions),
     AlarmActions: swap(a.AlarmActions),
-    InsufficientDataActions: swap(a.InsufficientDataActions),
-    MetricName: a.MetricName,
-    Namespace: a.Namespace,
-    Statistic: a.Statistic,
-    ExtendedStatistic: a.ExtendedStatistic,
-    Dimensions: swapGroupDimension(a.Dimensions, r.from, r.to),
-    Period: a.Period,
-    Unit: a.Unit,
-    EvaluationPeriods: a.EvaluationPeriods,
-    DatapointsToAlarm: a.DatapointsToAlarm,
-    Threshold: a.Threshold,
-    ComparisonOperator: a.ComparisonOperator,
-    TreatMissingData: a.TreatMissingData,
-    EvaluateLowSampleCountPercentile: a.EvaluateLowSampleCountPercentile,
-    Metrics: swapGroupDimension(a.Metrics, r.from, r.to),
-    ThresholdMetricId: a.ThresholdMetricId
+    InsufficientDataActions: swap(a.InsufficientDataActions)
   }
-  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as PutMetricAlarmInput
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as unknown as PutMetricAlarmInput
 }
 
 export async function moveScheduledAction(

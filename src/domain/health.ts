@@ -1,5 +1,5 @@
 // Is a group ready to serve? Exactly its own instances, in every target group, never the other color's.
-import { type Activity, type Group, activeInstances } from './model.js'
+import { type Activity, type Group, LEAVING_STATES, activeInstances } from './model.js'
 
 export interface NotReady {
   instanceId: string
@@ -59,4 +59,99 @@ export function describeNotReady(report: HealthReport, limit = 10): string {
   })
   if (report.notReady.length > limit) lines.push(`and ${report.notReady.length - limit} more`)
   return lines.join(', ')
+}
+
+/** A target that stays `unhealthy` this many polls in a row (and past the boot time) will not recover in time. */
+export const UNHEALTHY_POLLS = 3
+/** The least time a booting app is given before its failing health checks count (AWS's console default grace). */
+export const MIN_BOOT_TIME_MS = 5 * 60_000
+/** A launch failure that repeats identically this often is a configuration error, not bad luck. */
+export const LAUNCH_FAILURE_REPEATS = 3
+
+/**
+ * Launch failures Auto Scaling retries by itself (in another zone where it can): capacity, not
+ * configuration. They never end a wait early; the timeout reports them.
+ */
+const TRANSIENT_LAUNCH_FAILURE = /InsufficientInstanceCapacity|insufficient capacity|do not have sufficient|capacity-not-available|SpotMaxPriceTooLow|MaxSpotInstanceCountExceeded|InsufficientFreeAddressesInSubnet|RequestLimitExceeded|Throttling|temporarily unavailable/i
+
+export function isTransientLaunchFailure(message: string): boolean {
+  return TRANSIENT_LAUNCH_FAILURE.test(message)
+}
+
+export function describeFailures(activities: Activity[], limit = 3): string {
+  const counts = new Map<string, number>()
+  for (const a of activities) {
+    const m = a.message ?? a.description
+    counts.set(m, (counts.get(m) ?? 0) + 1)
+  }
+  return [...counts.entries()]
+    .slice(0, limit)
+    .map(([m, n]) => (n > 1 ? `${m} (${n} times)` : m))
+    .join(' | ')
+}
+
+export interface TrackerOptions {
+  knownActivities: Set<string>
+  bootTimeMs: number
+  unhealthyPolls: number
+  /** Never give up on an instance early (a rollback restoring the previous version). */
+  patient: boolean
+}
+
+/**
+ * Decides, poll after poll, whether a health wait is hopeless: a launch failure that repeats identically
+ * (not a capacity shortage Auto Scaling retries), an instance Auto Scaling took out of service, or an
+ * instance still `unhealthy` after the time a booting app may take and several checks in a row.
+ */
+export class HealthTracker {
+  readonly knownActivities: Set<string>
+  private readonly firstSeen = new Map<string, number>()
+  private readonly streak = new Map<string, number>()
+  private readonly missing = new Map<string, number>()
+  /** Unhealthy at its last observation while in service. */
+  private readonly wasUnhealthy = new Set<string>()
+
+  constructor(private readonly o: TrackerOptions) {
+    this.knownActivities = o.knownActivities
+  }
+
+  observe(group: Group, report: HealthReport, now: number): string | undefined {
+    const repeated = this.repeatedFailure(report.failedActivities)
+    if (repeated) return `launches failed ${repeated.count} times with the same error: ${repeated.message}`
+    if (this.o.patient) return undefined
+    const active = new Set(activeInstances(group).map((i) => i.id))
+    // Out of service: seen leaving, or missing from two reads in a row (one read may lag a launch).
+    const leaving = new Set(group.instances.filter((i) => LEAVING_STATES.has(i.lifecycle)).map((i) => i.id))
+    for (const id of this.firstSeen.keys()) this.missing.set(id, active.has(id) ? 0 : (this.missing.get(id) ?? 0) + 1)
+    // Replaced after failing its health checks: Auto Scaling gave up on it. (One terminated by someone
+    // else, or by a Spot reclaim, while it booted is simply replaced: keep waiting for the replacement.)
+    const replaced = [...this.firstSeen.keys()].filter((id) => this.wasUnhealthy.has(id) && (leaving.has(id) || (this.missing.get(id) ?? 0) >= 2))
+    if (replaced.length > 0) {
+      const why = group.activities.find((a) => replaced.some((id) => a.description.includes(id)))
+      return `Auto Scaling replaced ${replaced.slice(0, 5).join(', ')} after failed health checks${why ? ` ("${why.description}"${why.message ? `: ${why.message}` : ''})` : ''}`
+    }
+    for (const id of report.unhealthy) this.wasUnhealthy.add(id)
+    for (const id of active) if (!report.unhealthy.includes(id)) this.wasUnhealthy.delete(id)
+    for (const id of active) if (!this.firstSeen.has(id)) this.firstSeen.set(id, now)
+    for (const id of [...this.streak.keys()]) if (!report.unhealthy.includes(id)) this.streak.delete(id)
+    for (const id of report.unhealthy) this.streak.set(id, (this.streak.get(id) ?? 0) + 1)
+    const stuck = [...this.streak.entries()]
+      .filter(([id, n]) => n >= this.o.unhealthyPolls && now - (this.firstSeen.get(id) ?? now) >= this.o.bootTimeMs)
+      .map(([id]) => id)
+    if (stuck.length > 0) {
+      return `${stuck.length} instance(s) still unhealthy ${Math.round(this.o.bootTimeMs / 1000)} s after they appeared (boot-time), ${this.o.unhealthyPolls} checks in a row`
+    }
+    return undefined
+  }
+
+  private repeatedFailure(failed: Activity[]): { message: string; count: number } | undefined {
+    const counts = new Map<string, number>()
+    for (const a of failed) {
+      const m = a.message ?? a.description
+      if (isTransientLaunchFailure(m)) continue
+      counts.set(m, (counts.get(m) ?? 0) + 1)
+    }
+    for (const [message, count] of counts) if (count >= LAUNCH_FAILURE_REPEATS) return { message, count }
+    return undefined
+  }
 }

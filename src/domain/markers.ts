@@ -10,8 +10,34 @@ export const LIVE_CAPACITY_TAG = 'blue-green:live-capacity'
 export const LIVE_SUSPENDED_TAG = 'blue-green:live-suspended'
 /** On the standby group while finalize detaches and terminates a batch: the batch's instance ids. */
 export const FINALIZING_TAG = 'blue-green:finalizing'
+/**
+ * On the live group while a deploy waits for the new group's health: its own MinSize before the deploy
+ * raised MinSize to the desired capacity, so that its policies cannot scale it in while the new instances
+ * share the load (SPEC invariant 1). Restored exactly by rollback or abort, recorded by cutover.
+ */
+export const LIVE_MIN_TAG = 'blue-green:live-min'
+/** On the group a deploy scales up: the run that drives the deployment (a run never carries on another's). */
+export const DEPLOY_RUN_TAG = 'blue-green:deploy-run'
 
-export const MARKER_TAGS = [IDLE_CAPACITY_TAG, LIVE_CAPACITY_TAG, LIVE_SUSPENDED_TAG, FINALIZING_TAG]
+export const MARKER_TAGS = [IDLE_CAPACITY_TAG, LIVE_CAPACITY_TAG, LIVE_SUSPENDED_TAG, FINALIZING_TAG, LIVE_MIN_TAG, DEPLOY_RUN_TAG]
+
+/**
+ * On the pair's first group, kept between deployments: the last thing this action did to the pair
+ * (`deploy <version>` when a deploy takes the pair, `finalize <version>`, `rollback <version>`). Only a
+ * finalize leaves nothing to roll back to; any other record means the previous version still serves.
+ */
+export const LAST_RUN_TAG = 'blue-green/last-run'
+
+export type LastRun = { mode: 'deploy' | 'finalize' | 'rollback'; version: string }
+
+export function encodeLastRun(r: LastRun): string {
+  return `${r.mode} ${r.version}`.slice(0, 256)
+}
+
+export function decodeLastRun(value: string | undefined): LastRun | undefined {
+  const m = /^(deploy|finalize|rollback) (.*)$/.exec(value ?? '')
+  return m ? { mode: m[1] as LastRun['mode'], version: m[2] ?? '' } : undefined
+}
 
 /**
  * The processes suspended on a standby group, so that nothing launches into it or scales it while it
@@ -58,4 +84,11 @@ export function idleCapacityOf(g: Group): Capacity | undefined {
 
 export function liveCapacityOf(g: Group): Capacity | undefined {
   return decodeCapacity(g.tags[LIVE_CAPACITY_TAG])
+}
+
+/** The live group's capacity as its owner set it: MinSize as it was before a deploy held it up. */
+export function ownCapacityOf(g: Group): Capacity {
+  const held = g.tags[LIVE_MIN_TAG]
+  const min = held !== undefined && /^\d+$/.test(held.trim()) ? Number(held.trim()) : g.capacity.min
+  return { ...g.capacity, min }
 }

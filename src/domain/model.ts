@@ -29,6 +29,11 @@ export interface Instance {
   lifecycle: string
   healthStatus?: string
   protectedFromScaleIn: boolean
+  /**
+   * EC2 no longer runs it (terminated or forgotten) although the group still lists it: Auto Scaling does
+   * not health-check Standby instances, so one terminated behind its back stays listed as Standby.
+   */
+  gone?: boolean
   /** Target health per target group ARN (only for instances registered or asked about). */
   targets: Record<string, TargetHealth>
 }
@@ -71,6 +76,8 @@ export interface Group {
   loadBalancerNames: string[]
   suspendedProcesses: string[]
   newInstancesProtected: boolean
+  /** Seconds Auto Scaling waits before health-checking a new instance (HealthCheckGracePeriod). */
+  healthCheckGracePeriodSeconds?: number
   warmPool: boolean
   policies: ScalingPolicy[]
   scheduledActions: ScheduledAction[]

@@ -2,17 +2,22 @@
 // Always computed from observed state, so a re-run after any interruption plans only what is left.
 import { assessHealth } from './health.js'
 import {
+  DEPLOY_RUN_TAG,
   FINALIZING_TAG,
   IDLE_CAPACITY_TAG,
+  LAST_RUN_TAG,
   LIVE_CAPACITY_TAG,
+  LIVE_MIN_TAG,
   LIVE_SUSPENDED_TAG,
   MARKER_TAGS,
   QUARANTINE_PROCESSES,
   decodeList,
   encodeCapacity,
+  encodeLastRun,
   encodeList,
   idleCapacityOf,
-  liveCapacityOf
+  liveCapacityOf,
+  ownCapacityOf
 } from './markers.js'
 import { type Capacity, type Group, PENDING_STATES, activeInstances, inStandby } from './model.js'
 import type { Phase } from './phase.js'
@@ -22,6 +27,8 @@ import { PROTECTION_BATCH, RETIRE_BATCH, STANDBY_BATCH, type Step, chunk } from 
 export interface PlanOptions {
   version: string
   versionTagKey: string
+  /** The run driving the deployment (its URL), recorded on the group it scales up. */
+  run: string
   /** Who ships it (commit, actor, time, run), recorded beside the version. */
   releaseTag?: string | undefined
 }
@@ -30,13 +37,16 @@ function sameCapacity(a: Capacity, b: Capacity): boolean {
   return a.min === b.min && a.desired === b.desired && a.max === b.max
 }
 
-function waitHealthyIfNeeded(g: Group, count: number, steps: Step[]): void {
+function waitHealthyIfNeeded(g: Group, count: number, steps: Step[], purpose: 'deploy' | 'restore'): void {
   if (!assessHealth(g, count, g.targetGroupArns).ready) {
-    steps.push({ kind: 'wait-healthy', group: g.name, count, targetGroupArns: g.targetGroupArns })
+    steps.push({ kind: 'wait-healthy', group: g.name, count, targetGroupArns: g.targetGroupArns, purpose })
   }
 }
 
-/** Deploy: tag and scale the idle group, wait for health, then cut over (see cutoverSteps). */
+/**
+ * Deploy: tag the idle group (version and the run that drives it), hold the live group's capacity where it
+ * is, give the idle group the live group's capacity, wait for health, then cut over (see cutoverSteps).
+ */
 export function planDeploy(phase: Phase, opts: PlanOptions): Step[] {
   const steps: Step[] = []
   if (phase.kind === 'at-rest') {
@@ -47,51 +57,88 @@ export function planDeploy(phase: Phase, opts: PlanOptions): Step[] {
       tags: {
         [opts.versionTagKey]: opts.version,
         ...(opts.releaseTag ? { [RELEASE_TAG]: opts.releaseTag } : {}),
-        [IDLE_CAPACITY_TAG]: encodeCapacity(idle.capacity)
+        [IDLE_CAPACITY_TAG]: encodeCapacity(idle.capacity),
+        [DEPLOY_RUN_TAG]: opts.run
       },
       propagate: [opts.versionTagKey]
     })
-    steps.push({ kind: 'set-capacity', group: idle.name, capacity: live.capacity })
-    steps.push({ kind: 'wait-healthy', group: idle.name, count: live.capacity.desired, targetGroupArns: idle.targetGroupArns })
+    steps.push(...holdSteps(live))
+    steps.push({ kind: 'set-capacity', group: idle.name, capacity: ownCapacityOf(live) })
+    steps.push({ kind: 'wait-healthy', group: idle.name, count: live.capacity.desired, targetGroupArns: idle.targetGroupArns, purpose: 'deploy' })
     steps.push(...cutoverSteps(live, idle, live.capacity.desired, true))
     return steps
   }
   if (phase.kind === 'deploying') {
     const { live, next } = phase
-    const capacityMatches = sameCapacity(next.capacity, live.capacity)
-    // The live group may have scaled while we waited (or a previous run stopped before this write): match it.
-    if (!capacityMatches) steps.push({ kind: 'set-capacity', group: next.name, capacity: live.capacity })
+    // A re-run (or a new run after a killed one) takes the deployment over, under the pair lock.
+    if (next.tags[DEPLOY_RUN_TAG] !== opts.run) steps.push({ kind: 'tag', group: next.name, tags: { [DEPLOY_RUN_TAG]: opts.run }, propagate: [] })
+    steps.push(...holdSteps(live))
+    const wanted = ownCapacityOf(live)
+    const capacityMatches = sameCapacity(next.capacity, wanted)
+    // The live group may have scaled out while we waited (or a previous run stopped before this write): match it.
+    if (!capacityMatches) steps.push({ kind: 'set-capacity', group: next.name, capacity: wanted })
     if (!capacityMatches || !assessHealth(next, live.capacity.desired, next.targetGroupArns).ready) {
-      steps.push({ kind: 'wait-healthy', group: next.name, count: live.capacity.desired, targetGroupArns: next.targetGroupArns })
+      steps.push({ kind: 'wait-healthy', group: next.name, count: live.capacity.desired, targetGroupArns: next.targetGroupArns, purpose: 'deploy' })
     }
     steps.push(...cutoverSteps(live, next, live.capacity.desired, true))
     return steps
   }
   if (phase.kind === 'cut-over') {
     const saved = liveCapacityOf(phase.previous)
-    return cutoverSteps(phase.previous, phase.next, saved?.desired ?? phase.next.capacity.desired)
+    const adopt: Step[] =
+      phase.next.tags[DEPLOY_RUN_TAG] !== opts.run ? [{ kind: 'tag', group: phase.next.name, tags: { [DEPLOY_RUN_TAG]: opts.run }, propagate: [] }] : []
+    const rest = cutoverSteps(phase.previous, phase.next, saved?.desired ?? phase.next.capacity.desired)
+    return rest.length > 0 ? [...adopt, ...rest] : []
   }
   return steps
 }
 
 /**
- * Cutover: record the serving group's capacity and processes, quarantine it, move its instances to
- * Standby (out of the load balancer, still running), then hand its scaling policies and scheduled
- * actions to the new group. Every step is skipped when the state shows it done.
+ * While the new instances share the load, the live group's own policies could scale it in (its CPU or
+ * requests per target drop): hold its MinSize at its desired capacity, remembering its own MinSize first.
+ * Scale-out stays possible. Rollback, abort and cutover use the remembered MinSize.
+ */
+function holdSteps(live: Group): Step[] {
+  const steps: Step[] = []
+  if (live.capacity.min >= live.capacity.desired) return steps
+  if (live.tags[LIVE_MIN_TAG] === undefined) {
+    steps.push({ kind: 'tag', group: live.name, tags: { [LIVE_MIN_TAG]: String(live.capacity.min) }, propagate: [] })
+  }
+  steps.push({ kind: 'set-min', group: live.name, min: live.capacity.desired })
+  return steps
+}
+
+/** Gives the live group its own MinSize back (after a deploy that did not cut over). */
+function releaseHoldSteps(live: Group): Step[] {
+  const own = ownCapacityOf(live)
+  return live.tags[LIVE_MIN_TAG] !== undefined && own.min !== live.capacity.min ? [{ kind: 'set-min', group: live.name, min: own.min }] : []
+}
+
+/**
+ * Cutover: record the serving group's capacity and processes, hand its scaling policies and scheduled
+ * actions to the new group (so one group can always scale out, also while the old instances drain),
+ * quarantine it, and move its instances to Standby (out of the load balancer, still running). Every step
+ * is skipped when the state shows it done.
  */
 function cutoverSteps(previous: Group, next: Group, wanted: number, waitPlanned = false): Step[] {
   const steps: Step[] = []
   const inService = previous.instances.filter((i) => i.lifecycle === 'InService')
+  // Invariant 2: nothing of the serving group changes before every new instance is healthy.
+  if (inService.length > 0 && !waitPlanned) waitHealthyIfNeeded(next, wanted, steps, 'deploy')
   if (previous.tags[LIVE_CAPACITY_TAG] === undefined) {
     steps.push({
       kind: 'tag',
       group: previous.name,
       tags: {
-        [LIVE_CAPACITY_TAG]: encodeCapacity(previous.capacity),
+        [LIVE_CAPACITY_TAG]: encodeCapacity(ownCapacityOf(previous)),
         [LIVE_SUSPENDED_TAG]: encodeList(previous.suspendedProcesses)
       },
       propagate: []
     })
+  }
+  for (const policy of previous.policies) steps.push({ kind: 'move-policy', from: previous.name, to: next.name, policy })
+  for (const action of previous.scheduledActions) {
+    steps.push({ kind: 'move-scheduled-action', from: previous.name, to: next.name, action })
   }
   const toSuspend = QUARANTINE_PROCESSES.filter((p) => !previous.suspendedProcesses.includes(p))
   if (toSuspend.length > 0) steps.push({ kind: 'suspend', group: previous.name, processes: toSuspend })
@@ -99,28 +146,32 @@ function cutoverSteps(previous: Group, next: Group, wanted: number, waitPlanned 
     // Entering Standby with a decrement is refused below MinSize (AWS ValidationError).
     steps.push({ kind: 'set-min', group: previous.name, min: 0 })
   }
-  if (inService.length > 0) {
-    // Invariant 2: the old instances leave the load balancer only once every new one is healthy.
-    if (!waitPlanned) waitHealthyIfNeeded(next, wanted, steps)
-    for (const batch of chunk(
-      inService.map((i) => i.id),
-      STANDBY_BATCH
-    )) {
-      steps.push({ kind: 'enter-standby', group: previous.name, instanceIds: batch })
-    }
+  for (const batch of chunk(
+    inService.map((i) => i.id),
+    STANDBY_BATCH
+  )) {
+    steps.push({ kind: 'enter-standby', group: previous.name, instanceIds: batch })
   }
   if (inService.length > 0 || previous.instances.some((i) => i.lifecycle === 'EnteringStandby' || PENDING_STATES.has(i.lifecycle))) {
     steps.push({ kind: 'wait-standby', group: previous.name })
   }
-  for (const policy of previous.policies) steps.push({ kind: 'move-policy', from: previous.name, to: next.name, policy })
-  for (const action of previous.scheduledActions) {
-    steps.push({ kind: 'move-scheduled-action', from: previous.name, to: next.name, action })
-  }
   return steps
 }
 
+/** Where and how a finished finalize or rollback is recorded (LAST_RUN_TAG on the pair's first group). */
+export interface RecordOptions {
+  recordOn: string
+  versionTagKey: string
+}
+
+function recordStep(groups: Group[], r: RecordOptions, mode: 'finalize' | 'rollback', version: string): Step[] {
+  const value = encodeLastRun({ mode, version })
+  const g = groups.find((x) => x.name === r.recordOn)
+  return g && g.tags[LAST_RUN_TAG] !== value ? [{ kind: 'tag', group: r.recordOn, tags: { [LAST_RUN_TAG]: value }, propagate: [] }] : []
+}
+
 /** Finalize: retire the standby instances for good and leave the previous group idle, as its owner had it. */
-export function planFinalize(phase: Phase): Step[] {
+export function planFinalize(phase: Phase, r: RecordOptions): Step[] {
   if (phase.kind !== 'cut-over') return []
   const { previous, next } = phase
   const steps: Step[] = []
@@ -133,6 +184,7 @@ export function planFinalize(phase: Phase): Step[] {
   const idle: Capacity = { min: 0, desired: 0, max: saved?.max ?? previous.capacity.max }
   if (!sameCapacity(previous.capacity, idle)) steps.push({ kind: 'set-capacity', group: previous.name, capacity: idle })
   steps.push(...restoreProcesses(previous))
+  steps.push(...recordStep([previous, next], r, 'finalize', next.tags[r.versionTagKey] ?? ''))
   // Retiring writes the finalizing tag after this plan was made: clear it with the other markers.
   const retiring = standby.length > 0 ? [{ group: previous.name, key: FINALIZING_TAG }] : []
   steps.push(...untagAll([previous, next], retiring))
@@ -140,37 +192,49 @@ export function planFinalize(phase: Phase): Step[] {
 }
 
 /**
- * Rollback: before cutover, return the new group to idle; after (or during) cutover, bring the
- * previous group back to full health first, then hand scaling back to it and idle the new group.
+ * Rollback: before cutover, return the new group to idle and the live group to its own MinSize; after (or
+ * during) cutover, bring the previous group back to full health first, then hand scaling back to it and
+ * idle the new group. A standby instance that died meanwhile (terminated behind the group's back) is
+ * detached rather than returned; the restored capacity makes Auto Scaling launch its replacement.
  */
-export function planRollback(phase: Phase): Step[] {
+export function planRollback(phase: Phase, r: RecordOptions): Step[] {
   if (phase.kind === 'deploying') {
-    return [...idleSteps(phase.next), ...untagAll([phase.next, phase.live])]
+    const { live, next } = phase
+    return [
+      ...idleSteps(next),
+      ...releaseHoldSteps(live),
+      ...recordStep([live, next], r, 'rollback', next.tags[r.versionTagKey] ?? ''),
+      ...untagAll([next, live])
+    ]
   }
   if (phase.kind !== 'cut-over') return []
   const { previous, next } = phase
   const steps: Step[] = []
   // Resume first: ExitStandby must be able to register the instances and the group to replace any lost one.
   steps.push(...restoreProcesses(previous))
-  if (previous.instances.some((i) => i.lifecycle === 'EnteringStandby')) steps.push({ kind: 'wait-standby', group: previous.name })
-  const standby = previous.instances.filter((i) => i.lifecycle === 'Standby' || i.lifecycle === 'EnteringStandby').map((i) => i.id)
-  for (const batch of chunk(standby, STANDBY_BATCH)) steps.push({ kind: 'exit-standby', group: previous.name, instanceIds: batch })
-  const recorded = liveCapacityOf(previous) ?? previous.capacity
+  if (previous.instances.some((i) => i.lifecycle === 'EnteringStandby' && !i.gone)) steps.push({ kind: 'wait-standby', group: previous.name })
+  const standby = previous.instances.filter((i) => i.lifecycle === 'Standby' || i.lifecycle === 'EnteringStandby')
+  const dead = standby.filter((i) => i.gone).map((i) => i.id)
+  const alive = standby.filter((i) => !i.gone).map((i) => i.id)
+  for (const batch of chunk(dead, STANDBY_BATCH)) steps.push({ kind: 'detach-dead', group: previous.name, instanceIds: batch })
+  for (const batch of chunk(alive, STANDBY_BATCH)) steps.push({ kind: 'exit-standby', group: previous.name, instanceIds: batch })
+  const recorded = liveCapacityOf(previous) ?? ownCapacityOf(previous)
   // Min and max come back exactly. Desired too, unless traffic grew meanwhile: the new group's scaling
   // may have raised its desired, and serving capacity must not drop (the policies come back right after).
   const saved: Capacity = { ...recorded, desired: Math.min(recorded.max, Math.max(recorded.desired, next.capacity.desired)) }
-  const afterExit: Capacity = { ...previous.capacity, desired: previous.capacity.desired + standby.length }
+  const afterExit: Capacity = { ...previous.capacity, desired: previous.capacity.desired + alive.length }
   if (!sameCapacity(afterExit, saved)) steps.push({ kind: 'set-capacity', group: previous.name, capacity: saved })
-  if (standby.length > 0 || !sameCapacity(afterExit, saved)) {
-    steps.push({ kind: 'wait-healthy', group: previous.name, count: saved.desired, targetGroupArns: previous.targetGroupArns })
+  if (alive.length > 0 || !sameCapacity(afterExit, saved)) {
+    steps.push({ kind: 'wait-healthy', group: previous.name, count: saved.desired, targetGroupArns: previous.targetGroupArns, purpose: 'restore' })
   } else {
-    waitHealthyIfNeeded(previous, saved.desired, steps)
+    waitHealthyIfNeeded(previous, saved.desired, steps, 'restore')
   }
   for (const policy of next.policies) steps.push({ kind: 'move-policy', from: next.name, to: previous.name, policy })
   for (const action of next.scheduledActions) {
     steps.push({ kind: 'move-scheduled-action', from: next.name, to: previous.name, action })
   }
   steps.push(...idleSteps(next))
+  steps.push(...recordStep([previous, next], r, 'rollback', next.tags[r.versionTagKey] ?? ''))
   steps.push(...untagAll([previous, next]))
   return steps
 }

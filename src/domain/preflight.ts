@@ -1,6 +1,7 @@
 // Pre-flight: every check for every pair before anything is written. A refusal names the pair and
 // what to do; a notice marks a pair with nothing to do (e.g. deploying the version already live).
-import { type Group, LEAVING_STATES, type Mode, type Pair, activeInstances } from './model.js'
+import { DEPLOY_RUN_TAG, FINALIZING_TAG, LAST_RUN_TAG, decodeLastRun, decodeList } from './markers.js'
+import { type Group, LEAVING_STATES, type Mode, type Pair, activeInstances, inStandby } from './model.js'
 import type { Phase } from './phase.js'
 
 export interface PreflightOptions {
@@ -13,6 +14,11 @@ export interface Verdict {
   refusals: string[]
   /** Set when the pair needs no change for this mode: say so, do nothing, do not fail. */
   nothingToDo?: string
+  /**
+   * Set when this pair cannot get where the mode wants it (e.g. rollback after finalize): the pair fails
+   * with this reason, but, unlike a refusal, it does not stop the other pairs.
+   */
+  cannot?: string
 }
 
 const FINAL_ACTIVITY = new Set(['Successful', 'Failed', 'Cancelled'])
@@ -105,9 +111,10 @@ function deployChecks(pair: Pair, phase: Phase, opts: PreflightOptions): Verdict
   const inFlight = next.tags[opts.versionTagKey] ?? '(no version tag)'
   if (inFlight !== opts.version) {
     const what = phase.kind === 'deploying' ? 'is in progress' : 'is waiting for finalize or rollback'
+    const run = next.tags[DEPLOY_RUN_TAG]
     return {
       refusals: [
-        `${pair.base}: the deployment of ${inFlight} to ${next.name} ${what}; run mode: finalize or mode: rollback first (or re-run deploy with version ${inFlight} to resume it).`
+        `${pair.base}: the deployment of ${inFlight} to ${next.name}${run ? ` (by ${run})` : ''} ${what}; run mode: finalize or mode: rollback first (or re-run deploy with version ${inFlight} to resume it).`
       ]
     }
   }
@@ -140,14 +147,71 @@ function finalizeChecks(pair: Pair, phase: Phase): Verdict {
 
 function rollbackChecks(pair: Pair, phase: Phase, opts: PreflightOptions): Verdict {
   if (phase.kind === 'at-rest') {
-    const previous = phase.idle.tags[opts.versionTagKey]
+    // Per pair: a pair already back where it was (rolled back, aborted, or never touched by a deploy that
+    // was stopped before its first change) is fine. Only after finalize is there nothing to go back to.
     const current = phase.live.tags[opts.versionTagKey] ?? '(untagged)'
+    const last = decodeLastRun(pair.groups[0].tags[LAST_RUN_TAG])
+    if (last && last.mode !== 'finalize') {
+      return { refusals: [], nothingToDo: `${pair.base}: ${phase.live.name} serves ${current} and no deployment waits for a decision (last: ${last.mode} ${last.version}); nothing to roll back.` }
+    }
+    const previous = phase.idle.tags[opts.versionTagKey]
     const hint = previous ? ` To go back, deploy the previous version: ${previous}.` : ''
+    const why = last ? `the deployment of ${last.version} was finalized` : 'no deployment is waiting for a decision'
     return {
-      refusals: [
-        `${pair.base}: nothing to roll back: no deployment is waiting for a decision (${phase.live.name} serves ${current}; the last one was finalized or rolled back).${hint}`
-      ]
+      refusals: [],
+      cannot: `${pair.base}: nothing to roll back: ${why} (${phase.live.name} serves ${current}; ${phase.idle.name} is idle).${hint}`
     }
   }
   return { refusals: [] }
+}
+
+// ----------------------------------------------------------------- finalize: termination protection
+
+/** What finalize terminates through EC2: the standby instances, and any an interrupted finalize already detached. */
+export function finalizeTerminates(phase: Phase): string[] {
+  if (phase.kind !== 'cut-over') return []
+  const { previous } = phase
+  const detached = decodeList(previous.tags[FINALIZING_TAG]).filter((id) => !previous.instances.some((i) => i.id === id))
+  return [...detached, ...previous.instances.filter(inStandby).map((i) => i.id)]
+}
+
+/**
+ * Finalize's pre-flight for termination protection. `protectedIds`: which of `finalizeTerminates(phase)`
+ * have DisableApiTermination on. EC2 refuses to terminate those, and finalize detaches before it
+ * terminates: they would keep running, billed, outside any group, and every re-run would fail the same way.
+ */
+export function finalizeProtectionChecks(phase: Phase, protectedIds: string[]): string[] {
+  if (phase.kind !== 'cut-over') return []
+  const { previous } = phase
+  const refusal = terminationProtectionRefusal(previous.name, protectedIds.filter((id) => previous.instances.some((i) => i.id === id)))
+  const detached = decodeList(previous.tags[FINALIZING_TAG]).filter((id) => protectedIds.includes(id) && !previous.instances.some((i) => i.id === id))
+  const out = refusal ? [refusal] : []
+  if (detached.length > 0) {
+    out.push(
+      `${previous.name}: ${detached.join(', ')} ${detached.length === 1 ? 'was' : 'were'} detached by an earlier finalize and ${detached.length === 1 ? 'is' : 'are'} still running outside any group: ` +
+        `termination protection (DisableApiTermination) makes EC2 refuse to terminate ${detached.length === 1 ? 'it' : 'them'}. Turn it off, then re-run finalize (it terminates ${detached.length === 1 ? 'it' : 'them'}): ${enableTermination(detached)}.`
+    )
+  }
+  return out
+}
+
+/**
+ * The refusal for standby instances of `group` that have termination protection, or undefined when none
+ * has. Pre-flight uses it, and so does each retire batch right before it detaches anything (protection
+ * may be turned on after pre-flight).
+ */
+export function terminationProtectionRefusal(group: string, protectedIds: string[]): string | undefined {
+  if (protectedIds.length === 0) return undefined
+  const one = protectedIds.length === 1
+  return (
+    `${group}: ${protectedIds.join(', ')} ${one ? 'has' : 'have'} termination protection (DisableApiTermination) on. ` +
+    `Finalize detaches standby instances and then terminates them through EC2, which would refuse and leave ${one ? 'it' : 'them'} running outside any group, ` +
+    `so finalize does not detach ${one ? 'it' : 'them'}. Turn it off, then re-run finalize: ${enableTermination(protectedIds)}.`
+  )
+}
+
+function enableTermination(ids: string[]): string {
+  return ids.length === 1
+    ? `aws ec2 modify-instance-attribute --instance-id ${ids[0]} --no-disable-api-termination`
+    : `for id in ${ids.join(' ')}; do aws ec2 modify-instance-attribute --instance-id "$id" --no-disable-api-termination; done`
 }

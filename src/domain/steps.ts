@@ -12,13 +12,16 @@ export type Step =
   | { kind: 'enter-standby'; group: string; instanceIds: string[] }
   | { kind: 'exit-standby'; group: string; instanceIds: string[] }
   | { kind: 'unprotect'; group: string; instanceIds: string[] }
+  /** Detach standby instances EC2 no longer runs (terminated behind the group's back), no decrement. */
+  | { kind: 'detach-dead'; group: string; instanceIds: string[] }
   /** Remember a batch on the group, detach it without a second decrement, terminate it. */
   | { kind: 'retire'; group: string; instanceIds: string[] }
   /** Terminate instances a killed finalize had detached (ids from the group's finalizing tag). */
   | { kind: 'terminate-detached'; group: string; instanceIds: string[] }
   | { kind: 'move-policy'; from: string; to: string; policy: ScalingPolicy }
   | { kind: 'move-scheduled-action'; from: string; to: string; action: ScheduledAction }
-  | { kind: 'wait-healthy'; group: string; count: number; targetGroupArns: string[] }
+  /** `deploy`: new instances, may be given up early; `restore`: the previous version coming back, only the timeout ends it. */
+  | { kind: 'wait-healthy'; group: string; count: number; targetGroupArns: string[]; purpose: 'deploy' | 'restore' }
   | { kind: 'wait-standby'; group: string }
 
 export function isWait(s: Step): boolean {
@@ -62,6 +65,8 @@ export function describeStep(s: Step): string {
       return `return ${s.instanceIds.length} instance(s) of ${s.group} from Standby to service: ${ids(s.instanceIds)}`
     case 'unprotect':
       return `remove scale-in protection from ${s.instanceIds.length} instance(s) of ${s.group}: ${ids(s.instanceIds)}`
+    case 'detach-dead':
+      return `detach ${s.instanceIds.length} standby instance(s) of ${s.group} that EC2 no longer runs (terminated behind the group's back; Auto Scaling launches replacements): ${ids(s.instanceIds)}`
     case 'retire':
       return `detach ${s.instanceIds.length} standby instance(s) from ${s.group} (no second decrement) and terminate them: ${ids(s.instanceIds)}`
     case 'terminate-detached':

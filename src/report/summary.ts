@@ -72,7 +72,7 @@ function groupTable(pair: Pair, versionTagKey: string): string {
     esc(v.roles[g.name] ?? ''),
     versionCell(g, versionTagKey),
     `${g.capacity.min} / ${g.capacity.desired} / ${g.capacity.max}`,
-    esc(countBy(g.instances.map((i) => i.lifecycle)) || 'none'),
+    esc(countBy(g.instances.map((i) => (i.gone ? `${i.lifecycle} but gone from EC2` : i.lifecycle))) || 'none'),
     esc(health(g)),
     esc(scaling(g))
   ])
@@ -123,8 +123,13 @@ function nextStep(o: PairOutcome, r: RunResult): string {
       return 'Nothing was changed: fix what pre-flight reported above, then run again.'
     case 'awaiting-finalize': {
       const n = v.other ? standbyInstances(v.other).length : 0
+      const gone = v.other ? standbyInstances(v.other).filter((i) => i.gone) : []
+      const warning =
+        gone.length > 0
+          ? ` ${gone.length} of them (${esc(gone.slice(0, 10).map((i) => i.id).join(', '))}) are gone: EC2 no longer runs them (terminated outside this action); a rollback has Auto Scaling launch replacements, a finalize detaches them.`
+          : ''
       return (
-        `${esc(v.version)} serves from ${live}; ${n} instance(s) of ${other} (${esc(v.previousVersion)}) wait in Standby, out of the load balancer. ` +
+        `${esc(v.version)} serves from ${live}; ${n} instance(s) of ${other} (${esc(v.previousVersion)}) wait in Standby, out of the load balancer.${warning} ` +
         'Approve the finalize job (`mode: finalize`) to terminate them, or run `mode: rollback` to put them back in service in seconds.'
       )
     }

@@ -1,0 +1,132 @@
+// SPEC invariant 6, per pair: in a run over several pairs, a pair already where the mode wants it is
+// reported `unchanged` with a notice and never blocks the others; a killed rollback or finalize can be
+// re-run to completion; only a finalized pair has nothing to roll back to, and says what to deploy.
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { runAction } from '../../test-support/harness.js'
+import { countWrites, killAfter } from '../../test-support/kill.js'
+import { addService, newWorld } from '../../test-support/worlds.js'
+import type { SimWorld } from '../../test-support/sim/index.js'
+
+let world: SimWorld
+afterEach(() => world.assertNoViolations())
+
+function twoServices(): SimWorld {
+  world = newWorld()
+  addService(world, { base: 'prod-api' })
+  addService(world, { base: 'prod-web' })
+  world.setBaseline()
+  return world
+}
+
+function pairs(outputs: Record<string, string>): Record<string, { state: string; notice?: string; error?: string }> {
+  return Object.fromEntries((JSON.parse(outputs.pairs ?? '[]') as { base: string; state: string }[]).map((p) => [p.base, p]))
+}
+
+function serves(w: SimWorld, group: string, version: string): boolean {
+  const g = w.group(group)
+  return g.desired > 0 && g.instances.filter((i) => i.lifecycle === 'InService' && i.version === version).length === g.desired
+}
+
+describe('rollback, per pair', () => {
+  it('a rollback killed at any write re-runs to completion: finished pairs are unchanged, the rest roll back', async () => {
+    const probe = twoServices()
+    await runAction(probe, { mode: 'deploy', version: 'v2' })
+    const total = await countWrites(probe, () => runAction(probe, { mode: 'rollback' }))
+    for (let k = 1; k < total; k++) {
+      const w = twoServices()
+      await runAction(w, { mode: 'deploy', version: 'v2' })
+      const revive = killAfter(w, k)
+      await runAction(w, { mode: 'rollback' })
+      revive()
+      const again = await runAction(w, { mode: 'rollback' })
+      expect({ k, failed: again.failed, errors: again.errors }).toEqual({ k, failed: false, errors: [] })
+      for (const base of ['prod-api', 'prod-web']) {
+        expect({ k, base, state: pairs(again.outputs)[base]?.state }).toEqual({ k, base, state: expect.stringMatching(/^(rolled-back|unchanged)$/) })
+        expect({ k, base, v1: serves(w, `${base}-blue`, 'v1') }).toEqual({ k, base, v1: true })
+      }
+      // Once every pair has arrived, a third run is a no-op for all of them.
+      const third = await runAction(w, { mode: 'rollback' })
+      expect({ k, state: third.outputs.state, failed: third.failed }).toEqual({ k, state: 'unchanged', failed: false })
+    }
+  })
+
+  it('a deploy killed before it changed the second pair: rollback restores the first, the second is unchanged', async () => {
+    twoServices()
+    // Let the deploy write its lock and a few changes; pairs run in parallel, so find a kill point
+    // where exactly one pair was changed.
+    const probe = twoServices()
+    const total = await countWrites(probe, () => runAction(probe, { mode: 'deploy', version: 'v2' }))
+    let checked = 0
+    for (let k = 1; k < total && checked === 0; k++) {
+      const w = twoServices()
+      const revive = killAfter(w, k)
+      await runAction(w, { mode: 'deploy', version: 'v2' })
+      revive()
+      const touched = ['prod-api', 'prod-web'].filter((b) => w.group(`${b}-green`).tags['blue-green:idle-capacity'] !== undefined)
+      if (touched.length !== 1) continue
+      checked++
+      const back = await runAction(w, { mode: 'rollback' })
+      expect(back.failed).toBe(false)
+      const states = pairs(back.outputs)
+      const untouched = touched[0] === 'prod-api' ? 'prod-web' : 'prod-api'
+      expect(states[touched[0] as string]?.state).toBe('rolled-back')
+      expect(states[untouched]).toMatchObject({ state: 'unchanged', notice: expect.stringMatching(/serves v1 .*nothing to roll back/) })
+      expect(serves(w, 'prod-api-blue', 'v1') && serves(w, 'prod-web-blue', 'v1')).toBe(true)
+    }
+    expect(checked).toBe(1)
+  })
+
+  it('a rollback after a deploy killed before its first change (only its lock written) succeeds: v1 serves', async () => {
+    const w = twoServices()
+    const revive = killAfter(w, 1) // the lock (with the attempt record) lands, the first change does not
+    const killed = await runAction(w, { mode: 'deploy', version: 'v2' })
+    revive()
+    expect(killed.failed).toBe(true)
+    expect(w.group('prod-api-green').desired + w.group('prod-web-green').desired).toBe(0)
+    const back = await runAction(w, { mode: 'rollback' })
+    expect({ failed: back.failed, state: back.outputs.state }).toEqual({ failed: false, state: 'unchanged' })
+  })
+
+  it('after finalize a pair cannot be rolled back: it fails naming the version to deploy, the other pair still rolls back', async () => {
+    const w = twoServices()
+    await runAction(w, { mode: 'deploy', version: 'v2' })
+    // Finalize only prod-api: hide prod-web from discovery for that run.
+    w.createOrUpdateTags([{ ResourceId: 'prod-web-blue', Key: 'docker:image:name', Value: 'hidden' }, { ResourceId: 'prod-web-green', Key: 'docker:image:name', Value: 'hidden' }])
+    expect((await runAction(w, { mode: 'finalize' })).outputs.state).toBe('finalized')
+    w.createOrUpdateTags([{ ResourceId: 'prod-web-blue', Key: 'docker:image:name', Value: 'web' }, { ResourceId: 'prod-web-green', Key: 'docker:image:name', Value: 'web' }])
+
+    const back = await runAction(w, { mode: 'rollback' })
+    expect(back.failed).toBe(true)
+    const states = pairs(back.outputs)
+    expect(states['prod-web']?.state).toBe('rolled-back')
+    expect(states['prod-api']).toMatchObject({
+      state: 'failed',
+      error: expect.stringMatching(/prod-api: nothing to roll back: the deployment of v2 was finalized .*To go back, deploy the previous version: v1\./)
+    })
+    expect(back.errors.join('\n')).toMatch(/rollback failed for 1 of 2 pair\(s\): prod-api \(failed\)/)
+    expect(serves(w, 'prod-web-blue', 'v1')).toBe(true)
+    expect(serves(w, 'prod-api-green', 'v2')).toBe(true)
+  })
+})
+
+describe('finalize, per pair', () => {
+  it('a finalize killed at any write re-runs to completion; finished pairs are unchanged', async () => {
+    const probe = twoServices()
+    await runAction(probe, { mode: 'deploy', version: 'v2' })
+    const total = await countWrites(probe, () => runAction(probe, { mode: 'finalize' }))
+    for (let k = 1; k < total; k += 2) {
+      const w = twoServices()
+      await runAction(w, { mode: 'deploy', version: 'v2' })
+      const revive = killAfter(w, k)
+      await runAction(w, { mode: 'finalize' })
+      revive()
+      const again = await runAction(w, { mode: 'finalize' })
+      expect({ k, failed: again.failed, errors: again.errors }).toEqual({ k, failed: false, errors: [] })
+      for (const base of ['prod-api', 'prod-web']) {
+        expect({ k, base, state: pairs(again.outputs)[base]?.state }).toEqual({ k, base, state: expect.stringMatching(/^(finalized|unchanged)$/) })
+        expect({ k, base, blue: w.group(`${base}-blue`).instances.filter((i) => i.lifecycle !== 'Terminated').length }).toEqual({ k, base, blue: 0 })
+      }
+      expect(w.lostInstances()).toEqual([])
+    }
+  })
+})

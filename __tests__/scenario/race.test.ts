@@ -1,0 +1,94 @@
+// SPEC invariant 7 when writes reach AWS seconds late (an SDK retry after a 5xx or throttling, a slow
+// link): two releases on one pair never both succeed, a run that sees another run's lock stops writing at
+// once, a run never carries on a deployment it did not start, and no run reports success for a version
+// that does not serve. If neither finishes, rollback restores the pair.
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { type ActionRun, runAction } from '../../test-support/harness.js'
+import { addService, newWorld } from '../../test-support/worlds.js'
+import type { SimWorld } from '../../test-support/sim/index.js'
+
+const BLUE = 'prod-web-blue'
+const GREEN = 'prod-web-green'
+let world: SimWorld
+afterEach(() => world.assertNoViolations())
+
+function runEnv(runId: string): Record<string, string> {
+  return { GITHUB_REPOSITORY: 'octo-org/web', GITHUB_RUN_ID: runId, GITHUB_SERVER_URL: 'https://github.com' }
+}
+const url = (runId: string): string => `https://github.com/octo-org/web/actions/runs/${runId}`
+
+/** One run's own verdict (both runs share this process's output files, so read each run's result). */
+function verdict(r: ActionRun): { state: string; why: string } {
+  const refusals = r.result?.refusals ?? []
+  if (refusals.length > 0) return { state: 'refused', why: refusals.join('\n') }
+  const o = r.result?.outcomes[0]
+  return { state: o?.state ?? 'crashed', why: o?.error ?? '' }
+}
+
+function servingVersions(): string[] {
+  const versions = new Set<string>()
+  for (const g of [BLUE, GREEN]) {
+    for (const i of world.group(g).instances) {
+      const healthy = world.targetStates('prod-web').some((t) => t.id === i.id && t.state === 'healthy')
+      if (i.lifecycle === 'InService' && healthy) versions.add(i.version ?? '?')
+    }
+  }
+  return [...versions].sort()
+}
+
+async function race(o: { delayedRun: 'a' | 'b'; delayMs: number; staggerMs: number }): Promise<{ a: ActionRun; b: ActionRun }> {
+  world = newWorld()
+  addService(world, { instances: 3 })
+  world.setBaseline()
+  const slow = world.handler({ writeDelayMs: o.delayMs })
+  const handlerOf = (who: 'a' | 'b'): { requestHandler?: SimWorld['requestHandler'] } => (o.delayedRun === who ? { requestHandler: slow } : {})
+  const [a, b] = await Promise.all([
+    runAction(world, { mode: 'deploy', version: 'v2' }, { env: runEnv('51'), ...handlerOf('a') }),
+    world.clock.sleep(o.staggerMs).then(() => runAction(world, { mode: 'deploy', version: 'v3' }, { env: runEnv('52'), ...handlerOf('b') }))
+  ])
+  return { a, b }
+}
+
+const CASES = [
+  { delayedRun: 'b', delayMs: 1_000, staggerMs: 0 },
+  { delayedRun: 'b', delayMs: 5_000, staggerMs: 0 },
+  { delayedRun: 'b', delayMs: 8_000, staggerMs: 1_000 },
+  { delayedRun: 'a', delayMs: 5_000, staggerMs: 0 },
+  { delayedRun: 'a', delayMs: 3_000, staggerMs: 2_000 },
+  { delayedRun: 'b', delayMs: 3_000, staggerMs: 4_000 },
+  { delayedRun: 'a', delayMs: 8_000, staggerMs: 10_000 }
+] as const
+
+describe('two deploys of different versions race on one pair, one run\'s writes arriving late', () => {
+  it.each(CASES)('run $delayedRun delayed $delayMs ms, run b started $staggerMs ms later: at most one succeeds, and what it reports serves', async (c) => {
+    const { a, b } = await race(c)
+    const va = verdict(a)
+    const vb = verdict(b)
+    const winners = [
+      { v: va, version: 'v2', other: url('52') },
+      { v: vb, version: 'v3', other: url('51') }
+    ].filter((x) => x.v.state === 'awaiting-finalize')
+    expect(winners.length).toBeLessThanOrEqual(1)
+    for (const [mine, theirs, otherUrl] of [
+      [va, vb, url('52')],
+      [vb, va, url('51')]
+    ] as const) {
+      if (mine.state === 'awaiting-finalize') continue
+      // The loser names the run that holds the pair (or the deployment it found in its way).
+      expect(mine.state).toMatch(/^(refused|failed)$/)
+      expect(mine.why).toMatch(new RegExp(`${otherUrl.replace(/[/.]/g, '\\$&')}|a deployment of v[23]|another run`))
+      void theirs
+    }
+    const winner = winners[0]
+    if (winner) {
+      // Success is reported only for the version that serves, and only it serves.
+      expect(servingVersions()).toEqual([winner.version])
+    } else {
+      // Neither finished: rollback (a third run) restores the previous version.
+      const back = await runAction(world, { mode: 'rollback' }, { env: runEnv('53') })
+      expect(verdict(back).state).toMatch(/^(rolled-back|unchanged)$/)
+      expect(servingVersions()).toEqual(['v1'])
+    }
+    expect(world.lostInstances()).toEqual([])
+  })
+})
