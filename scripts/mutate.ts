@@ -183,8 +183,8 @@ export const MUTATIONS: Mutation[] = [
   },
   {
     id: 'unhealthy-never-gives-up',
-    title: 'a target unhealthy for 3 checks in a row does not stop the wait early',
-    file: 'src/execute.ts',
+    title: 'a target still unhealthy after boot-time and 3 checks in a row does not stop the wait early',
+    file: 'src/domain/health.ts',
     find: 'if (stuck.length > 0) {',
     replace: 'if (false) {',
     tests: [T.failures],
@@ -192,10 +192,10 @@ export const MUTATIONS: Mutation[] = [
   },
   {
     id: 'launch-failures-ignored',
-    title: 'failed launch activities do not stop the health wait',
-    file: 'src/execute.ts',
-    find: 'if (report.failedActivities.length > 0) {',
-    replace: 'if (false) {',
+    title: 'a launch failure that repeats identically does not stop the health wait',
+    file: 'src/domain/health.ts',
+    find: 'if (repeated) return',
+    replace: 'if (false) return',
     tests: [T.failures],
     only: 'launch failures'
   },
@@ -211,8 +211,8 @@ export const MUTATIONS: Mutation[] = [
     id: 'rollback-launches-new',
     title: 'rollback scales the old group up with new instances instead of bringing the standby ones back',
     file: 'src/domain/plan.ts',
-    find: "chunk(standby, STANDBY_BATCH)) steps.push({ kind: 'exit-standby'",
-    replace: "chunk(standby.slice(0, 0), STANDBY_BATCH)) steps.push({ kind: 'exit-standby'",
+    find: "chunk(alive, STANDBY_BATCH)) steps.push({ kind: 'exit-standby'",
+    replace: "chunk(alive.slice(0, 0), STANDBY_BATCH)) steps.push({ kind: 'exit-standby'",
     tests: [T.cycle]
   },
   {

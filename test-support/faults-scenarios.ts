@@ -172,9 +172,17 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     area: 'failures',
     file: FAIL,
     describe: 'a deploy that cannot finish',
-    test: 'launch failures: fails fast with the Auto Scaling activity message',
-    fault: 'the new group cannot launch (insufficient capacity activity every 10 s)',
+    test: 'a launch failure that repeats identically (bad configuration): fails fast with the Auto Scaling activity message',
+    fault: 'the new group cannot launch: the same Failed activity (image id does not exist) every 10 s',
     expected: 'fails within 2 min quoting the Auto Scaling activity message; live group as it was; new group desired 0'
+  },
+  {
+    area: 'failures',
+    file: FAIL,
+    describe: 'a deploy that cannot finish',
+    test: 'a capacity shortage Auto Scaling keeps retrying is not given up early: the timeout ends it, quoting the message',
+    fault: 'the new group cannot launch for lack of capacity (insufficient capacity activity every 10 s); health-timeout 5m',
+    expected: 'fails only at the 5m timeout, quoting the capacity message and how often it repeated; live group as it was; new group desired 0'
   },
   {
     area: 'failures',
@@ -351,9 +359,17 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     area: 'interference',
     file: INTF,
     describe: "the live group's own scaling moves during the wait",
-    test: 'a scaling policy lowers the live group 3 → 2: the new group matches 2 before cutover',
-    fault: 'an alarm fires the live group\'s scale-in policy (3 → 2) during the wait',
-    expected: 'the new group matches 2 (min 2) before cutover; `awaiting-finalize`; the policy moved with its alarm'
+    test: 'a scale-in alarm fires mid-wait (the new instances halve the load): the live group is held at 3, its own MinSize restored exactly',
+    fault: "an alarm fires the live group's scale-in policy (owner's MinSize 2) during the wait",
+    expected: 'the live group is held at 3 during the wait, the new group gets the owner\'s MinSize; rollback restores min 2'
+  },
+  {
+    area: 'interference',
+    file: INTF,
+    describe: "the live group's own scaling moves during the wait",
+    test: 'a deploy aborted after holding the live group gives it back its own MinSize',
+    fault: "a bad version while the live group is held above its owner's MinSize 1",
+    expected: 'aborted; the live group gets its own MinSize back, no marker left'
   },
   {
     area: 'interference',

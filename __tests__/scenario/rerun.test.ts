@@ -4,7 +4,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { PutScalingPolicyCommand, PutScheduledUpdateGroupActionCommand } from '@aws-sdk/client-auto-scaling'
 import { runAction } from '../../test-support/harness.js'
-import { countWrites, killAfter } from '../../test-support/kill.js'
+import { RunnerKilled, countWrites, isLockWrite, killAfter } from '../../test-support/kill.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
 import { type SimWorld, simClients } from '../../test-support/sim/index.js'
 
@@ -77,10 +77,15 @@ describe('a deploy killed at any write, run again', () => {
 
   it('killed just after the first cutover write (the live capacity recorded): the re-run still quarantines the standby group', async () => {
     const world = await scene()
-    // Writes of a deploy: tag the idle group, scale it, (wait), record the live group's capacity = first cutover write.
-    const revive = killAfter(world, 3)
+    // Let every write through up to the one recording the live group's capacity (the first cutover write), kill the next.
+    let recorded = false
+    world.faults.beforeWrite = (op, params) => {
+      if (isLockWrite(op, params)) return
+      if (recorded) throw new RunnerKilled()
+      recorded = op === 'CreateOrUpdateTags' && ((params as { Tags?: { Key?: string }[] }).Tags ?? []).some((t) => t.Key === 'blue-green:live-capacity')
+    }
     const killed = await runAction(world, { mode: 'deploy', version: 'v2' })
-    revive()
+    world.faults.beforeWrite = undefined
     expect(killed.failed).toBe(true)
     expect(Object.keys(world.group(BLUE).tags)).toContain('blue-green:live-capacity')
     expect(world.group(BLUE).suspendedProcesses).toEqual(['AZRebalance'])
