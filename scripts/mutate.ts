@@ -378,16 +378,20 @@ async function main(): Promise<void> {
   const started = Date.now()
   let bad = false
   try {
+    // Tests that fail without any mutation prove nothing: a mutation whose selection includes one is an error.
+    let baselineFailures: string[] = []
     if (!argv.includes('--no-baseline')) {
       const files = [...new Set(selected.flatMap((m) => m.tests))].sort()
       console.error(`mutate: baseline (no mutation): ${files.length} test files`)
       const base = await runJest(dir, files, undefined)
       const f = base.json ? failedTests(dir, base.json) : { failed: [], broken: ['no jest results'] }
-      if (base.timedOut || f.failed.length > 0 || f.broken.length > 0 || base.code !== 0) {
-        console.error(`mutate: the tests fail without any mutation, nothing can be judged:\n  ${[...f.failed, ...f.broken].join('\n  ') || base.stderr.slice(-2000)}`)
+      if (base.timedOut || f.broken.length > 0 || !base.json) {
+        console.error(`mutate: the unmutated test files do not run, nothing can be judged:\n  ${f.broken.join('\n  ') || base.stderr.slice(-2000)}`)
         process.exitCode = 2
         return
       }
+      baselineFailures = f.failed
+      for (const t of baselineFailures) console.error(`mutate: fails without any mutation: ${t}`)
     }
     const results: MutationResult[] = []
     for (const m of selected) {
@@ -399,6 +403,12 @@ async function main(): Promise<void> {
       if (n !== 1) {
         results.push({ ...base, outcome: 'pattern not found', caughtBy: [], detail: n === 0 ? 'no match' : `${n} matches`, seconds: 0 })
         console.error(`mutate: ${m.id}: pattern ${n === 0 ? 'not found' : `found ${n} times`} in ${m.file}`)
+        continue
+      }
+      const unfit = baselineFailures.filter((t) => m.tests.some((f) => t.startsWith(`${f} › `)) && (!m.only || new RegExp(m.only).test(t.split(' › ').slice(1).join(' '))))
+      if (unfit.length > 0) {
+        results.push({ ...base, outcome: 'error', caughtBy: [], detail: `fails without the mutation: ${unfit.join('; ')}`, seconds: 0 })
+        console.error(`mutate: ${m.id}: skipped, its tests fail without the mutation`)
         continue
       }
       fs.writeFileSync(target, original.replace(m.find, m.replace))
