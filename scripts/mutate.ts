@@ -5,7 +5,7 @@
 // does not run proves nothing).
 //
 //   npm run mutate                       every mutation, table on stdout, docs/mutations.json written
-//   npm run mutate -- --only a,b         the named mutations (the JSON is not written)
+//   npm run mutate -- --only a,b         the named mutations; their rows of docs/mutations.json are replaced
 //   npm run mutate -- --list             the mutations and their tests, nothing run
 //   npm run mutate -- --no-baseline      skip the unmutated run of the selected tests
 //
@@ -197,7 +197,7 @@ export const MUTATIONS: Mutation[] = [
     find: 'if (repeated) return',
     replace: 'if (false) return',
     tests: [T.failures],
-    only: 'launch failures'
+    only: 'repeats identically'
   },
   {
     id: 'rollback-shrinks',
@@ -437,12 +437,17 @@ async function main(): Promise<void> {
     console.log(table(results))
     const failed = results.filter((r) => r.outcome !== 'caught')
     console.log(`\n${results.length - failed.length} of ${results.length} mutations caught in ${Math.round((Date.now() - started) / 1000)} s`)
-    if (!onlyArg) {
-      const commit = await git(['rev-parse', '--short', 'HEAD'])
-      const report: MutationReport = { commit, results }
-      fs.writeFileSync(JSON_OUT, JSON.stringify(report, null, 2) + '\n')
-      console.error(`mutate: wrote ${path.relative(ROOT, JSON_OUT)}`)
+    const commit = await git(['rev-parse', '--short', 'HEAD'])
+    let rows = results
+    if (onlyArg && fs.existsSync(JSON_OUT)) {
+      // Replace the rows of the mutations run now; keep the others; order as in MUTATIONS.
+      const previous = (JSON.parse(fs.readFileSync(JSON_OUT, 'utf8')) as MutationReport).results
+      const byId = new Map([...previous, ...results].map((r) => [r.id, r]))
+      rows = MUTATIONS.map((m) => byId.get(m.id)).filter((r): r is MutationResult => r !== undefined)
     }
+    const report: MutationReport = { commit, results: rows }
+    fs.writeFileSync(JSON_OUT, JSON.stringify(report, null, 2) + '\n')
+    console.error(`mutate: wrote ${path.relative(ROOT, JSON_OUT)}`)
     bad = failed.length > 0
   } finally {
     cleanup()
