@@ -2,7 +2,7 @@
 // GitHub runner does: inputs as INPUT_<NAME> variables, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, the
 // runner's context variables, and an environment built from scratch (nothing leaks in from the caller
 // but PATH). AWS is whatever `endpoint` serves: in tests and the demo, the simulator's loopback server.
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -36,6 +36,11 @@ export interface RunBundleOptions {
   endpointVariables?: 'global' | 'per-service'
   /** Kill the child with SIGKILL after this long (a safety net; default 5 minutes). */
   killAfterMs?: number
+  /**
+   * Called with the child right after the spawn, e.g. to SIGKILL it from a simulator hook at an exact
+   * AWS call (`child.kill('SIGKILL')`: the runner dies with no chance to clean up).
+   */
+  onSpawn?: (child: ChildProcess) => void
 }
 
 export interface BundleRun {
@@ -118,6 +123,7 @@ export async function runBundle(opts: RunBundleOptions): Promise<BundleRun> {
 
     const started = Date.now()
     const child = spawn(process.execPath, [BUNDLE], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    opts.onSpawn?.(child)
     const stdout: Buffer[] = []
     const stderr: Buffer[] = []
     child.stderr.on('data', (c: Buffer) => stderr.push(c))

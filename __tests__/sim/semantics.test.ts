@@ -449,9 +449,9 @@ describe('harsher AWS: forgotten instances, slow boots, transient launch failure
 describe('realism (latency, reads lagging writes, health jitter, small pages)', () => {
   const calm = { latencyMs: [0, 0] as [number, number], readLagMs: [0, 0] as [number, number], healthJitter: false, pageSize: undefined }
 
-  it('is off unless asked for while REALISM_BY_DEFAULT is false; true gives the harsh defaults', () => {
-    expect(REALISM_BY_DEFAULT).toBe(false)
-    expect(new SimWorld().realism).toBeUndefined()
+  it('follows REALISM_BY_DEFAULT unless a world says; true gives the harsh defaults, false none', () => {
+    expect(new SimWorld().realism === undefined).toBe(!REALISM_BY_DEFAULT)
+    expect(new SimWorld({ realism: false }).realism).toBeUndefined()
     expect(new SimWorld({ realism: true }).realism).toMatchObject({ latencyMs: [10, 80], readLagMs: [0, 3_000], healthJitter: true })
     expect(new SimWorld({ realism: { latencyMs: [1, 2] } }).realism).toMatchObject({ latencyMs: [1, 2], readLagMs: [0, 3_000] })
   })

@@ -92,7 +92,7 @@ describe('Auto Scaling wire format', () => {
   })
 
   it('filters by tag (AND across filters, OR across values) and pages with NextToken', async () => {
-    const world = new SimWorld({ start: START })
+    const world = new SimWorld({ start: START, realism: false })
     for (let n = 0; n < 120; n++) {
       world.addGroup({ name: `svc-${String(n).padStart(3, '0')}-blue`, min: 0, max: 1, desired: 0, tags: { 'docker:image:name': n % 2 === 0 ? 'even' : 'odd', shard: String(n % 3) } })
     }

@@ -151,10 +151,12 @@ function rollbackChecks(pair: Pair, phase: Phase, opts: PreflightOptions): Verdi
     // was stopped before its first change) is fine. Only after finalize is there nothing to go back to.
     const current = phase.live.tags[opts.versionTagKey] ?? '(untagged)'
     const last = decodeLastRun(pair.groups[0].tags[LAST_RUN_TAG])
-    if (last && last.mode !== 'finalize') {
-      return { refusals: [], nothingToDo: `${pair.base}: ${phase.live.name} serves ${current} and no deployment waits for a decision (last: ${last.mode} ${last.version}); nothing to roll back.` }
-    }
     const previous = phase.idle.tags[opts.versionTagKey]
+    // Without a record, an idle group that never held a version was never deployed to: nothing happened.
+    if ((last && last.mode !== 'finalize') || (!last && previous === undefined)) {
+      const what = last ? `last: ${last.mode} ${last.version}` : `${phase.idle.name} was never deployed to`
+      return { refusals: [], nothingToDo: `${pair.base}: ${phase.live.name} serves ${current} and no deployment waits for a decision (${what}); nothing to roll back.` }
+    }
     const hint = previous ? ` To go back, deploy the previous version: ${previous}.` : ''
     const why = last ? `the deployment of ${last.version} was finalized` : 'no deployment is waiting for a decision'
     return {
