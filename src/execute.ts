@@ -92,6 +92,19 @@ export class Executor {
     throw new ActionError(`${pair.base}: the plan did not settle after ${MAX_ROUNDS} rounds; something keeps changing the groups (run mode: status to see what).`)
   }
 
+  /** Observes again, for a while, until the pair shows `reached` (a read may lag the run's last writes). */
+  async settle(pair: Pair, reached: (phase: Phase) => boolean, guard?: DriveOptions['guard']): Promise<Pair> {
+    const since = this.o.clock.now()
+    let current = pair
+    while (!reached(classify(current)) && this.o.clock.now() - since < READ_LAG_MAX_MS) {
+      await this.o.clock.sleep(READ_LAG_POLL_MS, this.o.signal).catch(() => undefined)
+      if (this.o.signal?.aborted) break
+      current = await observePair(this.o.fleet, current)
+      guard?.(current)
+    }
+    return current
+  }
+
   /**
    * Observes and plans. When the plan starts with a write this run has just made, the read most likely
    * lags the write (AWS APIs are eventually consistent): observe again for a while before repeating it.
@@ -106,9 +119,13 @@ export class Executor {
     for (;;) {
       const current = await observePair(this.o.fleet, pair)
       guard?.(current)
-      const steps = planner(classify(current), current)
+      const phase = classify(current)
+      const steps = planner(phase, current)
       const first = steps[0]
-      if (!first || !justDone.has(JSON.stringify(first)) || this.o.clock.now() - since >= READ_LAG_MAX_MS) return { pair: current, steps }
+      // Right after our own writes, a pair that looks half-recorded (one group's tags read before the
+      // write, the other's after) is a lagging read too.
+      const lagging = justDone.size > 0 && (phase.kind === 'unknown' || (first !== undefined && justDone.has(JSON.stringify(first))))
+      if (!lagging || this.o.clock.now() - since >= READ_LAG_MAX_MS) return { pair: current, steps }
       await this.o.clock.sleep(READ_LAG_POLL_MS, this.o.signal).catch(() => undefined)
       if (this.o.signal?.aborted) return { pair: current, steps }
     }

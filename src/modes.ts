@@ -100,33 +100,14 @@ export async function runMode(config: Config, deps: RunDeps): Promise<RunResult>
     finishedAt: deps.clock.now()
   })
 
-  const found = await inGroup(deps.log, 'Discovery and pre-flight', async () => {
-    const f = await observeAll(deps.fleet, config)
-    for (const p of f.pairs) deps.log.info(`${p.base}: ${p.groups.map((g) => `${g.name} (${g.capacity.desired} desired, ${g.instances.length} instance(s))`).join(' and ')}`)
-    return f
-  })
-  if (found.refusals.length > 0) return result([], found.refusals)
-
-  const refusals: string[] = []
-  // Finalize terminates through EC2, which refuses instances with termination protection: look first.
-  const retiring = config.mode === 'finalize' ? found.pairs.flatMap((p) => finalizeTerminates(classify(p))) : []
-  const protectedIds = retiring.length > 0 ? await deps.fleet.terminationProtected(retiring) : []
-  const prepared = found.pairs.map((pair) => {
-    const phase = classify(pair)
-    const verdict = preflight(pair, phase, config)
-    refusals.push(...verdict.refusals, ...(config.mode === 'finalize' ? finalizeProtectionChecks(phase, protectedIds) : []))
-    const plan = verdict.nothingToDo || verdict.cannot ? [] : planFor(config, phase, pair)
-    return { pair, phase, plan, notice: verdict.nothingToDo, cannot: verdict.cannot }
-  })
-  const planned = prepared.map(({ pair, phase, plan, notice, cannot }): PairOutcome => ({
-    base: pair.base,
-    state: config.mode === 'status' ? stateOf(phase) : cannot ? 'failed' : notice ? 'unchanged' : 'planned',
-    before: pair,
-    after: pair,
-    plan,
-    ...(notice ? { notice } : {}),
-    ...(cannot ? { error: cannot } : {})
-  }))
+  let prepared = await inGroup(deps.log, 'Discovery and pre-flight', () => prepare(config, deps))
+  if (prepared.refusals.length > 0 && config.mode !== 'status') {
+    // A read may lag a write made a moment ago (a finalize right after its deploy): look once more.
+    await deps.clock.sleep(PREFLIGHT_RECHECK_MS, deps.signal).catch(() => undefined)
+    prepared = await prepare(config, deps)
+  }
+  if (prepared.discoveryFailed) return result([], prepared.refusals)
+  const { planned, refusals } = prepared
   // Nothing runs when any pair is refused: every pair that had something to do is refused with it.
   const settled = (o: PairOutcome): boolean => o.notice !== undefined || o.error !== undefined
   const refuse = (why: string[]): RunResult => result(planned.map((o) => (settled(o) ? o : { ...o, state: 'refused' })), why)
@@ -161,6 +142,33 @@ export async function runMode(config: Config, deps: RunDeps): Promise<RunResult>
   }
 }
 
+/** Discovery and pre-flight of every pair, and each pair's plan (or notice, or reason it cannot move). */
+async function prepare(config: Config, deps: RunDeps): Promise<{ planned: PairOutcome[]; refusals: string[]; discoveryFailed: boolean }> {
+  const found = await observeAll(deps.fleet, config)
+  for (const p of found.pairs) deps.log.info(`${p.base}: ${p.groups.map((g) => `${g.name} (${g.capacity.desired} desired, ${g.instances.length} instance(s))`).join(' and ')}`)
+  if (found.refusals.length > 0) return { planned: [], refusals: found.refusals, discoveryFailed: true }
+  const refusals: string[] = []
+  // Finalize terminates through EC2, which refuses instances with termination protection: look first.
+  const retiring = config.mode === 'finalize' ? found.pairs.flatMap((p) => finalizeTerminates(classify(p))) : []
+  const protectedIds = retiring.length > 0 ? await deps.fleet.terminationProtected(retiring) : []
+  const planned = found.pairs.map((pair): PairOutcome => {
+    const phase = classify(pair)
+    const verdict = preflight(pair, phase, config)
+    refusals.push(...verdict.refusals, ...(config.mode === 'finalize' ? finalizeProtectionChecks(phase, protectedIds) : []))
+    const { nothingToDo: notice, cannot } = verdict
+    return {
+      base: pair.base,
+      state: config.mode === 'status' ? stateOf(phase) : cannot ? 'failed' : notice ? 'unchanged' : 'planned',
+      before: pair,
+      after: pair,
+      plan: notice || cannot ? [] : planFor(config, phase, pair),
+      ...(notice ? { notice } : {}),
+      ...(cannot ? { error: cannot } : {})
+    }
+  })
+  return { planned, refusals, discoveryFailed: false }
+}
+
 const DONE_STATE: Record<string, PairState> = { deploy: 'awaiting-finalize', finalize: 'finalized', rollback: 'rolled-back' }
 
 /** A deploy never cuts over while an instance refresh replaces the serving group's instances. */
@@ -172,6 +180,9 @@ function assertNoRefresh(phase: Phase): void {
     )
   }
 }
+
+/** Pre-flight refusals are checked once more on a fresh observation this much later (reads may lag writes). */
+const PREFLIGHT_RECHECK_MS = 5_000
 
 /** How often a run re-observes and carries on after an AWS call failed (beyond the SDK's own retries). */
 const RESUME_ATTEMPTS = 3
@@ -226,11 +237,11 @@ async function runPair(config: Config, executor: Executor, o: PairOutcome, deps:
     return planFor(config, phase, pair)
   }
   try {
-    const after = await driveResumably(executor, o, planner, deps)
-    // Verify the end state with the fresh observation before calling it done.
+    const done = (p: Phase): boolean => (config.mode === 'deploy' ? p.kind === 'cut-over' && p.complete : p.kind === 'at-rest')
+    // Verify the end state with a fresh observation before calling it done (reads may lag our last writes).
+    const after = await executor.settle(await driveResumably(executor, o, planner, deps), done, deps.guard)
     const phase = classify(after)
-    const reached = config.mode === 'deploy' ? phase.kind === 'cut-over' && phase.complete : phase.kind === 'at-rest'
-    if (!reached) {
+    if (!done(phase)) {
       throw new ActionError(`${o.base}: the ${config.mode} finished its plan but the pair is ${stateOf(phase)}${phase.kind === 'unknown' ? ` (${phase.reason})` : ''}; something else changed the groups meanwhile.`)
     }
     return { ...o, state: DONE_STATE[config.mode] as PairState, after }

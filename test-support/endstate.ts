@@ -6,7 +6,9 @@
 // named in `keep` (typically the ones the scenario started with, which a rollback must bring back, and
 // which get the same ids in every world built from the same seed) are listed by id.
 //
-// Normalised away: the pair lock (`blue-green:lock`, a run's heartbeat), the time and run URL inside
+// Normalised away: the pair lock (`blue-green:lock`, a run's heartbeat), the run in `blue-green:deploy-run`
+// (a new workflow run takes a deployment over), `blue-green/last-run` beyond whether it says finalized
+// (a pair a rollback found unchanged keeps its "deploy v2" record), the time and run URL inside
 // `blue-green/last-deploy` (a re-run in a new workflow run legitimately records itself), the random part
 // of scaling-policy ARNs, ids of launched instances inside tag values, and the start time of recurring
 // scheduled actions (the next occurrence, derived from the recurrence). An idle group's version tag and
@@ -44,6 +46,8 @@ export interface CaptureOptions {
 }
 
 const LOCK_TAG = 'blue-green:lock'
+const DEPLOY_RUN_TAG = 'blue-green:deploy-run'
+const LAST_RUN_TAG = 'blue-green/last-run'
 const RELEASE_TAG = 'blue-green/last-deploy'
 const POLICY_ARN = /^arn:aws:autoscaling:([^:]+):(\d+):scalingPolicy:[0-9a-f-]+:autoScalingGroupName\/(.+):policyName\/(.+)$/
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g
@@ -95,9 +99,21 @@ export function captureEndState(world: SimWorld, opts: CaptureOptions = {}): End
     const idle = g.min === 0 && g.desired === 0 && g.instances.length === 0
     for (const [k, v] of Object.entries(g.tags)) {
       if (k === LOCK_TAG) continue
+      // The run driving a deployment: a re-run in a new workflow run takes it over and records itself.
+      if (k === DEPLOY_RUN_TAG) {
+        tags[k] = '<run>'
+        continue
+      }
+      // The last-run record differs by path (a pair a rollback found unchanged keeps "deploy v2"); what
+      // matters is whether it says finalized (then nothing is left to roll back to).
+      if (k === LAST_RUN_TAG) {
+        tags[k] = v.startsWith('finalize ') ? v : '<not finalized>'
+        continue
+      }
       if (idle && (k === RELEASE_TAG || k === (opts.versionTagKey ?? 'docker:image:version'))) continue
       tags[k] = k === RELEASE_TAG ? normaliseRelease(v) : abstractIds(v)
     }
+    tags[LAST_RUN_TAG] ??= '<not finalized>'
     // A tag holding a list of launched instance ids: the list's order and ids differ, the length does not.
     for (const [k, v] of Object.entries(tags)) {
       if (/^i-<new>(,i-<new>)*$/.test(v)) tags[k] = `${v.split(',').length} launched instance id(s)`
@@ -156,8 +172,10 @@ export function captureEndState(world: SimWorld, opts: CaptureOptions = {}): End
     targetHealth[tg.name] = { counts: sortedRecord(counts), kept: kept.sort() }
   }
 
-  const outsideGroups = world
-    .lostInstances()
+  // Every instance EC2 still runs outside any group, whoever detached it (lostInstances() forgives the
+  // ones a test detached itself; an end state does not).
+  const outsideGroups = [...world.instances.values()]
+    .filter((i) => i.group === undefined && !i.forgotten && (i.ec2State === 'running' || i.ec2State === 'pending'))
     .map((i) => `${i.id} ${i.version ?? '(no version)'} ${i.ec2State}`)
     .sort()
 

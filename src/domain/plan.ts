@@ -185,9 +185,9 @@ export function planFinalize(phase: Phase, r: RecordOptions): Step[] {
   if (!sameCapacity(previous.capacity, idle)) steps.push({ kind: 'set-capacity', group: previous.name, capacity: idle })
   steps.push(...restoreProcesses(previous))
   steps.push(...recordStep([previous, next], r, 'finalize', next.tags[r.versionTagKey] ?? ''))
-  // Retiring writes the finalizing tag after this plan was made: clear it with the other markers.
-  const retiring = standby.length > 0 ? [{ group: previous.name, key: FINALIZING_TAG }] : []
-  steps.push(...untagAll([previous, next], retiring))
+  // Retiring writes the finalizing tag after this plan was made (and a read may lag that write): always
+  // clear it with the other markers (deleting a tag that is not there is harmless).
+  steps.push(...untagAll([previous, next], [{ group: previous.name, key: FINALIZING_TAG }]))
   return steps
 }
 
