@@ -6,6 +6,6 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: { ignoreCodes: [151002] } }]
   },
-  setupFiles: ['<rootDir>/test-support/jest-setup.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test-support/jest-setup.ts'],
   testTimeout: 60000
 }

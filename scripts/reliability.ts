@@ -1,200 +1,234 @@
-// Generates docs/RELIABILITY.md: runs the scenario, fault and end-to-end suites once (jest --json, with
-// RELIABILITY_STATS_DIR set so the simulated AWS writes its counters, see test-support/stats.ts), then
-// prints every fault scenario of test-support/faults-scenarios.ts with its result, and the figures.
+// Generates docs/RELIABILITY.md from what the tests recorded while they ran (test-support/stats.ts, with
+// RELIABILITY_STATS_DIR set): every test of the described suites with the assertions it made (the source
+// text of each expect(...) it executed, and the labels helpers note), the automatic after-test checks,
+// the kill points by mode, the invariant checks, and the mutation table of the last `npm run mutate`
+// (docs/mutations.json). The fault catalogue (test-support/faults-scenarios.ts) only says which fault a
+// test injects and where it goes in the document; what the end state must be is what the test asserts.
 //
-//   npm run reliability
+//   npm run reliability                          runs the suites once, writes the document
+//   npm run reliability -- --stats DIR           builds it from the stats a run already wrote (CI)
+//   npm run reliability -- --stats DIR --check   compares with the committed file instead of writing it
 //
-// Exits non-zero if a test failed, a suite did not run, a test of a described file has no entry in
-// FAULT_SCENARIOS, or an entry matches no test (so the document cannot drift from the suite). The
-// document is written in every case, failures included.
+// Only the deterministic parts are compared by --check (test list, assertions, after-test checks, kill
+// points, mutation table); the figures that vary with timing (virtual time behind a real-time server,
+// calls served, counts of checks) sit between `<!-- varies -->` and `<!-- /varies -->` and are ignored.
+// Exits non-zero when a test of a described file has no catalogue entry (or an entry matches no test),
+// a described suite did not run, or (--check) the committed document is stale.
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { DESCRIBED_FILES, FAULT_SCENARIOS, RELIABILITY_AREAS, type FaultScenario, describes } from '../test-support/faults-scenarios.js'
+import { DESCRIBED_FILES, FAULT_SCENARIOS, RELIABILITY_AREAS, type FaultScenario, titlePattern } from '../test-support/faults-scenarios.js'
 import type { StatsLine } from '../test-support/stats.js'
+import type { MutationReport } from './mutate.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const SUITES = ['__tests__/scenario', '__tests__/faults', '__tests__/e2e']
 const OUT = path.join(ROOT, 'docs', 'RELIABILITY.md')
+const MUTATIONS = path.join(ROOT, 'docs', 'mutations.json')
+const VARIES = '<!-- varies -->'
+const VARIES_END = '<!-- /varies -->'
 
-interface Assertion {
-  ancestorTitles: string[]
-  title: string
-  fullName: string
-  status: 'passed' | 'failed' | 'pending' | 'todo' | 'skipped' | 'disabled' | 'focused'
-  duration?: number | null
-  failureMessages?: string[]
-}
-interface SuiteResult {
-  name: string
-  status: 'passed' | 'failed'
-  message: string
-  assertionResults: Assertion[]
-}
-interface JestJson {
-  numTotalTests: number
-  numPassedTests: number
-  numFailedTests: number
-  numPendingTests: number
-  numTodoTests: number
-  numTotalTestSuites: number
-  testResults: SuiteResult[]
-}
+type WorldLine = Extract<StatsLine, { kind: 'world' }>
+type TestLine = Extract<StatsLine, { kind: 'test' }>
+type KillLine = Extract<StatsLine, { kind: 'kill' }>
 
-interface Test extends Assertion {
-  file: string
-}
+// ---------------------------------------------------------------- input
 
-// ---------------------------------------------------------------- run the suite
-
-function runSuite(): { json: JestJson; stats: StatsLine[]; wallMs: number; exit: number | null } {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reliability-'))
-  const statsDir = path.join(tmp, 'stats')
-  const outputFile = path.join(tmp, 'jest.json')
+function runSuites(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reliability-'))
   const env = {
     ...process.env,
     NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules'].filter(Boolean).join(' '),
     NODE_NO_WARNINGS: '1',
-    RELIABILITY_STATS_DIR: statsDir
+    RELIABILITY_STATS_DIR: dir
   }
-  console.error(`reliability: running ${SUITES.join(' ')} (stats in ${statsDir})`)
-  const started = Date.now()
-  const r = spawnSync('npx', ['jest', '--json', `--outputFile=${outputFile}`, ...SUITES], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] })
-  const wallMs = Date.now() - started
-  if (!fs.existsSync(outputFile)) {
-    console.error(`reliability: jest wrote no results (exit ${r.status}, ${r.error?.message ?? 'no error'})`)
-    process.exit(2)
+  console.error(`reliability: running ${SUITES.join(' ')} (stats in ${dir})`)
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...SUITES], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] })
+  if (r.status !== 0) {
+    console.error(`reliability: jest exited ${r.status}; the document is not written from a failing run`)
+    process.exit(1)
   }
-  const json = JSON.parse(fs.readFileSync(outputFile, 'utf8')) as JestJson
-  const stats: StatsLine[] = []
-  if (fs.existsSync(statsDir)) {
-    for (const f of fs.readdirSync(statsDir).sort()) {
-      for (const line of fs.readFileSync(path.join(statsDir, f), 'utf8').split('\n')) if (line.trim()) stats.push(JSON.parse(line) as StatsLine)
-    }
+  return dir
+}
+
+function readStats(dir: string): StatsLine[] {
+  const lines: StatsLine[] = []
+  for (const f of fs.readdirSync(dir).sort()) {
+    if (!f.endsWith('.jsonl')) continue
+    for (const l of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) if (l.trim()) lines.push(JSON.parse(l) as StatsLine)
   }
-  fs.rmSync(tmp, { recursive: true, force: true })
-  return { json, stats, wallMs, exit: r.status }
+  const inSuites = (file: string): boolean => SUITES.some((s) => file.split(path.sep).join('/').startsWith(`${s}/`))
+  return lines.filter((l) => inSuites(l.file))
 }
 
 // ---------------------------------------------------------------- formatting
 
 const n = (x: number): string => x.toLocaleString('en-US')
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``
 
 function duration(ms: number): string {
   const s = Math.round(ms / 1000)
-  const d = Math.floor(s / 86_400)
-  const h = Math.floor((s % 86_400) / 3600)
+  const h = Math.floor(s / 3600)
   const m = Math.floor((s % 3600) / 60)
-  const sec = s % 60
-  if (d > 0) return `${d} d ${h} h ${m} min`
   if (h > 0) return `${h} h ${m} min`
-  if (m > 0) return `${m} min ${sec} s`
-  return `${(ms / 1000).toFixed(1)} s`
+  if (m > 0) return `${m} min`
+  return `${s} s`
 }
 
-function git(args: string[]): string {
-  const r = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' })
-  return r.status === 0 ? r.stdout.trim() : ''
+/** Rounded down to two significant digits, shown as "≥": stable across runs whose timing differs a little. */
+function atLeast(x: number): string {
+  if (x < 100) return n(x)
+  const p = 10 ** (Math.floor(Math.log10(x)) - 1)
+  return `≥ ${n(Math.floor(x / p) * p)}`
 }
 
-function resultMark(tests: Test[]): string {
-  if (tests.length === 0) return '❌ no test'
-  const failed = tests.filter((t) => t.status === 'failed').length
-  const passed = tests.filter((t) => t.status === 'passed').length
-  const other = tests.length - failed - passed
-  const mark = failed > 0 ? '❌' : other > 0 ? '⚠️' : '✅'
-  if (tests.length === 1) return failed > 0 ? '❌ failed' : other > 0 ? `⚠️ ${tests[0]?.status}` : '✅ passed'
-  return `${mark} ${passed}/${tests.length} passed${other > 0 ? `, ${other} not run` : ''}`
+/** Does a catalogue entry stand for this test (full name = describe titles + test title)? */
+function entryMatches(s: FaultScenario, t: TestLine): boolean {
+  if (s.file !== t.file) return false
+  const body = titlePattern(s).source.replace(/^\^/, '').replace(/\$$/, '')
+  const describe = s.describe.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return new RegExp(`^(?:.* )?${describe} ${body}$`).test(t.test)
 }
 
-// ---------------------------------------------------------------- main
+/** What a group of tests asserted: helper labels first, then the expect(...) calls, without repeats. */
+function assertedCell(tests: TestLine[], worlds: WorldLine[]): string {
+  const labels = [...new Set(tests.flatMap((t) => t.asserted))]
+  const expects = [...new Set(tests.flatMap((t) => t.expects))]
+  const checked = tests.reduce((a, t) => a + t.worldsChecked, 0)
+  const optOuts = [...new Set(tests.flatMap((t) => t.optOuts))]
+  const expected = worlds.reduce((a, w) => a + w.expectedViolations, 0)
+  const parts = [
+    ...labels.map((l) => `✔ ${cell(l)}`),
+    ...expects.map((e) => cell(code(e))),
+    // (how many accounts a test builds can depend on timing in the end-to-end tests: not printed here)
+    checked > 0 ? '✔ after the test: no invariant violation, no instance lost, in every simulated account it built' : '',
+    ...optOuts.map((o) => `⚠ opt-out: ${cell(o)}${expected > 0 ? ` (${n(expected)} consumed)` : ''}`)
+  ].filter(Boolean)
+  return parts.length > 0 ? parts.join('<br>') : '⚠ no assertion recorded'
+}
 
-function main(): void {
-  const { json, stats, wallMs, exit } = runSuite()
+// ---------------------------------------------------------------- document
+
+interface Built {
+  text: string
+  problems: string[]
+}
+
+export function build(stats: StatsLine[], mutations: MutationReport | undefined): Built {
   const problems: string[] = []
+  const worlds = stats.filter((l): l is WorldLine => l.kind === 'world')
+  const tests = stats.filter((l): l is TestLine => l.kind === 'test').sort((a, b) => a.file.localeCompare(b.file) || a.test.localeCompare(b.test))
+  const kills = stats.filter((l): l is KillLine => l.kind === 'kill')
+  const worldsOf = (t: TestLine): WorldLine[] => worlds.filter((w) => w.file === t.file && w.test === t.test)
 
-  const tests: Test[] = json.testResults.flatMap((s) => s.assertionResults.map((a) => ({ ...a, file: path.relative(ROOT, s.name) })))
-  for (const s of json.testResults) {
-    if (s.status === 'failed' && s.assertionResults.length === 0) problems.push(`suite did not run: ${path.relative(ROOT, s.name)}: ${s.message.split('\n').find((l) => l.trim()) ?? ''}`)
-  }
-  for (const t of tests) {
-    if (t.status !== 'failed') continue
-    // eslint-disable-next-line no-control-regex
-    const first = (t.failureMessages?.[0] ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 2).join(' ').slice(0, 240)
-    problems.push(`test failed: ${t.file} › ${t.fullName}${first ? ` (${first})` : ''}`)
-  }
-
-  // Entries ↔ tests, both ways.
-  const byEntry = new Map<FaultScenario, Test[]>()
+  // Catalogue ↔ tests, both ways.
+  const byEntry = new Map<FaultScenario, TestLine[]>()
   for (const s of FAULT_SCENARIOS) {
-    const matched = tests.filter((t) => describes(s, t.file, t.ancestorTitles, t.title))
+    const matched = tests.filter((t) => entryMatches(s, t))
     byEntry.set(s, matched)
-    if (matched.length === 0) problems.push(`entry matches no test: ${s.file} › ${s.describe} › ${s.test}`)
+    if (matched.length === 0) problems.push(`catalogue entry matches no test that ran: ${s.file} › ${s.describe} › ${s.test}`)
   }
   const described = new Set(DESCRIBED_FILES)
   for (const t of tests) {
     if (!described.has(t.file)) continue
-    const owners = FAULT_SCENARIOS.filter((s) => describes(s, t.file, t.ancestorTitles, t.title))
-    if (owners.length === 0) problems.push(`test has no entry in FAULT_SCENARIOS: ${t.file} › ${t.fullName}`)
-    if (owners.length > 1) problems.push(`test matched by ${owners.length} entries: ${t.file} › ${t.fullName}`)
+    const owners = FAULT_SCENARIOS.filter((s) => entryMatches(s, t))
+    if (owners.length !== 1) problems.push(`test matched by ${owners.length} catalogue entries (want 1): ${t.file} › ${t.test}`)
   }
-  for (const f of DESCRIBED_FILES) if (!json.testResults.some((s) => path.relative(ROOT, s.name) === f)) problems.push(`described file was not run: ${f}`)
+  for (const f of DESCRIBED_FILES) if (!tests.some((t) => t.file === f)) problems.push(`described file did not run: ${f}`)
+  // Not a failure (a test may judge by throwing, or have stopped before its first expect): shown as
+  // "nothing recorded" in its row, and printed, so that a helper can learn to noteAssert what it checks.
+  for (const t of tests) if (t.expects.length === 0 && t.asserted.length === 0) console.error(`reliability: note: no assertion recorded for ${t.file} › ${t.test}`)
 
-  // Figures.
-  const worlds = stats.filter((l): l is Extract<StatsLine, { kind: 'world' }> => l.kind === 'world')
-  const kills = stats.filter((l): l is Extract<StatsLine, { kind: 'kill' }> => l.kind === 'kill')
-  const sum = (key: 'ticks' | 'inv1' | 'inv2' | 'inv3' | 'inv4' | 'calls' | 'callErrors' | 'virtualMs' | 'violations', rows = worlds): number => rows.reduce((a, w) => a + w[key], 0)
-  const killPoints = kills.reduce((a, k) => a + k.killPoints, 0)
-  const perTest = (t: Test): { worlds: typeof worlds; kills: number } => ({
-    worlds: worlds.filter((w) => w.file === t.file && w.test === t.fullName),
-    kills: kills.filter((k) => k.file === t.file && k.test === t.fullName).reduce((a, k) => a + k.killPoints, 0)
-  })
-  const counted = (what: 'bad-input' | 'bad-state'): number => FAULT_SCENARIOS.filter((s) => s.counts === what).reduce((a, s) => a + (byEntry.get(s)?.length ?? 0), 0)
-  const passed = tests.filter((t) => t.status === 'passed').length
-  const failed = tests.filter((t) => t.status === 'failed').length
-  const notRun = tests.length - passed - failed
-  const scenarioTests = new Set([...byEntry.values()].flat())
-  const serverWorlds = worlds.filter((w) => w.server)
-  const eventWorlds = worlds.filter((w) => !w.server)
+  // Kill points: one per (test, mode, writes survived); a test may kill there more than once (then re-run, then roll back).
+  const killKey = (k: KillLine): string => `${k.file}\u0000${k.test}\u0000${k.mode}\u0000${k.survived}`
+  const points = new Map<string, KillLine[]>()
+  for (const k of kills) points.set(killKey(k), [...(points.get(killKey(k)) ?? []), k])
+  const modes = ['deploy', 'finalize', 'rollback'].filter((m) => kills.some((k) => k.mode === m))
+  for (const m of new Set(kills.map((k) => k.mode))) if (!modes.includes(m)) modes.push(m)
 
-  const commit = git(['rev-parse', '--short', 'HEAD']) || 'unknown'
-  const dirty = git(['status', '--porcelain']) !== ''
-  const now = new Date()
+  const sum = (key: 'ticks' | 'inv1' | 'inv2' | 'inv3' | 'inv4' | 'calls' | 'callErrors' | 'virtualMs', rows = worlds): number => rows.reduce((a, w) => a + w[key], 0)
+  const checkedWorlds = tests.reduce((a, t) => a + t.worldsChecked, 0)
+  const optOuts = tests.filter((t) => t.optOuts.length > 0)
+  const files = new Set(tests.map((t) => t.file))
+  const caught = mutations?.results.filter((r) => r.outcome === 'caught').length ?? 0
 
   const L: string[] = []
   L.push('# Reliability figures')
   L.push('')
   L.push(
-    `> **Generated** by \`scripts/reliability.ts\` on ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC from commit \`${commit}\`${dirty ? ' (with uncommitted changes in the working tree)' : ''}, Node ${process.version}. Do not edit by hand: regenerate with \`npm run reliability\` (runs ${SUITES.map((s) => `\`${s}\``).join(', ')} once, ~${Math.max(1, Math.round(wallMs / 60_000))} min).`
+    `> **Generated** by \`scripts/reliability.ts\` from the assertions the tests of ${SUITES.map(code).join(', ')} recorded while they ran, and from \`docs/mutations.json\` (the last \`npm run mutate\`). Do not edit by hand: \`npm run reliability\` runs those suites once and rewrites it. CI (\`.ci/run\`) rebuilds it from its own \`npm test\` run and fails when anything outside the "varies" blocks differs.`
   )
   L.push('')
   L.push(
-    'Every test runs the action against a stateful simulated AWS (`test-support/sim/`) whose time is virtual: it jumps from one event (a launch finishing, a target turning healthy, a drain ending, a sleeper waking) to the next, and nothing changes in between. After every such step and every accepted write, the simulator checks the SPEC invariants and records any violation; every test asserts there is none. The fault scenarios below also assert their own end state: no instance lost, serving capacity never below the baseline taken when the run began, and each group\'s capacity, suspended processes, scaling policies and scheduled actions as SPEC.md says.'
+    'Every test runs the action against a stateful simulated AWS (`test-support/sim/`) whose time is virtual. After every step of virtual time and every accepted write, the simulator checks the SPEC invariants and records any violation; after every test, `test-support/stats.ts` fails the test if any simulated account it built has a violation left or an instance that belongs to no group, unless the test consumed the violations it provoked on purpose (listed as opt-outs below). The "asserted" columns are the assertions each test executed, as written in its source.'
   )
   L.push('')
   L.push('## Summary')
   L.push('')
   L.push('| figure | value |')
   L.push('| --- | --- |')
-  L.push(`| test files run | ${n(json.numTotalTestSuites)} |`)
-  L.push(`| tests run / passed / failed | ${n(tests.length)} / ${n(passed)} / ${n(failed)}${notRun > 0 ? ` (${n(notRun)} skipped or todo)` : ''} |`)
-  L.push(`| fault scenarios (catalogue entries) / tests they cover | ${n(FAULT_SCENARIOS.length)} / ${n(scenarioTests.size)} |`)
-  L.push(`| kill points tried (runs killed after their k-th write, then re-run or rolled back; \`killAfter\` calls) | ${n(killPoints)} |`)
-  L.push(`| bad inputs tried / bad AWS states tried | ${n(counted('bad-input'))} / ${n(counted('bad-state'))} |`)
-  L.push(`| simulated AWS accounts built | ${n(worlds.length)} (${n(serverWorlds.length)} of them behind a loopback HTTP server) |`)
-  L.push(`| invariant checks: after each step of virtual time and each write (inv. 1) | ${n(sum('ticks'))} steps checked; ${n(sum('inv1'))} target-group counts compared with their baseline |`)
-  L.push(`| invariant checks: EnterStandby calls checked (inv. 2) | ${n(sum('inv2'))} |`)
-  L.push(`| invariant checks: instances checked before a terminate (inv. 3) | ${n(sum('inv3'))} |`)
-  L.push(`| invariant checks: launches checked (inv. 4) | ${n(sum('inv4'))} |`)
-  L.push(`| invariant violations left at the end of a test | ${n(sum('violations'))} |`)
-  L.push(
-    `| virtual time simulated | ${duration(sum('virtualMs'))}: ${duration(sum('virtualMs', eventWorlds))} in-process (event to event), ${duration(sum('virtualMs', serverWorlds))} behind the loopback server at 600× the wall clock (end-to-end tests, process start-ups included) |`
-  )
-  L.push(`| AWS calls served (of which answered with an error, injected faults included) | ${n(sum('calls'))} (${n(sum('callErrors'))}) |`)
-  L.push(`| suite wall time (jest, all workers) | ${duration(wallMs)} |`)
+  L.push(`| test files / tests | ${n(files.size)} / ${n(tests.length)} |`)
+  L.push(`| fault scenarios (catalogue entries) / tests they cover | ${n(FAULT_SCENARIOS.length)} / ${n(new Set([...byEntry.values()].flat()).size)} |`)
+  L.push(`| tests whose simulated AWS accounts were checked after the test (no violation left, no instance lost) | ${n(tests.filter((t) => t.worldsChecked > 0).length)} |`)
+  L.push(`| tests that opted out of part of that check, with a reason | ${n(optOuts.length)} |`)
+  L.push(`| kill points (a run killed after its k-th pair write; distinct test × mode × k) | ${n(points.size)}: ${modes.map((m) => `${m} ${n([...points.values()].filter((p) => p[0]?.mode === m).length)}`).join(', ')} |`)
+  L.push(`| killed runs followed by another run on the same account (re-run or rollback) | ${n(kills.filter((k) => k.then !== '').length)} of ${n(kills.length)} |`)
+  L.push(`| mutations caught (\`npm run mutate\`, docs/mutations.json) | ${mutations ? `${n(caught)} of ${n(mutations.results.length)}` : 'no docs/mutations.json'} |`)
+  L.push('')
+  L.push(VARIES)
+  L.push('')
+  L.push('Figures that depend on timing (end-to-end tests drive the simulator from the wall clock), rounded; not compared by CI:')
+  L.push('')
+  L.push('| figure | value |')
+  L.push('| --- | --- |')
+  L.push(`| simulated AWS accounts built / checked after their test | ${atLeast(worlds.length)} (${atLeast(worlds.filter((w) => w.server).length)} behind a loopback HTTP server) / ${atLeast(checkedWorlds)} |`)
+  L.push(`| expect(...) calls made | ${atLeast(tests.reduce((a, t) => a + t.assertions, 0))} |`)
+  L.push(`| invariant 1: steps of virtual time and writes checked / target-group counts compared with the baseline | ${atLeast(sum('ticks'))} / ${atLeast(sum('inv1'))} |`)
+  L.push(`| invariant 2: EnterStandby calls checked | ${atLeast(sum('inv2'))} |`)
+  L.push(`| invariant 3: instances checked before a terminate | ${atLeast(sum('inv3'))} |`)
+  L.push(`| invariant 4: launches checked | ${atLeast(sum('inv4'))} |`)
+  L.push(`| virtual time simulated | ${duration(sum('virtualMs', worlds.filter((w) => !w.server)))} in-process, ${duration(sum('virtualMs', worlds.filter((w) => w.server)))} behind the loopback server |`)
+  L.push(`| AWS calls served (answered with an error, injected faults included) | ${atLeast(sum('calls'))} (${atLeast(sum('callErrors'))}) |`)
+  L.push('')
+  L.push(VARIES_END)
+  L.push('')
+
+  L.push('## Kill points by mode')
+  L.push('')
+  L.push('A kill point is a run killed after k of its pair writes (lock writes aside); the write named is the one that never reached AWS. Each is followed by a re-run (or a rollback) on the same simulated account, whose end state the test asserts.')
+  L.push('')
+  L.push('| mode | write that did not happen | kill points | then: re-run of the same mode | then: rollback | then: other |')
+  L.push('| --- | --- | --- | --- | --- | --- |')
+  for (const m of modes) {
+    const ofMode = kills.filter((k) => k.mode === m)
+    for (const op of [...new Set(ofMode.map((k) => k.killedAt))].sort()) {
+      const ks = ofMode.filter((k) => k.killedAt === op)
+      const p = new Set(ks.map(killKey)).size
+      const same = ks.filter((k) => k.then === m).length
+      const rb = ks.filter((k) => k.then === 'rollback' && m !== 'rollback').length
+      const other = ks.length - same - rb
+      L.push(`| ${m} | ${op} | ${n(p)} | ${n(same)} | ${n(rb)} | ${n(other)} |`)
+    }
+  }
+  L.push('')
+
+  L.push('## Mutation table')
+  L.push('')
+  if (mutations) {
+    L.push(`Deliberate bugs applied one at a time to a copy of \`src/\` by \`npm run mutate\` (\`scripts/mutate.ts\`), each followed by the tests chosen for it; "caught" means a test failed an assertion. From commit \`${mutations.commit}\`.`)
+    L.push('')
+    L.push('| mutation | bug | file | tests run | result |')
+    L.push('| --- | --- | --- | --- | --- |')
+    for (const r of mutations.results) {
+      const result = r.outcome === 'caught' ? `✅ caught by ${r.caughtBy.map((c) => cell(c.split(' › ').slice(1).join(' › '))).join('; ')}` : `❌ ${r.outcome}${r.detail ? `: ${cell(r.detail)}` : ''}`
+      L.push(`| ${code(r.id)} | ${cell(r.title)} | \`${r.file}\` | ${r.tests.map((t) => `\`${t}\``).join(', ')}${r.only ? ` (\`-t ${cell(r.only)}\`)` : ''} | ${result} |`)
+    }
+  } else {
+    L.push('No `docs/mutations.json`: run `npm run mutate`.')
+  }
   L.push('')
 
   for (const area of RELIABILITY_AREAS) {
@@ -204,87 +238,97 @@ function main(): void {
     L.push('')
     L.push(area.intro)
     L.push('')
-    L.push('| scenario | fault | expected end state | result | measured |')
-    L.push('| --- | --- | --- | --- | --- |')
+    L.push('| scenario | fault | asserted |')
+    L.push('| --- | --- | --- |')
     for (const s of entries) {
       const matched = byEntry.get(s) ?? []
-      const figures = matched.map(perTest)
-      const ws = figures.flatMap((f) => f.worlds)
-      const k = figures.reduce((a, f) => a + f.kills, 0)
-      const measured = [
-        k > 0 ? `${n(k)} kill points` : '',
-        ws.length > 0 ? `${n(sum('ticks', ws))} steps checked` : '',
-        ws.length > 0 ? `${n(sum('calls', ws))} AWS calls` : '',
-        ws.length > 0 ? `${duration(sum('virtualMs', ws))} virtual` : ''
-      ]
-        .filter(Boolean)
-        .join(' · ')
       const name = `${s.describe} › ${s.test}${s.each ? ` (× ${matched.length})` : ''}`
-      L.push(`| ${cell(name)} | ${cell(s.fault)} | ${cell(s.expected)} | ${resultMark(matched)} | ${measured || '—'} |`)
+      L.push(`| ${cell(name)} | ${cell(s.fault)} | ${matched.length === 0 ? '❌ no test ran' : assertedCell(matched, matched.flatMap(worldsOf))} |`)
     }
     L.push('')
   }
 
   const others = tests.filter((t) => !described.has(t.file))
   if (others.length > 0) {
-    L.push('## Other tests in the same run')
+    L.push('## Other tests in the same suites')
     L.push('')
-    L.push('Scenario tests without an injected fault (the normal cycle, pre-flight refusals, scaling following the traffic). They run under the same invariant checks and count in the summary.')
+    L.push('Scenario tests without an injected fault (the normal cycle, pre-flight refusals, scaling following the traffic, paging, several target groups, re-runs checked against the full end state). Same after-test checks.')
     L.push('')
-    L.push('| file | test | result |')
+    L.push('| file | test | asserted |')
     L.push('| --- | --- | --- |')
-    for (const t of others) L.push(`| \`${t.file}\` | ${cell(t.fullName)} | ${resultMark([t])} |`)
+    for (const t of others) L.push(`| \`${t.file}\` | ${cell(t.test)} | ${assertedCell([t], worldsOf(t))} |`)
     L.push('')
   }
 
-  const areaTests = (areas: string[]): number => FAULT_SCENARIOS.filter((s) => areas.includes(s.area)).reduce((a, s) => a + (byEntry.get(s)?.length ?? 0), 0)
   L.push('## Invariants and how they are checked')
   L.push('')
-  L.push('| SPEC invariant | how it is checked | count |')
-  L.push('| --- | --- | --- |')
-  L.push(
-    `| 1. Healthy serving capacity never below what the live group served when the run began | simulator, after every step of virtual time and every accepted write: healthy targets of each target group ≥ its baseline (\`world.setBaseline()\`, taken by each test before the run) | ${n(sum('ticks'))} steps, ${n(sum('inv1'))} comparisons |`
-  )
-  L.push(
-    `| 2. The live group leaves the load balancer only after every new instance is healthy in every target group | simulator, at every accepted EnterStandby: every Pending/InService instance of the other groups sharing a target group is \`healthy\` in all of them, and there are at least as many as the instances moved | ${n(sum('inv2'))} EnterStandby calls |`
-  )
-  L.push(
-    `| 3. No serving instance is terminated by the action; no instance lost | simulator, at every EC2 TerminateInstances / TerminateInstanceInAutoScalingGroup: no target instance is \`healthy\` or \`initial\`; tests assert \`world.lostInstances()\` is empty | ${n(sum('inv3'))} instances checked |`
-  )
-  L.push(
-    `| 4. A standby group launches nothing by itself | simulator, at every launch (the only way a group gains an instance, run from the step check): the group has no Standby/EnteringStandby instance | ${n(sum('inv4'))} launches |`
-  )
-  // Entries whose expected end state says the live group was left as it was (the prose of FAULT_SCENARIOS).
-  const keepsLive = /live group (exactly )?as it was|live as before|live group never left service/
-  const inv5 = FAULT_SCENARIOS.filter((s) => keepsLive.test(s.expected)).reduce((a, s) => a + (byEntry.get(s)?.length ?? 0), 0)
-  L.push(
-    `| 5. A deploy that cannot finish leaves the live group as it was and the new group idle | assertions of the scenarios whose expected end state says so (failed health, launch failures, timeouts, storms that outlast the retries, cancellation): the live group compared with a snapshot taken before the run, the new group back to 0/0 without marker | ${n(inv5)} tests |`
-  )
-  L.push(`| 6. An interrupted run converges when run again; rollback restores from any point | the kill-point tests (every write of deploy, finalize, rollback), cancelled and failed runs re-run in the other areas | ${n(killPoints)} kill points |`)
-  const lockTests = tests.filter((t) => t.fullName.includes('(invariant 7)'))
-  L.push(
-    `| 7. Two runs never drive the same pair at once | \`__tests__/scenario/github.test.ts\` "two runs on one pair (invariant 7)": a held lock refuses the second run naming the holder's URL, two runs started together leave one driving, a lock without heartbeat (or whose run GitHub reports completed) is taken over; kill points leave the lock out | ${n(lockTests.length)} tests (${lockTests.filter((t) => t.status === 'passed').length} passed) |`
-  )
-  L.push(`| 8. Restored means restored (capacity, processes, policies with alarms, scheduled actions with time zones) | the rollback kill-point tests compare both groups' min/desired/max, suspended processes, policies, scheduled actions and markers with the originals; throttled rollback compares group snapshots | ${n(areaTests(['interruptions']))} interruption tests |`)
+  L.push('| SPEC invariant | how it is checked |')
+  L.push('| --- | --- |')
+  L.push('| 1. Healthy serving capacity never below what the live group served when the run began | simulator, after every step of virtual time and every accepted write: healthy targets of each target group ≥ its baseline (taken by the harness before a world\'s first run, or by the test); any violation fails the test after it ends |')
+  L.push('| 2. The live group leaves the load balancer only after every new instance is healthy in every target group | simulator, at every accepted EnterStandby (every target group of the group, two target groups with different timings in `target-groups.test.ts`) |')
+  L.push('| 3. No serving instance is terminated; no instance lost | simulator, at every terminate; after every test, `world.lostInstances()` must be empty |')
+  L.push('| 4. A standby group launches nothing by itself | simulator, at every launch |')
+  L.push('| 5. A deploy that cannot finish leaves the live group as it was | the "Deploys that cannot finish" tests and storms/timeouts above (their assertions are listed) |')
+  L.push(`| 6. An interrupted run converges when run again | ${n(points.size)} kill points (table above); \`rerun.test.ts\` compares each re-run's end state with an uninterrupted deploy's |`)
+  L.push('| 7. Two runs never drive the same pair at once | `github.test.ts` "two runs on one pair (invariant 7)" |')
+  L.push('| 8. Restored means restored | rollback kill-point tests compare capacity, processes, policies, scheduled actions and markers with the originals |')
   L.push('')
   if (problems.length > 0) {
     L.push('## Problems found by this run')
     L.push('')
-    for (const p of problems) L.push(`- ${p.replace(/\n/g, ' ')}`)
+    for (const p of problems) L.push(`- ${cell(p)}`)
     L.push('')
   }
-
-  fs.mkdirSync(path.dirname(OUT), { recursive: true })
-  fs.writeFileSync(OUT, L.join('\n'))
-  console.error(`reliability: wrote ${path.relative(ROOT, OUT)} (${n(tests.length)} tests, ${n(failed)} failed, ${n(killPoints)} kill points, jest exit ${exit}, ${duration(wallMs)})`)
-  if (problems.length > 0) {
-    for (const p of problems) console.error(`reliability: ${p}`)
-    process.exit(1)
-  }
-  if (exit !== 0) {
-    console.error(`reliability: jest exited ${exit}`)
-    process.exit(1)
-  }
+  return { text: L.join('\n'), problems }
 }
 
-main()
+/** The parts CI compares: everything but the "varies" blocks. */
+export function deterministic(doc: string): string {
+  const out: string[] = []
+  let skipping = false
+  for (const line of doc.split('\n')) {
+    if (line === VARIES) skipping = true
+    else if (line === VARIES_END) skipping = false
+    else if (!skipping) out.push(line)
+  }
+  return out.join('\n')
+}
+
+function firstDifference(a: string, b: string): string {
+  const x = a.split('\n')
+  const y = b.split('\n')
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return `line ${i + 1} (outside the varies blocks):\n  committed: ${(x[i] ?? '(end of file)').slice(0, 300)}\n  this run:  ${(y[i] ?? '(end of file)').slice(0, 300)}`
+  }
+  return ''
+}
+
+function main(): void {
+  const argv = process.argv.slice(2)
+  const statsArg = argv.find((_, i) => argv[i - 1] === '--stats')
+  const check = argv.includes('--check')
+  const dir = statsArg ?? runSuites()
+  if (!fs.existsSync(dir)) {
+    console.error(`reliability: no stats directory ${dir}`)
+    process.exit(2)
+  }
+  const stats = readStats(dir)
+  const mutations = fs.existsSync(MUTATIONS) ? (JSON.parse(fs.readFileSync(MUTATIONS, 'utf8')) as MutationReport) : undefined
+  const { text, problems } = build(stats, mutations)
+  for (const p of problems) console.error(`reliability: ${p}`)
+  if (check) {
+    const committed = fs.existsSync(OUT) ? fs.readFileSync(OUT, 'utf8') : ''
+    const diff = firstDifference(deterministic(committed), deterministic(text))
+    if (diff) {
+      console.error(`reliability: docs/RELIABILITY.md is stale; regenerate it with npm run reliability and commit it. First difference at ${diff}`)
+      process.exit(1)
+    }
+    console.error('reliability: docs/RELIABILITY.md matches this run')
+  } else {
+    fs.writeFileSync(OUT, text)
+    console.error(`reliability: wrote ${path.relative(ROOT, OUT)}`)
+  }
+  if (problems.length > 0) process.exit(1)
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main()

@@ -4,6 +4,7 @@
 // __tests__/reliability/descriptors.test.ts fail when a test has no entry or an entry matches no test.
 import type { ActionRun } from './harness.js'
 import type { SimWorld } from './sim/index.js'
+import { noteAssert } from './stats.js'
 
 export const BLUE = 'prod-web-blue'
 export const GREEN = 'prod-web-green'
@@ -54,6 +55,7 @@ export function message(r: ActionRun): string {
 
 /** The end state "deploy done, old version waits in Standby": what a reviewer must see before approving. */
 export function expectAwaitingFinalize(world: SimWorld, r: ActionRun, version: string, n = 3): void {
+  noteAssert(`deploy ends awaiting-finalize: ${GREEN} serves ${version} at desired ${n}, all ${n} old instances of ${BLUE} in Standby, none lost`)
   expectation(r.failed === false, `run failed: ${message(r)}`)
   expectation(r.outputs.state === 'awaiting-finalize', `state ${r.outputs.state}`)
   const green = world.group(GREEN)
@@ -170,9 +172,17 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     area: 'failures',
     file: FAIL,
     describe: 'a deploy that cannot finish',
-    test: 'launch failures: fails fast with the Auto Scaling activity message',
-    fault: 'the new group cannot launch (insufficient capacity activity every 10 s)',
+    test: 'a launch failure that repeats identically (bad configuration): fails fast with the Auto Scaling activity message',
+    fault: 'the new group cannot launch: the same Failed activity (image id does not exist) every 10 s',
     expected: 'fails within 2 min quoting the Auto Scaling activity message; live group as it was; new group desired 0'
+  },
+  {
+    area: 'failures',
+    file: FAIL,
+    describe: 'a deploy that cannot finish',
+    test: 'a capacity shortage Auto Scaling keeps retrying is not given up early: the timeout ends it, quoting the message',
+    fault: 'the new group cannot launch for lack of capacity (insufficient capacity activity every 10 s); health-timeout 5m',
+    expected: 'fails only at the 5m timeout, quoting the capacity message and how often it repeated; live group as it was; new group desired 0'
   },
   {
     area: 'failures',
@@ -267,7 +277,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     area: 'throttling',
     file: THR,
     describe: 'dropped connections',
-    test: 'the response to an applied EnterStandby is lost (ECONNRESET after the write): succeeds, or fails cleanly and a re-run converges',
+    test: 'the response to an applied EnterStandby is lost (ECONNRESET after the write): the run observes again and succeeds',
     fault: 'EnterStandby applied by AWS, then its response lost (ECONNRESET); the SDK retries and gets a ValidationError',
     expected: 'ends `awaiting-finalize`, or fails naming the ValidationError and a re-run of deploy ends `awaiting-finalize`; never an instance lost'
   },
@@ -349,15 +359,23 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     area: 'interference',
     file: INTF,
     describe: "the live group's own scaling moves during the wait",
-    test: 'a scaling policy lowers the live group 3 → 2: the new group matches 2 before cutover',
-    fault: 'an alarm fires the live group\'s scale-in policy (3 → 2) during the wait',
-    expected: 'the new group matches 2 (min 2) before cutover; `awaiting-finalize`; the policy moved with its alarm'
+    test: 'a scale-in alarm fires mid-wait (the new instances halve the load): the live group is held at 3, its own MinSize restored exactly',
+    fault: "an alarm fires the live group's scale-in policy (owner's MinSize 2) during the wait",
+    expected: 'the live group is held at 3 during the wait, the new group gets the owner\'s MinSize; rollback restores min 2'
+  },
+  {
+    area: 'interference',
+    file: INTF,
+    describe: "the live group's own scaling moves during the wait",
+    test: 'a deploy aborted after holding the live group gives it back its own MinSize',
+    fault: "a bad version while the live group is held above its owner's MinSize 1",
+    expected: 'aborted; the live group gets its own MinSize back, no marker left'
   },
   {
     area: 'interference',
     file: INTF,
     describe: 'a person edits the new group during the wait',
-    test: 'capacity lowered by hand (3 → 1): the deploy restores it and succeeds, or fails fast naming the change',
+    test: 'capacity lowered by hand (3 → 1): the deploy notices, restores it and succeeds well within the health-timeout',
     fault: 'UpdateAutoScalingGroup on the new group (min 1, desired 1) 30 s into the wait',
     expected: '`awaiting-finalize` with the new group back at 3/3, or a failure within 3 min naming the capacity change with the live group as before and the new group 0/0'
   },
@@ -373,7 +391,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     area: 'interference',
     file: INTF,
     describe: 'an instance refresh starts on the live group mid-run',
-    test: 'no cutover while the refresh runs: abort naming it, or wait until it ends',
+    test: 'no cutover while the refresh runs: the deploy aborts naming it, live untouched, new group idle',
     fault: 'an instance refresh starts on the live group 30 s into the wait and runs 20 minutes',
     expected: 'no EnterStandby while it runs: an abort naming the refresh (live as before, new group 0/0), or a cutover after it ended'
   },

@@ -9,6 +9,7 @@ import { run } from '../src/main.js'
 import type { RunResult } from '../src/modes.js'
 import type { SimWorld } from './sim/index.js'
 import { parseOutputFile } from './output-file.js'
+import { noteKilledRun, noteRunStart } from './stats.js'
 
 export { parseOutputFile }
 
@@ -45,6 +46,9 @@ export async function runAction(
   inputs: Record<string, string>,
   opts: { signal?: AbortSignal; env?: Record<string, string>; requestHandler?: SimWorld['requestHandler'] } = {}
 ): Promise<ActionRun> {
+  // Invariant 1's baseline is the simulator's: taken at the world's first request unless the test chose one.
+  noteRunStart(world, inputs.mode ?? '')
+  const callsBefore = world.calls.length
   // @actions/core remembers the summary file path on first use, so one process keeps one file.
   const { outputFile, summaryFile } = runnerFiles()
   fs.writeFileSync(outputFile, '')
@@ -89,5 +93,20 @@ export async function runAction(
     errors: [...text.matchAll(/^::error[^:]*::(.*)$/gm)].map((m) => (m[1] ?? '').replace(/%0A/g, '\n').replace(/%25/g, '%')),
     result
   }
+  noteKill(world, all.mode ?? '', callsBefore)
   return run_
+}
+
+const LOCK_TAG = 'blue-green:lock'
+const isLockWrite = (operation: string, params: unknown): boolean =>
+  (operation === 'CreateOrUpdateTags' || operation === 'DeleteTags') &&
+  ((t) => t.length > 0 && t.every((x) => x.Key === LOCK_TAG))((params as { Tags?: { Key?: string }[] }).Tags ?? [])
+
+/** A run that a simulated runner kill stopped (a write refused with "runner killed") is recorded for the figures. */
+function noteKill(world: SimWorld, mode: string, since: number): void {
+  const calls = world.calls.slice(since)
+  const killed = calls.find((c) => c.write && !c.ok && /runner killed/i.test(c.error ?? ''))
+  if (!killed) return
+  const survived = calls.filter((c) => c.write && c.ok && c.seq < killed.seq && !isLockWrite(c.operation, c.params)).length
+  noteKilledRun(world, { mode, survived, killedAt: killed.operation })
 }

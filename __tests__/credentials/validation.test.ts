@@ -8,6 +8,7 @@ import {
   validateSessionName
 } from '../../src/aws/credentials.js'
 import { assertIdTokenAvailable, decodeJwtClaims } from '../../src/github/oidc.js'
+import { SimWorld } from '../../test-support/sim/index.js'
 
 const ROLE = 'arn:aws:iam::123456789012:role/github-deploy'
 const neverToken = (): Promise<string> => Promise.reject(new Error('not called'))
@@ -34,7 +35,8 @@ describe('validateRoleArn', () => {
   ])('rejects %j naming the input and the value', (arn, hint) => {
     expect(() => validateRoleArn(arn)).toThrow(/Input 'role-to-assume' is invalid/)
     expect(() => validateRoleArn(arn)).toThrow(hint)
-    if (arn !== '') expect(() => validateRoleArn(arn)).toThrow(`"${arn}"`)
+    // The value is quoted; an empty one is named as such.
+    expect(() => validateRoleArn(arn)).toThrow(arn === '' ? 'is invalid: empty.' : `"${arn}"`)
   })
 })
 
@@ -45,7 +47,7 @@ describe('validateSessionName', () => {
   it.each(['a', '', 'has space', 'slash/no', 'x'.repeat(65), 'ünicode'])('rejects %j naming the input and the value', (name) => {
     expect(() => validateSessionName(name)).toThrow(/Input 'role-session-name' is invalid/)
     expect(() => validateSessionName(name)).toThrow(/2 to 64 characters/)
-    if (name !== '') expect(() => validateSessionName(name)).toThrow(`"${name}"`)
+    expect(() => validateSessionName(name)).toThrow(name === '' ? 'is invalid: empty.' : `"${name}"`)
   })
 })
 
@@ -98,8 +100,22 @@ describe('oidcCredentials checks its inputs before any call', () => {
     expect(() => oidcCredentials({ ...base, audience: ' ' })).toThrow(/'audience' is invalid/)
   })
 
-  it('defaults the session name from the runner variables', () => {
-    expect(() => oidcCredentials(base).destroy()).not.toThrow()
+  it('defaults the session name from the runner variables: gh-<repo>-<run id>-<attempt> is what STS receives', async () => {
+    const world = new SimWorld({ start: Date.parse('2026-11-28T10:00:00Z') })
+    const token = `e30.${Buffer.from(JSON.stringify({ sub: 'repo:octo-org/web:ref:refs/heads/main', aud: 'sts.amazonaws.com' })).toString('base64url')}.sig`
+    const saved = { repo: process.env.GITHUB_REPOSITORY, run: process.env.GITHUB_RUN_ID, attempt: process.env.GITHUB_RUN_ATTEMPT }
+    Object.assign(process.env, { GITHUB_REPOSITORY: 'octo-org/web', GITHUB_RUN_ID: '9876543210', GITHUB_RUN_ATTEMPT: '2' })
+    const p = oidcCredentials({ ...base, getIdToken: () => Promise.resolve(token), clock: world.clock, stsClientConfig: { requestHandler: world.requestHandler } })
+    try {
+      await p()
+    } finally {
+      p.destroy()
+      for (const [k, v] of [['GITHUB_REPOSITORY', saved.repo], ['GITHUB_RUN_ID', saved.run], ['GITHUB_RUN_ATTEMPT', saved.attempt]] as const) {
+        if (v === undefined) delete process.env[k]
+        else process.env[k] = v
+      }
+    }
+    expect(world.sts.calls.map((c) => c.RoleSessionName)).toEqual(['gh-web-9876543210-2'])
   })
 })
 

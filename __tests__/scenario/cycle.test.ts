@@ -39,6 +39,9 @@ describe('deploy → finalize → deploy → rollback', () => {
     expect(deploy.summary).toContain('awaiting-finalize')
     expect(deploy.summary).toContain('Approve the finalize job')
 
+    const v2Instances = inService(green)
+    expect(v2Instances).toHaveLength(3)
+
     world.setBaseline()
     const finalize = await runAction(world, { mode: 'finalize' })
     expect(finalize.failed).toBe(false)
@@ -56,6 +59,8 @@ describe('deploy → finalize → deploy → rollback', () => {
     expect(rollback.failed).toBe(false)
     expect(rollback.outputs).toMatchObject({ state: 'rolled-back', 'live-color': 'green', version: 'v2' })
     expect(world.group(green)).toMatchObject({ min: 3, desired: 3, max: 6, suspendedProcesses: [] })
+    // Rolled back to the very instances that served v2 before the v3 deploy, not to new ones.
+    expect(inService(green).sort()).toEqual([...v2Instances].sort())
     expect(world.group(blue)).toMatchObject({ min: 0, desired: 0, max: 6 })
     expect(Object.keys(world.group(blue).tags).filter((k) => k.startsWith('blue-green:'))).toEqual([])
     expect(Object.keys(world.group(green).tags).filter((k) => k.startsWith('blue-green:'))).toEqual([])

@@ -43,7 +43,8 @@ describe('job summary', () => {
   it('escapes every string that came from AWS tags or names', () => {
     const r = hugeRun(1, 1)
     const g = r.outcomes[0]?.after.groups[1]
-    if (g) g.tags['docker:image:version'] = '<img src=x onerror=alert(1)>|`x`'
+    if (!g) throw new Error('the run has no group to put the hostile tag on')
+    g.tags['docker:image:version'] = '<img src=x onerror=alert(1)>|`x`'
     const md = renderSummary(r)
     expect(md).not.toContain('<img')
     expect(md).toContain('&#60;img src=x onerror=alert(1)&#62;&#124;&#96;x&#96;')
