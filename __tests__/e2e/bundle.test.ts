@@ -249,7 +249,8 @@ describe('the bundle, run as a GitHub runner runs it', () => {
     world.setVersionHealth('v-bad', 'unhealthy')
     const live = world.group(BLUE)
     world.setBaseline()
-    const r = await run(endpoint, { mode: 'deploy', version: 'v-bad' })
+    // The action's clock is real time while the simulator's runs ×600: give the app seconds, not minutes.
+    const r = await run(endpoint, { mode: 'deploy', version: 'v-bad', 'boot-time': '3s' })
     expectExit(r, 1)
     const error = r.errors.join('\n')
     const bad = [...world.instances.values()].filter((i) => i.version === 'v-bad').map((i) => i.id)

@@ -2,6 +2,7 @@
 // killed-and-re-run sequence legitimately makes (new instance ids, the lock, the time of the release tag).
 import { describe, expect, it } from '@jest/globals'
 import { captureEndState, diffEndStates } from '../../../test-support/endstate.js'
+import { expectViolations } from '../../../test-support/stats.js'
 import { initialInstanceIds, scene } from './support.js'
 
 const WORKER_BLUE = 'prod-api-worker-blue'
@@ -50,6 +51,7 @@ describe('captureEndState / diffEndStates', () => {
       w.advance(800_000) // past the deregistration delay: out of the group, still running; a replacement launches
       w.setDesiredCapacity('prod-api-web-green', 1)
       w.settle()
+      expectViolations(w, /invariant 1/, 'the test takes a serving instance out of the group on purpose')
     }).join('\n')
     expect(diff).toMatch(/groups\.prod-api-web-blue\.keptInstances: only expected: \["i-[0-9a-f]+ InService v1"\]$/m)
     expect(diff).toContain('groups.prod-api-web-blue.instances.Pending v1 Healthy: expected (absent), got 1') // its replacement
