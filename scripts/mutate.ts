@@ -50,7 +50,11 @@ const T = {
   scaling: '__tests__/scenario/scaling.test.ts',
   targetGroups: '__tests__/scenario/target-groups.test.ts',
   throttling: '__tests__/faults/throttling.test.ts',
-  traffic: '__tests__/scenario/traffic.test.ts'
+  traffic: '__tests__/scenario/traffic.test.ts',
+  race: '__tests__/scenario/race.test.ts',
+  idempotency: '__tests__/scenario/idempotency.test.ts',
+  realAws: '__tests__/scenario/real-aws.test.ts',
+  slow: '__tests__/faults/slow.test.ts'
 }
 
 export const MUTATIONS: Mutation[] = [
@@ -241,6 +245,77 @@ export const MUTATIONS: Mutation[] = [
     replace: 'CONTENTION_ATTEMPTS = 1',
     tests: [T.throttling],
     only: 'contention'
+  },
+  {
+    id: 'lock-not-checked-on-observation',
+    title: 'a run does not check the lock at its observations (only when it takes it)',
+    file: 'src/modes.ts',
+    find: '    locks.check(pair)\n',
+    replace: '\n',
+    tests: [T.race]
+  },
+  {
+    id: 'rollback-refuses-settled-pairs',
+    title: 'rollback refuses a pair that already serves its previous version instead of leaving it unchanged',
+    file: 'src/domain/preflight.ts',
+    find: "if ((last && last.mode !== 'finalize') || (!last && previous === undefined)) {",
+    replace: 'if (false) {',
+    tests: [T.idempotency],
+    only: 'rollback'
+  },
+  {
+    id: 'live-group-not-held',
+    title: 'the live group can scale in while the new group boots (MinSize not held)',
+    file: 'src/domain/plan.ts',
+    find: 'if (live.capacity.min >= live.capacity.desired) return steps',
+    replace: 'return steps',
+    tests: [T.interference],
+    only: 'scale-in alarm'
+  },
+  {
+    id: 'scaling-moves-after-drain',
+    title: 'scaling policies move only after the old instances drained (no group can scale out meanwhile)',
+    file: 'src/domain/plan.ts',
+    find: "  for (const policy of previous.policies) steps.push({ kind: 'move-policy', from: previous.name, to: next.name, policy })\n",
+    replace: "  for (const policy of previous.instances.some((i) => i.lifecycle === 'InService' || i.lifecycle === 'EnteringStandby') ? [] : previous.policies) steps.push({ kind: 'move-policy', from: previous.name, to: next.name, policy })\n",
+    tests: [T.realAws],
+    only: 'drain'
+  },
+  {
+    id: 'unhealthy-during-boot-aborts',
+    title: 'an instance unhealthy while it boots aborts the deploy (boot-time ignored)',
+    file: 'src/domain/health.ts',
+    find: '&& now - (this.firstSeen.get(id) ?? now) >= this.o.bootTimeMs',
+    replace: '',
+    tests: [T.realAws],
+    only: 'boots'
+  },
+  {
+    id: 'transient-launch-failure-aborts',
+    title: 'one failed launch (a capacity shortage Auto Scaling retries) aborts the deploy',
+    file: 'src/domain/health.ts',
+    find: 'if (count >= LAUNCH_FAILURE_REPEATS) return { message, count }',
+    replace: 'if (count >= 1) return { message, count }',
+    tests: [T.realAws],
+    only: 'retries by itself'
+  },
+  {
+    id: 'dead-standby-exited',
+    title: 'rollback returns a standby instance EC2 no longer runs instead of detaching it',
+    file: 'src/domain/plan.ts',
+    find: 'const dead = standby.filter((i) => i.gone).map((i) => i.id)',
+    replace: 'const dead: string[] = []',
+    tests: [T.realAws],
+    only: 'behind the group'
+  },
+  {
+    id: 'reads-trusted-after-writes',
+    title: "an observation right after the run's own writes is trusted although it may lag them",
+    file: 'src/execute.ts',
+    find: '      if (!this.stillUnseen(current)) return current',
+    replace: '      return current',
+    tests: [T.slow],
+    only: 'EnteringStandby'
   }
 ]
 

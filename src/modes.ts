@@ -169,6 +169,16 @@ async function prepare(config: Config, deps: RunDeps): Promise<{ planned: PairOu
   return { planned, refusals, discoveryFailed: false }
 }
 
+/**
+ * The group that must serve when a finalize or rollback is done, from where the pair stood when the run
+ * began: no run reports success for a version that does not serve (another run may have moved the pair).
+ */
+function servingAtEnd(mode: Config['mode'], start: Phase): string | undefined {
+  if (mode === 'finalize' && start.kind === 'cut-over') return start.next.name
+  if (mode === 'rollback') return start.kind === 'cut-over' ? start.previous.name : start.kind === 'deploying' ? start.live.name : undefined
+  return undefined
+}
+
 const DONE_STATE: Record<string, PairState> = { deploy: 'awaiting-finalize', finalize: 'finalized', rollback: 'rolled-back' }
 
 /** A deploy never cuts over while an instance refresh replaces the serving group's instances. */
@@ -237,12 +247,17 @@ async function runPair(config: Config, executor: Executor, o: PairOutcome, deps:
     return planFor(config, phase, pair)
   }
   try {
-    const done = (p: Phase): boolean => (config.mode === 'deploy' ? p.kind === 'cut-over' && p.complete : p.kind === 'at-rest')
+    const serving = servingAtEnd(config.mode, classify(o.before))
+    const done = (p: Phase): boolean =>
+      config.mode === 'deploy'
+        ? p.kind === 'cut-over' && p.complete
+        : p.kind === 'at-rest' && (serving === undefined || p.live.name === serving)
     // Verify the end state with a fresh observation before calling it done (reads may lag our last writes).
     const after = await executor.settle(await driveResumably(executor, o, planner, deps), done, deps.guard)
     const phase = classify(after)
     if (!done(phase)) {
-      throw new ActionError(`${o.base}: the ${config.mode} finished its plan but the pair is ${stateOf(phase)}${phase.kind === 'unknown' ? ` (${phase.reason})` : ''}; something else changed the groups meanwhile.`)
+      const now = phase.kind === 'at-rest' ? `at rest with ${phase.live.name} serving${serving ? `, not ${serving}` : ''}` : stateOf(phase)
+      throw new ActionError(`${o.base}: the ${config.mode} finished its plan but the pair is ${now}${phase.kind === 'unknown' ? ` (${phase.reason})` : ''}; something else (another run?) changed the groups meanwhile. Run mode: status to see where it stands.`)
     }
     return { ...o, state: DONE_STATE[config.mode] as PairState, after }
   } catch (err) {

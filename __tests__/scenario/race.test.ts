@@ -92,3 +92,40 @@ describe('two deploys of different versions race on one pair, one run\'s writes 
     expect(world.lostInstances()).toEqual([])
   })
 })
+
+describe('a finalize and a rollback race on a pair awaiting a decision, one run\'s writes arriving late', () => {
+  const DECISIONS = [
+    { delayedRun: 'finalize', delayMs: 5_000 },
+    { delayedRun: 'rollback', delayMs: 5_000 },
+    { delayedRun: 'finalize', delayMs: 8_000 },
+    { delayedRun: 'rollback', delayMs: 2_000 }
+  ] as const
+  it.each(DECISIONS)('$delayedRun delayed $delayMs ms: at most one succeeds, and the pair is where it says', async (c) => {
+    world = newWorld()
+    addService(world, { instances: 3 })
+    expect(verdict(await runAction(world, { mode: 'deploy', version: 'v2' }, { env: runEnv('50') })).state).toBe('awaiting-finalize')
+    world.advance(10_000)
+    const slow = world.handler({ writeDelayMs: c.delayMs })
+    const [f, r] = await Promise.all([
+      runAction(world, { mode: 'finalize' }, { env: runEnv('61'), ...(c.delayedRun === 'finalize' ? { requestHandler: slow } : {}) }),
+      runAction(world, { mode: 'rollback' }, { env: runEnv('62'), ...(c.delayedRun === 'rollback' ? { requestHandler: slow } : {}) })
+    ])
+    const vf = verdict(f)
+    const vr = verdict(r)
+    expect([vf.state === 'finalized', vr.state === 'rolled-back'].filter(Boolean).length).toBeLessThanOrEqual(1)
+    for (const [v, other] of [
+      [vf, url('62')],
+      [vr, url('61')]
+    ] as const) {
+      if (v.state === 'finalized' || v.state === 'rolled-back') continue
+      expect(v.why).toMatch(new RegExp(`${other.replace(/[/.]/g, '\\$&')}|another run`))
+    }
+    if (vf.state === 'finalized') expect(servingVersions()).toEqual(['v2'])
+    if (vr.state === 'rolled-back') expect(servingVersions()).toEqual(['v1'])
+    // Whatever happened, one version serves in full, and a later rollback or finalize can finish the job.
+    const after = await runAction(world, { mode: 'rollback' }, { env: runEnv('63') })
+    expect(['rolled-back', 'unchanged', 'failed']).toContain(verdict(after).state)
+    expect(servingVersions().length).toBe(1)
+    expect(world.lostInstances()).toEqual([])
+  })
+})
