@@ -72,19 +72,19 @@ export async function acquireLocks(pairs: Pair[], me: string, deps: LockDeps, fi
     fleet.tagAll(to.flatMap((group) => Object.entries({ [LOCK_TAG]: encodeLock(me, clock.now()), ...extra }).map(([key, value]) => ({ group, key, value }))))
   await write(groups, firstWriteTags)
   const lost = await confirm(states, me, fleet, clock)
-  // Release every lock that is not visibly another run's: a read that still shows the value from before
-  // our write (or none) lags our own lock.
-  // Another run's lock is read again for a few seconds: it may be an older value a lagging read still shows.
+  // Another run's lock, or undefined when the value is ours, none, or the one seen before our write (a
+  // read that still shows it lags our own write).
+  const foreign = (s: LockState, value: string | undefined): string | undefined =>
+    value === undefined || value === s.before || isMine(value, me) ? undefined : (decodeLock(value)?.run ?? value)
+  // Release every lock that is not visibly another run's. Another run's lock is read again for a few
+  // seconds: it may be an older value a lagging read still shows.
   const releaseMine = async (): Promise<void> => {
     const ours = new Set<LockState>()
     let undecided = [...states]
     for (let look = 0; look <= LAG_LOOKS && undecided.length > 0; look++) {
       if (look > 0) await clock.sleep(CONFIRM_EVERY_MS).catch(() => undefined)
       const seen = await fleet.describeGroups(undecided.map((s) => s.group))
-      for (const s of undecided) {
-        const value = seen.find((g) => g.name === s.group)?.tags[LOCK_TAG]
-        if (isMine(value, me) || value === s.before || value === undefined) ours.add(s)
-      }
+      for (const s of undecided) if (!foreign(s, seen.find((g) => g.name === s.group)?.tags[LOCK_TAG])) ours.add(s)
       undecided = undecided.filter((s) => !ours.has(s))
     }
     if (ours.size > 0) await fleet.untag([...ours].map((s) => ({ group: s.group, key: LOCK_TAG })))
@@ -97,8 +97,6 @@ export async function acquireLocks(pairs: Pair[], me: string, deps: LockDeps, fi
     }
   }
 
-  const foreign = (s: LockState, value: string | undefined): string | undefined =>
-    value === undefined || value === s.before || isMine(value, me) ? undefined : (decodeLock(value)?.run ?? value)
   const stop = new AbortController()
   const heartbeat = (async () => {
     while (!stop.signal.aborted) {

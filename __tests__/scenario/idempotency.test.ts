@@ -51,7 +51,6 @@ describe('rollback, per pair', () => {
   })
 
   it('a deploy killed before it changed the second pair: rollback restores the first, the second is unchanged', async () => {
-    twoServices()
     // Let the deploy write its lock and a few changes; pairs run in parallel, so find a kill point
     // where exactly one pair was changed.
     const probe = twoServices()
