@@ -20,7 +20,7 @@ const groupIds = resourcesOfType(stack, 'AWS::AutoScaling::AutoScalingGroup').ma
 
 function role(id: string): { trust: PolicyDocument; policy: PolicyDocument } {
   const p = props(stack, id)
-  const policies = p.Policies as { PolicyDocument: PolicyDocument }[]
+  const policies = p.Policies as unknown as { PolicyDocument: PolicyDocument }[]
   return {
     trust: p.AssumeRolePolicyDocument as unknown as PolicyDocument,
     policy: { Statement: policies.flatMap((x) => x.PolicyDocument.Statement) }
@@ -66,7 +66,7 @@ describe('the template gives the action the pair it needs', () => {
   })
 
   it('health-checks the app on its own path, and lets the ELB health check replace broken instances', () => {
-    const [[tgId]] = resourcesOfType(stack, 'AWS::ElasticLoadBalancingV2::TargetGroup') as [[string]]
+    const tgId = resourcesOfType(stack, 'AWS::ElasticLoadBalancingV2::TargetGroup')[0]?.[0] as string
     const tg = props(stack, tgId)
     expect(tg.HealthCheckPath).toBe('/health')
     expect(Number(tg.HealthCheckIntervalSeconds) * Number(tg.HealthyThresholdCount)).toBeLessThanOrEqual(60)
@@ -75,7 +75,7 @@ describe('the template gives the action the pair it needs', () => {
   })
 
   it('launches instances that require IMDSv2 and boot with examples/user-data/boot.sh verbatim', () => {
-    const [[ltId]] = resourcesOfType(stack, 'AWS::EC2::LaunchTemplate') as [[string]]
+    const ltId = resourcesOfType(stack, 'AWS::EC2::LaunchTemplate')[0]?.[0] as string
     const data = props(stack, ltId).LaunchTemplateData as Record<string, Json>
     expect(data.MetadataOptions).toMatchObject({ HttpTokens: 'required' })
     expect(data.UserData).toBe(fs.readFileSync(BOOT_SCRIPT, 'utf8'))
