@@ -119,15 +119,20 @@ export interface BootRun {
 }
 
 export interface BootOptions {
-  imds: string
+  /** The fake IMDS endpoint (unset: the script's default, which a test never reaches). */
+  imds?: string
   awsEndpoint: string
+  /** Command-line arguments for the script. */
+  args?: string[]
+  /** More environment (e.g. AWS_REGION for a script run from a laptop). */
+  env?: Record<string, string>
   /** The docker sub-command to fail (e.g. 'pull'). */
   dockerFails?: string
   /** Another script to run instead of examples/user-data/boot.sh (e.g. a copy with edited settings). */
   script?: string
 }
 
-/** Runs the boot script with bash and the stub docker first on PATH; resolves when it exits. */
+/** Runs the boot script (or `script`) with bash, the stub docker first on PATH; resolves when it exits. */
 export async function runBootScript(o: BootOptions): Promise<BootRun> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bg-boot-'))
   const bin = path.join(dir, 'bin')
@@ -139,7 +144,7 @@ export async function runBootScript(o: BootOptions): Promise<BootRun> {
     PATH: `${bin}:${process.env.PATH ?? ''}`,
     HOME: dir,
     LANG: 'C.UTF-8',
-    BOOT_TEST_IMDS_ENDPOINT: o.imds,
+    ...(o.imds ? { BOOT_TEST_IMDS_ENDPOINT: o.imds } : {}),
     BOOT_TEST_AWS_ENDPOINT_URL: o.awsEndpoint,
     BOOT_TEST_LOOKUP_PAUSE_SECONDS: '0',
     DOCKER_STUB_LOG: log,
@@ -150,11 +155,12 @@ export async function runBootScript(o: BootOptions): Promise<BootRun> {
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_CONFIG_FILE: path.join(dir, 'no-config'),
     AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-credentials'),
-    AWS_PAGER: ''
+    AWS_PAGER: '',
+    ...o.env
   }
   if (process.env.PYENV_ROOT) env.PYENV_ROOT = process.env.PYENV_ROOT
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile('bash', [o.script ?? BOOT_SCRIPT], { env, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile('bash', [o.script ?? BOOT_SCRIPT, ...(o.args ?? [])], { env, timeout: 60_000 }, (err, stdout, stderr) => {
       const c = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0
       resolve({ code: c, stdout, stderr })
     })
