@@ -208,7 +208,7 @@ export const MUTATIONS: Mutation[] = [
     id: 'rollback-shrinks',
     title: 'rollback restores the recorded desired capacity even though traffic grew',
     file: 'src/domain/plan.ts',
-    find: 'Math.max(recorded.desired, next.capacity.desired)',
+    find: 'Math.max(recorded.desired, next.capacity.desired, previous.capacity.desired)',
     replace: 'recorded.desired',
     tests: [T.traffic]
   },
