@@ -213,6 +213,14 @@ export const MUTATIONS: Mutation[] = [
     tests: [T.traffic]
   },
   {
+    id: 'rollback-replan-shrinks',
+    title: 'a rollback re-planned after it idled the new group sets the restored group back to the recorded desired',
+    file: 'src/domain/plan.ts',
+    find: 'Math.max(recorded.desired, next.capacity.desired, previous.capacity.desired)',
+    replace: 'Math.max(recorded.desired, next.capacity.desired)',
+    tests: [T.traffic]
+  },
+  {
     id: 'rollback-launches-new',
     title: 'rollback scales the old group up with new instances instead of bringing the standby ones back',
     file: 'src/domain/plan.ts',
