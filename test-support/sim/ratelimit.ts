@@ -6,7 +6,7 @@
 // Also here: a retry strategy for the SDK clients that backs off in the world's virtual time (the SDK's own
 // strategies sleep with setTimeout, in real time, which would leave virtual time, and so the buckets, standing still).
 
-import { ConfiguredRetryStrategy } from '@smithy/core/retry'
+import { ConfiguredRetryStrategy, MAXIMUM_RETRY_DELAY, Retry } from '@smithy/core/retry'
 import { faultError } from './faults.js'
 import type { SimError } from './errors.js'
 import { SeededRandom } from './rng.js'
@@ -125,8 +125,9 @@ interface Sleeper {
 
 /**
  * The SDK's standard retry behaviour (which errors are retried, `maxAttempts`, the 500-token retry quota), with
- * its exponential backoff with full jitter (base 100 ms, 500 ms after throttling, at most 20 s: the SDK's
- * standard-mode constants) slept on the world's virtual clock instead of setTimeout. Seeded: reproducible.
+ * its exponential backoff with full jitter (`Retry.delay()` or, after throttling, `Retry.throttlingDelay()` × 2^n,
+ * at most 20 s: the installed @smithy/core's own constants) slept on the world's virtual clock instead of
+ * setTimeout. Seeded: reproducible. One instance serves every client it is given to: they share its quota.
  */
 export class VirtualBackoffRetryStrategy extends ConfiguredRetryStrategy {
   private readonly rng: SeededRandom
@@ -144,8 +145,8 @@ export class VirtualBackoffRetryStrategy extends ConfiguredRetryStrategy {
   override async refreshRetryTokenForRetry(...args: Parameters<ConfiguredRetryStrategy['refreshRetryTokenForRetry']>): ReturnType<ConfiguredRetryStrategy['refreshRetryTokenForRetry']> {
     const [token, errorInfo] = args
     const next = await super.refreshRetryTokenForRetry(...args)
-    const base = errorInfo.errorType === 'THROTTLING' ? 500 : 100
-    await this.clock.sleep(Math.floor(Math.min(20_000, this.rng.next() * 2 ** token.getRetryCount() * base)))
+    const base = errorInfo.errorType === 'THROTTLING' ? Retry.throttlingDelay() : Retry.delay()
+    await this.clock.sleep(Math.floor(this.rng.next() * Math.min(base * 2 ** token.getRetryCount(), MAXIMUM_RETRY_DELAY)))
     return next
   }
 }
