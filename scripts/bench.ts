@@ -30,12 +30,14 @@ const USAGE = `usage: npm run bench -- [options]
 
   --quick              rows ${QUICK_ROWS.join(', ')} and 5 cold-start runs
   --all                every row (${ROWS.map((r) => r.id).join(', ')}); default: ${DEFAULT_ROWS.join(', ')}
-  --only ROWS          comma-separated rows, e.g. 1x200,20x20 (any PxN works)
+  --only ROWS          comma-separated rows, e.g. 1x200,20x20 (any PxN works); PxN:MODE+MODE limits a row's
+                       modes, e.g. 50x100:deploy
   --modes LIST         of deploy,rollback,finalize (default all three)
   --json PATH          also write every figure as JSON
   --reference PATH     a reference bundle (e.g. another action's dist/index.js) for the cold-start ratios
   --cold-runs N        cold-start runs per bundle and measure (default 15); 0 = skip the cold start
   --no-throttle-pass   skip the second pass with per-API rate limits enforced
+  --throttle-only      only the pass with rate limits (no timing pass)
   --boot S             instance boot (Pending → InService) seconds (default ${DEFAULT_SETTINGS.bootSeconds})
   --hc-interval S      health-check interval seconds (default ${DEFAULT_SETTINGS.healthIntervalSeconds})
   --hc-threshold N     passing checks to healthy (default ${DEFAULT_SETTINGS.healthyThreshold})
@@ -43,28 +45,35 @@ const USAGE = `usage: npm run bench -- [options]
   --poll S             the action's poll-interval seconds (default ${DEFAULT_SETTINGS.pollSeconds})
   --latency MIN-MAX    API latency in ms (default ${DEFAULT_SETTINGS.latencyMs.join('-')})
   --read-lag MIN-MAX   read-after-write lag in ms (default ${DEFAULT_SETTINGS.readLagMs.join('-')})
+ --limits LIST        rate limits per service, replacing the defaults: e.g. autoscaling=100/20,ec2=200/50
+                       (bucket capacity / refill per second; every rule of the service)
   --page-size N        cap every Describe page (default: AWS's page sizes)
   --seed N             (default ${DEFAULT_SETTINGS.seed})
 `
 
+/** A scenario, optionally with its own modes (`50x100:deploy`). */
+type Row = Scenario & { modes?: Mode[] }
+
 interface Cli {
-  rows: Scenario[]
+  rows: Row[]
   modes: Mode[]
   json: string | undefined
   reference: string | undefined
   coldRuns: number
   throttlePass: boolean
+  timingPass: boolean
   settings: BenchSettings
 }
 
 function parse(argv: string[]): Cli {
-  const settings: BenchSettings = { ...DEFAULT_SETTINGS, rateLimits: false }
+  const settings: BenchSettings = { ...DEFAULT_SETTINGS, rateLimits: false, limitOverrides: {} }
   let rowIds = DEFAULT_ROWS
   let coldRuns = 15
   let modes: Mode[] = ['deploy', 'rollback', 'finalize']
   let json: string | undefined
   let reference: string | undefined
   let throttlePass = true
+  let timingPass = true
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v)
     if (v === undefined || !Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a number, got ${v ?? 'nothing'}`)
@@ -106,6 +115,9 @@ function parse(argv: string[]): Cli {
       case '--no-throttle-pass':
         throttlePass = false
         break
+      case '--throttle-only':
+        timingPass = false
+        break
       case '--boot':
         settings.bootSeconds = num(a, v())
         break
@@ -127,6 +139,13 @@ function parse(argv: string[]): Cli {
       case '--read-lag':
         settings.readLagMs = range(a, v())
         break
+      case '--limits':
+        for (const part of (v() ?? '').split(',').filter(Boolean)) {
+          const m = /^([a-z0-9]+)=(\d+)\/(\d+(?:\.\d+)?)$/.exec(part)
+          if (!m) throw new Error(`--limits: expected service=CAPACITY/REFILL, got ${part}`)
+          settings.limitOverrides[m[1] as string] = { capacity: Number(m[2]), refillPerSecond: Number(m[3]) }
+        }
+        break
       case '--page-size':
         settings.pageSize = num(a, v())
         break
@@ -142,14 +161,15 @@ function parse(argv: string[]): Cli {
         throw new Error(`unknown option ${a}\n\n${USAGE}`)
     }
   }
-  const rows = rowIds.map((id) => {
-    const known = ROWS.find((r) => r.id === id)
-    if (known) return known
+  const rows = rowIds.map((spec): Row => {
+    const [id = '', only] = spec.split(':')
     const m = /^(\d+)x(\d+)$/.exec(id)
-    if (!m) throw new Error(`row ${id}: expected PAIRSxINSTANCES, e.g. 1x200`)
-    return { id, pairs: Number(m[1]), instances: Number(m[2]) }
+    if (!m) throw new Error(`row ${spec}: expected PAIRSxINSTANCES[:MODE+MODE], e.g. 1x200 or 50x100:deploy`)
+    const rowModes = only ? (only.split('+') as Mode[]) : undefined
+    if (rowModes?.some((x) => !['deploy', 'rollback', 'finalize'].includes(x))) throw new Error(`row ${spec}: modes are deploy, rollback, finalize`)
+    return { id, pairs: Number(m[1]), instances: Number(m[2]), ...(rowModes ? { modes: rowModes } : {}) }
   })
-  return { rows, modes, json, reference, coldRuns, throttlePass, settings }
+  return { rows, modes, json, reference, coldRuns, throttlePass, timingPass, settings }
 }
 
 function git(args: string[]): string {
@@ -181,13 +201,16 @@ async function main(): Promise<void> {
   // Each drain is over before the next mode starts: rollback and finalize start from a deploy that has landed.
   const gapMs = cli.settings.drainSeconds * 1000 + 10_000
   for (const row of cli.rows) {
-    progress(`bench: ${row.pairs} × ${row.instances}: ${cli.modes.join(', ')} ...`)
-    const f = await runScenario(row, cli.settings, cli.modes, gapMs)
-    progress(`  ${f.modes.map((m) => `${m.mode} ${(m.durationMs / 1000).toFixed(1)} s virtual${m.failed ? ' FAILED' : ''}`).join(', ')}; ${(f.realMs / 1000).toFixed(1)} s real`)
-    report.scenarios.push(f)
+    const modes = row.modes ?? cli.modes
+    if (cli.timingPass) {
+      progress(`bench: ${row.pairs} × ${row.instances}: ${modes.join(', ')} ...`)
+      const f = await runScenario(row, cli.settings, modes, gapMs)
+      progress(`  ${f.modes.map((m) => `${m.mode} ${(m.durationMs / 1000).toFixed(1)} s virtual${m.failed ? ' FAILED' : ''}`).join(', ')}; ${(f.realMs / 1000).toFixed(1)} s real`)
+      report.scenarios.push(f)
+    }
     if (cli.throttlePass) {
       progress(`bench: ${row.pairs} × ${row.instances} with rate limits ...`)
-      const t: ScenarioFigures = await runScenario(row, { ...cli.settings, rateLimits: true }, cli.modes, gapMs)
+      const t: ScenarioFigures = await runScenario(row, { ...cli.settings, rateLimits: true }, modes, gapMs)
       progress(`  ${t.modes.map((m) => `${m.mode} ${m.throttled} throttled${m.failed ? ' FAILED' : ''}`).join(', ')}; ${(t.realMs / 1000).toFixed(1)} s real`)
       report.throttled.push(t)
     }

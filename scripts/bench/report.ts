@@ -51,14 +51,16 @@ export function callTable(r: BenchReport): string {
     '| pairs × instances | mode | API calls | describes per pair per poll (health wait) | rate limits on: throttled calls | rate limits on: finished (goal: every run) | rate limits on: end-to-end |',
     '| --- | --- | --- | --- | --- | --- | --- |'
   ]
-  for (const f of r.scenarios) {
+  const all = [...r.scenarios, ...r.throttled.filter((t) => !r.scenarios.some((f) => f.scenario.pairs === t.scenario.pairs && f.scenario.instances === t.scenario.instances))]
+  for (const f of all) {
     const t = r.throttled.find((x) => x.scenario.pairs === f.scenario.pairs && x.scenario.instances === f.scenario.instances)
     for (const m of f.modes) {
       const perPoll = m.perPoll ? `${m.perPoll.total} (${opList(m.perPoll.byOperation)}; ${m.perPoll.polls} polls)` : '—'
       const tm = t?.modes.find((x) => x.mode === m.mode)
+      const timed = r.scenarios.includes(f)
       const throttled = !t ? 'not run' : !tm ? 'not reached (deploy failed)' : `${tm.throttled}${tm.throttled > 0 ? ` (${opList(tm.throttledByOperation)})` : ''}`
       const finished = !t ? '' : !tm ? '✗' : tm.failed ? `✗ ${(tm.errors[0] ?? '').slice(0, 90)}` : '✓'
-      rows.push(`| ${label(f)} | ${m.mode} | ${m.calls} (${opList(m.callsByOperation, 4)}) | ${perPoll} | ${throttled} | ${finished} | ${tm ? sec(tm.durationMs) : ''} |`)
+      rows.push(`| ${label(f)} | ${m.mode} | ${timed ? `${m.calls} (${opList(m.callsByOperation, 4)})` : '(no timing pass)'} | ${timed ? perPoll : ''} | ${throttled} | ${finished} | ${tm ? sec(tm.durationMs) : ''} |`)
     }
   }
   return rows.join('\n')
@@ -130,11 +132,18 @@ export function coldTable(r: BenchReport): string {
   return `${rows.join('\n')}\n\n${sdkLine}${fails.length > 0 ? `\n\nNote: ${fails.join('; ')}.` : ''}`
 }
 
+function limitsText(r: BenchReport): string {
+  const o = r.settings.limitOverrides
+  const base = 'test-support/sim/ratelimit.ts defaults: EC2 100 + 20/s per Describe API, ELBv2 Describe* 40 + 10/s, Auto Scaling 40 + 10/s for all actions'
+  const extra = Object.entries(o).map(([svc, b]) => `${svc} ${b.capacity} + ${b.refillPerSecond}/s`)
+  return extra.length > 0 ? `${base}; replaced: ${extra.join(', ')}` : base
+}
+
 export function markdown(r: BenchReport): string {
   const s = r.settings
   return [
     `Bench of ${r.commit} on Node ${r.node}, ${r.date}; bench real time ${sec(r.realMs, 0)}; ${r.load.cpus} CPUs, load average ${r.load.start.map((x) => x.toFixed(1)).join('/')} at the start, ${r.load.end.map((x) => x.toFixed(1)).join('/')} at the end.`,
-    `Settings: boot ${s.bootSeconds} s, health checks every ${s.healthIntervalSeconds} s × ${s.healthyThreshold} to healthy (+0–3 s jitter), deregistration delay ${s.drainSeconds} s, poll-interval ${s.pollSeconds} s, API latency ${s.latencyMs[0]}–${s.latencyMs[1]} ms, read lag ${s.readLagMs[0]}–${s.readLagMs[1]} ms, page size ${s.pageSize ?? "AWS's"}, seed ${s.seed}; the SDK retries with its standard strategy (${s.maxAttempts} attempts), backing off in virtual time. Times: rate limits off${r.throttled.length > 0 ? '; a second pass with the simulator\'s per-API rate limits on gives the throttling columns' : ''}.`,
+    `Settings: boot ${s.bootSeconds} s, health checks every ${s.healthIntervalSeconds} s × ${s.healthyThreshold} to healthy (+0–3 s jitter), deregistration delay ${s.drainSeconds} s, poll-interval ${s.pollSeconds} s, API latency ${s.latencyMs[0]}–${s.latencyMs[1]} ms, read lag ${s.readLagMs[0]}–${s.readLagMs[1]} ms, page size ${s.pageSize ?? "AWS's"}, seed ${s.seed}; the SDK retries with its standard strategy (${s.maxAttempts} attempts), backing off in virtual time. Times: rate limits off${r.throttled.length > 0 ? `; a second pass with the simulator's per-API rate limits on gives the throttling columns (${limitsText(r)})` : ''}.`,
     '',
     '### Time',
     '',

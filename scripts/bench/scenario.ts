@@ -7,7 +7,7 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { run } from '../../src/main.js'
 import type { RunResult } from '../../src/modes.js'
-import { type CallRecord, SimWorld, VirtualBackoffRetryStrategy } from '../../test-support/sim/index.js'
+import { type BucketSpec, type CallRecord, DEFAULT_RATE_LIMITS, SimWorld, VirtualBackoffRetryStrategy } from '../../test-support/sim/index.js'
 import { EventLog } from './events.js'
 
 export interface BenchSettings {
@@ -24,8 +24,10 @@ export interface BenchSettings {
   latencyMs: [number, number]
   /** Reads lag writes by up to this (realism readLagMs), virtual ms. */
   readLagMs: [number, number]
-  /** Enforce the simulator's per-API rate limits (ratelimit.ts defaults). */
+  /** Enforce the simulator's per-API rate limits (ratelimit.ts defaults, with `limitOverrides`). */
   rateLimits: boolean
+  /** Per service: replaces the bucket of every rate-limit rule of that service. */
+  limitOverrides: Record<string, BucketSpec>
   /** Page-size cap of paged Describes (undefined: AWS's own). */
   pageSize: number | undefined
   seed: number
@@ -42,6 +44,7 @@ export const DEFAULT_SETTINGS: BenchSettings = {
   latencyMs: [50, 200],
   readLagMs: [0, 3_000],
   rateLimits: true,
+  limitOverrides: {},
   pageSize: undefined,
   seed: 7,
   maxAttempts: 8
@@ -92,6 +95,14 @@ export interface ScenarioFigures {
 
 const IMAGE = 'web'
 
+/** The simulator's default rate limits, with the buckets `--limits` replaced. */
+export function rateLimitRules(o: BenchSettings): typeof DEFAULT_RATE_LIMITS {
+  return DEFAULT_RATE_LIMITS.map((r) => {
+    const bucket = o.limitOverrides[r.service]
+    return bucket ? { ...r, bucket, source: 'bench --limits' } : r
+  })
+}
+
 export function buildWorld(s: Scenario, o: BenchSettings): SimWorld {
   const world = new SimWorld({
     start: Date.parse('2026-11-28T10:00:00Z'),
@@ -99,7 +110,7 @@ export function buildWorld(s: Scenario, o: BenchSettings): SimWorld {
     accountId: '123456789012',
     seed: o.seed,
     realism: { latencyMs: o.latencyMs, readLagMs: o.readLagMs, healthJitter: true, pageSize: undefined },
-    rateLimits: o.rateLimits,
+    rateLimits: o.rateLimits ? rateLimitRules(o) : false,
     ...(o.pageSize !== undefined ? { pageSize: o.pageSize } : {})
   })
   const n = s.instances
