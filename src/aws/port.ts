@@ -30,6 +30,8 @@ export interface Fleet {
   targetHealth(targetGroupArn: string, instanceIds: string[]): Promise<Record<string, TargetHealth>>
   /** Health-check timing of each target group. */
   targetGroupHealthChecks(targetGroupArns: string[]): Promise<Record<string, TargetGroupHealthCheck>>
+  /** Each target group's deregistration delay in seconds (how long a deregistering target drains). */
+  deregistrationDelays(targetGroupArns: string[]): Promise<Record<string, number>>
   /** Of these instance ids, the ones EC2 no longer runs (terminated, shutting down, or forgotten). */
   instancesGone(instanceIds: string[]): Promise<Set<string>>
 

@@ -12,6 +12,7 @@ export const Outputs = {
   version: 'version',
   previousVersion: 'previous-version',
   standbyInstanceIds: 'standby-instance-ids',
+  drainEndsAt: 'drain-ends-at',
   pairs: 'pairs',
   plan: 'plan'
 } as const
@@ -35,6 +36,7 @@ export function outputsOf(r: RunResult): Record<string, string> {
       version: v.version,
       previousVersion: v.previousVersion,
       standbyInstanceIds: v.standbyInstanceIds,
+      ...(o.drainEndsAt !== undefined ? { drainEndsAt: new Date(o.drainEndsAt).toISOString() } : {}),
       ...(o.notice ? { notice: o.notice } : {}),
       ...(o.error ? { error: o.error } : {})
     }
@@ -48,6 +50,8 @@ export function outputsOf(r: RunResult): Record<string, string> {
     [Outputs.version]: joined(pairs.map((p) => p.version)),
     [Outputs.previousVersion]: joined(pairs.map((p) => p.previousVersion)),
     [Outputs.standbyInstanceIds]: JSON.stringify(pairs.flatMap((p) => p.standbyInstanceIds)),
+    // The latest drain end over the pairs (ISO 8601 sort in time order).
+    [Outputs.drainEndsAt]: pairs.map((p) => p.drainEndsAt ?? '').sort().at(-1) ?? '',
     [Outputs.pairs]: JSON.stringify(pairs),
     [Outputs.plan]: r.outcomes.flatMap((o) => o.plan.map((s) => `${o.base}: ${describeStep(s)}`)).join('\n')
   }
