@@ -48,6 +48,8 @@ export interface SdkVersions {
   packages: number
   /** Names present in more than one version, with their versions. */
   duplicated: Record<string, string[]>
+  /** What the list was read from. */
+  from: 'source map' | 'package-lock.json production entries'
 }
 
 function median(xs: number[]): number {
@@ -144,17 +146,28 @@ export async function coldStart(bundles: string[], runs: number): Promise<Bundle
   }))
 }
 
-/** Distinct @aws-sdk/* and @smithy/* package versions the committed bundle contains (its source map × package-lock.json). */
+/**
+ * Distinct @aws-sdk/* and @smithy/* package versions in the committed bundle: from its source map (which package
+ * directories it was built from) × package-lock.json; without a source map, the production (non-dev) entries of
+ * package-lock.json, which is what ncc can reach.
+ */
 export function sdkVersions(): SdkVersions | undefined {
   const mapFile = `${BUNDLE}.map`
   const lockFile = path.join(REPO_ROOT, 'package-lock.json')
-  if (!fs.existsSync(mapFile) || !fs.existsSync(lockFile)) return undefined
-  const map = JSON.parse(fs.readFileSync(mapFile, 'utf8')) as { sources: string[] }
-  const lock = JSON.parse(fs.readFileSync(lockFile, 'utf8')) as { packages: Record<string, { version?: string }> }
+  if (!fs.existsSync(lockFile)) return undefined
+  const lock = JSON.parse(fs.readFileSync(lockFile, 'utf8')) as { packages: Record<string, { version?: string; dev?: boolean }> }
   const dirs = new Set<string>()
-  for (const src of map.sources) {
-    const m = /^(?:\.\.?\/)*((?:node_modules\/(?:@[^/]+\/)?[^/]+\/)*node_modules\/(?:@aws-sdk|@smithy)\/[^/]+)/.exec(src.replace(/^webpack:\/\/[^/]*\//, ''))
-    if (m?.[1]) dirs.add(m[1])
+  let from: SdkVersions['from']
+  if (fs.existsSync(mapFile)) {
+    from = 'source map'
+    const map = JSON.parse(fs.readFileSync(mapFile, 'utf8')) as { sources: string[] }
+    for (const src of map.sources) {
+      const m = /^(?:\.\.?\/)*((?:node_modules\/(?:@[^/]+\/)?[^/]+\/)*node_modules\/(?:@aws-sdk|@smithy)\/[^/]+)/.exec(src.replace(/^webpack:\/\/[^/]*\//, ''))
+      if (m?.[1]) dirs.add(m[1])
+    }
+  } else {
+    from = 'package-lock.json production entries'
+    for (const [dir, entry] of Object.entries(lock.packages)) if (/node_modules\/(@aws-sdk|@smithy)\/[^/]+$/.test(dir) && !entry.dev) dirs.add(dir)
   }
   const versions = new Map<string, Set<string>>()
   for (const dir of dirs) {
@@ -169,5 +182,5 @@ export function sdkVersions(): SdkVersions | undefined {
     packages += vs.size
     if (vs.size > 1) duplicated[name] = [...vs].sort()
   }
-  return { packages, duplicated }
+  return { packages, duplicated, from }
 }

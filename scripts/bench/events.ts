@@ -1,5 +1,6 @@
 // The simulation's own record of what AWS did and when (virtual time): every target registration, health
-// verdict and deregistration, and every ExitStandby. The bench's floors, "last new target healthy" and
+// verdict and deregistration (the moment the target turns `draining`, also when the deregistration reaches the
+// target group a moment after the Auto Scaling call), and every ExitStandby. The bench's floors, "last new target healthy" and
 // "traffic moved" come from here, not from the action's log, so they stay right whatever the action waits for.
 //
 // It wraps three methods of the world's ELBv2 model and one of its Auto Scaling model on this one world
@@ -46,7 +47,9 @@ export class EventLog {
       const due: [TargetGroupLike, TargetLike][] = []
       for (const tg of tgs()) for (const t of tg.targets.values()) if (t.due !== undefined && t.due <= now && t.next && t.next.state !== 'removed') due.push([tg, t])
       step(now)
-      for (const [tg, t] of due) this.push(now, t.id, tg.name, t.state)
+      // A deregistration that reaches the target group a moment after EnterStandby (realism) turns the target
+      // `draining` here; its removal is then the target's next due time.
+      for (const [tg, t] of due) this.push(now, t.id, tg.name, t.state, t.state === 'draining' ? t.due : undefined)
     }
     const register = model.register.bind(model)
     model.register = (g: unknown, i: SimInstance): void => {

@@ -126,7 +126,7 @@ export function coldTable(r: BenchReport): string {
   line('bundle size (.js files)', `${(ours.bytes / 1024 / 1024).toFixed(2)} MiB in ${ours.files} file(s)`, ref ? `${(ref.bytes / 1024 / 1024).toFixed(2)} MiB` : '', ratio(ours.bytes, ref?.bytes))
   const sdk = c.sdk
   const sdkLine = sdk
-    ? `@aws-sdk/* and @smithy/* packages in the bundle: ${sdk.packages} (name@version)${Object.keys(sdk.duplicated).length > 0 ? `; in more than one version: ${Object.entries(sdk.duplicated).map(([n, v]) => `${n} (${v.join(', ')})`).join('; ')}` : '; none in more than one version'}.`
+    ? `@aws-sdk/* and @smithy/* packages in the bundle (from the ${sdk.from}): ${sdk.packages} (name@version)${Object.keys(sdk.duplicated).length > 0 ? `; in more than one version: ${Object.entries(sdk.duplicated).map(([n, v]) => `${n} (${v.join(', ')})`).join('; ')}` : '; none in more than one version'}.`
     : 'SDK package versions: no source map or lockfile to read them from.'
   const fails = c.bundles.flatMap((b) => [b.run.failures > 0 ? `${b.bundle}: ${b.run.failures} status run(s) did not exit 0` : '', b.validation.failures > 0 ? `${b.bundle}: ${b.validation.failures} invalid-input run(s) exited 0` : '']).filter(Boolean)
   return `${rows.join('\n')}\n\n${sdkLine}${fails.length > 0 ? `\n\nNote: ${fails.join('; ')}.` : ''}`
@@ -143,7 +143,7 @@ export function markdown(r: BenchReport): string {
   const s = r.settings
   return [
     `Bench of ${r.commit} on Node ${r.node}, ${r.date}; bench real time ${sec(r.realMs, 0)}; ${r.load.cpus} CPUs, load average ${r.load.start.map((x) => x.toFixed(1)).join('/')} at the start, ${r.load.end.map((x) => x.toFixed(1)).join('/')} at the end.`,
-    `Settings: boot ${s.bootSeconds} s, health checks every ${s.healthIntervalSeconds} s × ${s.healthyThreshold} to healthy (+0–3 s jitter), deregistration delay ${s.drainSeconds} s, poll-interval ${s.pollSeconds} s, API latency ${s.latencyMs[0]}–${s.latencyMs[1]} ms, read lag ${s.readLagMs[0]}–${s.readLagMs[1]} ms, page size ${s.pageSize ?? "AWS's"}, seed ${s.seed}; the SDK retries with its standard strategy (${s.maxAttempts} attempts), backing off in virtual time. Times: rate limits off${r.throttled.length > 0 ? `; a second pass with the simulator's per-API rate limits on gives the throttling columns (${limitsText(r)})` : ''}.`,
+    `Settings: boot ${s.bootSeconds} s, health checks every ${s.healthIntervalSeconds} s × ${s.healthyThreshold} to healthy (+0–3 s jitter), deregistration delay ${s.drainSeconds} s, poll-interval ${s.pollSeconds} s, API latency ${s.latencyMs[0]}–${s.latencyMs[1]} ms, read lag ${s.readLagMs[0]}–${s.readLagMs[1]} ms, deregistration lag ${s.deregisterLagMs[0]}–${s.deregisterLagMs[1]} ms, page size ${s.pageSize ?? "AWS's"}, seed ${s.seed}; the SDK retries with its standard strategy (${s.maxAttempts} attempts), backing off in virtual time. Times: rate limits off${r.throttled.length > 0 ? `; a second pass with the simulator's per-API rate limits on gives the throttling columns (${limitsText(r)})` : ''}.`,
     '',
     '### Time',
     '',

@@ -24,6 +24,8 @@ export interface BenchSettings {
   latencyMs: [number, number]
   /** Reads lag writes by up to this (realism readLagMs), virtual ms. */
   readLagMs: [number, number]
+  /** Auto Scaling's deregistration reaches the target groups this long after EnterStandby (realism deregisterLagMs), virtual ms. */
+  deregisterLagMs: [number, number]
   /** Enforce the simulator's per-API rate limits (ratelimit.ts defaults, with `limitOverrides`). */
   rateLimits: boolean
   /** Per service: replaces the bucket of every rate-limit rule of that service. */
@@ -43,6 +45,7 @@ export const DEFAULT_SETTINGS: BenchSettings = {
   pollSeconds: 15,
   latencyMs: [50, 200],
   readLagMs: [0, 3_000],
+  deregisterLagMs: [0, 2_000],
   rateLimits: true,
   limitOverrides: {},
   pageSize: undefined,
@@ -109,7 +112,7 @@ export function buildWorld(s: Scenario, o: BenchSettings): SimWorld {
     region: 'us-east-1',
     accountId: '123456789012',
     seed: o.seed,
-    realism: { latencyMs: o.latencyMs, readLagMs: o.readLagMs, healthJitter: true, pageSize: undefined },
+    realism: { latencyMs: o.latencyMs, readLagMs: o.readLagMs, deregisterLagMs: o.deregisterLagMs, healthJitter: true, pageSize: undefined },
     rateLimits: o.rateLimits ? rateLimitRules(o) : false,
     ...(o.pageSize !== undefined ? { pageSize: o.pageSize } : {})
   })
