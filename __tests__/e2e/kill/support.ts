@@ -89,6 +89,9 @@ export async function deployedScene(): Promise<SimWorld> {
   inProcess = turn.catch(() => undefined)
   const r = await turn
   if (r.failed || r.outputs.state !== 'awaiting-finalize') throw new Error(`the setup deploy did not complete: ${r.outputs.state}\n${r.log}`)
+  // The deploy ends when traffic has moved: let the old instances finish their drain (750 s) into Standby,
+  // as they have by the time a reviewer approves, so every finalize or rollback starts from the same state.
+  world.advance(Math.max(0, Date.parse(r.outputs['drain-ends-at'] ?? '') - world.now()) + 5_000)
   world.assertNoViolations()
   return world
 }
