@@ -20,6 +20,8 @@ import {
   type ScalingPolicy as SdkPolicy
 } from '@aws-sdk/client-auto-scaling'
 import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand, type TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch'
+import type { AlarmStatus } from '../domain/bake.js'
 import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2'
 import type { Clock } from '../clock.js'
 import { ActionError, AwsCallFailed } from '../errors.js'
@@ -165,6 +167,27 @@ export class AwsFleet implements Fleet {
           healthyThreshold: tg.HealthyThresholdCount ?? 5,
           unhealthyThreshold: tg.UnhealthyThresholdCount ?? 2
         }
+      }
+    }
+    return out
+  }
+
+  async alarms(names: string[]): Promise<AlarmStatus[]> {
+    const out: AlarmStatus[] = []
+    // DescribeAlarms takes at most 100 AlarmNames per call, and pages its answer.
+    for (const batch of chunk(names, 100)) {
+      const found = await this.paged(`DescribeAlarms (${batch.join(', ')})`, async (NextToken) => {
+        const r = await this.clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: batch, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], NextToken }))
+        return { items: [...(r.MetricAlarms ?? []), ...(r.CompositeAlarms ?? [])], next: r.NextToken }
+      })
+      for (const a of found) {
+        if (!a.AlarmName) continue
+        out.push({
+          name: a.AlarmName,
+          state: (a.StateValue ?? 'INSUFFICIENT_DATA') as AlarmStatus['state'],
+          reason: a.StateReason ?? '',
+          since: (a.StateTransitionedTimestamp ?? a.StateUpdatedTimestamp ?? new Date(0)).getTime()
+        })
       }
     }
     return out

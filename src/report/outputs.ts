@@ -2,6 +2,8 @@
 import type { RunResult } from '../modes.js'
 import { describeStep } from '../domain/steps.js'
 import { viewOf } from './view.js'
+import { describeWatched } from '../bake.js'
+import { canaryShare } from '../domain/canary.js'
 
 export const Outputs = {
   state: 'state',
@@ -13,7 +15,11 @@ export const Outputs = {
   previousVersion: 'previous-version',
   standbyInstanceIds: 'standby-instance-ids',
   pairs: 'pairs',
-  plan: 'plan'
+  plan: 'plan',
+  bakeResult: 'bake-result',
+  bakeWatched: 'bake-watched',
+  canaryInstances: 'canary-instances',
+  canaryShare: 'canary-share'
 } as const
 
 /** One value when every pair agrees, otherwise the pairs' values in order, comma-separated. */
@@ -25,6 +31,7 @@ function joined(values: string[]): string {
 export function outputsOf(r: RunResult): Record<string, string> {
   const pairs = r.outcomes.map((o) => {
     const v = viewOf(o.after, r.config.versionTagKey)
+    const canary = canaryShare(o.after)
     return {
       base: o.base,
       state: o.state,
@@ -35,6 +42,9 @@ export function outputsOf(r: RunResult): Record<string, string> {
       version: v.version,
       previousVersion: v.previousVersion,
       standbyInstanceIds: v.standbyInstanceIds,
+      bakeResult: o.bake?.result ?? 'skipped',
+      ...(o.bake ? { bakeWatched: describeWatched(o.bake) } : {}),
+      ...(canary ? { canaryInstances: canary.instances, canaryShare: canary.share } : {}),
       ...(o.notice ? { notice: o.notice } : {}),
       ...(o.error ? { error: o.error } : {})
     }
@@ -49,6 +59,10 @@ export function outputsOf(r: RunResult): Record<string, string> {
     [Outputs.previousVersion]: joined(pairs.map((p) => p.previousVersion)),
     [Outputs.standbyInstanceIds]: JSON.stringify(pairs.flatMap((p) => p.standbyInstanceIds)),
     [Outputs.pairs]: JSON.stringify(pairs),
+    [Outputs.bakeResult]: joined(pairs.map((p) => p.bakeResult)),
+    [Outputs.bakeWatched]: pairs.flatMap((p) => (p.bakeWatched ? [pairs.length > 1 ? `${p.base}: ${p.bakeWatched}` : p.bakeWatched] : [])).join('; '),
+    [Outputs.canaryInstances]: JSON.stringify(pairs.flatMap((p) => p.canaryInstances ?? [])),
+    [Outputs.canaryShare]: joined(pairs.flatMap((p) => (p.canaryShare ? [p.canaryShare] : []))),
     [Outputs.plan]: r.outcomes.flatMap((o) => o.plan.map((s) => `${o.base}: ${describeStep(s)}`)).join('\n')
   }
 }
