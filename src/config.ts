@@ -101,7 +101,7 @@ export interface RoleConfig {
 
 export type GetInput = (name: string) => string
 
-const MODES: Mode[] = ['deploy', 'canary', 'finalize', 'rollback', 'status']
+const MODES: Mode[] = ['deploy', 'finalize', 'rollback', 'status', 'canary']
 // AWS tag values: letters, digits and spaces in any language, and _ . : / = + - @ (max 256).
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u
 const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u
@@ -189,8 +189,9 @@ export function readConfig(getInput: GetInput, env: Record<string, string | unde
 
   return {
     ...(role ? { role } : {}),
-    bake,
-    canaryCount,
+    // Absent means the default (no bake, no alarms; a canary of 1).
+    ...(bake.timeMs > 0 || bake.alarmNames.length > 0 || bake.allowAlarmAtStart || bake.failOnInsufficientData ? { bake } : {}),
+    ...(canaryCount !== 1 ? { canaryCount } : {}),
     mode: mode as Mode,
     prefix,
     imageName,
