@@ -184,7 +184,8 @@ describe('bake after cutover', () => {
     const { blue, green, tg, v1 } = setup()
     world.setAlarmState('web-5xx', 'ALARM', 'already firing')
     world.advance(60_000)
-    afterCutover(4 * 60_000, () => {
+    // Both well inside the bake (it starts at cutover, or once the old instances drained, and lasts 10m).
+    afterCutover(7 * 60_000, () => {
       world.setAlarmState('web-5xx', 'OK')
       void world.clock.sleep(60_000).then(() => world.setAlarmState('web-5xx', 'ALARM', 'firing again'))
     })
