@@ -54,7 +54,8 @@ const T = {
   race: '__tests__/scenario/race.test.ts',
   idempotency: '__tests__/scenario/idempotency.test.ts',
   realAws: '__tests__/scenario/real-aws.test.ts',
-  slow: '__tests__/faults/slow.test.ts'
+  slow: '__tests__/faults/slow.test.ts',
+  drain: '__tests__/scenario/drain.test.ts'
 }
 
 export const MUTATIONS: Mutation[] = [
@@ -316,6 +317,33 @@ export const MUTATIONS: Mutation[] = [
     replace: '      return current',
     tests: [T.slow],
     only: 'EnteringStandby'
+  },
+  {
+    id: 'deploy-waits-out-drain',
+    title: 'the deploy waits until the old instances reach Standby (the whole deregistration delay)',
+    file: 'src/domain/plan.ts',
+    find: "steps.push({ kind: 'wait-deregistering', group: previous.name })",
+    replace: "steps.push({ kind: 'wait-standby', group: previous.name })",
+    tests: [T.drain],
+    only: 'ends with the old instances draining'
+  },
+  {
+    id: 'traffic-moved-on-lagging-read',
+    title: 'traffic is taken as moved from a read that does not show the EnterStandby yet',
+    file: 'src/execute.ts',
+    find: 'return waiting === 0 && !this.stillUnseen(now) ?',
+    replace: 'return waiting === 0 ?',
+    tests: [T.drain],
+    only: 'ends with the old instances draining'
+  },
+  {
+    id: 'rollback-done-while-new-serves',
+    title: 'a rollback reports done while the new version still takes requests (its targets not yet deregistering)',
+    file: 'src/domain/plan.ts',
+    find: "steps.push({ kind: 'wait-deregistering', group: next.name })",
+    replace: '// (no wait)',
+    tests: [T.drain],
+    only: 'rollback started during the drain'
   }
 ]
 

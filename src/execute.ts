@@ -8,7 +8,7 @@ import { type HealthReport, HealthTracker, MIN_BOOT_TIME_MS, UNHEALTHY_POLLS, as
 import type { TargetGroupHealthCheck } from './aws/port.js'
 import { FINALIZING_TAG } from './domain/markers.js'
 import { type Pair, PENDING_STATES } from './domain/model.js'
-import { type Phase, classify } from './domain/phase.js'
+import { type Phase, classify, stillTakesTraffic } from './domain/phase.js'
 import { terminationProtectionRefusal } from './domain/preflight.js'
 import { type Step, describeStep, isWait } from './domain/steps.js'
 import { showsWrite } from './domain/visible.js'
@@ -60,6 +60,8 @@ const STANDBY_TIMEOUT_MS = 65 * 60_000
 const READ_LAG_POLL_MS = 1_000
 const READ_LAG_MAX_MS = 30_000
 const READ_LAG_CANCELLED_MS = 5_000
+/** Deregistration follows EnterStandby within moments: look again soon rather than at the poll interval. */
+const DEREGISTER_POLL_MS = 1_000
 
 export class Cancelled extends ActionError {
   constructor(what: string) {
@@ -188,6 +190,8 @@ export class Executor {
         return this.waitHealthy(pair, s, guard)
       case 'wait-standby':
         return this.waitStandby(pair, s.group, guard)
+      case 'wait-deregistering':
+        return this.waitDeregistering(pair, s.group, guard)
     }
   }
 
@@ -253,6 +257,35 @@ export class Executor {
     }
     return Object.fromEntries(arns.flatMap((a) => (this.healthCheckCache.has(a) ? [[a, this.healthCheckCache.get(a) as TargetGroupHealthCheck]] : [])))
   }
+
+  /**
+   * Until traffic has left the group: right after EnterStandby, Auto Scaling deregisters each instance from
+   * its target groups (a read may still show it healthy for a moment). The drain itself is not waited for.
+   */
+  private async waitDeregistering(pair: Pair, group: string, guard: DriveOptions['guard']): Promise<string> {
+    const result = await waitFor(
+      async () => {
+        const now = await observePair(this.o.fleet, pair, {})
+        guard?.(now)
+        const g = now.groups.find((x) => x.name === group)
+        const waiting = g ? g.instances.filter((i) => stillTakesTraffic(g, i)).length : 0
+        // A read that does not show our own last writes yet (the instances still InService) judges nothing.
+        return waiting === 0 && !this.stillUnseen(now) ? { ready: true, value: waiting } : { ready: false, value: waiting }
+      },
+      { clock: this.o.clock, timeoutMs: this.o.healthTimeoutMs, intervalMs: DEREGISTER_POLL_MS, signal: this.o.signal }
+    )
+    if (result.done) {
+      this.trafficMovedAt.set(pair.base, this.o.clock.now())
+      return `traffic moved after ${formatDuration(result.elapsedMs)}`
+    }
+    if (result.why === 'aborted') throw new Cancelled(`waiting for traffic to leave ${group}`)
+    throw new ActionError(
+      `${group}: ${result.last} instance(s) still registered in a target group or pending after ${formatDuration(result.elapsedMs)} (health-timeout); run mode: status to see them, then re-run deploy or run mode: rollback.`
+    )
+  }
+
+  /** When this run last saw traffic leave a pair's previous group (the drain started at most then). */
+  readonly trafficMovedAt = new Map<string, number>()
 
   private async waitStandby(pair: Pair, group: string, guard: DriveOptions['guard']): Promise<string> {
     const result = await waitFor(

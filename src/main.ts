@@ -1,7 +1,7 @@
 // The imperative shell: inputs → clients → run the mode → outputs, summary, annotations.
 import * as core from '@actions/core'
 import { AwsFleet } from './aws/fleet.js'
-import { type ClientOverrides, createClients, destroyClients } from './aws/clients.js'
+import { type ClientOverrides, createClients } from './aws/clients.js'
 import { type Clock, systemClock } from './clock.js'
 import { type Config, type RoleConfig, readConfig } from './config.js'
 import type { Logger } from './execute.js'
@@ -47,7 +47,7 @@ export async function run(deps: MainDeps = {}): Promise<RunResult | undefined> {
       core.info(`${config.mode}${config.dryRun ? ' (dry run)' : ''} of ${config.imageName} in groups starting with ${config.prefix}, ${config.region}; run ${config.runUrl}`)
       result = await runMode(withRelease, { fleet, clock, log, signal: deps.signal, github })
     } finally {
-      destroyClients(clients)
+      clients.destroy()
       credentials?.destroy()
     }
     await report(result)

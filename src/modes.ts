@@ -11,7 +11,7 @@ import { type Phase, classify } from './domain/phase.js'
 import { type RecordOptions, planDeploy, planFinalize, planRollback } from './domain/plan.js'
 import { canaryReady, planCanary } from './domain/canary.js'
 import { finalizeProtectionChecks, finalizeTerminates, preflight } from './domain/preflight.js'
-import type { Step } from './domain/steps.js'
+import { type Step, isWait } from './domain/steps.js'
 import { LockLost, type HeldLocks, acquireLocks } from './lock.js'
 import { lockGroup } from './domain/lock.js'
 import { DEPLOY_RUN_TAG, LAST_RUN_TAG, encodeLastRun } from './domain/markers.js'
@@ -49,6 +49,8 @@ export interface PairOutcome {
   error?: string
   /** What the bake after cutover (or after a canary is healthy) watched and found. */
   bake?: BakeReport
+  /** A deploy that ended while old instances still drain: when the slowest target group's drain ends at the latest. */
+  drainEndsAt?: number
 }
 
 export interface RunResult {
@@ -301,7 +303,8 @@ async function runPair(config: Config, executor: Executor, o: PairOutcome, deps:
       const now = phase.kind === 'at-rest' ? `at rest with ${phase.live.name} serving${serving ? `, not ${serving}` : ''}` : stateOf(phase)
       throw new ActionError(`${o.base}: the ${config.mode} finished its plan but the pair is ${now}${phase.kind === 'unknown' ? ` (${phase.reason})` : ''}; something else (another run?) changed the groups meanwhile. Run mode: status to see where it stands.`)
     }
-    const arrived: PairOutcome = { ...o, state: DONE_STATE[config.mode] as PairState, after }
+    const drainEndsAt = config.mode === 'deploy' ? await drainEnd(executor, deps, o.base, phase) : undefined
+    const arrived: PairOutcome = { ...o, state: DONE_STATE[config.mode] as PairState, after, ...(drainEndsAt !== undefined ? { drainEndsAt } : {}) }
     return isDeployLike(config.mode) && (config.bake?.timeMs ?? 0) > 0 ? await bakeAndJudge(config, executor, arrived, deps) : arrived
   } catch (err) {
     const reason = errorMessage(err)
@@ -381,6 +384,22 @@ async function bakeAndJudge(config: Config, executor: Executor, o: PairOutcome, 
   }
 }
 
+/**
+ * The deploy ends when traffic has moved; the old instances drain on for the target groups' deregistration
+ * delay. When that ends, at the latest: finalize and rollback wait for it.
+ */
+async function drainEnd(executor: Executor, deps: PairDeps, base: string, phase: Phase): Promise<number | undefined> {
+  if (phase.kind !== 'cut-over' || phase.draining.length === 0) return undefined
+  const movedAt = executor.trafficMovedAt.get(base) ?? deps.clock.now()
+  try {
+    const delays = await deps.fleet.deregistrationDelays(phase.previous.targetGroupArns)
+    return movedAt + Math.max(0, ...Object.values(delays)) * 1000
+  } catch (err) {
+    deps.log.warning(`Could not read the deregistration delay of ${phase.previous.name}'s target groups (${errorMessage(err)}); the drain end is not reported.`)
+    return undefined
+  }
+}
+
 /** Invariant 5: a deploy that cannot finish leaves the live group as it was and the new group idle. */
 async function abortDeploy(
   config: Config,
@@ -397,7 +416,9 @@ async function abortDeploy(
     // A cancelled job has seconds left: undo only what needs no wait (before cutover); after cutover,
     // leave a state that rollback or a re-run of deploy completes.
     const record = (pair: Pair): RecordOptions => ({ recordOn: lockGroup(pair), versionTagKey: config.versionTagKey })
-    const undo = (phase: Phase, pair: Pair): Step[] => (cancelled && phase.kind !== 'deploying' ? [] : planRollback(phase, record(pair)))
+    // Cancelled: no waiting either (the new instances still deregister on their own after the job is gone).
+    const undo = (phase: Phase, pair: Pair): Step[] =>
+      !cancelled ? planRollback(phase, record(pair)) : phase.kind === 'deploying' ? planRollback(phase, record(pair)).filter((s) => !isWait(s)) : []
     const after = await executor.drive(o.before, undo, { undo: true, guard: deps.guard })
     const phase = classify(after)
     if (phase.kind === 'at-rest') {

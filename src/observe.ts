@@ -1,7 +1,7 @@
 // Observe: turn AWS state into pair snapshots (groups, details, target health of exactly their instances).
 import type { Fleet, GroupDescription } from './aws/port.js'
 import { type Discovery, discover } from './domain/discover.js'
-import { type Group, type Instance, LEAVING_STATES, type Pair } from './domain/model.js'
+import { type Group, type Instance, type Pair } from './domain/model.js'
 import type { Config } from './config.js'
 
 export async function observeAll(fleet: Fleet, config: Config): Promise<Discovery> {
@@ -66,7 +66,8 @@ function parked(i: Instance): boolean {
 /** Asks every target group of the pair about exactly the pair's instances (never the whole group). */
 async function withHealth(fleet: Fleet, pair: Pair): Promise<Pair> {
   const tgs = [...new Set(pair.groups.flatMap((g) => g.targetGroupArns))]
-  const ids = pair.groups.flatMap((g) => g.instances.filter((i) => !LEAVING_STATES.has(i.lifecycle) && !parked(i) && !i.gone).map((i) => i.id))
+  // Leaving (terminating, detaching) instances too: they take requests until their targets deregister.
+  const ids = pair.groups.flatMap((g) => g.instances.filter((i) => !parked(i) && !i.gone).map((i) => i.id))
   if (tgs.length === 0 || ids.length === 0) return pair
   const byTg = await Promise.all(tgs.map(async (arn) => [arn, await fleet.targetHealth(arn, ids)] as const))
   const groups = pair.groups.map((g) => ({

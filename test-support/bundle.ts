@@ -41,6 +41,8 @@ export interface RunBundleOptions {
    * AWS call (`child.kill('SIGKILL')`: the runner dies with no chance to clean up).
    */
   onSpawn?: (child: ChildProcess) => void
+  /** Another copy of the bundle's entry file (default: the committed dist/index.js). */
+  bundle?: string
 }
 
 export interface BundleRun {
@@ -122,7 +124,7 @@ export async function runBundle(opts: RunBundleOptions): Promise<BundleRun> {
     fs.mkdirSync(env.GITHUB_WORKSPACE as string)
 
     const started = Date.now()
-    const child = spawn(process.execPath, [BUNDLE], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [opts.bundle ?? BUNDLE], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
     opts.onSpawn?.(child)
     const stdout: Buffer[] = []
     const stderr: Buffer[] = []

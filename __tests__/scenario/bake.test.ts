@@ -106,6 +106,31 @@ describe('bake after cutover', () => {
     expect(again.outputs.state).toBe('unchanged')
   })
 
+  it('an alarm firing while the old instances still drain: the rollback waits until they are in Standby, then returns the same instances', async () => {
+    const { blue, green, tg, v1 } = setup()
+    let enteredAt = 0
+    let firedAt = 0
+    world.faults.beforeWrite = (op) => {
+      if (op !== 'EnterStandby' || enteredAt !== 0) return
+      enteredAt = world.now()
+      void world.clock.sleep(30_000).then(() => {
+        firedAt = world.now()
+        world.setAlarmState('web-5xx', 'ALARM', 'errors right after cutover')
+      })
+    }
+    const deploy = await runAction(world, { mode: 'deploy', version: 'v2', ...BAKE })
+    world.faults.beforeWrite = undefined
+    expect(deploy.failed).toBe(true)
+    expect(deploy.outputs).toMatchObject({ state: 'rolled-back', 'bake-result': 'rolled-back' })
+    expect(deploy.errors.join('\n')).toContain('alarm web-5xx is in ALARM: errors right after cutover')
+    // The bake tripped while the v1 instances were still deregistering (300 s delay)...
+    expect(firedAt - enteredAt).toBeLessThan(300_000)
+    const exit = world.calls.find((c) => c.operation === 'ExitStandby' && c.ok)
+    // ...and ExitStandby came only once they had reached Standby.
+    expect(exit?.time ?? 0).toBeGreaterThanOrEqual(enteredAt + 300_000)
+    expectRolledBack(blue, green, tg, v1)
+  })
+
   it('a new target turning unhealthy and staying so rolls back, naming the instance and its reason code', async () => {
     const { blue, green, tg, v1 } = setup()
     let bad = ''

@@ -1,16 +1,24 @@
 // The SDK clients, built once per run from the region and whatever the caller injects (credentials,
 // a request handler for tests). They honour the SDK's standard configuration, AWS_ENDPOINT_URL_* included.
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
-import { EC2Client } from '@aws-sdk/client-ec2'
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
+import type { EC2Client } from '@aws-sdk/client-ec2'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { partition } from '@aws-sdk/core/client'
+
+export type Ec2Api = typeof import('@aws-sdk/client-ec2')
+export type CloudWatchApi = typeof import('@aws-sdk/client-cloudwatch')
 
 export interface Clients {
   autoscaling: AutoScalingClient
   elbv2: ElasticLoadBalancingV2Client
-  ec2: EC2Client
-  cloudwatch: CloudWatchClient
+  /**
+   * Loaded on first use. The EC2 client is about 40 % of the bundle and a deploy from rest never calls
+   * it (only standby liveness and finalize do); CloudWatch is called only to re-point alarms.
+   */
+  ec2(): Promise<{ client: EC2Client; api: Ec2Api }>
+  cloudwatch(): Promise<{ client: CloudWatchClient; api: CloudWatchApi }>
+  destroy(): void
 }
 
 /** Extra client settings: credentials (OIDC), or a request handler and retry strategy in tests. */
@@ -21,19 +29,29 @@ export const USER_AGENT: [string, string] = ['asg-blue-green-action', '0.1.0']
 export function createClients(region: string, overrides: ClientOverrides = {}): Clients {
   // Throttling is normal at scale: the SDK retries it (and 5xx) with backoff; give it room to.
   const config = { region, maxAttempts: 8, customUserAgent: [USER_AGENT], ...overrides }
-  return {
-    autoscaling: new AutoScalingClient(config),
-    elbv2: new ElasticLoadBalancingV2Client(config),
-    ec2: new EC2Client(config),
-    cloudwatch: new CloudWatchClient(config)
+  const loaded: { destroy(): void }[] = []
+  const lazy = <C extends { destroy(): void }, A>(load: () => Promise<A>, make: (api: A) => C): (() => Promise<{ client: C; api: A }>) => {
+    let once: Promise<{ client: C; api: A }> | undefined
+    return () =>
+      (once ??= load().then((api) => {
+        const client = make(api)
+        loaded.push(client)
+        return { client, api }
+      }))
   }
-}
-
-export function destroyClients(c: Clients): void {
-  c.autoscaling.destroy()
-  c.elbv2.destroy()
-  c.ec2.destroy()
-  c.cloudwatch.destroy()
+  const autoscaling = new AutoScalingClient(config)
+  const elbv2 = new ElasticLoadBalancingV2Client(config)
+  return {
+    autoscaling,
+    elbv2,
+    ec2: lazy(() => import('@aws-sdk/client-ec2'), (api) => new api.EC2Client(config)),
+    cloudwatch: lazy(() => import('@aws-sdk/client-cloudwatch'), (api) => new api.CloudWatchClient(config)),
+    destroy: () => {
+      autoscaling.destroy()
+      elbv2.destroy()
+      for (const c of loaded) c.destroy()
+    }
+  }
 }
 
 /**

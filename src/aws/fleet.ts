@@ -19,10 +19,13 @@ import {
   type AutoScalingGroup,
   type ScalingPolicy as SdkPolicy
 } from '@aws-sdk/client-auto-scaling'
-import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand, type TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch'
+import {
+  DescribeTargetGroupAttributesCommand,
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+  type TargetHealthDescription
+} from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { AlarmStatus } from '../domain/bake.js'
-import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2'
 import type { Clock } from '../clock.js'
 import { ActionError, AwsCallFailed } from '../errors.js'
 import type { Activity, Capacity, ScalingPolicy, ScheduledAction, TargetHealth, TargetState } from '../domain/model.js'
@@ -144,7 +147,8 @@ export class AwsFleet implements Fleet {
     try {
       return await describe(ids)
     } catch (err) {
-      if (!(err instanceof AwsCallFailed) || err.awsError !== 'InvalidTarget') throw err
+      // The wire code is InvalidTarget; the SDK names the error after its shape, InvalidTargetException.
+      if (!(err instanceof AwsCallFailed) || !['InvalidTarget', 'InvalidTargetException'].includes(err.awsError)) throw err
       const gone = await this.instancesGone(ids)
       if (gone.size === 0) throw err
       const known = ids.filter((id) => !gone.has(id))
@@ -177,7 +181,8 @@ export class AwsFleet implements Fleet {
     // DescribeAlarms takes at most 100 AlarmNames per call, and pages its answer.
     for (const batch of chunk(names, 100)) {
       const found = await this.paged(`DescribeAlarms (${batch.join(', ')})`, async (NextToken) => {
-        const r = await this.clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: batch, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], NextToken }))
+        const { client, api } = await this.clients.cloudwatch()
+        const r = await client.send(new api.DescribeAlarmsCommand({ AlarmNames: batch, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], NextToken }))
         return { items: [...(r.MetricAlarms ?? []), ...(r.CompositeAlarms ?? [])], next: r.NextToken }
       })
       for (const a of found) {
@@ -193,12 +198,28 @@ export class AwsFleet implements Fleet {
     return out
   }
 
+  async deregistrationDelays(targetGroupArns: string[]): Promise<Record<string, number>> {
+    const pairs = await Promise.all(
+      targetGroupArns.map(async (arn) => {
+        const attributes = await this.call(`DescribeTargetGroupAttributes for ${arn}`, async () => {
+          const r = await this.clients.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn }))
+          return r.Attributes ?? []
+        })
+        const value = attributes.find((a) => a.Key === 'deregistration_delay.timeout_seconds')?.Value
+        // ELBv2's default when the attribute is absent (it is always returned in practice).
+        return [arn, value === undefined ? 300 : Number(value)] as const
+      })
+    )
+    return Object.fromEntries(pairs)
+  }
+
   async instancesGone(instanceIds: string[]): Promise<Set<string>> {
     const running = new Set<string>()
     for (const ids of chunk(instanceIds, 100)) {
       // A filter (unlike InstanceIds) does not fail on ids EC2 has forgotten: they are simply not listed.
       const reservations = await this.paged(`DescribeInstances (${ids.length} instance(s))`, async (NextToken) => {
-        const r = await this.clients.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: ids }], NextToken }))
+        const { client, api } = await this.clients.ec2()
+        const r = await client.send(new api.DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: ids }], NextToken }))
         return { items: r.Reservations ?? [], next: r.NextToken }
       })
       for (const i of reservations.flatMap((r) => r.Instances ?? [])) {
@@ -292,7 +313,8 @@ export class AwsFleet implements Fleet {
   /** Terminates every id EC2 lets us; returns those it refused (termination protection) with its reason. */
   private async terminateWhatEc2Allows(ids: string[]): Promise<{ id: string; reason: string }[]> {
     try {
-      await this.clients.ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }))
+      const { client, api } = await this.clients.ec2()
+      await client.send(new api.TerminateInstancesCommand({ InstanceIds: ids }))
       return []
     } catch (err) {
       if (ids.length === 1) {
@@ -316,7 +338,8 @@ export class AwsFleet implements Fleet {
         batch.map((id) =>
           this.call(`DescribeInstanceAttribute disableApiTermination of ${id}`, async () => {
             try {
-              const r = await this.clients.ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'disableApiTermination' }))
+              const { client, api } = await this.clients.ec2()
+              const r = await client.send(new api.DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'disableApiTermination' }))
               return r.DisableApiTermination?.Value === true
             } catch (err) {
               if (isNotFound(err)) return false // gone: nothing to terminate

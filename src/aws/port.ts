@@ -33,6 +33,8 @@ export interface Fleet {
   targetGroupHealthChecks(targetGroupArns: string[]): Promise<Record<string, TargetGroupHealthCheck>>
   /** The state of these CloudWatch alarms (metric and composite); names CloudWatch does not know are left out. */
   alarms(names: string[]): Promise<AlarmStatus[]>
+  /** Each target group's deregistration delay in seconds (how long a deregistering target drains). */
+  deregistrationDelays(targetGroupArns: string[]): Promise<Record<string, number>>
   /** Of these instance ids, the ones EC2 no longer runs (terminated, shutting down, or forgotten). */
   instancesGone(instanceIds: string[]): Promise<Set<string>>
 

@@ -7,7 +7,7 @@ import {
   PutScheduledUpdateGroupActionCommand,
   type PutScalingPolicyCommandInput
 } from '@aws-sdk/client-auto-scaling'
-import { DescribeAlarmsCommand, PutMetricAlarmCommand, type MetricAlarm, type PutMetricAlarmInput } from '@aws-sdk/client-cloudwatch'
+import type { MetricAlarm, PutMetricAlarmInput } from '@aws-sdk/client-cloudwatch'
 import type { ScalingPolicy, ScheduledAction } from '../domain/model.js'
 import type { Clients } from './clients.js'
 
@@ -52,18 +52,19 @@ async function repointAlarms(
   r: { oldArn: string; newArn: string; from: string; to: string },
   write: Write
 ): Promise<void> {
+  const { client: cloudwatch, api } = await clients.cloudwatch()
   const alarms: MetricAlarm[] = []
   let NextToken: string | undefined
   do {
     const page = await write(`DescribeAlarms pointing at ${r.oldArn}`, () =>
-      clients.cloudwatch.send(new DescribeAlarmsCommand({ ActionPrefix: r.oldArn, NextToken }))
+      cloudwatch.send(new api.DescribeAlarmsCommand({ ActionPrefix: r.oldArn, NextToken }))
     )
     alarms.push(...(page.MetricAlarms ?? []))
     NextToken = page.NextToken
   } while (NextToken)
   for (const alarm of alarms) {
     const input = alarmInput(alarm, r)
-    await write(`PutMetricAlarm ${alarm.AlarmName}`, () => clients.cloudwatch.send(new PutMetricAlarmCommand(input)))
+    await write(`PutMetricAlarm ${alarm.AlarmName}`, () => cloudwatch.send(new api.PutMetricAlarmCommand(input)))
   }
 }
 

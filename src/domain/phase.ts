@@ -8,7 +8,7 @@ import {
   idleCapacityOf,
   liveCapacityOf
 } from './markers.js'
-import { type Group, type Pair, activeInstances, standbyInstances } from './model.js'
+import { type Group, type Instance, type Pair, PENDING_STATES, activeInstances, standbyInstances } from './model.js'
 
 export type Phase =
   /** One group serves, the other is idle: the pair is ready for a deploy. */
@@ -18,8 +18,12 @@ export type Phase =
    * canary of that many instances runs in `next` beside `live` and holds there until promoted or rolled back.
    */
   | { kind: 'deploying'; live: Group; next: Group; canary?: number }
-  /** Cutover began: `previous` served when it began and is (partly) in Standby; `next` serves. */
-  | { kind: 'cut-over'; previous: Group; next: Group; complete: boolean; finalizing: boolean }
+  /**
+   * Cutover began: `previous` served when it began and is (partly) in Standby; `next` serves. `complete`:
+   * traffic has moved (no old instance serves or is about to, every one entering Standby is already
+   * deregistering) and scaling is handed over; `draining` lists the old instances still entering Standby.
+   */
+  | { kind: 'cut-over'; previous: Group; next: Group; complete: boolean; finalizing: boolean; draining: Instance[] }
   /** Neither group serves. */
   | { kind: 'empty' }
   /** Something a person must look at; nothing is changed. */
@@ -55,12 +59,13 @@ export function classify(pair: Pair): Phase {
     if (next === previous) {
       return unknown(`${next.name} carries both ${IDLE_CAPACITY_TAG} and ${LIVE_CAPACITY_TAG}`)
     }
+    const draining = previous.instances.filter((i) => i.lifecycle === 'EnteringStandby')
     const complete =
       activeInstances(previous).length === 0 &&
-      !previous.instances.some((i) => i.lifecycle === 'EnteringStandby') &&
+      draining.every((i) => deregistering(previous, i)) &&
       previous.policies.length === 0 &&
       previous.scheduledActions.length === 0
-    return { kind: 'cut-over', previous, next, complete, finalizing: previous.tags[FINALIZING_TAG] !== undefined }
+    return { kind: 'cut-over', previous, next, complete, finalizing: previous.tags[FINALIZING_TAG] !== undefined, draining }
   }
   if (previous) {
     const other = previous === a ? b : a
@@ -92,6 +97,30 @@ export function classify(pair: Pair): Phase {
   const live = servingGroups[0]
   if (!live) return { kind: 'empty' }
   return { kind: 'at-rest', live, idle: live === a ? b : a }
+}
+
+/**
+ * An instance entering Standby has left the load balancer once no target group of its group still sends it
+ * new requests: each shows it `draining` (or no longer registered). Right after EnterStandby a read may
+ * still show it `healthy`: Auto Scaling deregisters it a moment later.
+ */
+export function deregistering(group: Group, i: Instance): boolean {
+  if (i.lifecycle === 'Standby' || i.gone) return true
+  return group.targetGroupArns.every((arn) => {
+    const t = i.targets[arn]
+    return t === undefined || t.state === 'draining' || t.state === 'unused' || t.state === 'unhealthy.draining'
+  })
+}
+
+/**
+ * Whether an instance still takes (or is about to take) requests although it is on its way out: pending,
+ * InService in a group scaled to 0, or leaving (entering Standby, terminating, detaching) but not yet
+ * deregistering. InService instances of a group that keeps capacity are the plan's business, not a wait's.
+ */
+export function stillTakesTraffic(group: Group, i: Instance): boolean {
+  if (PENDING_STATES.has(i.lifecycle)) return true
+  if (i.lifecycle === 'InService') return group.capacity.desired === 0
+  return !deregistering(group, i)
 }
 
 function unknown(reason: string): Phase {

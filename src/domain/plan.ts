@@ -20,8 +20,8 @@ import {
   liveCapacityOf,
   ownCapacityOf
 } from './markers.js'
-import { type Capacity, type Group, PENDING_STATES, activeInstances, inStandby } from './model.js'
-import type { Phase } from './phase.js'
+import { type Capacity, type Group, activeInstances, inStandby } from './model.js'
+import { type Phase, stillTakesTraffic } from './phase.js'
 import { RELEASE_TAG } from '../github/release.js'
 import { PROTECTION_BATCH, RETIRE_BATCH, STANDBY_BATCH, type Step, chunk } from './steps.js'
 
@@ -156,8 +156,9 @@ function cutoverSteps(previous: Group, next: Group, wanted: number, waitPlanned 
   )) {
     steps.push({ kind: 'enter-standby', group: previous.name, instanceIds: batch })
   }
-  if (inService.length > 0 || previous.instances.some((i) => i.lifecycle === 'EnteringStandby' || PENDING_STATES.has(i.lifecycle))) {
-    steps.push({ kind: 'wait-standby', group: previous.name })
+  // The deploy ends when traffic has moved, not when the drain is over (finalize and rollback wait for that).
+  if (inService.length > 0 || previous.instances.some((i) => stillTakesTraffic(previous, i))) {
+    steps.push({ kind: 'wait-deregistering', group: previous.name })
   }
   return steps
 }
@@ -251,6 +252,10 @@ function idleSteps(next: Group): Step[] {
     .map((i) => i.id)
   for (const batch of chunk(protectedIds, PROTECTION_BATCH)) steps.push({ kind: 'unprotect', group: next.name, instanceIds: batch })
   if (!sameCapacity(next.capacity, idle)) steps.push({ kind: 'set-capacity', group: next.name, capacity: idle })
+  // Done means the new version takes no more requests: its instances terminate, and deregister a moment later.
+  if (idle.desired === 0 && next.instances.some((i) => i.lifecycle === 'InService' || stillTakesTraffic(next, i))) {
+    steps.push({ kind: 'wait-deregistering', group: next.name })
+  }
   return steps
 }
 

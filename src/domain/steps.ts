@@ -22,10 +22,16 @@ export type Step =
   | { kind: 'move-scheduled-action'; from: string; to: string; action: ScheduledAction }
   /** `deploy`: new instances, may be given up early; `restore`: the previous version coming back, only the timeout ends it. */
   | { kind: 'wait-healthy'; group: string; count: number; targetGroupArns: string[]; purpose: 'deploy' | 'restore' }
+  /** Until no instance of the group is still entering Standby (the drain is over) or pending. */
   | { kind: 'wait-standby'; group: string }
+  /**
+   * Until traffic has left the group's leaving instances: every one entering Standby or terminating is
+   * draining from its target groups, none is pending, and (when the group is scaled to 0) none is InService.
+   */
+  | { kind: 'wait-deregistering'; group: string }
 
 export function isWait(s: Step): boolean {
-  return s.kind === 'wait-healthy' || s.kind === 'wait-standby'
+  return s.kind === 'wait-healthy' || s.kind === 'wait-standby' || s.kind === 'wait-deregistering'
 }
 
 export const STANDBY_BATCH = 20 // EnterStandby / ExitStandby / DetachInstances accept at most 20 ids
@@ -79,5 +85,7 @@ export function describeStep(s: Step): string {
       return `wait until ${s.count} instance(s) of ${s.group} are InService and healthy in ${s.targetGroupArns.length} target group(s)`
     case 'wait-standby':
       return `wait until ${s.group} has no instance still entering Standby (draining) or pending`
+    case 'wait-deregistering':
+      return `wait until traffic has left ${s.group}: every leaving instance deregistering (draining) from its target groups`
   }
 }

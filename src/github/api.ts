@@ -1,5 +1,4 @@
 // The few GitHub REST calls the action makes, behind a narrow port (tests use a loopback fake).
-import { getOctokit } from '@actions/github'
 
 export interface GitHubPort {
   /** How `head` relates to `base`: 'ahead', 'behind', 'identical' or 'diverged'. */
@@ -12,19 +11,21 @@ export interface GitHubPort {
 }
 
 export function octokitPort(token: string, repository: string, apiUrl: string | undefined): GitHubPort {
-  const octokit = getOctokit(token, apiUrl ? { baseUrl: apiUrl } : {})
+  // Loaded on first use (after the first AWS calls): Octokit is a large part of start-up.
+  let client: Promise<ReturnType<typeof import('@actions/github').getOctokit>> | undefined
+  const rest = async () => (await (client ??= import('@actions/github').then((m) => m.getOctokit(token, apiUrl ? { baseUrl: apiUrl } : {})))).rest
   const [owner, repo] = repository.split('/') as [string, string]
   return {
     async compare(base, head) {
-      const r = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${base}...${head}`, per_page: 1 })
+      const r = await (await rest()).repos.compareCommitsWithBasehead({ owner, repo, basehead: `${base}...${head}`, per_page: 1 })
       return r.data.status
     },
     async runStatus(runId) {
-      const r = await octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: Number(runId) })
+      const r = await (await rest()).actions.getWorkflowRun({ owner, repo, run_id: Number(runId) })
       return r.data.status ?? 'unknown'
     },
     async createDeployment(d) {
-      const r = await octokit.rest.repos.createDeployment({
+      const r = await (await rest()).repos.createDeployment({
         owner,
         repo,
         ref: d.ref,
@@ -38,7 +39,7 @@ export function octokitPort(token: string, repository: string, apiUrl: string | 
       return r.data.id
     },
     async setDeploymentStatus(id, s) {
-      await octokit.rest.repos.createDeploymentStatus({
+      await (await rest()).repos.createDeploymentStatus({
         owner,
         repo,
         deployment_id: id,
@@ -49,7 +50,7 @@ export function octokitPort(token: string, repository: string, apiUrl: string | 
       })
     },
     async latestDeployment(environment) {
-      const r = await octokit.rest.repos.listDeployments({ owner, repo, environment, per_page: 1 })
+      const r = await (await rest()).repos.listDeployments({ owner, repo, environment, per_page: 1 })
       const d = r.data[0]
       return d ? { id: d.id, ref: d.ref } : undefined
     }

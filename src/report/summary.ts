@@ -159,8 +159,13 @@ function nextStep(o: PairOutcome, r: RunResult): string {
         gone.length > 0
           ? ` ${gone.length} of them (${esc(gone.slice(0, 10).map((i) => i.id).join(', '))}) are gone: EC2 no longer runs them (terminated outside this action); a rollback has Auto Scaling launch replacements, a finalize detaches them.`
           : ''
+      const draining = v.other ? v.other.instances.filter((i) => i.lifecycle === 'EnteringStandby' && !i.gone).length : 0
+      const drain =
+        draining > 0
+          ? ` Traffic has moved; ${draining} of them still drain their open connections${o.drainEndsAt !== undefined ? ` until ${new Date(o.drainEndsAt).toISOString().replace('.000Z', 'Z')} at the latest (the target groups' deregistration delay)` : ''}: a finalize or rollback started before then waits for the drain.`
+          : ''
       return (
-        `${esc(v.version)} serves from ${live}; ${n} instance(s) of ${other} (${esc(v.previousVersion)}) wait in Standby, out of the load balancer.${warning} ` +
+        `${esc(v.version)} serves from ${live}; ${n} instance(s) of ${other} (${esc(v.previousVersion)}) wait in Standby, out of the load balancer.${drain}${warning} ` +
         'Approve the finalize job (`mode: finalize`) to terminate them, or run `mode: rollback` to put them back in service in seconds.'
       )
     }

@@ -83,7 +83,7 @@ export interface SimTarget {
   due: number | undefined
   next: { state: TargetState | 'removed'; reason?: string; description?: string } | undefined
   /** A second scheduled transition, taken over once `next` has happened (slow boot: unhealthy, then healthy). */
-  after?: { due: number; next: { state: TargetState; reason?: string; description?: string } } | undefined
+  after?: { due: number; next: { state: TargetState | 'removed'; reason?: string; description?: string } } | undefined
   /** When the target was registered. */
   registeredAt?: number | undefined
 }

@@ -36,7 +36,7 @@ export class TargetsModel {
     for (const tg of this.w.targetGroups.values()) {
       for (const t of tg.targets.values()) {
         const inst = this.w.instances.get(t.id)
-        if (inst && t.state === 'initial' && inst.version === version && !inst.healthOverride) this.scheduleHealth(tg, t, inst)
+        if (inst && t.state === 'initial' && t.next?.state !== 'draining' && inst.version === version && !inst.healthOverride) this.scheduleHealth(tg, t, inst)
       }
     }
   }
@@ -51,7 +51,7 @@ export class TargetsModel {
     }
     for (const tg of this.w.targetGroups.values()) {
       const t = tg.targets.get(instanceId)
-      if (t && t.state !== 'draining') Object.assign(t, { state: 'unhealthy', reason, description: inst.healthOverride.description, due: undefined, next: undefined, after: undefined })
+      if (t && t.state !== 'draining' && t.next?.state !== 'draining') Object.assign(t, { state: 'unhealthy', reason, description: inst.healthOverride.description, due: undefined, next: undefined, after: undefined })
     }
     this.w.settle()
   }
@@ -62,7 +62,7 @@ export class TargetsModel {
     inst.healthOverride = undefined
     for (const tg of this.w.targetGroups.values()) {
       const t = tg.targets.get(instanceId)
-      if (t && t.state !== 'draining') Object.assign(t, { state: 'healthy', reason: undefined, description: undefined, due: undefined, next: undefined, after: undefined })
+      if (t && t.state !== 'draining' && t.next?.state !== 'draining') Object.assign(t, { state: 'healthy', reason: undefined, description: undefined, due: undefined, next: undefined, after: undefined })
     }
     this.w.settle()
   }
@@ -172,23 +172,26 @@ export class TargetsModel {
     return this.w.realism?.healthJitter ? this.w.rng.int(0, 3_000) : 0
   }
 
-  /** Put the instance's targets into `draining`; returns the longest deregistration delay (ms). */
+  /**
+   * Put the instance's targets into `draining`; returns the longest time until they are gone (ms). With
+   * realism, Auto Scaling's deregistration reaches each target group a moment later (0–2 s): until then
+   * the target keeps its state and still takes requests.
+   */
   deregister(i: SimInstance): number {
     let longest = 0
+    const [min, max] = this.w.realism?.deregisterLagMs ?? [0, 0]
     for (const tg of this.w.targetGroups.values()) {
       const t = tg.targets.get(i.id)
       if (!t) continue
-      if (t.state !== 'draining') {
-        Object.assign(t, {
-          state: 'draining',
-          reason: 'Target.DeregistrationInProgress',
-          description: 'Target deregistration is in progress',
-          due: this.w.now() + tg.deregistrationDelaySeconds * 1000,
-          next: { state: 'removed' },
-          after: undefined
-        })
+      if (t.state !== 'draining' && t.next?.state !== 'draining') {
+        const lag = max > 0 ? this.w.rng.int(min, max) : 0
+        const draining = { state: 'draining' as const, reason: 'Target.DeregistrationInProgress', description: 'Target deregistration is in progress' }
+        const removedAt = this.w.now() + lag + tg.deregistrationDelaySeconds * 1000
+        if (lag === 0) Object.assign(t, { ...draining, due: removedAt, next: { state: 'removed' }, after: undefined })
+        else Object.assign(t, { due: this.w.now() + lag, next: draining, after: { due: removedAt, next: { state: 'removed' } } })
       }
-      longest = Math.max(longest, (t.due ?? this.w.now()) - this.w.now())
+      const gone = (t.next?.state === 'draining' ? t.after?.due : t.due) ?? this.w.now()
+      longest = Math.max(longest, gone - this.w.now())
     }
     return longest
   }

@@ -1,0 +1,58 @@
+// Issue 9 (cold start): the bundle loads the EC2 and CloudWatch clients and Octokit only when a run needs
+// them (the EC2 client alone is about 2 MB of the 4.8 MB a single-file bundle had). Proven on a copy of the
+// committed bundle without the EC2 chunk: a deploy from rest still succeeds (it never calls EC2), and a
+// finalize, which must, fails.
+import { afterEach, describe, expect, it } from '@jest/globals'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { BUNDLE, runBundle } from '../../test-support/bundle.js'
+import { type SimServer, startSimServer } from '../../test-support/sim/index.js'
+import { addService, newWorld } from '../../test-support/worlds.js'
+
+const COMMON = { prefix: 'prod-', 'image-name': 'web', 'poll-interval': '1s', 'health-timeout': '2m' }
+const DIST = path.dirname(BUNDLE)
+
+let server: SimServer | undefined
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+})
+
+/** The dist/ chunk files (besides index.js) whose code contains `marker`. */
+function chunksWith(marker: string): string[] {
+  return fs.readdirSync(DIST).filter((f) => f !== 'index.js' && f.endsWith('.js') && fs.readFileSync(path.join(DIST, f), 'utf8').includes(marker))
+}
+
+describe('the bundle loads what a run needs, when it needs it', () => {
+  it.each([
+    ['the EC2 client', 'DescribeInstanceAttributeCommand'],
+    ['the CloudWatch client', 'PutMetricAlarmCommand'],
+    ['Octokit', 'compareCommitsWithBasehead']
+  ])('%s is in a chunk of its own, not in the entry file', (_what, marker) => {
+    expect(fs.readFileSync(BUNDLE, 'utf8')).not.toContain(marker)
+    expect(chunksWith(marker)).toHaveLength(1)
+  })
+
+  it('a deploy from rest runs without the EC2 chunk; a finalize needs it', async () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'bg-dist-'))
+    try {
+      for (const f of fs.readdirSync(DIST)) fs.copyFileSync(path.join(DIST, f), path.join(copy, f))
+      for (const f of chunksWith('DescribeInstanceAttributeCommand')) fs.rmSync(path.join(copy, f))
+      const world = newWorld()
+      addService(world, { instances: 2 })
+      // 60× real time: the 300 s drain outlasts the deploy's last look (Standby instances are checked with EC2).
+      server = await startSimServer(world, { speed: 60 })
+      const bundle = path.join(copy, 'index.js')
+      const deploy = await runBundle({ endpoint: server.url, inputs: { ...COMMON, mode: 'deploy', version: 'v2' }, bundle })
+      expect(deploy.code).toBe(0)
+      expect(deploy.outputs.state).toBe('awaiting-finalize')
+      expect(world.calls.some((c) => c.service === 'ec2')).toBe(false)
+      const finalize = await runBundle({ endpoint: server.url, inputs: { ...COMMON, mode: 'finalize' }, bundle })
+      expect(finalize.code).toBe(1)
+      expect(finalize.stdout).toMatch(/Cannot find module|ERR_MODULE_NOT_FOUND|ENOENT/)
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true })
+    }
+  })
+})

@@ -1,0 +1,261 @@
+// The starter kit's CloudFormation template (examples/cloudformation/blue-green.yaml): the contract the
+// action relies on (names, one target group for both colors, tags, capacity 0, health check), the deploy
+// role (its actions are exactly the ones the code calls; the trust policy takes the example workflows'
+// jobs and nobody else), and a deploy cycle on a simulated AWS built from the template's resources, with a
+// stack update replayed after the deploy that must not undo it.
+import fs from 'node:fs'
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { CreateOrUpdateTagsCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling'
+import { runAction } from '../../test-support/harness.js'
+import { simClients, type SimClients } from '../../test-support/sim/clients.js'
+import type { SimWorld } from '../../test-support/sim/index.js'
+import { BOOT_SCRIPT } from '../../test-support/starter/boot.js'
+import { applyStackUpdate, buildWorld, loadTemplate, props, resourcesOfType, stackOf, type Json, type Stack, type Template } from '../../test-support/starter/cfn.js'
+import { actionsCalledByCode, allowedActions, bootScriptActions, policyInMarkdown, statementFor, trustAccepts, type PolicyDocument } from '../../test-support/starter/iam.js'
+import { newWorld } from '../../test-support/worlds.js'
+
+const template = loadTemplate()
+const stack = stackOf(template)
+const groupIds = resourcesOfType(stack, 'AWS::AutoScaling::AutoScalingGroup').map(([id]) => id)
+
+function role(id: string): { trust: PolicyDocument; policy: PolicyDocument } {
+  const p = props(stack, id)
+  const policies = p.Policies as unknown as { PolicyDocument: PolicyDocument }[]
+  return {
+    trust: p.AssumeRolePolicyDocument as unknown as PolicyDocument,
+    policy: { Statement: policies.flatMap((x) => x.PolicyDocument.Statement) }
+  }
+}
+
+describe('the template gives the action the pair it needs', () => {
+  it('declares exactly two groups, <Prefix><ServiceName>-blue and -green, behind the same target group(s)', () => {
+    expect(groupIds).toHaveLength(2)
+    const names = groupIds.map((id) => props(stack, id).AutoScalingGroupName).sort()
+    // The example workflows' inputs: prefix prod-, image-name web.
+    expect(names).toEqual(['prod-web-blue', 'prod-web-green'])
+    const [a, b] = groupIds.map((id) => props(stack, id).TargetGroupARNs as string[])
+    expect(a?.length).toBeGreaterThan(0)
+    expect([...(a ?? [])].sort()).toEqual([...(b ?? [])].sort())
+    for (const tg of a ?? []) expect(resourcesOfType(stack, 'AWS::ElasticLoadBalancingV2::TargetGroup').map(([id]) => stack.refs[id])).toContain(tg)
+    expect(resourcesOfType(stack, 'AWS::ElasticLoadBalancingV2::Listener')).toHaveLength(1)
+  })
+
+  it('tags both colors with the image name (propagated at launch) and leaves the tags the action writes undeclared', () => {
+    for (const id of groupIds) {
+      const tags = props(stack, id).Tags as { Key: string; Value: string; PropagateAtLaunch: boolean }[]
+      expect(tags).toContainEqual({ Key: 'docker:image:name', Value: 'web', PropagateAtLaunch: true })
+      expect(tags.map((t) => t.Key).filter((k) => k === 'docker:image:version' || k.startsWith('blue-green'))).toEqual([])
+    }
+  })
+
+  it('starts both colors at capacity 0, declares no DesiredCapacity, and keeps CloudFormation off the group sizes on update', () => {
+    for (const id of groupIds) {
+      const p = props(stack, id)
+      expect(p.MinSize).toBe('0')
+      expect(p.DesiredCapacity).toBeUndefined()
+      expect(Number(p.MaxSize)).toBeGreaterThan(0)
+      const policy = template.Resources[id]?.UpdatePolicy ?? {}
+      expect(policy.AutoScalingScheduledAction).toEqual({ IgnoreUnmodifiedGroupSizeProperties: true })
+      // CloudFormation must never replace or roll instances itself: deploys do that.
+      expect(Object.keys(policy).filter((k) => k === 'AutoScalingRollingUpdate' || k === 'AutoScalingReplacingUpdate')).toEqual([])
+    }
+    // Nothing in the stack that a deploy moves between colors.
+    for (const type of ['AWS::AutoScaling::ScalingPolicy', 'AWS::AutoScaling::ScheduledAction', 'AWS::AutoScaling::WarmPool', 'AWS::AutoScaling::LifecycleHook']) {
+      expect(resourcesOfType(stack, type)).toEqual([])
+    }
+  })
+
+  it('health-checks the app on its own path, and lets the ELB health check replace broken instances', () => {
+    const tgId = resourcesOfType(stack, 'AWS::ElasticLoadBalancingV2::TargetGroup')[0]?.[0] as string
+    const tg = props(stack, tgId)
+    expect(tg.HealthCheckPath).toBe('/health')
+    expect(Number(tg.HealthCheckIntervalSeconds) * Number(tg.HealthyThresholdCount)).toBeLessThanOrEqual(60)
+    expect(Number(tg.HealthCheckTimeoutSeconds)).toBeLessThan(Number(tg.HealthCheckIntervalSeconds))
+    for (const id of groupIds) expect(props(stack, id)).toMatchObject({ HealthCheckType: 'ELB', HealthCheckGracePeriod: 300 })
+  })
+
+  it('launches instances that require IMDSv2 and boot with examples/user-data/boot.sh verbatim', () => {
+    const ltId = resourcesOfType(stack, 'AWS::EC2::LaunchTemplate')[0]?.[0] as string
+    const data = props(stack, ltId).LaunchTemplateData as Record<string, Json>
+    expect(data.MetadataOptions).toMatchObject({ HttpTokens: 'required' })
+    expect(data.UserData).toBe(fs.readFileSync(BOOT_SCRIPT, 'utf8'))
+    for (const id of groupIds) expect(props(stack, id).LaunchTemplate).toEqual({ LaunchTemplateId: 'LaunchTemplate', Version: '<LaunchTemplate.LatestVersionNumber>' })
+  })
+
+  it("gives instances exactly the Auto Scaling reads the boot script makes, through its one AWS function", () => {
+    const script = fs.readFileSync(BOOT_SCRIPT, 'utf8')
+    const awsLines = script.split('\n').filter((l) => /(^|[\s(])aws\s/.test(l) && !l.trim().startsWith('#'))
+    expect(awsLines).toEqual(['  aws autoscaling "$@" --region "$REGION" ${AWS_ENDPOINT_ARGS[@]+"${AWS_ENDPOINT_ARGS[@]}"}'])
+    expect(bootScriptActions(script)).toEqual(['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeAutoScalingInstances'])
+    expect(allowedActions(role('InstanceRole').policy)).toEqual(bootScriptActions(script))
+  })
+})
+
+describe('the deploy role', () => {
+  const { actions: called } = actionsCalledByCode('src')
+  // sts:AssumeRoleWithWebIdentity is the one call the trust policy grants, not the permissions policy.
+  const needed = called.filter((a) => a !== 'sts:AssumeRoleWithWebIdentity')
+
+  it('allows exactly the AWS calls the code makes, as the README and docs/github-setup.md list them', () => {
+    expect(called).toContain('sts:AssumeRoleWithWebIdentity')
+    expect(needed.length).toBeGreaterThan(20)
+    expect(allowedActions(role('DeployRole').policy)).toEqual(needed)
+    expect(allowedActions(policyInMarkdown('README.md', '## IAM permissions'))).toEqual(needed)
+    expect(allowedActions(policyInMarkdown('docs/github-setup.md', '## 3. The permissions policy'))).toEqual(needed)
+  })
+
+  it("lets it terminate only instances tagged with this service's image name", () => {
+    const terminate = statementFor(role('DeployRole').policy, 'ec2:TerminateInstances')
+    expect(terminate?.Action).toBe('ec2:TerminateInstances')
+    expect(terminate?.Resource).toBe('arn:aws:ec2:*:123456789012:instance/*')
+    expect(terminate?.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/docker:image:name': 'web' } })
+  })
+
+  it("is assumed by the example workflows' jobs (release tags, the release branch, the two approval environments) and nobody else", () => {
+    const { trust } = role('DeployRole')
+    const provider = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'
+    const ok = (sub: string, aud = 'sts.amazonaws.com'): boolean => trustAccepts(trust, provider, { sub, aud })
+    expect(ok('repo:OWNER/REPO:ref:refs/tags/v1.4.0')).toBe(true) // release.yml deploy
+    expect(ok('repo:OWNER/REPO:environment:production-finalize')).toBe(true) // release.yml finalize
+    expect(ok('repo:OWNER/REPO:environment:production-rollback')).toBe(true) // release.yml rollback
+    expect(ok('repo:OWNER/REPO:ref:refs/heads/main')).toBe(true) // rollback.yml from the default branch
+    expect(ok('repo:OWNER/REPO:ref:refs/heads/feature')).toBe(false)
+    expect(ok('repo:OWNER/REPO:pull_request')).toBe(false)
+    expect(ok('repo:OWNER/REPO:environment:staging')).toBe(false)
+    expect(ok('repo:OTHER/REPO:ref:refs/tags/v1.4.0')).toBe(false)
+    expect(ok('repo:OWNER/REPO:ref:refs/tags/v1.4.0', 'sts.amazonaws.com.cn')).toBe(false)
+    expect(trustAccepts(trust, 'arn:aws:iam::123456789012:oidc-provider/other.example', { sub: 'repo:OWNER/REPO:ref:refs/heads/main', aud: 'sts.amazonaws.com' })).toBe(false)
+    // The environments' names are the example workflows' (release.yml).
+    const release = fs.readFileSync('examples/workflows/release.yml', 'utf8')
+    for (const env of ['production-finalize', 'production-rollback']) expect(release).toContain(`environment: ${env}`)
+  })
+
+  it('creates the GitHub OIDC provider unless the account already has it', () => {
+    expect(resourcesOfType(stack, 'AWS::IAM::OIDCProvider').map(([id]) => props(stack, id))).toEqual([
+      { Url: 'https://token.actions.githubusercontent.com', ClientIdList: ['sts.amazonaws.com'] }
+    ])
+    expect(resourcesOfType(stackOf(template, { CreateOidcProvider: 'false' }), 'AWS::IAM::OIDCProvider')).toEqual([])
+  })
+})
+
+// ---- A deploy cycle on a world built from the template ----
+
+let world: SimWorld
+let clients: SimClients | undefined
+afterEach(() => {
+  clients?.destroy()
+  clients = undefined
+})
+
+/** The one-time start of the first version on blue (docs/GETTING-STARTED.md, step 2; start-first-version.sh). */
+async function startFirstVersion(s: Stack, version: string, capacity: number): Promise<{ blue: string; green: string; tg: string }> {
+  const built = buildWorld(world, s)
+  const blue = built.groups.BlueGroup as string
+  const green = built.groups.GreenGroup as string
+  const tg = built.targetGroups.TargetGroup as string
+  clients = simClients(world)
+  await clients.autoScaling.send(
+    new CreateOrUpdateTagsCommand({ Tags: [{ ResourceId: blue, ResourceType: 'auto-scaling-group', Key: 'docker:image:version', Value: version, PropagateAtLaunch: true }] })
+  )
+  await clients.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: blue, MinSize: capacity, DesiredCapacity: capacity }))
+  world.advance(5 * 60_000)
+  world.setBaseline()
+  return { blue, green, tg }
+}
+
+/**
+ * What a user sees of the pair, and what rollback/finalize read back from the tags. `withMin: false` leaves
+ * MinSize out: a stack update that ignores the update policy (worst case) sets the template's MinSize 0,
+ * which changes no capacity and no instance.
+ */
+function pairState(names: string[], withMin = true): unknown {
+  return names.map((n) => {
+    const g = world.group(n)
+    return {
+      name: n,
+      ...(withMin ? { min: g.min } : {}),
+      desired: g.desired,
+      max: g.max,
+      suspended: [...g.suspendedProcesses].sort(),
+      instances: g.instances.map((i) => `${i.id} ${i.lifecycle}`).sort(),
+      tags: Object.fromEntries(Object.entries(g.tags).filter(([k]) => k === 'docker:image:version' || k.startsWith('blue-green')))
+    }
+  })
+}
+
+const STATUS_KEYS = ['live-color', 'standby-color', 'live-group', 'standby-group', 'version', 'previous-version', 'standby-instance-ids'] as const
+const statusOf = (o: Record<string, string>): Record<string, string | undefined> => Object.fromEntries(STATUS_KEYS.map((k) => [k, o[k]]))
+
+describe('a deploy on a stack built from the template', () => {
+  it('deploys v2 next to v1, and a stack update while v1 waits in standby changes nothing the action owns; finalize and the next deploy work after it', async () => {
+    world = newWorld()
+    const { blue, green, tg } = await startFirstVersion(stack, 'v1', 2)
+    expect(world.healthyCount(tg)).toBe(2)
+    expect(world.group(green)).toMatchObject({ desired: 0 })
+
+    const deploy = await runAction(world, { mode: 'deploy', version: 'v2' })
+    expect(deploy.failed).toBe(false)
+    expect(deploy.outputs).toMatchObject({ state: 'awaiting-finalize', 'live-group': green, 'standby-group': blue, version: 'v2', 'previous-version': 'v1' })
+    const before = pairState([blue, green])
+    const beforeSizes = pairState([blue, green], false)
+    const statusBefore = await runAction(world, { mode: 'status' })
+
+    // CloudFormation updates the stack (e.g. a new launch template version) while the old instances wait in Standby.
+    await applyStackUpdate(clients as SimClients, stack)
+    world.advance(60_000)
+    expect(pairState([blue, green])).toEqual(before)
+    // Even if CloudFormation re-applied the declared sizes (no update policy), only MinSize would move.
+    await applyStackUpdate(clients as SimClients, stack, { worstCase: true })
+    world.advance(60_000)
+    expect(pairState([blue, green], false)).toEqual(beforeSizes)
+    const statusAfter = await runAction(world, { mode: 'status' })
+    expect(statusAfter.outputs.state).toBe('awaiting-finalize')
+    expect(statusOf(statusAfter.outputs)).toEqual(statusOf(statusBefore.outputs))
+
+    const finalize = await runAction(world, { mode: 'finalize' })
+    expect(finalize.outputs).toMatchObject({ state: 'finalized', 'live-group': green, version: 'v2' })
+    expect(world.lostInstances()).toEqual([])
+
+    await applyStackUpdate(clients as SimClients, stack)
+    world.advance(60_000)
+    world.setBaseline()
+    const next = await runAction(world, { mode: 'deploy', version: 'v3' })
+    expect(next.outputs).toMatchObject({ state: 'awaiting-finalize', 'live-group': blue, version: 'v3', 'previous-version': 'v2' })
+    expect(world.healthyCount(tg)).toBe(2)
+  })
+
+  it('rolls back to the standby instances after a stack update', async () => {
+    world = newWorld()
+    const { blue, green, tg } = await startFirstVersion(stack, 'v1', 3)
+    const v1 = world.group(blue).instances.map((i) => i.id).sort()
+    await runAction(world, { mode: 'deploy', version: 'v2' })
+    await applyStackUpdate(clients as SimClients, stack, { worstCase: true })
+    world.setBaseline()
+    const rollback = await runAction(world, { mode: 'rollback' })
+    expect(rollback.outputs).toMatchObject({ state: 'rolled-back', 'live-group': blue, version: 'v1' })
+    expect(world.group(blue).instances.filter((i) => i.lifecycle === 'InService').map((i) => i.id).sort()).toEqual(v1)
+    expect(world.group(green)).toMatchObject({ desired: 0 })
+    expect(world.healthyCount(tg)).toBe(3)
+  })
+
+  it('would be undone by a template that declared the version tag (what the checks above guard against)', async () => {
+    world = newWorld()
+    const naive = structuredClone(template) as Template
+    const blueProps = (naive.Resources.BlueGroup as { Properties: Record<string, Json> }).Properties
+    ;(blueProps.Tags as Json[]).push({ Key: 'docker:image:version', Value: 'v1', PropagateAtLaunch: true })
+    const naiveStack = stackOf(naive)
+    const { blue, green } = await startFirstVersion(naiveStack, 'v1', 2)
+    for (const version of ['v2', 'v3']) {
+      world.setBaseline()
+      expect((await runAction(world, { mode: 'deploy', version })).outputs.state).toBe('awaiting-finalize')
+      expect((await runAction(world, { mode: 'finalize' })).outputs.state).toBe('finalized')
+    }
+    expect(world.group(blue).tags['docker:image:version']).toBe('v3')
+    const before = pairState([blue, green])
+    await applyStackUpdate(clients as SimClients, naiveStack)
+    // The live blue color is tagged v1 again: every instance it launches from now on (scale-out,
+    // replacement) would run v1 next to v3.
+    expect(pairState([blue, green])).not.toEqual(before)
+    expect(world.group(blue).tags['docker:image:version']).toBe('v1')
+  })
+})

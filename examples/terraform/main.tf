@@ -1,0 +1,311 @@
+# A blue/green pair for the asg-blue-green GitHub Action, in Terraform (the same stack as
+# examples/cloudformation/blue-green.yaml): an Application Load Balancer, one target group, a launch
+# template whose user data runs the version tagged on the instance's group, the two groups
+# <prefix><service>-blue and -green (same target group, capacity 0 until the first version is started with
+# examples/cloudformation/start-first-version.sh), the GitHub OIDC provider and a least-privilege deploy role.
+#
+# No drift fight: the action changes, and Terraform must leave alone (lifecycle.ignore_changes below):
+#   * min_size, max_size, desired_capacity: a deploy gives the new color the live color's sizes and sets
+#     the old color to 0; rollback and finalize set them back;
+#   * tag: the version tag (docker:image:version), the blue-green:* markers while a deployment is under way,
+#     blue-green/last-deploy and blue-green/last-run afterwards (Terraform would delete tags it does not
+#     declare);
+#   * suspended_processes: the old color is quarantined while it waits in Standby.
+# Keep aws_autoscaling_policy, aws_autoscaling_schedule and the alarms that fire scaling policies out of
+# Terraform: a deploy moves scaling policies and scheduled actions to the new color and re-points the alarms.
+# To change min/max, change the live group (aws autoscaling update-auto-scaling-group): the next deploy
+# copies it. A test (__tests__/starter/terraform.test.ts) checks these lists against what the code writes.
+
+terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.0"
+    }
+  }
+}
+
+provider "aws" {
+  region = var.region
+}
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+data "aws_ssm_parameter" "al2023" {
+  name = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+}
+
+resource "aws_security_group" "lb" {
+  name_prefix = "${var.prefix}${var.service}-lb-"
+  description = "HTTP to the ${var.prefix}${var.service} load balancer"
+  vpc_id      = var.vpc_id
+
+  ingress {
+    protocol    = "tcp"
+    from_port   = 80
+    to_port     = 80
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  egress {
+    protocol    = "-1"
+    from_port   = 0
+    to_port     = 0
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+resource "aws_security_group" "instances" {
+  name_prefix = "${var.prefix}${var.service}-"
+  description = "${var.prefix}${var.service} instances: the app port from the load balancer only"
+  vpc_id      = var.vpc_id
+
+  ingress {
+    protocol        = "tcp"
+    from_port       = var.app_port
+    to_port         = var.app_port
+    security_groups = [aws_security_group.lb.id]
+  }
+
+  egress {
+    protocol    = "-1"
+    from_port   = 0
+    to_port     = 0
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+resource "aws_lb" "app" {
+  name               = "${var.prefix}${var.service}"
+  load_balancer_type = "application"
+  subnets            = var.load_balancer_subnet_ids
+  security_groups    = [aws_security_group.lb.id]
+}
+
+# Both colors register here. A new instance counts as healthy after 2 passing checks 10 s apart.
+resource "aws_lb_target_group" "app" {
+  name                 = "${var.prefix}${var.service}"
+  vpc_id               = var.vpc_id
+  protocol             = "HTTP"
+  port                 = var.app_port
+  target_type          = "instance"
+  deregistration_delay = 30
+
+  health_check {
+    protocol            = "HTTP"
+    path                = var.health_check_path
+    interval            = 10
+    timeout             = 5
+    healthy_threshold   = 2
+    unhealthy_threshold = 2
+    matcher             = "200"
+  }
+}
+
+resource "aws_lb_listener" "http" {
+  load_balancer_arn = aws_lb.app.arn
+  port              = 80
+  protocol          = "HTTP"
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.app.arn
+  }
+}
+
+# What the boot script calls: which group am I in, and what are its tags.
+data "aws_iam_policy_document" "instance_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "instance" {
+  statement {
+    actions   = ["autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeAutoScalingGroups"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role" "instance" {
+  name_prefix        = "${var.prefix}${var.service}-instance-"
+  assume_role_policy = data.aws_iam_policy_document.instance_trust.json
+}
+
+resource "aws_iam_role_policy" "instance" {
+  role   = aws_iam_role.instance.id
+  name   = "read-own-group-tags"
+  policy = data.aws_iam_policy_document.instance.json
+}
+
+# Pulling from ECR: also attach arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly.
+
+resource "aws_iam_instance_profile" "instance" {
+  name_prefix = "${var.prefix}${var.service}-"
+  role        = aws_iam_role.instance.name
+}
+
+resource "aws_launch_template" "app" {
+  name_prefix            = "${var.prefix}${var.service}-"
+  image_id               = data.aws_ssm_parameter.al2023.value
+  instance_type          = var.instance_type
+  vpc_security_group_ids = [aws_security_group.instances.id]
+  # The boot script, as shipped (copy it next to this file if you move the module).
+  user_data = filebase64("${path.module}/../user-data/boot.sh")
+
+  iam_instance_profile {
+    arn = aws_iam_instance_profile.instance.arn
+  }
+
+  metadata_options {
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 2
+  }
+}
+
+# The two colors, identical but for the name suffix. No desired_capacity and no version tag: a deploy sets
+# them. min_size 0: both start idle.
+resource "aws_autoscaling_group" "color" {
+  for_each = toset(["blue", "green"])
+
+  name                      = "${var.prefix}${var.service}-${each.key}"
+  min_size                  = 0
+  max_size                  = var.max_size
+  vpc_zone_identifier       = var.instance_subnet_ids
+  target_group_arns         = [aws_lb_target_group.app.arn]
+  health_check_type         = "ELB"
+  health_check_grace_period = 300
+  wait_for_capacity_timeout = "0"
+
+  launch_template {
+    id      = aws_launch_template.app.id
+    version = aws_launch_template.app.latest_version
+  }
+
+  tag {
+    key                 = "docker:image:name"
+    value               = var.service
+    propagate_at_launch = true
+  }
+
+  lifecycle {
+    ignore_changes = [min_size, max_size, desired_capacity, tag, suspended_processes]
+  }
+}
+
+resource "aws_iam_openid_connect_provider" "github" {
+  count          = var.create_oidc_provider ? 1 : 0
+  url            = "https://token.actions.githubusercontent.com"
+  client_id_list = ["sts.amazonaws.com"]
+}
+
+# The role the workflows assume (the action's role-to-assume input). Trust: release tags and the release
+# branch (jobs without an environment), and the two approval environments. See docs/github-setup.md.
+data "aws_iam_policy_document" "deploy_trust" {
+  statement {
+    sid     = "ReleaseTagsAndBranch"
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:oidc-provider/token.actions.githubusercontent.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+    condition {
+      test     = "StringLike"
+      variable = "token.actions.githubusercontent.com:sub"
+      values = [
+        "repo:${var.github_repository}:ref:refs/tags/${var.release_tag_pattern}",
+        "repo:${var.github_repository}:ref:refs/heads/${var.release_branch}",
+      ]
+    }
+  }
+
+  statement {
+    sid     = "ApprovalEnvironments"
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:oidc-provider/token.actions.githubusercontent.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:sub"
+      values = [
+        "repo:${var.github_repository}:environment:${var.finalize_environment}",
+        "repo:${var.github_repository}:environment:${var.rollback_environment}",
+      ]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "deploy" {
+  # Every AWS call the action makes (a test compares this list with the code).
+  statement {
+    sid = "BlueGreen"
+    actions = [
+      "autoscaling:DescribeAutoScalingGroups",
+      "autoscaling:DescribePolicies",
+      "autoscaling:DescribeScheduledActions",
+      "autoscaling:DescribeScalingActivities",
+      "autoscaling:DescribeInstanceRefreshes",
+      "autoscaling:CreateOrUpdateTags",
+      "autoscaling:DeleteTags",
+      "autoscaling:UpdateAutoScalingGroup",
+      "autoscaling:SuspendProcesses",
+      "autoscaling:ResumeProcesses",
+      "autoscaling:EnterStandby",
+      "autoscaling:ExitStandby",
+      "autoscaling:DetachInstances",
+      "autoscaling:SetInstanceProtection",
+      "autoscaling:PutScalingPolicy",
+      "autoscaling:DeletePolicy",
+      "autoscaling:PutScheduledUpdateGroupAction",
+      "autoscaling:DeleteScheduledAction",
+      "elasticloadbalancing:DescribeTargetHealth",
+      "elasticloadbalancing:DescribeTargetGroups",
+      "ec2:DescribeInstances",
+      "ec2:DescribeInstanceAttribute",
+      "cloudwatch:DescribeAlarms",
+      "cloudwatch:PutMetricAlarm",
+    ]
+    resources = ["*"]
+  }
+
+  # Finalize terminates the detached standby instances: only this service's.
+  statement {
+    sid       = "TerminateOnlyThisServicesInstances"
+    actions   = ["ec2:TerminateInstances"]
+    resources = ["arn:${data.aws_partition.current.partition}:ec2:*:${data.aws_caller_identity.current.account_id}:instance/*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/docker:image:name"
+      values   = [var.service]
+    }
+  }
+}
+
+resource "aws_iam_role" "deploy" {
+  name                 = "deploy-${var.prefix}${var.service}"
+  max_session_duration = 3600
+  assume_role_policy   = data.aws_iam_policy_document.deploy_trust.json
+}
+
+resource "aws_iam_role_policy" "deploy" {
+  role   = aws_iam_role.deploy.id
+  name   = "blue-green"
+  policy = data.aws_iam_policy_document.deploy.json
+}

@@ -1,0 +1,84 @@
+variable "region" {
+  type    = string
+  default = "us-east-1"
+}
+
+variable "prefix" {
+  description = "The action's prefix input; groups are <prefix><service>-blue and -green."
+  type        = string
+  default     = "prod-"
+}
+
+variable "service" {
+  description = "The action's image-name input: the value of the docker:image:name tag (the image to pull)."
+  type        = string
+  default     = "web"
+}
+
+variable "vpc_id" {
+  type = string
+}
+
+variable "load_balancer_subnet_ids" {
+  description = "Public subnets for the load balancer (two Availability Zones or more)."
+  type        = list(string)
+}
+
+variable "instance_subnet_ids" {
+  description = "Subnets for the instances (they need a route to the image registry and the Auto Scaling API)."
+  type        = list(string)
+}
+
+variable "instance_type" {
+  type    = string
+  default = "t3.small"
+}
+
+variable "max_size" {
+  description = "The most instances one color may have (the action copies the live color's min/desired/max)."
+  type        = number
+  default     = 6
+}
+
+variable "app_port" {
+  description = "The port instances serve on (the boot script maps it to the container's 8080)."
+  type        = number
+  default     = 80
+}
+
+variable "health_check_path" {
+  type    = string
+  default = "/health"
+}
+
+variable "github_repository" {
+  description = "The repository whose workflows deploy (OWNER/REPO)."
+  type        = string
+  default     = "OWNER/REPO"
+}
+
+variable "release_branch" {
+  type    = string
+  default = "main"
+}
+
+variable "release_tag_pattern" {
+  type    = string
+  default = "v*"
+}
+
+variable "finalize_environment" {
+  type    = string
+  default = "production-finalize"
+}
+
+variable "rollback_environment" {
+  type    = string
+  default = "production-rollback"
+}
+
+variable "create_oidc_provider" {
+  description = "false when the account already has the provider for token.actions.githubusercontent.com (one per account)."
+  type        = bool
+  default     = true
+}

@@ -1,0 +1,242 @@
+// Reads the starter kit's CloudFormation template (YAML with the short intrinsic-function tags), resolves
+// what a stack would get from it, builds a simulated AWS from its resources, and replays on that world
+// what CloudFormation sends on a stack update (so a test can check that an update after a deploy does
+// not undo the deploy). Only the intrinsic functions and resource types the template uses are modelled.
+import fs from 'node:fs'
+import path from 'node:path'
+import { CreateOrUpdateTagsCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling'
+import YAML, { type Tags } from 'yaml'
+import type { SimWorld } from '../sim/index.js'
+import type { SimClients } from '../sim/clients.js'
+
+export const TEMPLATE = path.resolve('examples/cloudformation/blue-green.yaml')
+
+const INTRINSICS = ['Ref', 'Sub', 'GetAtt', 'Equals', 'If', 'Not', 'And', 'Or', 'Join', 'Select', 'Split', 'GetAZs', 'Base64', 'FindInMap', 'ImportValue', 'Condition']
+const longName = (n: string): string => (n === 'Ref' || n === 'Condition' ? n : `Fn::${n}`)
+
+/** `!Ref X` → `{ Ref: 'X' }`, `!GetAtt A.B` → `{ 'Fn::GetAtt': ['A', 'B'] }`, `!Sub s` → `{ 'Fn::Sub': s }`, ... */
+const customTags: Tags = INTRINSICS.flatMap((n) => [
+  {
+    tag: `!${n}`,
+    resolve: (value: string) => ({ [longName(n)]: n === 'GetAtt' ? value.split('.', 2) : value })
+  },
+  {
+    tag: `!${n}`,
+    collection: 'seq' as const,
+    resolve: (value: unknown) => ({ [longName(n)]: (value as { toJSON(): unknown }).toJSON() })
+  },
+  {
+    tag: `!${n}`,
+    collection: 'map' as const,
+    resolve: (value: unknown) => ({ [longName(n)]: (value as { toJSON(): unknown }).toJSON() })
+  }
+])
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
+
+export interface Resource {
+  Type: string
+  Condition?: string
+  UpdatePolicy?: Record<string, Record<string, Json>>
+  Properties: Record<string, Json>
+}
+
+export interface Template {
+  Parameters: Record<string, { Type: string; Default?: string | number }>
+  Conditions?: Record<string, Json>
+  Resources: Record<string, Resource>
+  Outputs?: Record<string, Json>
+}
+
+export function loadTemplate(file = TEMPLATE): Template {
+  return YAML.parse(fs.readFileSync(file, 'utf8'), { customTags }) as Template
+}
+
+export interface Stack {
+  template: Template
+  params: Record<string, string>
+  accountId: string
+  region: string
+  /** What `Ref` of a resource gives in the simulated world: the group name, the target group's name, ... */
+  refs: Record<string, string>
+}
+
+/** A stack of the template with its parameter defaults, overridden by `params`. */
+export function stackOf(template: Template, params: Record<string, string> = {}, where = { accountId: '123456789012', region: 'us-east-1' }): Stack {
+  const all: Record<string, string> = {}
+  for (const [k, p] of Object.entries(template.Parameters)) all[k] = p.Default !== undefined ? String(p.Default) : placeholder(k, p.Type)
+  Object.assign(all, params)
+  const stack: Stack = { template, params: all, ...where, refs: {} }
+  // Resources Ref'd by name in the simulated world: groups by their AutoScalingGroupName, target groups by Name.
+  for (const [id, r] of Object.entries(template.Resources)) {
+    const name = r.Properties.AutoScalingGroupName ?? r.Properties.Name
+    stack.refs[id] = name !== undefined ? String(resolve(stack, name)) : id
+  }
+  return stack
+}
+
+/** A value for a parameter the user must give (a VPC, subnets): a made-up id of the right shape. */
+function placeholder(name: string, type: string): string {
+  const kind = type.match(/AWS::EC2::(\w+)::Id/)?.[1]?.toLowerCase() ?? name.toLowerCase()
+  const id = (n: number): string => `${kind === 'vpc' ? 'vpc' : kind === 'subnet' ? 'subnet' : kind}-0${n}23456789abcdef0`
+  return type.startsWith('List<') ? [id(1), id(2)].join(',') : id(1)
+}
+
+/** Evaluates the intrinsic functions in `node` (resource attributes other than names come back as `<Id.Attr>`). */
+export function resolve(stack: Stack, node: Json | undefined): Json {
+  if (node === undefined || node === null || typeof node !== 'object') return node ?? null
+  if (Array.isArray(node)) return node.map((n) => resolve(stack, n))
+  const keys = Object.keys(node)
+  if (keys.length === 1) {
+    const k = keys[0] as string
+    const v = node[k] as Json
+    switch (k) {
+      case 'Ref':
+        return ref(stack, String(v))
+      case 'Fn::Sub':
+        return String(v).replace(/\$\{([^}!]+)\}/g, (_, name: string) => {
+          const [id, attr] = name.split('.', 2) as [string, string | undefined]
+          return attr ? `<${id}.${attr}>` : String(ref(stack, id))
+        })
+      case 'Fn::GetAtt':
+        return `<${(v as string[]).join('.')}>`
+      case 'Fn::Equals':
+        return resolve(stack, (v as Json[])[0]) === resolve(stack, (v as Json[])[1])
+      case 'Fn::Not':
+        return !resolve(stack, (v as Json[])[0])
+      case 'Fn::If': {
+        const [cond, yes, no] = v as [string, Json, Json]
+        return resolve(stack, condition(stack, cond) ? yes : no)
+      }
+      case 'Fn::Base64':
+        return resolve(stack, v)
+      case 'Fn::Join':
+        return (resolve(stack, (v as Json[])[1]) as Json[]).join(String((v as Json[])[0]))
+    }
+  }
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, resolve(stack, v)]))
+}
+
+function ref(stack: Stack, name: string): Json {
+  if (name === 'AWS::AccountId') return stack.accountId
+  if (name === 'AWS::Region') return stack.region
+  if (name === 'AWS::Partition') return 'aws'
+  if (name in stack.params) {
+    const type = stack.template.Parameters[name]?.Type ?? ''
+    const value = stack.params[name] as string
+    return type.startsWith('List<') || type === 'CommaDelimitedList' ? value.split(',') : value
+  }
+  if (name in stack.template.Resources) return stack.refs[name] as string
+  throw new Error(`template: Ref to unknown ${name}`)
+}
+
+export function condition(stack: Stack, name: string): boolean {
+  const c = stack.template.Conditions?.[name]
+  if (c === undefined) throw new Error(`template: unknown condition ${name}`)
+  return resolve(stack, c) === true
+}
+
+export function resourcesOfType(stack: Stack, type: string): [string, Resource][] {
+  return Object.entries(stack.template.Resources).filter(([, r]) => r.Type === type && (!r.Condition || condition(stack, r.Condition)))
+}
+
+/** A resource's properties with every intrinsic function evaluated. */
+export function props(stack: Stack, id: string): Record<string, Json> {
+  const r = stack.template.Resources[id]
+  if (!r) throw new Error(`template: no resource ${id}`)
+  return resolve(stack, r.Properties) as Record<string, Json>
+}
+
+interface CfnTag {
+  Key: string
+  Value: string
+  PropagateAtLaunch: boolean
+}
+
+export interface BuiltStack {
+  /** Group names by logical id. */
+  groups: Record<string, string>
+  /** Target group names by logical id. */
+  targetGroups: Record<string, string>
+}
+
+/**
+ * Creates in `world` what the stack creates that the action sees: the target groups (health check and
+ * deregistration delay as declared) and the Auto Scaling groups (sizes, target groups, tags, health check,
+ * launch template), as CloudFormation would at stack creation (DesiredCapacity absent → MinSize).
+ */
+export function buildWorld(world: SimWorld, stack: Stack): BuiltStack {
+  const out: BuiltStack = { groups: {}, targetGroups: {} }
+  for (const [id] of resourcesOfType(stack, 'AWS::ElasticLoadBalancingV2::TargetGroup')) {
+    const p = props(stack, id)
+    const attrs = Object.fromEntries(((p.TargetGroupAttributes ?? []) as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value]))
+    const name = String(p.Name)
+    world.addTargetGroup({
+      name,
+      port: Number(p.Port),
+      protocol: String(p.Protocol),
+      healthCheckIntervalSeconds: Number(p.HealthCheckIntervalSeconds),
+      healthCheckTimeoutSeconds: Number(p.HealthCheckTimeoutSeconds),
+      healthyAfterChecks: Number(p.HealthyThresholdCount),
+      unhealthyAfterChecks: Number(p.UnhealthyThresholdCount),
+      deregistrationDelaySeconds: Number(attrs['deregistration_delay.timeout_seconds'] ?? 300)
+    })
+    out.targetGroups[id] = name
+  }
+  const tgNameByRef = new Map(Object.entries(out.targetGroups).map(([id, name]) => [stack.refs[id], name]))
+  for (const [id] of resourcesOfType(stack, 'AWS::AutoScaling::AutoScalingGroup')) {
+    const p = props(stack, id)
+    const min = Number(p.MinSize)
+    const tags: Record<string, { value: string; propagateAtLaunch: boolean }> = {}
+    for (const t of (p.Tags ?? []) as unknown as CfnTag[]) tags[t.Key] = { value: String(t.Value), propagateAtLaunch: t.PropagateAtLaunch === true }
+    const lt = p.LaunchTemplate as Record<string, string> | undefined
+    world.addGroup({
+      name: String(p.AutoScalingGroupName),
+      min,
+      max: Number(p.MaxSize),
+      desired: p.DesiredCapacity !== undefined ? Number(p.DesiredCapacity) : min,
+      targetGroups: ((p.TargetGroupARNs ?? []) as string[]).map((r) => tgNameByRef.get(r) ?? r),
+      tags,
+      healthCheckType: String(p.HealthCheckType ?? 'EC2'),
+      healthCheckGracePeriod: Number(p.HealthCheckGracePeriod ?? 0),
+      ...(lt ? { launchTemplate: { LaunchTemplateName: String(lt.LaunchTemplateId), Version: String(lt.Version) } } : {})
+    })
+    out.groups[id] = String(p.AutoScalingGroupName)
+  }
+  return out
+}
+
+/** Group properties a stack update re-applies, and the tags it re-writes, per group (worst case: all declared). */
+export function declaredGroupState(stack: Stack, id: string): { update: Record<string, number | string>; tags: CfnTag[] } {
+  const p = props(stack, id)
+  const update: Record<string, number | string> = {}
+  for (const k of ['MinSize', 'MaxSize', 'DesiredCapacity', 'HealthCheckGracePeriod', 'DefaultCooldown']) if (p[k] !== undefined) update[k] = Number(p[k])
+  if (p.HealthCheckType !== undefined) update.HealthCheckType = String(p.HealthCheckType)
+  return { update, tags: (p.Tags ?? []) as unknown as CfnTag[] }
+}
+
+/**
+ * What CloudFormation sends to Auto Scaling when a stack update touches the groups, conservatively: every
+ * non-size property the template declares through UpdateAutoScalingGroup, every declared tag through
+ * CreateOrUpdateTags (as an update that changes the Tags property, e.g. a new cost tag, would), and the
+ * size properties (MinSize, MaxSize, DesiredCapacity) too unless the group has UpdatePolicy
+ * AutoScalingScheduledAction.IgnoreUnmodifiedGroupSizeProperties (the template is replayed unmodified, so
+ * they are unmodified) or `worstCase` says to ignore that policy. Tags the template does not declare are
+ * left alone (CloudFormation manages the tags of its template only).
+ */
+export async function applyStackUpdate(clients: SimClients, stack: Stack, opts: { worstCase?: boolean } = {}): Promise<void> {
+  for (const [id, r] of resourcesOfType(stack, 'AWS::AutoScaling::AutoScalingGroup')) {
+    const name = stack.refs[id] as string
+    const { update, tags } = declaredGroupState(stack, id)
+    const ignoreSizes = !opts.worstCase && r.UpdatePolicy?.AutoScalingScheduledAction?.IgnoreUnmodifiedGroupSizeProperties === true
+    if (ignoreSizes) for (const k of ['MinSize', 'MaxSize', 'DesiredCapacity']) delete update[k]
+    await clients.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: name, ...update }))
+    if (tags.length > 0) {
+      await clients.autoScaling.send(
+        new CreateOrUpdateTagsCommand({
+          Tags: tags.map((t) => ({ ResourceId: name, ResourceType: 'auto-scaling-group', Key: t.Key, Value: String(t.Value), PropagateAtLaunch: t.PropagateAtLaunch }))
+        })
+      )
+    }
+  }
+}

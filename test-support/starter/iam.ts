@@ -1,0 +1,119 @@
+// IAM facts the starter kit's tests compare: the actions the action's code calls (derived from the SDK
+// commands it sends), the actions a policy document allows, and whether a trust policy accepts the
+// claims of a GitHub OIDC token.
+import fs from 'node:fs'
+import path from 'node:path'
+
+/** IAM service prefix of each SDK v3 client package the code may import. */
+const IAM_PREFIX: Record<string, string> = {
+  '@aws-sdk/client-auto-scaling': 'autoscaling',
+  '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
+  '@aws-sdk/client-ec2': 'ec2',
+  '@aws-sdk/client-cloudwatch': 'cloudwatch',
+  '@aws-sdk/client-sts': 'sts'
+}
+
+function tsFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name)
+    return e.isDirectory() ? tsFiles(p) : e.name.endsWith('.ts') ? [p] : []
+  })
+}
+
+/**
+ * Every IAM action the code under `dir` performs: each `new <Op>Command(` whose class is imported (not as a
+ * type) from an `@aws-sdk/client-*` package, as `<prefix>:<Op>`. An import from a client package this file
+ * does not know fails, so a new client cannot slip past the comparison.
+ */
+export function actionsCalledByCode(dir = 'src'): { actions: string[]; byFile: Record<string, string[]> } {
+  const all = new Set<string>()
+  const byFile: Record<string, string[]> = {}
+  for (const file of tsFiles(dir)) {
+    const text = fs.readFileSync(file, 'utf8')
+    for (const m of text.matchAll(/import\s*(type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[^']+)'/g)) {
+      if (m[1]) continue
+      const pkg = m[3] as string
+      const prefix = IAM_PREFIX[pkg]
+      if (!prefix) throw new Error(`${file} imports ${pkg}, whose IAM prefix test-support/starter/iam.ts does not know`)
+      for (const raw of (m[2] as string).split(',')) {
+        const name = raw.trim()
+        if (!name || name.startsWith('type ')) continue
+        const op = name.match(/^(\w+)Command$/)?.[1]
+        if (!op || !new RegExp(`new\\s+${name}\\s*\\(`).test(text)) continue
+        const action = `${prefix}:${op}`
+        all.add(action)
+        ;(byFile[file] ??= []).push(action)
+      }
+    }
+  }
+  return { actions: [...all].sort(), byFile }
+}
+
+interface Statement {
+  Sid?: string
+  Effect: string
+  Action: string | string[]
+  Resource?: string | string[]
+  Condition?: Record<string, Record<string, string | string[]>>
+  Principal?: Record<string, string | string[]>
+}
+
+export interface PolicyDocument {
+  Version?: string
+  Statement: Statement[]
+}
+
+const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v])
+
+/** The actions every Allow statement of the document names (sorted, no duplicates). */
+export function allowedActions(doc: PolicyDocument): string[] {
+  return [...new Set(doc.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => list(s.Action)))].sort()
+}
+
+export function statementFor(doc: PolicyDocument, action: string): Statement | undefined {
+  return doc.Statement.find((s) => s.Effect === 'Allow' && list(s.Action).includes(action))
+}
+
+/** The JSON policy in the first ```json block after `heading` in a Markdown file. */
+export function policyInMarkdown(file: string, heading: string): PolicyDocument {
+  const text = fs.readFileSync(file, 'utf8')
+  const at = text.indexOf(heading)
+  if (at < 0) throw new Error(`${file}: no heading ${heading}`)
+  const block = text.slice(at).match(/```json\n([\s\S]*?)```/)?.[1]
+  if (!block) throw new Error(`${file}: no json block after ${heading}`)
+  return JSON.parse(block) as PolicyDocument
+}
+
+/** IAM's StringLike: `*` any run of characters, `?` one character. */
+function like(pattern: string, value: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`)
+  return re.test(value)
+}
+
+/**
+ * Whether a trust policy lets a web identity with these claims (`aud`, `sub`) assume the role: some Allow
+ * statement for sts:AssumeRoleWithWebIdentity from `provider` whose every condition holds (StringEquals,
+ * StringLike; several values = any of them; a key the claims lack fails).
+ */
+export function trustAccepts(doc: PolicyDocument, provider: string, claims: Record<string, string>): boolean {
+  return doc.Statement.some((s) => {
+    if (s.Effect !== 'Allow' || !list(s.Action).includes('sts:AssumeRoleWithWebIdentity')) return false
+    if (!list(s.Principal?.Federated).includes(provider)) return false
+    return Object.entries(s.Condition ?? {}).every(([op, keys]) =>
+      Object.entries(keys).every(([key, values]) => {
+        const claim = claims[key.replace(/^token\.actions\.githubusercontent\.com:/, '')]
+        if (claim === undefined) return false
+        if (op === 'StringEquals') return list(values).includes(claim)
+        if (op === 'StringLike') return list(values).some((p) => like(p, claim))
+        throw new Error(`trust policy: condition operator ${op} is not modelled`)
+      })
+    )
+  })
+}
+
+/** The Auto Scaling operations the boot script calls through its `asg` function, as IAM actions. */
+export function bootScriptActions(script: string): string[] {
+  const ops = [...script.matchAll(/^\s*[A-Z_]+=\$\(asg ([a-z-]+)/gm)].map((m) => m[1] as string)
+  const pascal = (op: string): string => op.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')
+  return [...new Set(ops.map((op) => `autoscaling:${pascal(op)}`))].sort()
+}
