@@ -221,6 +221,27 @@ describe('bake after cutover', () => {
     expectRolledBack(blue, green, tg, v1)
   })
 
+  it('a job cancelled mid-bake leaves the release serving and fails; a re-run of the deploy bakes it again', async () => {
+    const { blue, green } = setup()
+    const cancel = new AbortController()
+    afterCutover(5 * 60_000, () => cancel.abort())
+    const cancelled = await runAction(world, { mode: 'deploy', version: 'v2', ...BAKE }, { signal: cancel.signal })
+    world.faults.beforeWrite = undefined
+    expect(cancelled.failed).toBe(true)
+    expect(cancelled.outputs).toMatchObject({ state: 'awaiting-finalize', 'live-group': green, 'bake-result': 'interrupted' })
+    expect(cancelled.errors.join('\n')).toContain('was not baked to the end (the job was cancelled during the bake')
+    expect(world.group(blue).instances.every((i) => ['EnteringStandby', 'Standby'].includes(i.lifecycle))).toBe(true)
+
+    const before = world.now()
+    const rerun = await runAction(world, { mode: 'deploy', version: 'v2', ...BAKE })
+    expect(rerun.failed).toBe(false)
+    expect(rerun.outputs).toMatchObject({ state: 'awaiting-finalize', 'live-group': green, 'bake-result': 'passed' })
+    expect(world.now() - before).toBeGreaterThanOrEqual(10 * 60_000)
+    // Without a bake, the same re-run has nothing to do.
+    const plain = await runAction(world, { mode: 'deploy', version: 'v2' })
+    expect(plain.outputs).toMatchObject({ state: 'unchanged', 'bake-result': 'skipped' })
+  })
+
   it('an alarm name CloudWatch does not know is an input error naming it, before any write', async () => {
     setup()
     const writes = world.writes().length
