@@ -21,6 +21,9 @@ interface Clean {
   canaryThenRollback: EndState
   points: KillPoint[]
   liveBefore: EndState
+  /** A canary, then a deploy of its version (the promotion), and the promotion's kill points. */
+  promoted: EndState
+  promotePoints: KillPoint[]
 }
 
 /** Every write of the clean canary, and its health wait (the third target-health poll since a write). */
@@ -74,10 +77,64 @@ async function cleanRuns(): Promise<Clean> {
     if (rollback.run.code !== 0) throw new Error(`the clean rollback of the canary failed:\n${transcript(rollback)}`)
     const afterRollback = await stage.endState()
     stage.world.assertNoViolations()
-    return { canary: afterCanary, canaryThenRollback: afterRollback, points: killPoints(canary), liveBefore }
+    const promotion = await cleanPromotion()
+    return { canary: afterCanary, canaryThenRollback: afterRollback, points: killPoints(canary), liveBefore, ...promotion }
   } finally {
     await stage.close()
   }
+}
+
+async function cleanPromotion(): Promise<{ promoted: EndState; promotePoints: KillPoint[] }> {
+  const stage = new Stage(scene(), github)
+  try {
+    await stage.start()
+    const canary = await stage.run('canary', { id: '4002', attempt: 1 })
+    if (canary.run.code !== 0) throw new Error(`the clean canary failed:\n${transcript(canary)}`)
+    await stage.quiet()
+    const promote = await stage.run('deploy', { id: '4003', attempt: 1 })
+    if (promote.run.code !== 0) throw new Error(`the clean promotion failed:\n${transcript(promote)}`)
+    const promoted = await stage.endState()
+    stage.world.assertNoViolations()
+    return { promoted, promotePoints: killPoints(promote) }
+  } finally {
+    await stage.close()
+  }
+}
+
+/** A clean canary, then its promotion killed at `kill`, re-run (killed again), and run to the end. */
+async function promotion(kill: KillPoint, index: number, expected: EndState): Promise<string[]> {
+  const base = (nextRunId += 10)
+  const problems: string[] = []
+  const stage = new Stage(scene(), github)
+  const runs: StepRun[] = []
+  try {
+    await stage.start()
+    const canary = await stage.run('canary', { id: String(base), attempt: 1 })
+    if (canary.run.code !== 0) problems.push(`the canary failed: exit ${canary.run.code}`)
+    await stage.quiet()
+    const canaryIds = ['prod-api-web-green', 'prod-api-worker-green'].flatMap((g) => stage.world.group(g).instances.map((i) => i.id))
+    runs.push(await stage.run('deploy', { id: String(base + 1), attempt: 1 }, kill))
+    if (runs[0]?.killedAt === undefined) problems.push('TEST PROBLEM: the promotion was never killed')
+    const again = index % 2 === 0 ? { id: String(base + 1), attempt: 2 } : { id: String(base + 2), attempt: 1 }
+    runs.push(await stage.run('deploy', again, { kind: 'write-or-wait', write: 3 + (index % 3) }))
+    runs.push(await stage.run('deploy', { id: String(base + 3), attempt: 1 }))
+    const last = runs[runs.length - 1] as StepRun
+    if (last.run.code !== 0) problems.push(`the final deploy failed (exit ${last.run.code}, state ${last.run.outputs.state ?? '(none)'}): ${last.run.errors.join(' | ')}`)
+    const diff = diffEndStates(expected, await stage.endState(), { expected: 'clean canary then promotion', actual: 'after the kills' })
+    if (diff.length > 0) problems.push(`end state differs:\n    ${diff.join('\n    ')}`)
+    const lost = stage.world.lostInstances().map((i) => i.id)
+    if (lost.length > 0) problems.push(`instances running outside every group (lost): ${lost.join(', ')}`)
+    const relaunched = canaryIds.filter((id) => stage.world.instance(id).lifecycle !== 'InService')
+    if (canaryIds.length !== 2 || relaunched.length > 0) problems.push(`the canary instances (${canaryIds.join(', ')}) do not all serve after the promotion: ${relaunched.join(', ')}`)
+    if (stage.world.violations.length > 0) problems.push(`simulator invariant violations:\n    ${stage.world.violations.join('\n    ')}`)
+  } catch (err) {
+    problems.push(`the sequence broke: ${(err as Error).stack ?? String(err)}`)
+  } finally {
+    await stage.close()
+  }
+  if (problems.length === 0) return []
+  const where = runs.map((r, n) => `  run ${n + 1}: ${r.mode}: ${r.killedAt ? `SIGKILLed at ${r.killedAt}` : `exit ${r.run.code}, state ${r.run.outputs.state ?? '(none)'}`}`)
+  return [`✗ canary, then promotion ${describeKill(kill)}\n  ${problems.join('\n  ')}\n${where.join('\n')}\n${runs.length > 0 ? transcript(runs[runs.length - 1] as StepRun).replace(/^/gm, '    ') : ''}`]
 }
 
 async function sequence(kill: KillPoint, index: number, then: Mode, expected: EndState): Promise<string[]> {
@@ -149,6 +206,20 @@ describe('mode: canary SIGKILLed after every write and in its health wait, over 
       )
       const failed = all.flat()
       if (failed.length > 0) throw new Error(`${failed.length} of ${all.length} canary kill sequence(s) did not converge:\n\n${failed.join('\n\n')}`)
+    },
+    TIMEOUT_MS * 2
+  )
+
+  it(
+    'the promotion of a canary (deploy of its version) killed at every other write and in its waits, re-run (killed again): converges to the clean promotion, the canary instances kept',
+    async () => {
+      const c = await clean
+      expect(c.promoted.groups['prod-api-web-green']?.instances).toEqual({ 'InService v2 Healthy': 3 })
+      const writes = c.promotePoints.filter((p) => p.kind === 'write')
+      const sampled = c.promotePoints.filter((p) => p.kind !== 'write' || writes.indexOf(p) % 2 === 0 || writes.indexOf(p) === writes.length - 1)
+      const all = await Promise.all(sampled.map((p, i) => pooled(() => promotion(p, i, c.promoted))))
+      const failed = all.flat()
+      if (failed.length > 0) throw new Error(`${failed.length} of ${all.length} promotion kill sequence(s) did not converge:\n\n${failed.join('\n\n')}`)
     },
     TIMEOUT_MS * 2
   )
