@@ -32,7 +32,10 @@ describe('deploy → finalize → deploy → rollback', () => {
       'previous-version': 'v1'
     })
     expect(JSON.parse(deploy.outputs['standby-instance-ids'] ?? '[]').sort()).toEqual([...v1Instances].sort())
-    expect(world.group(blue).instances.map((i) => i.lifecycle)).toEqual(['Standby', 'Standby', 'Standby'])
+    // Traffic has moved: the old instances drain (the 300 s deregistration delay) into Standby.
+    expect(world.group(blue).instances.map((i) => i.lifecycle)).toEqual(['EnteringStandby', 'EnteringStandby', 'EnteringStandby'])
+    expect(world.targetStates(tg).filter((t) => v1Instances.includes(t.id)).map((t) => t.state)).toEqual(['draining', 'draining', 'draining'])
+    expect(deploy.outputs['drain-ends-at']).toMatch(/^2026-11-28T\d\d:\d\d:\d\d\.\d{3}Z$/)
     expect(world.group(blue)).toMatchObject({ min: 0, desired: 0, max: 6 })
     expect(world.group(green)).toMatchObject({ min: 3, desired: 3, max: 6 })
     expect(world.healthyCount(tg)).toBe(3)

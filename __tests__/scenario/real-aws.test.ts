@@ -34,6 +34,8 @@ describe('a Standby instance terminated behind the group\'s back (Spot reclaim, 
   async function deployThenKillOneStandby(): Promise<string> {
     scene()
     expect((await runAction(world, { mode: 'deploy', version: 'v2' })).outputs.state).toBe('awaiting-finalize')
+    // The deploy ended when traffic moved; the old instances reach Standby after the 300 s drain.
+    world.advance(310_000)
     const dead = world.group(BLUE).instances.find((i) => i.lifecycle === 'Standby')?.id as string
     world.terminateBehindOurBack(dead)
     // Past the hour (here the simulator's shorter window) in which EC2 still lists it: now naming it in
@@ -130,17 +132,13 @@ describe('scaling never pauses while the old instances drain (invariant 9)', () 
     )
     aws.destroy()
     world.addAlarm({ AlarmName: 'cpu-high', AlarmActions: [p.PolicyARN as string], Dimensions: [{ Name: 'AutoScalingGroupName', Value: BLUE }] })
-    let fired = false
-    world.faults.beforeWrite = (op) => {
-      // The old instances drain for the deregistration delay (300 s) once they enter Standby.
-      if (op === 'EnterStandby' && !fired) {
-        fired = true
-        void world.clock.sleep(60_000).then(() => world.fireAlarm('cpu-high'))
-      }
-    }
     const r = await runAction(world, { mode: 'deploy', version: 'v2' })
     expect(r.outputs.state).toBe('awaiting-finalize')
-    expect(fired).toBe(true)
+    // The deploy ended when traffic moved; a minute into the 300 s drain the alarm fires.
+    expect(world.group(BLUE).instances.every((i) => i.lifecycle === 'EnteringStandby')).toBe(true)
+    world.advance(60_000)
+    world.fireAlarm('cpu-high')
+    expect(world.group(BLUE).instances.every((i) => i.lifecycle === 'EnteringStandby')).toBe(true)
     expect(world.scalingEvents).toEqual([expect.objectContaining({ kind: 'alarm', group: GREEN, outcome: 'executed', from: 3, to: 4 })])
     world.advance(5 * 60_000)
     expect(servingVersion(GREEN, 'v2')).toBe(4)

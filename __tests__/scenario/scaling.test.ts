@@ -164,7 +164,7 @@ describe('capacity', () => {
     world.faults.beforeWrite = undefined
     expect(r.outputs.state).toBe('awaiting-finalize')
     expect(world.group(green)).toMatchObject({ desired: 5 })
-    expect(world.group(blue).instances.filter((i) => i.lifecycle === 'Standby')).toHaveLength(5)
+    expect(world.group(blue).instances.filter((i) => ['EnteringStandby', 'Standby'].includes(i.lifecycle))).toHaveLength(5)
     expect(world.healthyCount(tg)).toBe(5)
   })
 

@@ -196,6 +196,8 @@ describe('a deploy on a stack built from the template', () => {
     const deploy = await runAction(world, { mode: 'deploy', version: 'v2' })
     expect(deploy.failed).toBe(false)
     expect(deploy.outputs).toMatchObject({ state: 'awaiting-finalize', 'live-group': green, 'standby-group': blue, version: 'v2', 'previous-version': 'v1' })
+    // The deploy ended when traffic moved: let the old instances finish draining (drain-ends-at) into Standby.
+    world.advance(Math.max(0, Date.parse(deploy.outputs['drain-ends-at'] ?? '') - world.now()) + 1_000)
     const before = pairState([blue, green])
     const beforeSizes = pairState([blue, green], false)
     const statusBefore = await runAction(world, { mode: 'status' })

@@ -2,10 +2,11 @@ import { describe, expect, it } from '@jest/globals'
 import { discover } from '../../src/domain/discover.js'
 import { DEPLOY_RUN_TAG,
   IDLE_CAPACITY_TAG, LIVE_CAPACITY_TAG, LIVE_SUSPENDED_TAG, QUARANTINE_PROCESSES } from '../../src/domain/markers.js'
-import { classify } from '../../src/domain/phase.js'
+import { type Phase, classify } from '../../src/domain/phase.js'
 import { planDeploy, planFinalize, planRollback } from '../../src/domain/plan.js'
 import { type PreflightOptions, preflight } from '../../src/domain/preflight.js'
 import { describeStep } from '../../src/domain/steps.js'
+import { stateOf } from '../../src/modes.js'
 import { TG, config, group, instance, liveGroup, pair } from '../../test-support/fixtures.js'
 
 const opts: PreflightOptions = { mode: 'deploy', version: 'v2', versionTagKey: 'docker:image:version' }
@@ -123,7 +124,7 @@ describe('plan', () => {
       'set-min',
       'enter-standby',
       'enter-standby',
-      'wait-standby'
+      'wait-deregistering'
     ])
     expect(steps[0]).toMatchObject({ group: 'prod-web-green', tags: { 'docker:image:version': 'v2', [IDLE_CAPACITY_TAG]: '0/0/6' } })
     expect(steps[1]).toMatchObject({ group: 'prod-web-green', capacity: { min: 25, desired: 25, max: 40 } })
@@ -143,7 +144,7 @@ describe('plan', () => {
     const steps = planDeploy(classify(pair(blue, green)), planOpts)
     expect(steps.map(describeStep)).toEqual([
       `move 1 instance(s) of prod-web-blue to Standby (desired decremented): ${blue.instances[2]?.id}`,
-      'wait until prod-web-blue has no instance still entering Standby (draining) or pending'
+      'wait until traffic has left prod-web-blue: every leaving instance deregistering (draining) from its target groups'
     ])
   })
 
@@ -155,7 +156,7 @@ describe('plan', () => {
     })
     const green = liveGroup('prod-web-green', 'v2', 2, { tags: { 'docker:image:version': 'v2', [IDLE_CAPACITY_TAG]: '0/0/6' } })
     const steps = planRollback(classify(pair(blue, green)), record)
-    expect(steps.map((s) => s.kind)).toEqual(['resume', 'exit-standby', 'set-capacity', 'wait-healthy', 'set-capacity', 'tag', 'untag'])
+    expect(steps.map((s) => s.kind)).toEqual(['resume', 'exit-standby', 'set-capacity', 'wait-healthy', 'set-capacity', 'wait-deregistering', 'tag', 'untag'])
     expect(steps[0]).toMatchObject({ processes: QUARANTINE_PROCESSES.filter((p) => p !== 'AZRebalance') })
     expect(steps[2]).toMatchObject({ group: 'prod-web-blue', capacity: { min: 2, desired: 2, max: 6 } })
     expect(steps[4]).toMatchObject({ group: 'prod-web-green', capacity: { min: 0, desired: 0, max: 6 } })
@@ -174,5 +175,38 @@ describe('plan', () => {
     for (const s of steps.filter((x) => x.kind === 'retire')) {
       expect((s as { instanceIds: string[] }).instanceIds.join(',').length).toBeLessThanOrEqual(256)
     }
+  })
+})
+
+describe('traffic has moved (issue 9: the deploy ends when it has, not when the drain is over)', () => {
+  function cutOver(targetState: 'healthy' | 'draining'): Phase {
+    const blue = group('prod-web-blue', {
+      tags: { 'docker:image:version': 'v1', [LIVE_CAPACITY_TAG]: '1/1/6', [LIVE_SUSPENDED_TAG]: '' },
+      capacity: { min: 0, desired: 0, max: 6 },
+      suspendedProcesses: [...QUARANTINE_PROCESSES],
+      instances: [instance('EnteringStandby', targetState)]
+    })
+    const green = liveGroup('prod-web-green', 'v2', 1, { tags: { 'docker:image:version': 'v2', [IDLE_CAPACITY_TAG]: '0/0/6', [DEPLOY_RUN_TAG]: planOpts.run } })
+    return classify(pair(blue, green))
+  }
+
+  it('an instance entering Standby that a target group still shows healthy has not left: the deploy waits', () => {
+    const phase = cutOver('healthy')
+    expect(phase).toMatchObject({ kind: 'cut-over', complete: false })
+    expect(planDeploy(phase, planOpts).map((s) => s.kind)).toEqual(['wait-deregistering'])
+  })
+
+  it('once every target group shows it draining, the deploy is done although the drain goes on', () => {
+    const phase = cutOver('draining')
+    expect(phase).toMatchObject({ kind: 'cut-over', complete: true })
+    expect(phase.kind === 'cut-over' && phase.draining.length).toBe(1)
+    expect(planDeploy(phase, planOpts)).toEqual([])
+    expect(stateOf(phase)).toBe('awaiting-finalize')
+  })
+
+  it('finalize and rollback still wait for the drain before they touch the instance', () => {
+    const phase = cutOver('draining')
+    expect(planFinalize(phase, record)[0]).toMatchObject({ kind: 'wait-standby' })
+    expect(planRollback(phase, record).map((s) => s.kind)).toContain('wait-standby')
   })
 })

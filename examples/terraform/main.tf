@@ -277,6 +277,7 @@ data "aws_iam_policy_document" "deploy" {
       "autoscaling:DeleteScheduledAction",
       "elasticloadbalancing:DescribeTargetHealth",
       "elasticloadbalancing:DescribeTargetGroups",
+      "elasticloadbalancing:DescribeTargetGroupAttributes",
       "ec2:DescribeInstances",
       "ec2:DescribeInstanceAttribute",
       "cloudwatch:DescribeAlarms",

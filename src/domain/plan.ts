@@ -226,7 +226,9 @@ export function planRollback(phase: Phase, r: RecordOptions): Step[] {
   const recorded = liveCapacityOf(previous) ?? ownCapacityOf(previous)
   // Min and max come back exactly. Desired too, unless traffic grew meanwhile: the new group's scaling
   // may have raised its desired, and serving capacity must not drop (the policies come back right after).
-  const saved: Capacity = { ...recorded, desired: Math.min(recorded.max, Math.max(recorded.desired, next.capacity.desired)) }
+  // A re-plan after the new group was idled (or a re-run) keeps what this rollback already restored.
+  const grown = Math.max(recorded.desired, next.capacity.desired, previous.capacity.desired)
+  const saved: Capacity = { ...recorded, desired: Math.min(recorded.max, grown) }
   const afterExit: Capacity = { ...previous.capacity, desired: previous.capacity.desired + alive.length }
   if (!sameCapacity(afterExit, saved)) steps.push({ kind: 'set-capacity', group: previous.name, capacity: saved })
   if (alive.length > 0 || !sameCapacity(afterExit, saved)) {

@@ -160,12 +160,13 @@ function nextStep(o: PairOutcome, r: RunResult): string {
           ? ` ${gone.length} of them (${esc(gone.slice(0, 10).map((i) => i.id).join(', '))}) are gone: EC2 no longer runs them (terminated outside this action); a rollback has Auto Scaling launch replacements, a finalize detaches them.`
           : ''
       const draining = v.other ? v.other.instances.filter((i) => i.lifecycle === 'EnteringStandby' && !i.gone).length : 0
-      const drain =
+      const until = o.drainEndsAt !== undefined ? ` until ${utcSecond(o.drainEndsAt)} at the latest (the target groups' deregistration delay)` : ''
+      const where =
         draining > 0
-          ? ` Traffic has moved; ${draining} of them still drain their open connections${o.drainEndsAt !== undefined ? ` until ${new Date(o.drainEndsAt).toISOString().replace('.000Z', 'Z')} at the latest (the target groups' deregistration delay)` : ''}: a finalize or rollback started before then waits for the drain.`
-          : ''
+          ? `${n} instance(s) of ${other} (${esc(v.previousVersion)}) left the load balancer; ${draining} still drain open connections${until}, then wait in Standby. A finalize or rollback started before then waits for the drain.`
+          : `${n} instance(s) of ${other} (${esc(v.previousVersion)}) wait in Standby, out of the load balancer.`
       return (
-        `${esc(v.version)} serves from ${live}; ${n} instance(s) of ${other} (${esc(v.previousVersion)}) wait in Standby, out of the load balancer.${drain}${warning} ` +
+        `${esc(v.version)} serves from ${live}; ${where}${warning} ` +
         'Approve the finalize job (`mode: finalize`) to terminate them, or run `mode: rollback` to put them back in service in seconds.'
       )
     }
@@ -192,6 +193,11 @@ function nextStep(o: PairOutcome, r: RunResult): string {
     default:
       return 'The pair is in a state the action will not touch; see the reason above.'
   }
+}
+
+/** 2026-11-28 10:07:06 UTC (rounded up: "at the latest"). */
+function utcSecond(ms: number): string {
+  return `${new Date(Math.ceil(ms / 1000) * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`
 }
 
 function timeline(r: RunResult): string[] {

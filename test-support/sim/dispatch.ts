@@ -99,7 +99,7 @@ export function dispatch(world: SimWorld, req: WireRequest, known?: Identified):
     return renderError(service ?? autoScaling, err, requestId)
   }
   try {
-    const fault = world.faults.take(service.name, operation, requestId)
+    const fault = world.faults.take(service.name, operation, requestId) ?? world.rateLimits?.take(service.name, operation, requestId)
     if (fault) throw fault
     if (op.write) {
       world.faults.writeCount++

@@ -66,11 +66,12 @@ export class Faults {
     )
     if (!hit) return undefined
     hit.remaining--
-    return toError(hit.spec.error, service, requestId)
+    return faultError(hit.spec.error, service, requestId)
   }
 }
 
-function toError(error: FaultSpec['error'], service: string, requestId: string): SimError {
+/** The error a fault answers with (also used by the rate limiter for throttled calls). */
+export function faultError(error: FaultSpec['error'], service: string, requestId: string): SimError {
   if (typeof error === 'object') return new SimError(error.code, error.message, error.status)
   switch (error) {
     case 'Throttling':

@@ -12,6 +12,7 @@ import { SimHandler, type SimHandlerOptions } from './handler.js'
 import { ReadLag } from './consistency.js'
 import { LAG_SOURCES } from './handlers/views.js'
 import { type Realism, resolveRealism } from './realism.js'
+import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitRule } from './ratelimit.js'
 import { SeededRandom } from './rng.js'
 import { AutoScalingModel } from './models/autoscaling.js'
 import { CloudWatchModel } from './models/cloudwatch.js'
@@ -53,6 +54,11 @@ export interface SimWorldOptions {
    * defaults, an object overrides some of them, `false` = none; undefined = REALISM_BY_DEFAULT.
    */
   realism?: boolean | Partial<Realism>
+  /**
+   * Per-API request throttling (token buckets in virtual time, see ratelimit.ts): `true` = the defaults
+   * (DEFAULT_RATE_LIMITS), a list = these rules; default off.
+   */
+  rateLimits?: boolean | readonly RateLimitRule[]
 }
 
 export interface TargetGroupOptions {
@@ -129,6 +135,8 @@ export class SimWorld {
   /** Eventual consistency of Describe calls (active with realism.readLagMs). */
   readonly readLag: ReadLag
   readonly faults = new Faults()
+  /** Request throttling (undefined: off); `rateLimits.throttled` counts throttled calls per operation. */
+  readonly rateLimits: RateLimiter | undefined
   readonly sts: StsSim
   /** Every request in arrival order. */
   readonly calls: CallRecord[] = []
@@ -179,6 +187,8 @@ export class SimWorld {
     this.ec2 = new Ec2Model(this)
     this.cloudWatch = new CloudWatchModel(this)
     this.readLag = new ReadLag(this)
+    const limits = options.rateLimits
+    this.rateLimits = limits ? new RateLimiter(() => this.time, limits === true ? DEFAULT_RATE_LIMITS : limits) : undefined
     for (const source of LAG_SOURCES) this.readLag.addSource(source)
     this.clock = new VirtualClock(this.time, (t) => this.processUntil(t))
     this.sts = new StsSim(this)

@@ -46,6 +46,26 @@ export function actionsCalledByCode(dir = 'src'): { actions: string[]; byFile: R
       }
     }
   }
+  // Clients loaded on first use (src/aws/clients.ts: `ec2: lazy(() => import('@aws-sdk/client-ec2'), ...)`),
+  // called as `const { client, api } = await clients.ec2()` ... `new api.<Op>Command(`.
+  const lazy = new Map<string, string>()
+  for (const file of tsFiles(dir)) {
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/(\w+):\s*lazy\(\s*\(\)\s*=>\s*import\('(@aws-sdk\/client-[^']+)'\)/g)) lazy.set(m[1] as string, m[2] as string)
+  }
+  for (const file of tsFiles(dir)) {
+    const text = fs.readFileSync(file, 'utf8')
+    const used = [...new Set([...text.matchAll(/await\s+(?:this\.)?clients\.(\w+)\(\)/g)].map((m) => m[1] as string))].filter((a) => lazy.has(a))
+    if (used.length === 0) continue
+    if (used.length > 1) throw new Error(`${file} loads several lazy clients (${used.join(', ')}); test-support/starter/iam.ts cannot tell their commands apart`)
+    const pkg = lazy.get(used[0] as string) as string
+    const prefix = IAM_PREFIX[pkg]
+    if (!prefix) throw new Error(`${file} loads ${pkg}, whose IAM prefix test-support/starter/iam.ts does not know`)
+    for (const m of text.matchAll(/new\s+api\.(\w+)Command\s*\(/g)) {
+      const action = `${prefix}:${m[1]}`
+      all.add(action)
+      ;(byFile[file] ??= []).push(action)
+    }
+  }
   return { actions: [...all].sort(), byFile }
 }
 
