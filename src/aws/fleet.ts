@@ -26,6 +26,7 @@ import {
   type TargetHealthDescription
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { AlarmStatus } from '../domain/bake.js'
+import { describeAlarms } from './alarms.js'
 import type { Clock } from '../clock.js'
 import { ActionError, AwsCallFailed } from '../errors.js'
 import type { Activity, Capacity, ScalingPolicy, ScheduledAction, TargetHealth, TargetState } from '../domain/model.js'
@@ -177,25 +178,7 @@ export class AwsFleet implements Fleet {
   }
 
   async alarms(names: string[]): Promise<AlarmStatus[]> {
-    const out: AlarmStatus[] = []
-    // DescribeAlarms takes at most 100 AlarmNames per call, and pages its answer.
-    for (const batch of chunk(names, 100)) {
-      const found = await this.paged(`DescribeAlarms (${batch.join(', ')})`, async (NextToken) => {
-        const { client, api } = await this.clients.cloudwatch()
-        const r = await client.send(new api.DescribeAlarmsCommand({ AlarmNames: batch, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], NextToken }))
-        return { items: [...(r.MetricAlarms ?? []), ...(r.CompositeAlarms ?? [])], next: r.NextToken }
-      })
-      for (const a of found) {
-        if (!a.AlarmName) continue
-        out.push({
-          name: a.AlarmName,
-          state: (a.StateValue ?? 'INSUFFICIENT_DATA') as AlarmStatus['state'],
-          reason: a.StateReason ?? '',
-          since: (a.StateTransitionedTimestamp ?? a.StateUpdatedTimestamp ?? new Date(0)).getTime()
-        })
-      }
-    }
-    return out
+    return describeAlarms(this.clients, names, (what, page) => this.paged(what, page))
   }
 
   async deregistrationDelays(targetGroupArns: string[]): Promise<Record<string, number>> {
