@@ -55,7 +55,8 @@ const T = {
   idempotency: '__tests__/scenario/idempotency.test.ts',
   realAws: '__tests__/scenario/real-aws.test.ts',
   slow: '__tests__/faults/slow.test.ts',
-  drain: '__tests__/scenario/drain.test.ts'
+  drain: '__tests__/scenario/drain.test.ts',
+  cadence: '__tests__/scenario/cadence.test.ts'
 }
 
 export const MUTATIONS: Mutation[] = [
@@ -343,6 +344,14 @@ export const MUTATIONS: Mutation[] = [
     replace: 'return waiting === 0 ?',
     tests: [T.drain],
     only: 'ends with the old instances draining'
+  },
+  {
+    id: 'health-polled-at-interval-only',
+    title: 'the health wait looks only every poll-interval, even when targets are about to turn healthy',
+    file: 'src/execute.ts',
+    find: 'nextIntervalMs: () => cadence.nextDelayMs(this.o.clock.now()),',
+    replace: '',
+    tests: [T.cadence]
   },
   {
     id: 'rollback-done-while-new-serves',

@@ -4,6 +4,7 @@ import type { Fleet } from './aws/port.js'
 import type { Clock } from './clock.js'
 import { formatDuration } from './duration.js'
 import { ActionError } from './errors.js'
+import { HealthCadence } from './domain/cadence.js'
 import { type HealthReport, HealthTracker, MIN_BOOT_TIME_MS, UNHEALTHY_POLLS, assessHealth, describeFailures, describeNotReady } from './domain/health.js'
 import type { TargetGroupHealthCheck } from './aws/port.js'
 import { FINALIZING_TAG } from './domain/markers.js'
@@ -62,6 +63,9 @@ const READ_LAG_MAX_MS = 30_000
 const READ_LAG_CANCELLED_MS = 5_000
 /** Deregistration follows EnterStandby within moments: look again soon rather than at the poll interval. */
 const DEREGISTER_POLL_MS = 1_000
+/** Health waits look this often, at most, when targets are about to turn healthy (see HealthCadence). */
+const FAST_POLL_MS = 1_000
+const FAST_OBSERVATIONS_PER_SECOND = 4
 
 export class Cancelled extends ActionError {
   constructor(what: string) {
@@ -85,10 +89,13 @@ export class Executor {
       current = await this.observeCaughtUp(current, opts.guard)
       const steps = planner(classify(current), current)
       if (steps.length === 0) return current
-      for (const step of steps) {
+      for (let at = 0; at < steps.length; ) {
+        const step = steps[at] as Step
         // Compensating writes after a cancel still run: they are what keeps the live group safe.
         if (this.o.signal?.aborted && !opts.undo) throw new Cancelled(describeStep(step))
-        await this.perform(current, step, opts.guard)
+        const together = batchRun(steps, at)
+        await this.performAll(current, together, opts.guard)
+        at += together.length
         if (isWait(step)) break
       }
     }
@@ -132,6 +139,14 @@ export class Executor {
   /** A cancelled job has seconds left before the runner kills it: wait less for reads to catch up. */
   private lagBudgetMs(): number {
     return this.o.signal?.aborted ? READ_LAG_CANCELLED_MS : READ_LAG_MAX_MS
+  }
+
+  /** Steps of one batch run go out together; every one is recorded, and the first failure is thrown. */
+  private async performAll(pair: Pair, steps: Step[], guard: DriveOptions['guard']): Promise<void> {
+    if (steps.length === 1) return this.perform(pair, steps[0] as Step, guard)
+    const settled = await Promise.allSettled(steps.map((step) => this.perform(pair, step, guard)))
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed) throw failed.reason
   }
 
   private async perform(pair: Pair, step: Step, guard: DriveOptions['guard']): Promise<void> {
@@ -205,12 +220,20 @@ export class Executor {
       // A restore (rollback) never gives up early on an instance: only the timeout ends it.
       patient: s.purpose === 'restore'
     })
+    const checks = await this.healthChecks(s.targetGroupArns)
+    const cadence = new HealthCadence({
+      pollMs: this.o.pollIntervalMs,
+      toHealthyMs: Math.max(0, ...Object.values(checks).map((t) => t.healthyThreshold * t.intervalSeconds * 1000)),
+      fastMs: () => this.fastPollMs()
+    })
+    this.waits++
     const result = await waitFor<HealthReport>(
       async () => {
         const now = await observePair(this.o.fleet, pair, { activitiesOf: s.group, knownActivities: tracker.knownActivities })
         guard?.(now)
         const group = now.groups.find((g) => g.name === s.group)
         if (!group) throw new Error(`group ${s.group} left the pair`)
+        cadence.note(group, s.targetGroupArns, this.o.clock.now())
         const report = assessHealth(group, s.count, s.targetGroupArns, tracker.knownActivities)
         if (report.ready) return { ready: true, value: report }
         // A read that does not show our own last writes yet (e.g. the capacity just set) judges nothing.
@@ -223,8 +246,14 @@ export class Executor {
         const hopeless = tracker.observe(group, report, this.o.clock.now())
         return hopeless ? { ready: false, value: report, hopeless } : { ready: false, value: report }
       },
-      { clock: this.o.clock, timeoutMs: this.o.healthTimeoutMs, intervalMs: this.o.pollIntervalMs, signal: this.o.signal }
-    )
+      {
+        clock: this.o.clock,
+        timeoutMs: this.o.healthTimeoutMs,
+        intervalMs: this.o.pollIntervalMs,
+        nextIntervalMs: () => cadence.nextDelayMs(this.o.clock.now()),
+        signal: this.o.signal
+      }
+    ).finally(() => this.waits--)
     if (result.done) {
       const r = result.value
       return r.ready ? `${r.healthy} healthy after ${formatDuration(result.elapsedMs)} (${result.polls} checks)` : `interrupted after ${formatDuration(result.elapsedMs)}: capacity changed, re-planned`
@@ -236,6 +265,18 @@ export class Executor {
     const why = result.why === 'timeout' ? `not healthy within health-timeout ${formatDuration(this.o.healthTimeoutMs)}` : result.detail
     const seen = r && r.notReady.length > 0 ? `; not ready: ${describeNotReady(r)}` : ''
     throw new HealthWaitFailed(`${s.group}: ${why} (${counts} after ${formatDuration(result.elapsedMs)})${seen}${launches}.`)
+  }
+
+  /** Health waits in flight (one per pair being deployed or restored). */
+  private waits = 0
+
+  /**
+   * The look-again delay when targets are about to turn healthy: 1 s for one pair, longer when many pairs
+   * wait at once, so the run's observations stay near 4 a second (each is a few API calls, and Auto Scaling
+   * throttles per account).
+   */
+  private fastPollMs(): number {
+    return Math.max(FAST_POLL_MS, Math.max(1, this.waits) * (1000 / FAST_OBSERVATIONS_PER_SECOND))
   }
 
   /**
@@ -302,6 +343,25 @@ export class Executor {
     if (result.why === 'aborted') throw new Cancelled(`waiting for ${group} to finish entering Standby`)
     throw new ActionError(`${group}: ${result.last} instance(s) still entering Standby or pending after ${formatDuration(result.elapsedMs)}.`)
   }
+}
+
+/** Step kinds whose consecutive batches on one group are independent calls: they go out together. */
+const CONCURRENT_BATCHES = new Set<Step['kind']>(['enter-standby', 'exit-standby', 'unprotect', 'detach-dead'])
+/** At most this many batch calls at once (5 × 20 instances; the SDK retries any throttling). */
+const MAX_CONCURRENT_BATCHES = 5
+
+/** The steps from `at` that run together: a run of batches of one kind on one group, or the step alone. */
+function batchRun(steps: Step[], at: number): Step[] {
+  const first = steps[at] as Step
+  if (!CONCURRENT_BATCHES.has(first.kind)) return [first]
+  const group = (s: Step): string | undefined => ('group' in s ? s.group : undefined)
+  const run = [first]
+  for (let i = at + 1; i < steps.length && run.length < MAX_CONCURRENT_BATCHES; i++) {
+    const s = steps[i] as Step
+    if (s.kind !== first.kind || group(s) !== group(first)) break
+    run.push(s)
+  }
+  return run
 }
 
 export class HealthWaitFailed extends ActionError {

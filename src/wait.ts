@@ -12,6 +12,8 @@ export interface WaitOptions {
   clock: Clock
   timeoutMs: number
   intervalMs: number
+  /** The delay before the next look, decided after each one (default: intervalMs). */
+  nextIntervalMs?: () => number
   signal?: AbortSignal | undefined
 }
 
@@ -31,6 +33,6 @@ export async function waitFor<T>(check: () => Promise<Check<T>>, opts: WaitOptio
     const remaining = deadline - opts.clock.now()
     if (remaining <= 0) return { done: false, why: 'timeout', last, polls, elapsedMs }
     // A clock may reject an aborted sleep (as timers/promises does): the loop reports it as aborted.
-    await opts.clock.sleep(Math.min(opts.intervalMs, remaining), opts.signal).catch(() => undefined)
+    await opts.clock.sleep(Math.min(opts.nextIntervalMs?.() ?? opts.intervalMs, remaining), opts.signal).catch(() => undefined)
   }
 }

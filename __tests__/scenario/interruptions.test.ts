@@ -145,7 +145,8 @@ describe('killed in the middle of a batch sequence', () => {
     const killed = await runAction(world, { mode: 'deploy', version: 'v2' })
     world.faults.beforeWrite = undefined
     expect(killed.failed).toBe(true)
-    expect(world.group(BLUE).instances.filter((i) => ['EnteringStandby', 'Standby'].includes(i.lifecycle))).toHaveLength(20)
+    // The batches go out together: exactly one reached AWS before the kill (of 20 or of 5 instances).
+    expect([20, 5]).toContain(world.group(BLUE).instances.filter((i) => ['EnteringStandby', 'Standby'].includes(i.lifecycle)).length)
     const again = await runAction(world, { mode: 'deploy', version: 'v2' })
     expect(again.outputs.state).toBe('awaiting-finalize')
     // Out of the load balancer: draining (the deploy ends when traffic has moved) or already in Standby.

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks'
 import { run } from '../../src/main.js'
 import type { RunResult } from '../../src/modes.js'
 import { type BucketSpec, type CallRecord, DEFAULT_RATE_LIMITS, SimWorld, VirtualBackoffRetryStrategy } from '../../test-support/sim/index.js'
-import { EventLog } from './events.js'
+import { EventLog } from '../../test-support/events.js'
 
 export interface BenchSettings {
   /** Pending → InService of a new instance (the group's launch time), seconds. */

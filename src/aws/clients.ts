@@ -26,6 +26,42 @@ export type ClientOverrides = Record<string, unknown>
 
 export const USER_AGENT: [string, string] = ['asg-blue-green-action', '0.1.0']
 
+/**
+ * Calls in flight per service, account-wide for the run. AWS throttles per account and API (token
+ * buckets): many pairs starting together would otherwise send dozens of calls in one instant, and the
+ * SDK's retry quota runs out. A call waiting for a slot has not started; a throttled call keeps its slot
+ * while the SDK backs off, which is what lowers the pressure.
+ */
+export const MAX_IN_FLIGHT_PER_SERVICE = 8
+
+interface Sendable {
+  middlewareStack: { add(middleware: unknown, options: { step: 'initialize'; name: string }): void }
+}
+
+/** Adds a slot limit to a client: every command waits for one of `limit` slots (retries included). */
+export function limitInFlight<C>(client: C, limit = MAX_IN_FLIGHT_PER_SERVICE): C {
+  let active = 0
+  const queue: (() => void)[] = []
+  const acquire = (): Promise<void> =>
+    active < limit ? (active++, Promise.resolve()) : new Promise((resolve) => queue.push(() => (active++, resolve())))
+  const release = (): void => {
+    active--
+    queue.shift()?.()
+  }
+  ;(client as unknown as Sendable).middlewareStack.add(
+    (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+      await acquire()
+      try {
+        return await next(args)
+      } finally {
+        release()
+      }
+    },
+    { step: 'initialize', name: 'blueGreenInFlightLimit' }
+  )
+  return client
+}
+
 export function createClients(region: string, overrides: ClientOverrides = {}): Clients {
   // Throttling is normal at scale: the SDK retries it (and 5xx) with backoff; give it room to.
   const config = { region, maxAttempts: 8, customUserAgent: [USER_AGENT], ...overrides }
@@ -34,13 +70,13 @@ export function createClients(region: string, overrides: ClientOverrides = {}): 
     let once: Promise<{ client: C; api: A }> | undefined
     return () =>
       (once ??= load().then((api) => {
-        const client = make(api)
+        const client = limitInFlight(make(api))
         loaded.push(client)
         return { client, api }
       }))
   }
-  const autoscaling = new AutoScalingClient(config)
-  const elbv2 = new ElasticLoadBalancingV2Client(config)
+  const autoscaling = limitInFlight(new AutoScalingClient(config))
+  const elbv2 = limitInFlight(new ElasticLoadBalancingV2Client(config))
   return {
     autoscaling,
     elbv2,

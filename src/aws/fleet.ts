@@ -43,6 +43,9 @@ const CONTENTION_ATTEMPTS = 6
 const ACTIVITY_PAGES = 5
 const GONE_EC2_STATES = new Set(['shutting-down', 'terminated'])
 
+/** DescribeTargetHealth: instances named per call before asking for the whole target group instead. */
+const TARGETS_PER_CALL = 100
+
 export class AwsFleet implements Fleet {
   constructor(
     private readonly clients: Clients,
@@ -120,15 +123,26 @@ export class AwsFleet implements Fleet {
 
   async targetHealth(targetGroupArn: string, instanceIds: string[]): Promise<Record<string, TargetHealth>> {
     const out: Record<string, TargetHealth> = {}
-    for (const ids of chunk(instanceIds, 100)) {
-      for (const d of await this.describeTargets(targetGroupArn, ids)) {
-        const id = d.Target?.Id
-        if (!id) continue
-        out[id] = {
-          state: (d.TargetHealth?.State ?? 'unavailable') as TargetState,
-          ...(d.TargetHealth?.Reason ? { reason: d.TargetHealth.Reason } : {}),
-          ...(d.TargetHealth?.Description ? { description: d.TargetHealth.Description } : {})
-        }
+    const asked = new Set(instanceIds)
+    let listed: TargetHealthDescription[]
+    if (instanceIds.length > TARGETS_PER_CALL) {
+      // More than one call's worth: ask for the whole target group (its registered targets) in one call,
+      // so a poll costs one call per target group whatever the fleet's size. Not listed = not registered.
+      for (const id of instanceIds) out[id] = { state: 'unused', reason: 'Target.NotRegistered', description: 'Target is not registered to the target group' }
+      listed = await this.call(`DescribeTargetHealth for ${targetGroupArn}`, async () => {
+        const r = await this.clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }))
+        return r.TargetHealthDescriptions ?? []
+      })
+    } else {
+      listed = await this.describeTargets(targetGroupArn, instanceIds)
+    }
+    for (const d of listed) {
+      const id = d.Target?.Id
+      if (!id || !asked.has(id)) continue
+      out[id] = {
+        state: (d.TargetHealth?.State ?? 'unavailable') as TargetState,
+        ...(d.TargetHealth?.Reason ? { reason: d.TargetHealth.Reason } : {}),
+        ...(d.TargetHealth?.Description ? { description: d.TargetHealth.Description } : {})
       }
     }
     return out
@@ -202,7 +216,7 @@ export class AwsFleet implements Fleet {
       // A filter (unlike InstanceIds) does not fail on ids EC2 has forgotten: they are simply not listed.
       const reservations = await this.paged(`DescribeInstances (${ids.length} instance(s))`, async (NextToken) => {
         const { client, api } = await this.clients.ec2()
-        const r = await client.send(new api.DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: ids }], NextToken }))
+        const r = await client.send(new api.DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: ids }], MaxResults: 1000, NextToken }))
         return { items: r.Reservations ?? [], next: r.NextToken }
       })
       for (const i of reservations.flatMap((r) => r.Instances ?? [])) {

@@ -25,8 +25,9 @@ export interface Fleet {
   /** Fills in what pre-flight and planning need beyond the group description. */
   loadDetails(group: GroupDescription): Promise<GroupDescription>
   /**
-   * Target health of exactly these instances in one target group. Instances EC2 no longer knows are
-   * left out (asking about them fails the whole call with InvalidTarget).
+   * Target health of these instances in one target group, in one call however many they are. Up to 100
+   * are named (instances EC2 no longer knows are left out: asking about them fails the whole call with
+   * InvalidTarget); beyond that the whole target group is read, and an instance it does not list is unused.
    */
   targetHealth(targetGroupArn: string, instanceIds: string[]): Promise<Record<string, TargetHealth>>
   /** Health-check timing of each target group. */

@@ -1,11 +1,11 @@
-// The simulation's own record of what AWS did and when (virtual time): every target registration, health
+// The simulation's own record of what AWS did and when (virtual time), for the bench and for tests: every target registration, health
 // verdict and deregistration (the moment the target turns `draining`, also when the deregistration reaches the
 // target group a moment after the Auto Scaling call), and every ExitStandby. The bench's floors, "last new target healthy" and
 // "traffic moved" come from here, not from the action's log, so they stay right whatever the action waits for.
 //
 // It wraps three methods of the world's ELBv2 model and one of its Auto Scaling model on this one world
 // object (the simulator itself is unchanged); the wrapped methods behave exactly as before.
-import type { SimInstance, SimWorld } from '../../test-support/sim/index.js'
+import type { SimInstance, SimWorld } from './sim/index.js'
 
 export interface TargetEvent {
   at: number
