@@ -56,7 +56,8 @@ const T = {
   realAws: '__tests__/scenario/real-aws.test.ts',
   slow: '__tests__/faults/slow.test.ts',
   drain: '__tests__/scenario/drain.test.ts',
-  cadence: '__tests__/scenario/cadence.test.ts'
+  cadence: '__tests__/scenario/cadence.test.ts',
+  rateLimits: '__tests__/faults/rate-limits.test.ts'
 }
 
 export const MUTATIONS: Mutation[] = [
@@ -352,6 +353,14 @@ export const MUTATIONS: Mutation[] = [
     find: 'nextIntervalMs: () => cadence.nextDelayMs(this.o.clock.now()),',
     replace: '',
     tests: [T.cadence]
+  },
+  {
+    id: 'calls-unlimited-in-flight',
+    title: 'every pair sends its calls at once (no per-service limit): a burst spends the SDK retry quota',
+    file: 'src/aws/clients.ts',
+    find: 'export const MAX_IN_FLIGHT_PER_SERVICE = 8',
+    replace: 'export const MAX_IN_FLIGHT_PER_SERVICE = 1000',
+    tests: [T.rateLimits]
   },
   {
     id: 'rollback-done-while-new-serves',

@@ -44,7 +44,7 @@ function runnerFiles(): { outputFile: string; summaryFile: string } {
 export async function runAction(
   world: SimWorld,
   inputs: Record<string, string>,
-  opts: { signal?: AbortSignal; env?: Record<string, string>; requestHandler?: SimWorld['requestHandler'] } = {}
+  opts: { signal?: AbortSignal; env?: Record<string, string>; requestHandler?: SimWorld['requestHandler']; retryStrategy?: unknown } = {}
 ): Promise<ActionRun> {
   // Invariant 1's baseline is the simulator's: taken at the world's first request unless the test chose one.
   noteRunStart(world, inputs.mode ?? '')
@@ -73,7 +73,7 @@ export async function runAction(
       clientOverrides: {
         requestHandler: opts.requestHandler ?? world.requestHandler,
         credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'simulated-secret' },
-        retryStrategy: new ConfiguredRetryStrategy(8, () => 0)
+        retryStrategy: opts.retryStrategy ?? new ConfiguredRetryStrategy(8, () => 0)
       },
       ...(opts.signal ? { signal: opts.signal } : {})
     })

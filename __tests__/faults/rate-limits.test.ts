@@ -1,0 +1,26 @@
+// Issue 9: many pairs in one run under AWS's per-account request throttling. Auto Scaling throttles every
+// action from one account bucket; 20 pairs observed at once send 160 Auto Scaling calls in one instant, which
+// spent the SDK's retry quota and failed pairs. The action keeps at most 8 calls in flight per service
+// (src/aws/clients.ts), so every pair gets through. The simulator enforces token buckets in virtual time
+// (test-support/sim/ratelimit.ts) and the SDK backs off in virtual time, with its standard retry quota.
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { runAction } from '../../test-support/harness.js'
+import { addService, newWorld } from '../../test-support/worlds.js'
+import { type SimWorld, VirtualBackoffRetryStrategy } from '../../test-support/sim/index.js'
+
+let world: SimWorld
+afterEach(() => world.assertNoViolations())
+
+describe('20 pairs at once under the simulated rate limits', () => {
+  it('deploy: every pair succeeds, although calls are throttled', async () => {
+    world = newWorld({ rateLimits: true, seed: 3 })
+    for (let n = 0; n < 20; n++) addService(world, { base: `prod-svc${String(n).padStart(2, '0')}`, instances: 2, targetGroups: [`prod-svc${n}`] })
+    world.setBaseline()
+    const inputs = { prefix: 'prod-svc' }
+    const deploy = await runAction(world, { ...inputs, mode: 'deploy', version: 'v2' }, { retryStrategy: new VirtualBackoffRetryStrategy(8, world.clock, 3) })
+    expect(deploy.errors).toEqual([])
+    const pairs = JSON.parse(deploy.outputs.pairs ?? '[]') as { state: string }[]
+    expect(pairs.map((p) => p.state)).toEqual(Array(20).fill('awaiting-finalize'))
+    expect(world.rateLimits?.throttledCount()).toBeGreaterThan(0)
+  }, 240_000)
+})
