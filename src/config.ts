@@ -32,7 +32,12 @@ export const Inputs = {
   greenColor: 'green-color',
   githubToken: 'github-token',
   deploymentEnvironment: 'deployment-environment',
-  allowOlderCommit: 'allow-older-commit'
+  allowOlderCommit: 'allow-older-commit',
+  bakeTime: 'bake-time',
+  alarmNames: 'alarm-names',
+  allowAlarmAtStart: 'allow-alarm-at-start',
+  failOnInsufficientData: 'fail-on-insufficient-data',
+  canaryCount: 'canary-count'
 } as const
 
 export interface Config {
@@ -57,6 +62,24 @@ export interface Config {
   github: GitHubConfig
   /** Value of the release tag a deploy writes (commit, actor, time, run); set at run time. */
   releaseTag?: string
+  /** What a deploy or canary watches once its new instances serve (bake-time 0: no bake). */
+  /** readConfig always sets it; absent means no bake, no alarms. */
+  bake?: BakeConfig
+  /** How many instances a canary launches next to the live group (readConfig always sets it; default 1). */
+  canaryCount?: number
+}
+
+export const NO_BAKE: BakeConfig = { timeMs: 0, alarmNames: [], allowAlarmAtStart: false, failOnInsufficientData: false }
+
+export interface BakeConfig {
+  /** How long to watch after cutover (or after a canary is healthy); 0 = no bake. */
+  timeMs: number
+  /** CloudWatch alarms watched during the bake and checked before a deploy or canary starts. */
+  alarmNames: string[]
+  /** Start a deploy even when one of the alarms is already in ALARM. */
+  allowAlarmAtStart: boolean
+  /** An alarm in INSUFFICIENT_DATA during the bake rolls back too. */
+  failOnInsufficientData: boolean
 }
 
 export interface GitHubConfig {
@@ -78,7 +101,7 @@ export interface RoleConfig {
 
 export type GetInput = (name: string) => string
 
-const MODES: Mode[] = ['deploy', 'finalize', 'rollback', 'status']
+const MODES: Mode[] = ['deploy', 'finalize', 'rollback', 'status', 'canary']
 // AWS tag values: letters, digits and spaces in any language, and _ . : / = + - @ (max 256).
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u
 const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u
@@ -101,7 +124,7 @@ export function readConfig(getInput: GetInput, env: Record<string, string | unde
   }
 
   const version = get(Inputs.version)
-  if (mode === 'deploy' && version === '') throw new InputError(Inputs.version, version, 'deploy needs the version to deploy.')
+  if ((mode === 'deploy' || mode === 'canary') && version === '') throw new InputError(Inputs.version, version, `${mode} needs the version to deploy.`)
   if (version.length > 256) {
     throw new InputError(Inputs.version, `${version.slice(0, 40)}…`, `It has ${version.length} characters; an Auto Scaling tag value holds at most 256.`)
   }
@@ -157,8 +180,18 @@ export function readConfig(getInput: GetInput, env: Record<string, string | unde
   const deploymentEnvironment = get(Inputs.deploymentEnvironment)
   if (deploymentEnvironment.length > 255) throw new InputError(Inputs.deploymentEnvironment, deploymentEnvironment.slice(0, 40), 'An environment name has at most 255 characters.')
 
+  const bake = readBake(get)
+  const canaryText = get(Inputs.canaryCount) || '1'
+  const canaryCount = /^\d+$/.test(canaryText) ? Number(canaryText) : Number.NaN
+  if (!Number.isInteger(canaryCount) || canaryCount < 1 || canaryCount > MAX_CANARY) {
+    throw new InputError(Inputs.canaryCount, canaryText, `Expected a whole number of instances from 1 to ${MAX_CANARY}.`)
+  }
+
   return {
     ...(role ? { role } : {}),
+    // Absent means the default (no bake, no alarms; a canary of 1).
+    ...(bake.timeMs > 0 || bake.alarmNames.length > 0 || bake.allowAlarmAtStart || bake.failOnInsufficientData ? { bake } : {}),
+    ...(canaryCount !== 1 ? { canaryCount } : {}),
     mode: mode as Mode,
     prefix,
     imageName,
@@ -182,6 +215,33 @@ export function readConfig(getInput: GetInput, env: Record<string, string | unde
       allowOlderCommit: allowOlder.toLowerCase() === 'true'
     }
   }
+}
+
+/** CloudWatch alarm names: 1–255 characters, no control characters (PutMetricAlarm, AlarmName). */
+const ALARM_NAME = /^[^\p{Cc}]{1,255}$/u
+/** DescribeAlarms takes at most 100 names per call; the action pages through more, but a bake watching more is a mistake. */
+const MAX_ALARMS = 100
+const MAX_CANARY = 1000
+
+function readBake(get: (n: string) => string): BakeConfig {
+  const timeMs = duration(get, Inputs.bakeTime, '0s', 0, MAX_HEALTH_TIMEOUT_MS)
+  // One name per line, or comma-separated: alarm names may hold spaces but, in practice, no commas.
+  const alarmNames = [...new Set(get(Inputs.alarmNames).split(/[\n,]/).map((n) => n.trim()).filter((n) => n !== ''))]
+  const bad = alarmNames.find((n) => !ALARM_NAME.test(n))
+  if (bad !== undefined) throw new InputError(Inputs.alarmNames, bad, 'An alarm name has 1–255 characters and no control characters.')
+  if (alarmNames.length > MAX_ALARMS) throw new InputError(Inputs.alarmNames, `${alarmNames.length} names`, `Name at most ${MAX_ALARMS} alarms.`)
+  return {
+    timeMs,
+    alarmNames,
+    allowAlarmAtStart: bool(get, Inputs.allowAlarmAtStart),
+    failOnInsufficientData: bool(get, Inputs.failOnInsufficientData)
+  }
+}
+
+function bool(get: (n: string) => string, input: string): boolean {
+  const text = get(input) || 'false'
+  if (!/^(true|false)$/i.test(text)) throw new InputError(input, text, 'Use true or false.')
+  return text.toLowerCase() === 'true'
 }
 
 function readRole(get: (n: string) => string, env: Record<string, string | undefined>, region: string): RoleConfig | undefined {

@@ -4,10 +4,12 @@ import type { Fleet } from './aws/port.js'
 import type { Clock } from './clock.js'
 import type { Config } from './config.js'
 import { ActionError, AwsCallFailed, errorMessage } from './errors.js'
+import { formatDuration } from './duration.js'
 import { Cancelled, Executor, type Logger, type TimelineEntry, inGroup } from './execute.js'
 import type { Pair } from './domain/model.js'
 import { type Phase, classify } from './domain/phase.js'
 import { type RecordOptions, planDeploy, planFinalize, planRollback } from './domain/plan.js'
+import { canaryReady, planCanary } from './domain/canary.js'
 import { finalizeProtectionChecks, finalizeTerminates, preflight } from './domain/preflight.js'
 import { type Step, isWait } from './domain/steps.js'
 import { LockLost, type HeldLocks, acquireLocks } from './lock.js'
@@ -15,6 +17,11 @@ import { lockGroup } from './domain/lock.js'
 import { DEPLOY_RUN_TAG, LAST_RUN_TAG, encodeLastRun } from './domain/markers.js'
 import type { GitHubIntegration } from './github/integration.js'
 import { observeAll } from './observe.js'
+import { type BakeReport, watchBake } from './bake.js'
+import { alarmPreflight } from './domain/bake.js'
+import { InputError } from './errors.js'
+import { Inputs, NO_BAKE } from './config.js'
+import { MIN_BOOT_TIME_MS } from './domain/health.js'
 
 export type PairState =
   | 'awaiting-finalize'
@@ -29,6 +36,7 @@ export type PairState =
   | 'unknown'
   | 'planned'
   | 'refused'
+  | 'canary'
 
 export interface PairOutcome {
   base: string
@@ -39,6 +47,8 @@ export interface PairOutcome {
   plan: Step[]
   notice?: string
   error?: string
+  /** What the bake after cutover (or after a canary is healthy) watched and found. */
+  bake?: BakeReport
   /** A deploy that ended while old instances still drain: when the slowest target group's drain ends at the latest. */
   drainEndsAt?: number
 }
@@ -67,6 +77,8 @@ export function planFor(config: Config, phase: Phase, pair: Pair): Step[] {
   switch (config.mode) {
     case 'deploy':
       return planDeploy(phase, { version: config.version, versionTagKey: config.versionTagKey, run: config.runUrl, releaseTag: config.releaseTag })
+    case 'canary':
+      return planCanary(phase, { version: config.version, versionTagKey: config.versionTagKey, run: config.runUrl, releaseTag: config.releaseTag, count: (config.canaryCount ?? 1) })
     case 'finalize':
       return planFinalize(phase, record)
     case 'rollback':
@@ -82,7 +94,7 @@ export function stateOf(phase: Phase): PairState {
     case 'at-rest':
       return 'at-rest'
     case 'deploying':
-      return 'deploying'
+      return phase.canary !== undefined ? 'canary' : 'deploying'
     case 'cut-over':
       return phase.complete ? 'awaiting-finalize' : 'cutover-incomplete'
     default:
@@ -123,7 +135,7 @@ export async function runMode(config: Config, deps: RunDeps): Promise<RunResult>
   const gh = deps.github
   // A deploy records its attempt with the lock, before its first change: a rollback can then tell a pair
   // that still serves its previous version from one whose deployment was finalized.
-  const attempt: Record<string, string> = config.mode === 'deploy' ? { [LAST_RUN_TAG]: encodeLastRun({ mode: 'deploy', version: config.version }) } : {}
+  const attempt: Record<string, string> = isDeployLike(config.mode) ? { [LAST_RUN_TAG]: encodeLastRun({ mode: config.mode as 'deploy' | 'canary', version: config.version }) } : {}
   const locks = await acquireLocks(
     toRun.map((o) => o.before),
     config.runUrl,
@@ -134,7 +146,7 @@ export async function runMode(config: Config, deps: RunDeps): Promise<RunResult>
   try {
     await gh?.started(toRun)
     const outcomes = await inGroup(deps.log, `${config.mode}: ${toRun.map((o) => o.base).join(', ')}`, () =>
-      Promise.all(planned.map(async (o): Promise<PairOutcome> => (settled(o) ? o : runPair(config, executor, o, { ...deps, guard: guardFor(config, o.before, locks) }))))
+      Promise.all(planned.map(async (o): Promise<PairOutcome> => (settled(o) ? o : runPair(config, executor, o, { ...deps, guard: guardFor(config, o.before, locks), runStartedAt: startedAt }))))
     )
     const done = result(outcomes, [])
     await gh?.finished(done)
@@ -168,7 +180,31 @@ async function prepare(config: Config, deps: RunDeps): Promise<{ planned: PairOu
       ...(cannot ? { error: cannot } : {})
     }
   })
+  refusals.push(...(await alarmRefusals(config, planned, deps)))
   return { planned, refusals, discoveryFailed: false }
+}
+
+/**
+ * The alarms a deploy or canary watches must exist, and none may already be in ALARM when a pair starts a
+ * new deployment (deploying into an incident), unless allow-alarm-at-start. A run that resumes a
+ * deployment is not refused: its bake rolls back while an alarm stays in ALARM.
+ */
+async function alarmRefusals(config: Config, planned: PairOutcome[], deps: RunDeps): Promise<string[]> {
+  const bake = config.bake ?? NO_BAKE
+  const names = bake.alarmNames
+  if (names.length === 0 || !isDeployLike(config.mode)) return []
+  const found = await deps.fleet.alarms(names)
+  const { unknown, refusals } = alarmPreflight(names, found, bake.allowAlarmAtStart, deps.clock.now())
+  if (unknown.length > 0) {
+    throw new InputError(Inputs.alarmNames, unknown.join(', '), `CloudWatch has no alarm of ${unknown.length === 1 ? 'this name' : 'these names'} in ${config.region}; name existing alarms (metric or composite), exactly as CloudWatch spells them.`)
+  }
+  const starting = planned.filter((o) => o.state === 'planned' && classify(o.before).kind === 'at-rest')
+  return starting.length > 0 ? refusals.map((r) => `${starting.map((o) => o.base).join(', ')}: ${r}`) : []
+}
+
+/** Modes that put a new version into service (and may bake it). */
+export function isDeployLike(mode: Config['mode']): boolean {
+  return mode === 'deploy' || mode === 'canary'
 }
 
 /**
@@ -181,7 +217,7 @@ function servingAtEnd(mode: Config['mode'], start: Phase): string | undefined {
   return undefined
 }
 
-const DONE_STATE: Record<string, PairState> = { deploy: 'awaiting-finalize', finalize: 'finalized', rollback: 'rolled-back' }
+const DONE_STATE: Record<string, PairState> = { deploy: 'awaiting-finalize', canary: 'canary', finalize: 'finalized', rollback: 'rolled-back' }
 
 /** A deploy never cuts over while an instance refresh replaces the serving group's instances. */
 function assertNoRefresh(phase: Phase): void {
@@ -210,7 +246,7 @@ function guardFor(config: Config, start: Pair, locks: HeldLocks): (pair: Pair) =
   const before = new Set(start.groups.map((g) => g.tags[DEPLOY_RUN_TAG]))
   return (pair: Pair) => {
     locks.check(pair)
-    if (config.mode !== 'deploy') return
+    if (!isDeployLike(config.mode)) return
     const phase = classify(pair)
     const next = phase.kind === 'deploying' || phase.kind === 'cut-over' ? phase.next : undefined
     if (!next) return
@@ -227,7 +263,10 @@ interface PairDeps {
   log: Logger
   clock: Clock
   fleet: Fleet
+  signal?: AbortSignal | undefined
   guard: (pair: Pair) => void
+  /** When the run began (the bake excuses alarms already in ALARM then, with allow-alarm-at-start). */
+  runStartedAt: number
 }
 
 async function driveResumably(executor: Executor, o: PairOutcome, planner: (phase: Phase, pair: Pair) => Step[], deps: PairDeps): Promise<Pair> {
@@ -254,7 +293,9 @@ async function runPair(config: Config, executor: Executor, o: PairOutcome, deps:
     const done = (p: Phase): boolean =>
       config.mode === 'deploy'
         ? p.kind === 'cut-over' && p.complete
-        : p.kind === 'at-rest' && (serving === undefined || p.live.name === serving)
+        : config.mode === 'canary'
+          ? p.kind === 'deploying' && p.canary === (config.canaryCount ?? 1) && canaryReady(p.next, (config.canaryCount ?? 1))
+          : p.kind === 'at-rest' && (serving === undefined || p.live.name === serving)
     // Verify the end state with a fresh observation before calling it done (reads may lag our last writes).
     const after = await executor.settle(await driveResumably(executor, o, planner, deps), done, deps.guard)
     const phase = classify(after)
@@ -263,12 +304,83 @@ async function runPair(config: Config, executor: Executor, o: PairOutcome, deps:
       throw new ActionError(`${o.base}: the ${config.mode} finished its plan but the pair is ${now}${phase.kind === 'unknown' ? ` (${phase.reason})` : ''}; something else (another run?) changed the groups meanwhile. Run mode: status to see where it stands.`)
     }
     const drainEndsAt = config.mode === 'deploy' ? await drainEnd(executor, deps, o.base, phase) : undefined
-    return { ...o, state: DONE_STATE[config.mode] as PairState, after, ...(drainEndsAt !== undefined ? { drainEndsAt } : {}) }
+    const arrived: PairOutcome = { ...o, state: DONE_STATE[config.mode] as PairState, after, ...(drainEndsAt !== undefined ? { drainEndsAt } : {}) }
+    return isDeployLike(config.mode) && (config.bake?.timeMs ?? 0) > 0 ? await bakeAndJudge(config, executor, arrived, deps) : arrived
   } catch (err) {
     const reason = errorMessage(err)
     // Another run drives the pair now: undoing anything would fight it.
-    if (config.mode !== 'deploy' || err instanceof LockLost) return { ...o, state: 'failed', error: `${config.mode} of ${o.base} failed: ${reason}` }
+    if (!isDeployLike(config.mode) || err instanceof LockLost) return { ...o, state: 'failed', error: `${config.mode} of ${o.base} failed: ${reason}` }
     return abortDeploy(config, executor, o, reason, { log, guard: deps.guard }, err instanceof Cancelled)
+  }
+}
+
+/**
+ * The bake: the run keeps the pair (and its lock, renewed by the heartbeat) and watches the alarms and the
+ * new group's targets. A trip rolls the release back with the very plan mode: rollback runs (from fresh
+ * observations, so it converges from wherever cutover stands), then the pair fails naming the cause.
+ */
+async function bakeAndJudge(config: Config, executor: Executor, o: PairOutcome, deps: PairDeps): Promise<PairOutcome> {
+  const phase = classify(o.after)
+  const next = phase.kind === 'cut-over' || phase.kind === 'deploying' ? phase.next : undefined
+  if (!next) return o
+  const startedAt = deps.clock.now()
+  const bake = config.bake ?? NO_BAKE
+  const what = config.mode === 'canary' ? `canary of ${config.version}` : `deploy of ${config.version}`
+  const watched = await watchBake(o.after, next.name, bake, {
+    fleet: deps.fleet,
+    clock: deps.clock,
+    log: deps.log,
+    signal: deps.signal,
+    guard: deps.guard,
+    pollIntervalMs: config.pollIntervalMs,
+    bootTimeMs: config.bootTimeMs ?? MIN_BOOT_TIME_MS,
+    ...(bake.allowAlarmAtStart ? { excuseAlarmsBefore: deps.runStartedAt } : {})
+  })
+  const { report } = watched
+  executor.timeline.push({
+    pair: o.base,
+    step: `bake: watch ${bake.alarmNames.length > 0 ? `alarm(s) ${bake.alarmNames.join(', ')} and ` : ''}the target health of ${next.name} for ${formatDuration(bake.timeMs)}`,
+    startedAt,
+    durationMs: deps.clock.now() - startedAt,
+    outcome: watched.trip || report.result === 'interrupted' ? 'failed' : 'done',
+    detail: watched.trip ?? (report.result === 'interrupted' ? report.reason : 'quiet: nothing tripped')
+  })
+  if (report.result === 'interrupted') {
+    return {
+      ...o,
+      after: watched.last,
+      bake: report,
+      error: `The ${what} on ${o.base} was not baked to the end (${report.reason} after ${formatDuration(report.watchedMs)} of ${formatDuration(report.plannedMs)}). It still serves: re-run the job to bake it again, or run mode: rollback.`
+    }
+  }
+  if (!watched.trip) return { ...o, after: watched.last, bake: report }
+
+  const trip = watched.trip
+  deps.log.warning(`${o.base}: the bake of ${config.version} tripped after ${formatDuration(report.watchedMs)}: ${trip}. Rolling back.`)
+  const record = (pair: Pair): RecordOptions => ({ recordOn: lockGroup(pair), versionTagKey: config.versionTagKey })
+  const restoring = phase.kind === 'cut-over' ? phase.previous.name : phase.kind === 'deploying' ? phase.live.name : ''
+  const back = (p: Phase): boolean => p.kind === 'at-rest' && p.live.name === restoring
+  try {
+    const rolled = await driveResumably(executor, { ...o, before: watched.last }, (ph, pair) => planRollback(ph, record(pair)), deps)
+    const after = await executor.settle(rolled, back, deps.guard)
+    const now = classify(after)
+    if (!back(now)) throw new ActionError(`the rollback finished its plan but the pair is ${stateOf(now)}`)
+    const restored = now.kind === 'at-rest' ? `${now.live.name} serves ${now.live.tags[config.versionTagKey] ?? '(untagged)'} again; ${now.idle.name} is idle` : ''
+    return {
+      ...o,
+      state: 'rolled-back',
+      after,
+      bake: { ...report, result: 'rolled-back' },
+      error: `The ${what} on ${o.base} failed its bake after ${formatDuration(report.watchedMs)}: ${trip}. It was rolled back automatically: ${restored}.`
+    }
+  } catch (err) {
+    return {
+      ...o,
+      state: 'failed',
+      after: o.after,
+      bake: { ...report, result: 'failed' },
+      error: `The ${what} on ${o.base} failed its bake after ${formatDuration(report.watchedMs)}: ${trip}. The automatic rollback did not finish: ${errorMessage(err)} Run mode: rollback to restore the previous version (it resumes from the current state).`
+    }
   }
 }
 
@@ -298,7 +410,8 @@ async function abortDeploy(
   cancelled: boolean
 ): Promise<PairOutcome> {
   const log = deps.log
-  log.warning(`${o.base}: deploy of ${config.version} cannot finish (${reason}); returning the pair to its previous state.`)
+  const Deploy = config.mode === 'canary' ? 'Canary' : 'Deploy'
+  log.warning(`${o.base}: ${Deploy.toLowerCase()} of ${config.version} cannot finish (${reason}); returning the pair to its previous state.`)
   try {
     // A cancelled job has seconds left: undo only what needs no wait (before cutover); after cutover,
     // leave a state that rollback or a re-run of deploy completes.
@@ -310,20 +423,20 @@ async function abortDeploy(
     const phase = classify(after)
     if (phase.kind === 'at-rest') {
       const restored = `${phase.live.name} still serves ${phase.live.tags[config.versionTagKey] ?? '(untagged)'}; ${phase.idle.name} was returned to idle`
-      return { ...o, state: 'aborted', after, error: `Deploy of ${config.version} to ${o.base} aborted: ${reason} ${restored}. Fix the release and re-run deploy.` }
+      return { ...o, state: 'aborted', after, error: `${Deploy} of ${config.version} to ${o.base} aborted: ${reason} ${restored}. Fix the release and re-run deploy.` }
     }
     return {
       ...o,
       state: 'failed',
       after,
-      error: `Deploy of ${config.version} to ${o.base} stopped: ${reason} Cutover had begun, so the pair was left for mode: rollback (restores the previous version) or a re-run of deploy.`
+      error: `${Deploy} of ${config.version} to ${o.base} stopped: ${reason} Cutover had begun, so the pair was left for mode: rollback (restores the previous version) or a re-run of deploy.`
     }
   } catch (undoErr) {
     return {
       ...o,
       state: 'failed',
       error:
-        `Deploy of ${config.version} to ${o.base} failed: ${reason} Returning to the previous state also failed: ${errorMessage(undoErr)}. ` +
+        `${Deploy} of ${config.version} to ${o.base} failed: ${reason} Returning to the previous state also failed: ${errorMessage(undoErr)}. ` +
         'Run mode: rollback to restore the previous version (it resumes from the current state).'
     }
   }

@@ -25,6 +25,8 @@ import {
   DescribeTargetHealthCommand,
   type TargetHealthDescription
 } from '@aws-sdk/client-elastic-load-balancing-v2'
+import type { AlarmStatus } from '../domain/bake.js'
+import { describeAlarms } from './alarms.js'
 import type { Clock } from '../clock.js'
 import { ActionError, AwsCallFailed } from '../errors.js'
 import type { Activity, Capacity, ScalingPolicy, ScheduledAction, TargetHealth, TargetState } from '../domain/model.js'
@@ -160,7 +162,8 @@ export class AwsFleet implements Fleet {
     try {
       return await describe(ids)
     } catch (err) {
-      if (!(err instanceof AwsCallFailed) || err.awsError !== 'InvalidTarget') throw err
+      // The wire code is InvalidTarget; the SDK names the error after its shape, InvalidTargetException.
+      if (!(err instanceof AwsCallFailed) || !['InvalidTarget', 'InvalidTargetException'].includes(err.awsError)) throw err
       const gone = await this.instancesGone(ids)
       if (gone.size === 0) throw err
       const known = ids.filter((id) => !gone.has(id))
@@ -186,6 +189,10 @@ export class AwsFleet implements Fleet {
       }
     }
     return out
+  }
+
+  async alarms(names: string[]): Promise<AlarmStatus[]> {
+    return describeAlarms(this.clients, names, (what, page) => this.paged(what, page))
   }
 
   async deregistrationDelays(targetGroupArns: string[]): Promise<Record<string, number>> {

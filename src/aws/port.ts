@@ -1,5 +1,6 @@
 // The narrow, domain-shaped view of AWS the rest of the action uses. The adapter behind it owns
 // pagination, batching to API limits, retries the SDK cannot know about, and error wording.
+import type { AlarmStatus } from '../domain/bake.js'
 import type { Capacity, Group, ScalingPolicy, ScheduledAction, TargetHealth } from '../domain/model.js'
 
 export type GroupDescription = Omit<Group, 'color'>
@@ -31,6 +32,8 @@ export interface Fleet {
   targetHealth(targetGroupArn: string, instanceIds: string[]): Promise<Record<string, TargetHealth>>
   /** Health-check timing of each target group. */
   targetGroupHealthChecks(targetGroupArns: string[]): Promise<Record<string, TargetGroupHealthCheck>>
+  /** The state of these CloudWatch alarms (metric and composite); names CloudWatch does not know are left out. */
+  alarms(names: string[]): Promise<AlarmStatus[]>
   /** Each target group's deregistration delay in seconds (how long a deregistering target drains). */
   deregistrationDelays(targetGroupArns: string[]): Promise<Record<string, number>>
   /** Of these instance ids, the ones EC2 no longer runs (terminated, shutting down, or forgotten). */

@@ -19,7 +19,14 @@ export const LIVE_MIN_TAG = 'blue-green:live-min'
 /** On the group a deploy scales up: the run that drives the deployment (a run never carries on another's). */
 export const DEPLOY_RUN_TAG = 'blue-green:deploy-run'
 
-export const MARKER_TAGS = [IDLE_CAPACITY_TAG, LIVE_CAPACITY_TAG, LIVE_SUSPENDED_TAG, FINALIZING_TAG, LIVE_MIN_TAG, DEPLOY_RUN_TAG]
+/**
+ * On the group a canary scaled up (beside IDLE_CAPACITY_TAG): how many instances the canary runs. It tells a
+ * canary, which holds until promoted or rolled back, from a deploy stopped before cutover, which goes on.
+ * A promoting deploy removes it first.
+ */
+export const CANARY_TAG = 'blue-green:canary'
+
+export const MARKER_TAGS = [IDLE_CAPACITY_TAG, LIVE_CAPACITY_TAG, LIVE_SUSPENDED_TAG, FINALIZING_TAG, LIVE_MIN_TAG, DEPLOY_RUN_TAG, CANARY_TAG]
 
 /**
  * On the pair's first group, kept between deployments: the last thing this action did to the pair
@@ -28,14 +35,14 @@ export const MARKER_TAGS = [IDLE_CAPACITY_TAG, LIVE_CAPACITY_TAG, LIVE_SUSPENDED
  */
 export const LAST_RUN_TAG = 'blue-green/last-run'
 
-export type LastRun = { mode: 'deploy' | 'finalize' | 'rollback'; version: string }
+export type LastRun = { mode: 'deploy' | 'canary' | 'finalize' | 'rollback'; version: string }
 
 export function encodeLastRun(r: LastRun): string {
   return `${r.mode} ${r.version}`.slice(0, 256)
 }
 
 export function decodeLastRun(value: string | undefined): LastRun | undefined {
-  const m = /^(deploy|finalize|rollback) (.*)$/.exec(value ?? '')
+  const m = /^(deploy|canary|finalize|rollback) (.*)$/.exec(value ?? '')
   return m ? { mode: m[1] as LastRun['mode'], version: m[2] ?? '' } : undefined
 }
 
@@ -80,6 +87,13 @@ export function decodeList(value: string | undefined): string[] {
 
 export function idleCapacityOf(g: Group): Capacity | undefined {
   return decodeCapacity(g.tags[IDLE_CAPACITY_TAG])
+}
+
+/** The canary size recorded on a group (a whole number ≥ 1), undefined when none, NaN when unreadable. */
+export function canaryOf(g: Group): number | undefined {
+  const v = g.tags[CANARY_TAG]
+  if (v === undefined) return undefined
+  return /^\d+$/.test(v.trim()) && Number(v.trim()) >= 1 ? Number(v.trim()) : Number.NaN
 }
 
 export function liveCapacityOf(g: Group): Capacity | undefined {

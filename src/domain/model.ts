@@ -1,7 +1,7 @@
 // The domain vocabulary: groups, pairs, colors and the snapshot a plan is computed from.
 // Pure types; nothing here talks to AWS or to GitHub.
 
-export type Mode = 'deploy' | 'finalize' | 'rollback' | 'status'
+export type Mode = 'deploy' | 'canary' | 'finalize' | 'rollback' | 'status'
 
 export interface Capacity {
   min: number

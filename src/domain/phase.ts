@@ -1,8 +1,10 @@
 // Where a pair stands, derived from AWS state alone (marker tags + lifecycle states).
 import {
+  CANARY_TAG,
   FINALIZING_TAG,
   IDLE_CAPACITY_TAG,
   LIVE_CAPACITY_TAG,
+  canaryOf,
   idleCapacityOf,
   liveCapacityOf
 } from './markers.js'
@@ -11,8 +13,11 @@ import { type Group, type Instance, type Pair, PENDING_STATES, activeInstances, 
 export type Phase =
   /** One group serves, the other is idle: the pair is ready for a deploy. */
   | { kind: 'at-rest'; live: Group; idle: Group }
-  /** A deploy scaled up `next` and has not started cutover: `live` still serves untouched. */
-  | { kind: 'deploying'; live: Group; next: Group }
+  /**
+   * A deploy scaled up `next` and has not started cutover: `live` still serves untouched. With `canary`, a
+   * canary of that many instances runs in `next` beside `live` and holds there until promoted or rolled back.
+   */
+  | { kind: 'deploying'; live: Group; next: Group; canary?: number }
   /**
    * Cutover began: `previous` served when it began and is (partly) in Standby; `next` serves. `complete`:
    * traffic has moved (no old instance serves or is about to, every one entering Standby is already
@@ -73,7 +78,9 @@ export function classify(pair: Pair): Phase {
     if (standbyInstances(live).length > 0) {
       return unknown(`${live.name} has instances in Standby but no cutover was recorded`)
     }
-    return { kind: 'deploying', live, next }
+    const canary = canaryOf(next)
+    if (canary !== undefined && Number.isNaN(canary)) return unknown(`${next.name} has an unreadable ${CANARY_TAG} tag ("${next.tags[CANARY_TAG]}")`)
+    return canary !== undefined ? { kind: 'deploying', live, next, canary } : { kind: 'deploying', live, next }
   }
 
   const withStandby = pair.groups.filter((g) => standbyInstances(g).length > 0)

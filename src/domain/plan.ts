@@ -2,6 +2,7 @@
 // Always computed from observed state, so a re-run after any interruption plans only what is left.
 import { assessHealth } from './health.js'
 import {
+  CANARY_TAG,
   DEPLOY_RUN_TAG,
   FINALIZING_TAG,
   IDLE_CAPACITY_TAG,
@@ -70,6 +71,9 @@ export function planDeploy(phase: Phase, opts: PlanOptions): Step[] {
   }
   if (phase.kind === 'deploying') {
     const { live, next } = phase
+    // Promoting a canary: drop its marker first, so the pair reads as a deploy that goes on to cutover
+    // (the canary's instances stay: the group scales out around them).
+    if (phase.canary !== undefined) steps.push({ kind: 'untag', tags: [{ group: next.name, key: CANARY_TAG }] })
     // A re-run (or a new run after a killed one) takes the deployment over, under the pair lock.
     if (next.tags[DEPLOY_RUN_TAG] !== opts.run) steps.push({ kind: 'tag', group: next.name, tags: { [DEPLOY_RUN_TAG]: opts.run }, propagate: [] })
     steps.push(...holdSteps(live))

@@ -3,11 +3,15 @@
 import { DEPLOY_RUN_TAG, FINALIZING_TAG, LAST_RUN_TAG, decodeLastRun, decodeList } from './markers.js'
 import { type Group, LEAVING_STATES, type Mode, type Pair, activeInstances, inStandby } from './model.js'
 import type { Phase } from './phase.js'
+import { canaryBlocks, canaryChecks } from './canary.js'
 
 export interface PreflightOptions {
   mode: Mode
   version: string
   versionTagKey: string
+  canaryCount?: number
+  /** A bake is configured: a deploy (or canary) whose release already serves bakes it again (a re-run). */
+  bake?: { timeMs: number }
 }
 
 export interface Verdict {
@@ -36,7 +40,14 @@ export function preflight(pair: Pair, phase: Phase, opts: PreflightOptions): Ver
     return refusals.length > 0 ? { refusals } : { refusals, nothingToDo: `${pair.base}: neither group serves; nothing to ${opts.mode}.` }
   }
   const verdict =
-    opts.mode === 'deploy' ? deployChecks(pair, phase, opts) : opts.mode === 'finalize' ? finalizeChecks(pair, phase) : rollbackChecks(pair, phase, opts)
+    opts.mode === 'deploy'
+      ? deployChecks(pair, phase, opts)
+      : opts.mode === 'canary'
+        ? (canaryChecks(pair, phase, { version: opts.version, versionTagKey: opts.versionTagKey, count: opts.canaryCount ?? 1, rebake: rebakes(opts) }) ??
+          deployChecks(pair, phase, opts))
+        : opts.mode === 'finalize'
+          ? finalizeChecks(pair, phase, opts)
+          : rollbackChecks(pair, phase, opts)
   return { ...verdict, refusals: [...refusals, ...verdict.refusals] }
 }
 
@@ -109,6 +120,8 @@ function deployChecks(pair: Pair, phase: Phase, opts: PreflightOptions): Verdict
   const next = phase.kind === 'deploying' ? phase.next : phase.kind === 'cut-over' ? phase.next : undefined
   if (!next) return { refusals: [] }
   const inFlight = next.tags[opts.versionTagKey] ?? '(no version tag)'
+  const canary = inFlight !== opts.version ? canaryBlocks(pair, phase, opts.versionTagKey, 'deploy', opts.version) : undefined
+  if (canary) return { refusals: [canary] }
   if (inFlight !== opts.version) {
     const what = phase.kind === 'deploying' ? 'is in progress' : 'is waiting for finalize or rollback'
     const run = next.tags[DEPLOY_RUN_TAG]
@@ -118,16 +131,23 @@ function deployChecks(pair: Pair, phase: Phase, opts: PreflightOptions): Verdict
       ]
     }
   }
-  if (phase.kind === 'cut-over' && phase.complete) {
+  if (phase.kind === 'cut-over' && phase.complete && !rebakes(opts)) {
     return { refusals: [], nothingToDo: `${pair.base}: ${opts.version} already serves from ${next.name} and waits for finalize or rollback.` }
   }
   return { refusals: [] }
 }
 
-function finalizeChecks(pair: Pair, phase: Phase): Verdict {
+/** With a bake configured, a deploy or canary whose release already serves watches it again. */
+function rebakes(opts: PreflightOptions): boolean {
+  return (opts.bake?.timeMs ?? 0) > 0
+}
+
+function finalizeChecks(pair: Pair, phase: Phase, opts: PreflightOptions): Verdict {
   if (phase.kind === 'at-rest') {
     return { refusals: [], nothingToDo: `${pair.base}: no deployment waits for a decision (${phase.live.name} serves, ${phase.idle.name} is idle); nothing to finalize.` }
   }
+  const canary = canaryBlocks(pair, phase, opts.versionTagKey, 'finalize')
+  if (canary) return { refusals: [canary] }
   if (phase.kind === 'deploying') {
     return { refusals: [`${pair.base}: the deployment to ${phase.next.name} has not cut over yet (${phase.live.name} still serves); re-run deploy to finish it, or roll back.`] }
   }

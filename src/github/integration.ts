@@ -74,7 +74,7 @@ export class GitHubIntegration {
         this.deploymentId = await this.gh.createDeployment({
           ref,
           environment: this.s.environment,
-          description: this.s.mode === 'deploy' ? `deploy ${this.s.version}` : 'rollback',
+          description: this.s.mode === 'deploy' || this.s.mode === 'canary' ? `${this.s.mode} ${this.s.version}` : 'rollback',
           payload: { mode: this.s.mode, version: this.s.version, pairs: outcomes.map((o) => o.base) }
         })
       }

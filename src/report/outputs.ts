@@ -2,6 +2,8 @@
 import type { RunResult } from '../modes.js'
 import { describeStep } from '../domain/steps.js'
 import { viewOf } from './view.js'
+import { describeWatched } from '../bake.js'
+import { canaryShare } from '../domain/canary.js'
 
 export const Outputs = {
   state: 'state',
@@ -14,7 +16,11 @@ export const Outputs = {
   standbyInstanceIds: 'standby-instance-ids',
   drainEndsAt: 'drain-ends-at',
   pairs: 'pairs',
-  plan: 'plan'
+  plan: 'plan',
+  bakeResult: 'bake-result',
+  bakeWatched: 'bake-watched',
+  canaryInstances: 'canary-instances',
+  canaryShare: 'canary-share'
 } as const
 
 /** One value when every pair agrees, otherwise the pairs' values in order, comma-separated. */
@@ -26,6 +32,7 @@ function joined(values: string[]): string {
 export function outputsOf(r: RunResult): Record<string, string> {
   const pairs = r.outcomes.map((o) => {
     const v = viewOf(o.after, r.config.versionTagKey)
+    const canary = canaryShare(o.after)
     return {
       base: o.base,
       state: o.state,
@@ -37,6 +44,9 @@ export function outputsOf(r: RunResult): Record<string, string> {
       previousVersion: v.previousVersion,
       standbyInstanceIds: v.standbyInstanceIds,
       ...(o.drainEndsAt !== undefined ? { drainEndsAt: new Date(o.drainEndsAt).toISOString() } : {}),
+      bakeResult: o.bake?.result ?? 'skipped',
+      ...(o.bake ? { bakeWatched: describeWatched(o.bake) } : {}),
+      ...(canary ? { canaryInstances: canary.instances, canaryShare: canary.share } : {}),
       ...(o.notice ? { notice: o.notice } : {}),
       ...(o.error ? { error: o.error } : {})
     }
@@ -53,6 +63,10 @@ export function outputsOf(r: RunResult): Record<string, string> {
     // The latest drain end over the pairs (ISO 8601 sort in time order).
     [Outputs.drainEndsAt]: pairs.map((p) => p.drainEndsAt ?? '').sort().at(-1) ?? '',
     [Outputs.pairs]: JSON.stringify(pairs),
+    [Outputs.bakeResult]: joined(pairs.map((p) => p.bakeResult)),
+    [Outputs.bakeWatched]: pairs.flatMap((p) => (p.bakeWatched ? [pairs.length > 1 ? `${p.base}: ${p.bakeWatched}` : p.bakeWatched] : [])).join('; '),
+    [Outputs.canaryInstances]: JSON.stringify(pairs.flatMap((p) => p.canaryInstances ?? [])),
+    [Outputs.canaryShare]: joined(pairs.flatMap((p) => (p.canaryShare ? [p.canaryShare] : []))),
     [Outputs.plan]: r.outcomes.flatMap((o) => o.plan.map((s) => `${o.base}: ${describeStep(s)}`)).join('\n')
   }
 }

@@ -7,6 +7,8 @@ import type { PairOutcome, RunResult } from '../modes.js'
 import { viewOf } from './view.js'
 import { RELEASE_TAG, describeRelease } from '../github/release.js'
 import { LOCK_TAG, decodeLock } from '../domain/lock.js'
+import { type BakeReport, describeWatched } from '../bake.js'
+import { canaryShare } from '../domain/canary.js'
 
 const MAX_PLAN_LINES = 200
 const MAX_TIMELINE_ROWS = 300
@@ -17,6 +19,7 @@ export function esc(text: string): string {
 
 const TITLES: Record<string, string> = {
   deploy: 'Blue/green deploy',
+  canary: 'Blue/green canary',
   finalize: 'Blue/green finalize',
   rollback: 'Blue/green rollback',
   status: 'Blue/green status'
@@ -25,7 +28,7 @@ const TITLES: Record<string, string> = {
 export function renderSummary(r: RunResult): string {
   const c = r.config
   const lines: string[] = []
-  const what = c.mode === 'deploy' ? ` of ${esc(c.version)}` : ''
+  const what = c.mode === 'deploy' || c.mode === 'canary' ? ` of ${esc(c.version)}` : ''
   lines.push(`## ${TITLES[c.mode]}${what}${c.dryRun ? ' (dry run: nothing was changed)' : ''}`, '')
   lines.push(`Services tagged \`${esc(c.imageNameTagKey)}=${esc(c.imageName)}\` in groups starting with \`${esc(c.prefix)}\`, region ${esc(c.region)}.`, '')
   if (r.refusals.length > 0) {
@@ -49,6 +52,11 @@ function pairSection(o: PairOutcome, r: RunResult): string[] {
   if (lock && c.mode === 'status') {
     out.push(`Driven right now by ${esc(lock.run)} (last heartbeat ${formatDuration(Math.max(0, r.finishedAt - lock.at))} before this report).`, '')
   }
+  const canary = canaryShare(o.after)
+  if (canary) {
+    out.push(`**Canary:** ${canary.instances.length} instance(s) (${esc(canary.instances.join(', ') || 'none yet')}) hold ${esc(canary.share)} of the serving instances.`, '')
+  }
+  if (o.bake) out.push(...bakeSection(o.bake, r.startedAt))
   out.push(`**Next:** ${nextStep(o, r)}`, '')
   if (o.plan.length > 0) {
     const shown = o.plan.slice(0, MAX_PLAN_LINES).map((s, i) => `${i + 1}. ${esc(describeStep(s))}`)
@@ -60,6 +68,29 @@ function pairSection(o: PairOutcome, r: RunResult): string[] {
         : 'Plan made from the state found at the start'
     out.push(`<details${c.dryRun ? ' open' : ''}><summary>${label} (${o.plan.length} steps)</summary>`, '', ...shown, '', '</details>', '')
   }
+  return out
+}
+
+const BAKE_RESULT: Record<BakeReport['result'], string> = {
+  passed: 'passed',
+  'rolled-back': 'tripped: rolled back',
+  failed: 'tripped: the rollback did not finish',
+  interrupted: 'interrupted',
+  skipped: 'skipped'
+}
+
+/** The bake: what it watched, for how long, and every state each alarm was seen in. */
+function bakeSection(b: BakeReport, runStart: number): string[] {
+  const out = [`**Bake:** ${esc(BAKE_RESULT[b.result])}; watched ${esc(describeWatched(b))}.${b.reason ? ` ${esc(b.reason)}.` : ''}`, '']
+  const names = Object.keys(b.alarms)
+  if (names.length === 0) return out
+  const rows = names.flatMap((name) =>
+    (b.alarms[name] ?? []).map(
+      (x) =>
+        `<tr><td>${esc(name)}</td><td>${esc(x.state)}</td><td>${esc(new Date(x.since).toISOString())}</td><td>+${formatDuration(Math.max(0, x.seenAt - runStart))}</td><td>${esc(x.reason)}</td></tr>`
+    )
+  )
+  out.push(`<table><tr><th>Alarm</th><th>State</th><th>Since</th><th>Seen at</th><th>Reason</th></tr>${rows.join('')}</table>`, '')
   return out
 }
 
@@ -143,6 +174,11 @@ function nextStep(o: PairOutcome, r: RunResult): string {
       return `${esc(v.version)} serves from ${live}; ${other} is idle and is the target of the next deploy. To go back now, deploy ${esc(v.previousVersion || 'the previous version')}.`
     case 'rolled-back':
       return `${esc(v.version)} serves again from ${live}; ${other} is idle. Fix the release and deploy again.`
+    case 'canary': {
+      const share = canaryShare(o.after)
+      const version = esc(v.other?.tags[c.versionTagKey] ?? c.version)
+      return `A canary of ${version} serves ${esc(share?.share ?? '')} of the instances beside ${live}. Promote it with \`mode: deploy\` and version ${version} (its instances stay; the group scales to full capacity and cuts over), or remove it with \`mode: rollback\`.`
+    }
     case 'aborted':
       return `${live} still serves ${esc(v.version)}; ${other} is idle again. Fix the release and re-run deploy.`
     case 'failed':

@@ -20,7 +20,7 @@ export function viewOf(pair: Pair, versionTagKey: string): PairView {
     case 'at-rest':
       return view(pair, phase.live, phase.idle, 'live', 'idle', v)
     case 'deploying':
-      return view(pair, phase.live, phase.next, 'live', 'deploying', v)
+      return view(pair, phase.live, phase.next, 'live', phase.canary !== undefined ? 'canary' : 'deploying', v)
     case 'cut-over':
       return {
         ...view(pair, phase.next, phase.previous, 'live', 'standby', v),

@@ -209,6 +209,8 @@ export interface SimAlarm {
   managedBy: string | undefined
   /** Tags given when the alarm was created (PutMetricAlarm on an existing alarm ignores Tags; DescribeAlarms never returns them). */
   tags?: { Key: string; Value: string }[]
+  /** Every state the alarm took (creation, setAlarmState, fireAlarm), in order: what a watcher could have seen. */
+  history?: { state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'; reason: string; at: number }[]
 }
 
 export interface ScalingEvent {

@@ -380,6 +380,11 @@ export class SimWorld {
     return this.cloudWatch.addAlarm(...args)
   }
 
+  /** The alarm moves to a state with a reason (no actions run; `fireAlarm` runs them). */
+  setAlarmState(...args: Parameters<CloudWatchModel['setAlarmState']>): ReturnType<CloudWatchModel['setAlarmState']> {
+    return this.cloudWatch.setAlarmState(...args)
+  }
+
   setVersionHealth(...args: Parameters<TargetsModel['setVersionHealth']>): ReturnType<TargetsModel['setVersionHealth']> {
     return this.targets.setVersionHealth(...args)
   }

@@ -101,7 +101,7 @@ export function initialInstanceIds(world: SimWorld): string[] {
   return [...world.instances.keys()].sort()
 }
 
-export type Mode = 'deploy' | 'finalize' | 'rollback'
+export type Mode = 'deploy' | 'canary' | 'finalize' | 'rollback'
 
 /** Who a run is: GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT (the run URL is built from the id). */
 export interface RunIdentity {
@@ -241,7 +241,7 @@ export class Stage {
     try {
       const run = await runBundle({
         endpoint: this.server.url,
-        inputs: { ...INPUTS, mode, ...(mode === 'deploy' ? { version: 'v2' } : {}), ...extraInputs },
+        inputs: { ...INPUTS, mode, ...(mode === 'deploy' || mode === 'canary' ? { version: 'v2' } : {}), ...extraInputs },
         env: { GITHUB_RUN_ID: identity.id, GITHUB_RUN_ATTEMPT: String(identity.attempt), GITHUB_API_URL: this.github.url },
         killAfterMs: 120_000,
         onSpawn: (c) => {

@@ -139,6 +139,7 @@ export class AutoScalingModel {
     alarm.StateValue = 'ALARM'
     alarm.StateUpdatedTimestamp = this.w.now()
     alarm.StateReason = 'Threshold Crossed (simulated)'
+    this.w.cloudWatch.noteState(alarm)
     const out: ScalingEvent[] = []
     const log = (e: Omit<ScalingEvent, 'time' | 'kind' | 'name'>): void => {
       const ev: ScalingEvent = { time: this.w.now(), kind: 'alarm', name: alarmName, ...e }

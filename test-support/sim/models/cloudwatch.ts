@@ -4,6 +4,13 @@ import { SimError, validation } from '../errors.js'
 import type { AlarmOptions, SimWorld } from '../world.js'
 import type { SimAlarm, SimPolicy } from '../types.js'
 
+/** Reasons in CloudWatch's own wording (the shape of StateReason for a threshold alarm). */
+const DEFAULT_REASON: Record<SimAlarm['StateValue'], string> = {
+  OK: 'Threshold Crossed: 1 datapoint [0.0] was not greater than the threshold (1.0).',
+  ALARM: 'Threshold Crossed: 1 datapoint [5.0] was greater than the threshold (1.0).',
+  INSUFFICIENT_DATA: 'Insufficient Data: 1 datapoint was unknown.'
+}
+
 export class CloudWatchModel {
   constructor(private readonly w: SimWorld) {}
 
@@ -33,8 +40,31 @@ export class CloudWatchModel {
       AlarmConfigurationUpdatedTimestamp: this.w.now(),
       managedBy: existing?.managedBy ?? managedBy
     }
+    alarm.history = existing?.history ?? [{ state: alarm.StateValue, reason: alarm.StateReason, at: this.w.now() }]
     this.w.alarms.set(name, alarm)
     return alarm
+  }
+
+  /**
+   * The alarm's evaluation moves it to `state` with `reason` (as CloudWatch does when its metric crosses the
+   * threshold, recovers, or stops reporting). Actions are not executed here (`fireAlarm` does that).
+   * StateTransitionedTimestamp moves only when the state changes; StateUpdatedTimestamp always.
+   */
+  setAlarmState(name: string, state: SimAlarm['StateValue'], reason?: string): SimAlarm {
+    const alarm = this.w.alarms.get(name)
+    if (!alarm) throw new Error(`no alarm ${name}`)
+    const now = this.w.now()
+    if (alarm.StateValue !== state) alarm.StateTransitionedTimestamp = now
+    alarm.StateValue = state
+    alarm.StateReason = reason ?? DEFAULT_REASON[state]
+    alarm.StateUpdatedTimestamp = now
+    this.noteState(alarm)
+    return alarm
+  }
+
+  /** Appends the alarm's current state to its history. */
+  noteState(alarm: SimAlarm): void {
+    ;(alarm.history ??= []).push({ state: alarm.StateValue, reason: alarm.StateReason, at: this.w.now() })
   }
 
   /** Alarms that fire the policy (managed ones for target tracking, any alarm naming its ARN otherwise). */

@@ -1,0 +1,114 @@
+// The bake: after cutover (or once a canary is healthy) the run keeps the pair (and its lock) and watches
+// the named CloudWatch alarms and the new group's target health for bake-time. It only watches: what to
+// do when the bake trips (the rollback) is decided by the caller from a fresh observation.
+import type { Fleet } from './aws/port.js'
+import type { Clock } from './clock.js'
+import type { BakeConfig } from './config.js'
+import { formatDuration } from './duration.js'
+import { ActionError, AwsCallFailed, errorMessage } from './errors.js'
+import type { Logger } from './execute.js'
+import { type AlarmSighting, TargetWatch, describeAlarmTrip, recordAlarms, trippedAlarm } from './domain/bake.js'
+import { assessHealth } from './domain/health.js'
+import type { Pair } from './domain/model.js'
+import { observePair } from './observe.js'
+
+export type BakeResult = 'passed' | 'rolled-back' | 'skipped' | 'interrupted' | 'failed'
+
+export interface BakeReport {
+  result: BakeResult
+  plannedMs: number
+  watchedMs: number
+  alarmNames: string[]
+  /** The group whose target health was watched. */
+  group: string
+  /** Per alarm, each state the bake saw it in. */
+  alarms: Record<string, AlarmSighting[]>
+  /** Why the bake failed (the alarm and its reason, or the instances and their reason codes). */
+  reason?: string
+}
+
+export interface BakeDeps {
+  fleet: Fleet
+  clock: Clock
+  log: Logger
+  signal?: AbortSignal | undefined
+  guard: (pair: Pair) => void
+  pollIntervalMs: number
+  /** How long an instance launched during the bake may be unhealthy while it boots. */
+  bootTimeMs: number
+  /**
+   * With allow-alarm-at-start: when the run began. An alarm in ALARM since before then is excused until it
+   * leaves ALARM (the deploy was started into it on purpose); any alarm entering ALARM later trips the bake.
+   */
+  excuseAlarmsBefore?: number
+}
+
+/** Reads in a row that may fail (AWS errors beyond the SDK's retries) before the bake gives up watching. */
+const READ_FAILURES = 3
+
+export interface BakeOutcome {
+  report: BakeReport
+  /** Set when the bake tripped: the release must be rolled back. */
+  trip?: string
+  last: Pair
+}
+
+/** Watches `group` of `pair` and the alarms for `cfg.timeMs`; returns at the first trip, at the end, or when cancelled. */
+export async function watchBake(pair: Pair, group: string, cfg: BakeConfig, deps: BakeDeps): Promise<BakeOutcome> {
+  const { fleet, clock, log } = deps
+  const start = clock.now()
+  const report: BakeReport = { result: 'passed', plannedMs: cfg.timeMs, watchedMs: 0, alarmNames: cfg.alarmNames, group, alarms: {} }
+  const startGroup = pair.groups.find((g) => g.name === group)
+  if (!startGroup) throw new ActionError(`${pair.base}: ${group} is not part of the pair`)
+  const targets = new TargetWatch(startGroup, start, deps.bootTimeMs)
+  const what = `${cfg.alarmNames.length > 0 ? `alarm(s) ${cfg.alarmNames.join(', ')} and ` : ''}the target health of ${group}`
+  log.info(`${pair.base}: baking for ${formatDuration(cfg.timeMs)}: watching ${what} every ${formatDuration(deps.pollIntervalMs)}.`)
+  let last = pair
+  let failures = 0
+  let excused: Set<string> | undefined
+  for (;;) {
+    const now = clock.now()
+    report.watchedMs = now - start
+    try {
+      if (cfg.alarmNames.length > 0) {
+        const alarms = await fleet.alarms(cfg.alarmNames)
+        recordAlarms(report.alarms, alarms, now)
+        const before = deps.excuseAlarmsBefore
+        excused ??= new Set(before === undefined ? [] : alarms.filter((a) => a.state === 'ALARM' && a.since < before).map((a) => a.name))
+        for (const a of alarms) if (a.state !== 'ALARM' && excused.delete(a.name)) log.info(`${pair.base}: alarm ${a.name} left ALARM (${a.state}); the bake watches it from now on.`)
+        if (excused.size > 0 && report.watchedMs === 0) log.info(`${pair.base}: alarm(s) ${[...excused].join(', ')} were in ALARM before the run (allow-alarm-at-start); they count once they leave ALARM.`)
+        const tripped = trippedAlarm(alarms, cfg.failOnInsufficientData, excused)
+        if (tripped) return { report: { ...report, reason: describeAlarmTrip(tripped) }, trip: describeAlarmTrip(tripped), last }
+        const gone = cfg.alarmNames.filter((n) => !alarms.some((a) => a.name === n))
+        if (gone.length > 0) log.warning(`${pair.base}: alarm(s) ${gone.join(', ')} no longer exist; the bake watches the others.`)
+      }
+      last = await observePair(fleet, last, {})
+      deps.guard(last)
+      const g = last.groups.find((x) => x.name === group)
+      if (!g) throw new ActionError(`${group} left the pair during the bake`)
+      const why = targets.observe(g, assessHealth(g, 0, g.targetGroupArns), clock.now())
+      if (why) return { report: { ...report, reason: why }, trip: why, last }
+      failures = 0
+    } catch (err) {
+      if (!(err instanceof AwsCallFailed) || ++failures >= READ_FAILURES) throw err
+      log.warning(`${pair.base}: the bake could not read AWS (${errorMessage(err)}); trying again at the next check.`)
+    }
+    const remaining = cfg.timeMs - (clock.now() - start)
+    if (remaining <= 0) break
+    if (deps.signal?.aborted) return { report: { ...report, result: 'interrupted', reason: 'the job was cancelled during the bake' }, last }
+    await clock.sleep(Math.min(deps.pollIntervalMs, remaining), deps.signal).catch(() => undefined)
+    if (deps.signal?.aborted) {
+      report.watchedMs = clock.now() - start
+      return { report: { ...report, result: 'interrupted', reason: 'the job was cancelled during the bake' }, last }
+    }
+  }
+  report.watchedMs = clock.now() - start
+  log.info(`${pair.base}: the bake passed: ${what} held for ${formatDuration(report.watchedMs)}.`)
+  return { report, last }
+}
+
+/** What the bake watched and for how long, as one line (the `bake-watched` output). */
+export function describeWatched(r: BakeReport): string {
+  const alarms = r.alarmNames.length > 0 ? `alarm(s) ${r.alarmNames.join(', ')} and ` : ''
+  return `${alarms}the target health of ${r.group} for ${formatDuration(r.watchedMs)} of ${formatDuration(r.plannedMs)}`
+}
