@@ -28,7 +28,7 @@ const deploy = (extra: Record<string, string>): Record<string, string> => ({ mod
 
 const BAD_INPUTS: BadInput[] = [
   { inputs: { mode: '' }, input: 'mode', shown: 'empty' },
-  { inputs: { mode: 'canary' }, input: 'mode', shown: '"canary"' },
+  { inputs: { mode: 'blue-green' }, input: 'mode', shown: '"blue-green"' },
   { inputs: { mode: 'deploy,finalize' }, input: 'mode', shown: '"deploy,finalize"' },
   { inputs: deploy({ prefix: '' }), input: 'prefix', shown: 'empty' },
   { inputs: deploy({ prefix: '   ' }), input: 'prefix', shown: 'empty' },
