@@ -363,6 +363,15 @@ export const MUTATIONS: Mutation[] = [
     tests: [T.rateLimits]
   },
   {
+    id: 'light-polls-held-by-policy-moves',
+    title: "a wait's light polls (which do not re-read policies) wait for the policies' move to show",
+    file: 'src/execute.ts',
+    find: 'return pending.some((w) => !(light && NOT_IN_LIGHT_OBSERVATIONS.has(w.step.kind)))',
+    replace: 'return pending.length > 0',
+    tests: [T.scaling],
+    only: 'moves policies'
+  },
+  {
     id: 'rollback-done-while-new-serves',
     title: 'a rollback reports done while the new version still takes requests (its targets not yet deregistering)',
     file: 'src/domain/plan.ts',

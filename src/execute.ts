@@ -63,6 +63,8 @@ const READ_LAG_MAX_MS = 30_000
 const READ_LAG_CANCELLED_MS = 5_000
 /** Deregistration follows EnterStandby within moments: look again soon rather than at the poll interval. */
 const DEREGISTER_POLL_MS = 1_000
+/** What a light observation (observePair with `light`) does not read again. */
+const NOT_IN_LIGHT_OBSERVATIONS = new Set<Step['kind']>(['move-policy', 'move-scheduled-action'])
 /** Health waits look this often, at most, when targets are about to turn healthy (see HealthCadence). */
 const FAST_POLL_MS = 1_000
 const FAST_OBSERVATIONS_PER_SECOND = 4
@@ -128,12 +130,16 @@ export class Executor {
     }
   }
 
-  /** Whether this observation still misses writes the run made to the pair (reads lag writes). */
-  private stillUnseen(pair: Pair): boolean {
+  /**
+   * Whether this observation still misses writes the run made to the pair (reads lag writes). A light
+   * observation (the waits' polls) carries policies and scheduled actions over from the round's snapshot,
+   * so it cannot show their moves: those stay pending for the next full observation, and do not hold it.
+   */
+  private stillUnseen(pair: Pair, light = false): boolean {
     const now = this.o.clock.now()
     const pending = (this.unseen.get(pair.base) ?? []).filter((w) => !showsWrite(pair, w.step) && now - w.at < this.lagBudgetMs())
     this.unseen.set(pair.base, pending)
-    return pending.length > 0
+    return pending.some((w) => !(light && NOT_IN_LIGHT_OBSERVATIONS.has(w.step.kind)))
   }
 
   /** A cancelled job has seconds left before the runner kills it: wait less for reads to catch up. */
@@ -237,7 +243,7 @@ export class Executor {
         const report = assessHealth(group, s.count, s.targetGroupArns, tracker.knownActivities)
         if (report.ready) return { ready: true, value: report }
         // A read that does not show our own last writes yet (e.g. the capacity just set) judges nothing.
-        if (this.stillUnseen(now)) return { ready: false, value: report }
+        if (this.stillUnseen(now, true)) return { ready: false, value: report }
         // Someone lowered the group's capacity meanwhile: waiting cannot succeed, re-planning can.
         if (group.capacity.desired < s.count) {
           this.o.log.warning(`${s.group}: desired capacity changed to ${group.capacity.desired} while waiting for ${s.count}; re-planning.`)
@@ -311,7 +317,7 @@ export class Executor {
         const g = now.groups.find((x) => x.name === group)
         const waiting = g ? g.instances.filter((i) => stillTakesTraffic(g, i)).length : 0
         // A read that does not show our own last writes yet (the instances still InService) judges nothing.
-        return waiting === 0 && !this.stillUnseen(now) ? { ready: true, value: waiting } : { ready: false, value: waiting }
+        return waiting === 0 && !this.stillUnseen(now, true) ? { ready: true, value: waiting } : { ready: false, value: waiting }
       },
       { clock: this.o.clock, timeoutMs: this.o.healthTimeoutMs, intervalMs: DEREGISTER_POLL_MS, signal: this.o.signal }
     )

@@ -2,7 +2,7 @@
 // means restored (capacity, processes, policies with their alarms, scheduled actions with time zones).
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { PutScalingPolicyCommand, PutScheduledUpdateGroupActionCommand } from '@aws-sdk/client-auto-scaling'
-import { runAction } from '../../test-support/harness.js'
+import { type ActionRun, runAction } from '../../test-support/harness.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
 import { type SimWorld, simClients } from '../../test-support/sim/index.js'
 
@@ -67,6 +67,11 @@ function config(name: string) {
   }
 }
 
+/** How long each of a run's waits until traffic had left a group took (virtual ms). */
+function trafficWaits(r: ActionRun): number[] {
+  return (r.result?.timeline ?? []).filter((t) => t.step.startsWith('wait until traffic has left')).map((t) => t.durationMs)
+}
+
 function alarm(name: string) {
   return world.alarms.get(name)?.config as { AlarmActions: string[]; Dimensions: { Name: string; Value: string }[] }
 }
@@ -90,6 +95,10 @@ describe('scaling follows the traffic', () => {
     const greenStep = world.group(green).policies.find((p) => p.name === 'scale-out-on-cpu')
     expect(alarm('web-cpu-high').AlarmActions).toEqual([greenStep?.arn])
     expect(alarm('web-cpu-high').Dimensions).toEqual([{ Name: 'AutoScalingGroupName', Value: green }])
+    // The policies moved during this round: the wait until traffic has moved (light polls, which do not
+    // re-read policies) still ends within seconds, not after the 30 s allowed for reads to catch up.
+    expect(trafficWaits(deploy)).toEqual([expect.any(Number)])
+    expect(Math.max(...trafficWaits(deploy))).toBeLessThan(10_000)
 
     // While the decision is pending the alarm scales the group that serves, never the standby one.
     const fired = world.fireAlarm('web-cpu-high')
@@ -109,6 +118,7 @@ describe('scaling follows the traffic', () => {
     expect(alarm('web-cpu-high').AlarmActions).toEqual([blueStep?.arn])
     expect(alarm('web-cpu-high').Dimensions).toEqual([{ Name: 'AutoScalingGroupName', Value: blue }])
     expect(world.fireAlarm('web-cpu-high')).toEqual([expect.objectContaining({ outcome: 'executed', group: blue })])
+    expect(Math.max(...trafficWaits(rollback))).toBeLessThan(10_000)
   })
 
   it('a standby group launches nothing, whatever its old alarms or schedules do', async () => {
