@@ -262,6 +262,7 @@ data "aws_iam_policy_document" "deploy" {
       "autoscaling:DescribeScheduledActions",
       "autoscaling:DescribeScalingActivities",
       "autoscaling:DescribeInstanceRefreshes",
+      "autoscaling:DescribeLifecycleHooks",
       "autoscaling:CreateOrUpdateTags",
       "autoscaling:DeleteTags",
       "autoscaling:UpdateAutoScalingGroup",

@@ -5,6 +5,7 @@ import {
   DeleteTagsCommand,
   DescribeAutoScalingGroupsCommand,
   DescribeInstanceRefreshesCommand,
+  DescribeLifecycleHooksCommand,
   DescribePoliciesCommand,
   DescribeScalingActivitiesCommand,
   DescribeScheduledActionsCommand,
@@ -97,7 +98,7 @@ export class AwsFleet implements Fleet {
   async loadDetails(group: GroupDescription): Promise<GroupDescription> {
     const name = group.name
     const asg = this.clients.autoscaling
-    const [policies, scheduledActions, activities, refreshes] = await Promise.all([
+    const [policies, scheduledActions, activities, refreshes, hooks] = await Promise.all([
       this.paged(`DescribePolicies for ${name}`, async (NextToken) => {
         const r = await asg.send(new DescribePoliciesCommand({ AutoScalingGroupName: name, NextToken }))
         return { items: (r.ScalingPolicies ?? []).map(toPolicy), next: r.NextToken }
@@ -109,7 +110,9 @@ export class AwsFleet implements Fleet {
       this.activities(name),
       this.call(`DescribeInstanceRefreshes for ${name}`, () =>
         asg.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: name, MaxRecords: 5 }))
-      )
+      ),
+      // Not paged: a group has at most 50 lifecycle hooks, all in one answer.
+      this.call(`DescribeLifecycleHooks for ${name}`, () => asg.send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: name })))
     ])
     const active = (refreshes.InstanceRefreshes ?? []).find((r) => ACTIVE_REFRESH.has(r.Status ?? ''))
     return {
@@ -117,6 +120,13 @@ export class AwsFleet implements Fleet {
       policies,
       scheduledActions,
       activities,
+      lifecycleHooks: (hooks.LifecycleHooks ?? []).map((h) => ({
+        name: h.LifecycleHookName ?? '',
+        transition: h.LifecycleTransition ?? '',
+        // AWS's default HeartbeatTimeout is one hour.
+        heartbeatTimeoutSeconds: h.HeartbeatTimeout ?? 3600,
+        ...(h.DefaultResult ? { defaultResult: h.DefaultResult } : {})
+      })),
       ...(active ? { activeInstanceRefresh: `${active.InstanceRefreshId} (${active.Status})` } : {})
     }
   }

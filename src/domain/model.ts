@@ -66,6 +66,20 @@ export interface Activity {
   startTime: Date
 }
 
+/** A lifecycle hook of a group (DescribeLifecycleHooks). */
+export interface LifecycleHook {
+  name: string
+  /** `autoscaling:EC2_INSTANCE_LAUNCHING` or `autoscaling:EC2_INSTANCE_TERMINATING`. */
+  transition: string
+  /** Seconds an instance waits for the hook to complete before DefaultResult applies (AWS default 3600). */
+  heartbeatTimeoutSeconds: number
+  /** CONTINUE or ABANDON. */
+  defaultResult?: string
+}
+
+export const LAUNCH_HOOK = 'autoscaling:EC2_INSTANCE_LAUNCHING'
+export const TERMINATE_HOOK = 'autoscaling:EC2_INSTANCE_TERMINATING'
+
 export interface Group {
   name: string
   color: string
@@ -79,6 +93,8 @@ export interface Group {
   /** Seconds Auto Scaling waits before health-checking a new instance (HealthCheckGracePeriod). */
   healthCheckGracePeriodSeconds?: number
   warmPool: boolean
+  /** Lifecycle hooks; undefined when not read (light observations during waits). */
+  lifecycleHooks?: LifecycleHook[]
   policies: ScalingPolicy[]
   scheduledActions: ScheduledAction[]
   /** Most recent scaling activities, newest first. */
@@ -117,6 +133,14 @@ export function activeInstances(g: Group): Instance[] {
 
 export function standbyInstances(g: Group): Instance[] {
   return g.instances.filter(inStandby)
+}
+
+export function launchHooks(g: Group): LifecycleHook[] {
+  return (g.lifecycleHooks ?? []).filter((h) => h.transition === LAUNCH_HOOK)
+}
+
+export function terminationHooks(g: Group): LifecycleHook[] {
+  return (g.lifecycleHooks ?? []).filter((h) => h.transition === TERMINATE_HOOK)
 }
 
 export function formatCapacity(c: Capacity): string {

@@ -1,7 +1,8 @@
 // Pre-flight: every check for every pair before anything is written. A refusal names the pair and
 // what to do; a notice marks a pair with nothing to do (e.g. deploying the version already live).
 import { DEPLOY_RUN_TAG, FINALIZING_TAG, LAST_RUN_TAG, decodeLastRun, decodeList } from './markers.js'
-import { type Group, LEAVING_STATES, type Mode, type Pair, activeInstances, inStandby } from './model.js'
+import { formatDuration } from '../duration.js'
+import { type Group, LEAVING_STATES, type Mode, type Pair, activeInstances, inStandby, launchHooks, terminationHooks } from './model.js'
 import type { Phase } from './phase.js'
 import { canaryBlocks, canaryChecks } from './canary.js'
 
@@ -12,6 +13,8 @@ export interface PreflightOptions {
   canaryCount?: number
   /** A bake is configured: a deploy (or canary) whose release already serves bakes it again (a re-run). */
   bake?: { timeMs: number }
+  /** How long a deploy waits for new instances to turn healthy; launch hooks must fit in it. */
+  healthTimeoutMs?: number
 }
 
 export interface Verdict {
@@ -66,7 +69,11 @@ function structural(pair: Pair): string[] {
       out.push(`${g.name}: attached to Classic Load Balancer(s) ${g.loadBalancerNames.join(', ')}, which this version does not support; use target groups.`)
     }
     if (g.warmPool) {
-      out.push(`${g.name}: has a warm pool; its instances were initialised with an earlier version and would not read the new version tag. Delete the warm pool first.`)
+      out.push(
+        `${g.name}: has a warm pool, which this action does not support: pooled instances ran their user data (such as examples/user-data/boot.sh) when they entered the pool, ` +
+          `with the version tagged then, and cloud-init runs user data on the first boot only, so they would serve the old version when they leave the pool. ` +
+          `Delete the warm pool (aws autoscaling delete-warm-pool --auto-scaling-group-name ${g.name}), then re-run.`
+      )
     }
   }
   return out
@@ -112,6 +119,8 @@ function deployChecks(pair: Pair, phase: Phase, opts: PreflightOptions): Verdict
       const what = [...idle.policies.map((p) => `policy ${p.name}`), ...idle.scheduledActions.map((s) => `scheduled action ${s.name}`)]
       out.push(`${idle.name}: the idle group has its own ${what.join(', ')}; scaling belongs to the live group (${live.name}) and moves with the traffic. Delete them from the idle group.`)
     }
+    const hookRefusal = launchHookRefusal(idle, opts.healthTimeoutMs)
+    if (hookRefusal) out.push(hookRefusal)
     if (live.capacity.desired > live.capacity.max || activeInstances(live).length === 0) {
       out.push(`${live.name}: the live group has no instance in service to take capacity from; fix it first.`)
     }
@@ -142,6 +151,46 @@ function rebakes(opts: PreflightOptions): boolean {
   return (opts.bake?.timeMs ?? 0) > 0
 }
 
+/**
+ * Launch hooks hold new instances in Pending:Wait until the hook completes or its HeartbeatTimeout ends.
+ * A hook allowed longer than health-timeout can hold instances past the deploy's wait.
+ */
+function launchHookRefusal(g: Group, healthTimeoutMs: number | undefined): string | undefined {
+  if (healthTimeoutMs === undefined) return undefined
+  const longest = [...launchHooks(g)].sort((a, b) => b.heartbeatTimeoutSeconds - a.heartbeatTimeoutSeconds)[0]
+  if (!longest || longest.heartbeatTimeoutSeconds * 1000 <= healthTimeoutMs) return undefined
+  const hook = formatDuration(longest.heartbeatTimeoutSeconds * 1000)
+  const wait = formatDuration(healthTimeoutMs)
+  return (
+    `${g.name}: launch lifecycle hook ${longest.name} may hold new instances in Pending:Wait for up to ${hook} (HeartbeatTimeout ${longest.heartbeatTimeoutSeconds} s), ` +
+    `longer than health-timeout ${wait}: the deploy would time out while the hook still holds them. Raise health-timeout to at least ${hook}, ` +
+    `or lower the hook's timeout (aws autoscaling put-lifecycle-hook --auto-scaling-group-name ${g.name} --lifecycle-hook-name ${longest.name} ` +
+    `--lifecycle-transition autoscaling:EC2_INSTANCE_LAUNCHING --heartbeat-timeout <seconds>, with the hook's other settings).`
+  )
+}
+
+/**
+ * Finalize retires standby instances by DetachInstances and EC2 TerminateInstances: neither runs the
+ * group's termination lifecycle hooks (AWS runs hooks for launches and terminations by Auto Scaling only,
+ * not for detach or standby), so whatever they do (drain, ship logs) would silently not happen.
+ */
+function terminationHookRefusal(previous: Group): string | undefined {
+  const hooks = terminationHooks(previous)
+  const standby = previous.instances.filter(inStandby).map((i) => i.id)
+  if (hooks.length === 0 || standby.length === 0) return undefined
+  const names = hooks.map((h) => h.name)
+  const one = standby.length === 1
+  const terminate = one
+    ? `aws autoscaling terminate-instance-in-auto-scaling-group --instance-id ${standby[0]} --no-should-decrement-desired-capacity`
+    : `for id in ${standby.join(' ')}; do aws autoscaling terminate-instance-in-auto-scaling-group --instance-id "$id" --no-should-decrement-desired-capacity; done`
+  return (
+    `${previous.name}: has termination lifecycle hook(s) ${names.join(', ')}. Finalize detaches the standby instances and terminates them through EC2, ` +
+    `which does not run termination hooks, so what ${hooks.length === 1 ? 'it does' : 'they do'} (draining, log shipping) would not happen. Either terminate them through Auto Scaling ` +
+    `so the hook runs, then re-run finalize to clear the deployment: ${terminate}; or, if skipping the hook is fine this once, remove it, re-run finalize, ` +
+    `and add it back: ${names.map((n) => `aws autoscaling delete-lifecycle-hook --auto-scaling-group-name ${previous.name} --lifecycle-hook-name ${n}`).join('; ')}.`
+  )
+}
+
 function finalizeChecks(pair: Pair, phase: Phase, opts: PreflightOptions): Verdict {
   if (phase.kind === 'at-rest') {
     return { refusals: [], nothingToDo: `${pair.base}: no deployment waits for a decision (${phase.live.name} serves, ${phase.idle.name} is idle); nothing to finalize.` }
@@ -161,6 +210,8 @@ function finalizeChecks(pair: Pair, phase: Phase, opts: PreflightOptions): Verdi
       const what = serving > 0 ? `${serving} old instance(s) still in service` : `${scaling} scaling policy/scheduled action(s) not yet moved to ${next.name}`
       return { refusals: [`${pair.base}: cutover from ${previous.name} to ${next.name} did not finish (${what}); re-run deploy to finish it, or roll back.`] }
     }
+    const hooks = terminationHookRefusal(previous)
+    if (hooks) return { refusals: [hooks] }
   }
   return { refusals: [] }
 }

@@ -1,7 +1,7 @@
 // The job summary a reviewer decides from: per pair both groups, what happens next, the plan and the
 // timeline. A pure function returning markdown (with HTML tables); every user string is escaped.
 import { formatDuration } from '../duration.js'
-import { type Group, type Pair, activeInstances, standbyInstances } from '../domain/model.js'
+import { type Group, type Instance, type LifecycleHook, type Pair, activeInstances, launchHooks, standbyInstances, terminationHooks } from '../domain/model.js'
 import { describeStep } from '../domain/steps.js'
 import type { PairOutcome, RunResult } from '../modes.js'
 import { viewOf } from './view.js'
@@ -47,7 +47,7 @@ function pairSection(o: PairOutcome, r: RunResult): string[] {
   const out: string[] = [`### ${esc(o.base)}: ${esc(o.state)}`, '']
   if (o.error) out.push(`> [!CAUTION]`, `> ${esc(o.error)}`, '')
   if (o.notice) out.push(`> [!NOTE]`, `> ${esc(o.notice)}`, '')
-  out.push(groupTable(o.after, c.versionTagKey), '')
+  out.push(groupTable(withHooks(o.after, o.before), c.versionTagKey), '')
   const lock = decodeLock(o.after.groups[0].tags[LOCK_TAG])
   if (lock && c.mode === 'status') {
     out.push(`Driven right now by ${esc(lock.run)} (last heartbeat ${formatDuration(Math.max(0, r.finishedAt - lock.at))} before this report).`, '')
@@ -96,19 +96,33 @@ function bakeSection(b: BakeReport, runStart: number): string[] {
 
 function groupTable(pair: Pair, versionTagKey: string): string {
   const v = viewOf(pair, versionTagKey)
-  const head = ['Color', 'Group', 'Role', 'Version', 'Min / desired / max', 'Instances', 'Target health', 'Scaling']
+  const head = ['Color', 'Group', 'Role', 'Version', 'Min / desired / max', 'Instances', 'Target health', 'Scaling and hooks']
   const rows = pair.groups.map((g) => [
     esc(g.color),
     esc(g.name),
     esc(v.roles[g.name] ?? ''),
     versionCell(g, versionTagKey),
     `${g.capacity.min} / ${g.capacity.desired} / ${g.capacity.max}`,
-    esc(countBy(g.instances.map((i) => (i.gone ? `${i.lifecycle} but gone from EC2` : i.lifecycle))) || 'none'),
+    esc(countBy(g.instances.map((i) => lifecycleOf(g, i))) || 'none'),
     esc(health(g)),
     esc(scaling(g))
   ])
   const tr = (cells: string[], tag: string): string => `<tr>${cells.map((x) => `<${tag}>${x}</${tag}>`).join('')}</tr>`
   return `<table>${tr(head, 'th')}${rows.map((r) => tr(r, 'td')).join('')}</table>`
+}
+
+/** Observations made while waiting do not re-read lifecycle hooks: take them from the run's first look. */
+function withHooks(after: Pair, before: Pair): Pair {
+  const hooksOf = (g: Group): LifecycleHook[] | undefined => g.lifecycleHooks ?? before.groups.find((b) => b.name === g.name)?.lifecycleHooks
+  return { ...after, groups: after.groups.map((g) => ({ ...g, lifecycleHooks: hooksOf(g) ?? [] })) as [Group, Group] }
+}
+
+function lifecycleOf(g: Group, i: Instance): string {
+  if (i.gone) return `${i.lifecycle} but gone from EC2`
+  const hooks = launchHooks(g)
+  // Pending:Wait is a launch hook holding the instance until it completes or times out.
+  if (i.lifecycle === 'Pending:Wait' && hooks.length > 0) return `Pending:Wait (waiting for launch hook ${hooks.map((h) => h.name).join(' or ')})`
+  return i.lifecycle
 }
 
 function versionCell(g: Group, versionTagKey: string): string {
@@ -139,6 +153,9 @@ function scaling(g: Group): string {
   if (g.policies.length > 0) parts.push(`${g.policies.length} polic${g.policies.length === 1 ? 'y' : 'ies'}`)
   if (g.scheduledActions.length > 0) parts.push(`${g.scheduledActions.length} scheduled`)
   if (g.suspendedProcesses.length > 0) parts.push(`suspended: ${g.suspendedProcesses.join(', ')}`)
+  const hook = (h: LifecycleHook): string => `${h.name} (${formatDuration(h.heartbeatTimeoutSeconds * 1000)})`
+  if (launchHooks(g).length > 0) parts.push(`launch hook: ${launchHooks(g).map(hook).join(', ')}`)
+  if (terminationHooks(g).length > 0) parts.push(`termination hook: ${terminationHooks(g).map(hook).join(', ')}`)
   return parts.join('; ') || '—'
 }
 

@@ -2,6 +2,7 @@
 
 export type LifecycleState =
   | 'Pending'
+  | 'Pending:Wait'
   | 'InService'
   | 'EnteringStandby'
   | 'Standby'
@@ -32,6 +33,20 @@ export const ALL_PROCESSES = [
 ] as const
 export type ProcessName = (typeof ALL_PROCESSES)[number]
 
+/**
+ * A lifecycle hook as DescribeLifecycleHooks reports it (HeartbeatTimeout default 3600, DefaultResult
+ * default ABANDON). `holdSeconds` (sim only): a launch hook keeps each instance it launches in
+ * `Pending:Wait` that long after launch (the hook's handler then completes it with CONTINUE); unset, the
+ * hook does not hold instances. Termination hooks are only reported.
+ */
+export interface SimLifecycleHook {
+  LifecycleHookName: string
+  LifecycleTransition: string
+  HeartbeatTimeout?: number
+  DefaultResult?: string
+  holdSeconds?: number
+}
+
 export interface SimInstance {
   id: string
   group: string | undefined
@@ -45,6 +60,10 @@ export interface SimInstance {
   /** Value of the version tag at launch. */
   version: string | undefined
   ec2State: Ec2State
+  /** Milliseconds a launch hook will hold it in Pending:Wait once it has launched (unset: no hook holds it). */
+  hookHoldMs?: number | undefined
+  /** Name of the launch hook holding it in Pending:Wait. */
+  hookName?: string | undefined
   /** Next lifecycle transition (Pending→InService, EnteringStandby→Standby, Terminating→Terminated, Detaching→Detached). */
   due: number | undefined
   /** When a Terminated instance disappears from its group's listing. */
@@ -190,7 +209,7 @@ export interface SimGroup {
   nextLaunchAttempt: number
   refreshes: SimRefresh[]
   launchTemplate: LaunchTemplateSpec | undefined
-  lifecycleHooks: { LifecycleHookName: string; LifecycleTransition: string }[]
+  lifecycleHooks: SimLifecycleHook[]
   instanceType: string
 }
 

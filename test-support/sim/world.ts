@@ -27,6 +27,7 @@ import {
   type SimAlarm,
   type SimGroup,
   type SimInstance,
+  type SimLifecycleHook,
   type SimScheduledAction,
   type SimTargetGroup,
   type VersionHealth,
@@ -94,7 +95,7 @@ export interface GroupOptions {
   warmPool?: WarmPoolOptions
   suspendedProcesses?: string[]
   launchTemplate?: LaunchTemplateSpec
-  lifecycleHooks?: { LifecycleHookName: string; LifecycleTransition: string }[]
+  lifecycleHooks?: SimLifecycleHook[]
   instanceType?: string
 }
 

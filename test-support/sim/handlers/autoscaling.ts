@@ -235,7 +235,18 @@ export const autoScaling: Service = {
       return {
         LifecycleHooks: g.lifecycleHooks
           .filter((h) => names.length === 0 || names.includes(h.LifecycleHookName))
-          .map((h) => ({ ...h, AutoScalingGroupName: g.name, HeartbeatTimeout: 3600, GlobalTimeout: 172800, DefaultResult: 'ABANDON' }))
+          .map((h) => {
+            const heartbeat = h.HeartbeatTimeout ?? 3600
+            return {
+              LifecycleHookName: h.LifecycleHookName,
+              LifecycleTransition: h.LifecycleTransition,
+              AutoScalingGroupName: g.name,
+              HeartbeatTimeout: heartbeat,
+              // The smaller of 48 hours and 100 heartbeats.
+              GlobalTimeout: Math.min(172800, 100 * heartbeat),
+              DefaultResult: h.DefaultResult ?? 'ABANDON'
+            }
+          })
       }
     }),
     UpdateAutoScalingGroup: write((w, p) => {

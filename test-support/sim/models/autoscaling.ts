@@ -21,7 +21,7 @@ import {
   type SimTargetGroup
 } from '../types.js'
 
-const ACTIVE: ReadonlySet<string> = new Set(['Pending', 'InService'])
+const ACTIVE: ReadonlySet<string> = new Set(['Pending', 'Pending:Wait', 'InService'])
 const STANDBYISH: ReadonlySet<string> = new Set(['Standby', 'EnteringStandby'])
 /** A Terminated instance stays listed in its group this long. */
 const TERMINATED_LINGER_MS = 10_000
@@ -224,6 +224,16 @@ export class AutoScalingModel {
     const g = i.group ? this.w.groups.get(i.group) : undefined
     switch (i.lifecycle) {
       case 'Pending':
+        if (i.hookHoldMs !== undefined) {
+          // A launch hook: the instance waits for it (launches only, never ExitStandby).
+          i.lifecycle = 'Pending:Wait'
+          i.due = this.w.now() + i.hookHoldMs
+          i.hookHoldMs = undefined
+          break
+        }
+      // falls through
+      case 'Pending:Wait':
+        i.hookName = undefined
         i.lifecycle = 'InService'
         i.inServiceSince = this.w.now()
         if (i.ec2State === 'pending') i.ec2State = 'running'
@@ -373,6 +383,12 @@ export class AutoScalingModel {
       activityId: undefined,
       healthOverride: undefined,
       launchTemplate: g.launchTemplate
+    }
+    const hook = g.lifecycleHooks.find((h) => h.LifecycleTransition === 'autoscaling:EC2_INSTANCE_LAUNCHING' && h.holdSeconds !== undefined)
+    if (hook) {
+      // Held at most HeartbeatTimeout; then the DefaultResult applies (CONTINUE assumed here).
+      inst.hookHoldMs = Math.min(hook.holdSeconds ?? 0, hook.HeartbeatTimeout ?? 3600) * 1000
+      inst.hookName = hook.LifecycleHookName
     }
     this.w.instances.set(inst.id, inst)
     g.instanceIds.push(inst.id)

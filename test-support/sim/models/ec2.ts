@@ -93,8 +93,11 @@ export class Ec2Model {
           this.w.targets.deregister(i)
         } else if (i.lifecycle === 'Standby') {
           // Stays in the group as a "ghost": Standby, health frozen at Healthy.
-        } else if (i.lifecycle === 'Pending' || i.lifecycle === 'InService') {
-          if (i.lifecycle === 'Pending') i.due = this.w.now()
+        } else if (i.lifecycle === 'Pending' || i.lifecycle === 'Pending:Wait' || i.lifecycle === 'InService') {
+          if (i.lifecycle === 'Pending' || i.lifecycle === 'Pending:Wait') {
+            i.due = this.w.now()
+            i.hookHoldMs = undefined
+          }
           i.healthStatus = 'Unhealthy'
         }
       }
