@@ -379,6 +379,15 @@ export const MUTATIONS: Mutation[] = [
     replace: '// (no wait)',
     tests: [T.drain],
     only: 'rollback started during the drain'
+  },
+  {
+    id: 'cutover-to-another-release',
+    title: "a deploy cuts over to instances launched with another run's version (crossed writes)",
+    file: 'src/execute.ts',
+    find: "const other = ids.filter((id) => (tags[id]?.[s.versionTagKey] ?? s.version) !== s.version)",
+    replace: 'const other: string[] = []',
+    tests: [T.race],
+    only: 'crossed writes'
   }
 ]
 

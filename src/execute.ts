@@ -8,7 +8,7 @@ import { HealthCadence } from './domain/cadence.js'
 import { type HealthReport, HealthTracker, MIN_BOOT_TIME_MS, UNHEALTHY_POLLS, assessHealth, describeFailures, describeNotReady } from './domain/health.js'
 import type { TargetGroupHealthCheck } from './aws/port.js'
 import { FINALIZING_TAG } from './domain/markers.js'
-import { type Pair, PENDING_STATES } from './domain/model.js'
+import { type Pair, PENDING_STATES, activeInstances } from './domain/model.js'
 import { type Phase, classify, stillTakesTraffic } from './domain/phase.js'
 import { terminationProtectionRefusal } from './domain/preflight.js'
 import { type Step, describeStep, isWait } from './domain/steps.js'
@@ -207,6 +207,8 @@ export class Executor {
         return f.movePolicy(s.from, s.to, s.policy)
       case 'move-scheduled-action':
         return f.moveScheduledAction(s.from, s.to, s.action)
+      case 'check-versions':
+        return this.checkVersions(pair, s)
       case 'wait-healthy':
         return this.waitHealthy(pair, s, guard)
       case 'wait-standby':
@@ -214,6 +216,30 @@ export class Executor {
       case 'wait-deregistering':
         return this.waitDeregistering(pair, s.group, guard)
     }
+  }
+
+  /**
+   * Auto Scaling copies the group's version tag onto each instance at launch. An instance whose copy names
+   * another version was launched before this run's tag reached the group: another run's deployment, whose
+   * writes crossed this run's. It must not take the traffic. An instance without the tag (a group whose
+   * version tag does not propagate) cannot be checked and passes.
+   */
+  private async checkVersions(pair: Pair, s: Extract<Step, { kind: 'check-versions' }>): Promise<string> {
+    const group = pair.groups.find((g) => g.name === s.group)
+    const ids = group ? activeInstances(group).map((i) => i.id) : []
+    if (ids.length === 0) return 'no instance to check'
+    const tags = await this.o.fleet.instanceTags(ids)
+    const other = ids.filter((id) => (tags[id]?.[s.versionTagKey] ?? s.version) !== s.version)
+    if (other.length > 0) {
+      const versions = [...new Set(other.map((id) => tags[id]?.[s.versionTagKey]))].join(', ')
+      throw new ActionError(
+        `${s.group}: ${other.length} of ${ids.length} instance(s) were launched with ${s.versionTagKey}=${versions}, not ${s.version} ` +
+          `(${other.slice(0, 5).join(', ')}${other.length > 5 ? ', …' : ''}): another run deployed to this group at the same moment and their writes crossed. ` +
+          `Nothing was cut over to them. Let one release deploy at a time (a workflow concurrency group per service), then re-run deploy.`
+      )
+    }
+    const unchecked = ids.filter((id) => tags[id]?.[s.versionTagKey] === undefined).length
+    return unchecked === 0 ? `${ids.length} instance(s) launched with ${s.version}` : `${ids.length - unchecked} instance(s) launched with ${s.version}; ${unchecked} carry no version tag (not checked)`
   }
 
   private async waitHealthy(pair: Pair, s: Extract<Step, { kind: 'wait-healthy' }>, guard: DriveOptions['guard']): Promise<string> {

@@ -1,7 +1,7 @@
 // Issue 9 (cold start): the bundle loads the EC2 and CloudWatch clients and Octokit only when a run needs
 // them (the EC2 client alone is about 2 MB of the 4.8 MB a single-file bundle had). Proven on a copy of the
-// committed bundle without the EC2 chunk: a deploy from rest still succeeds (it never calls EC2), and a
-// finalize, which must, fails.
+// committed bundle without the EC2 chunk: a status from rest still succeeds (it never calls EC2), and a
+// deploy, which must (it checks the new instances' version tags before cutover), fails.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -35,23 +35,22 @@ describe('the bundle loads what a run needs, when it needs it', () => {
     expect(chunksWith(marker)).toHaveLength(1)
   })
 
-  it('a deploy from rest runs without the EC2 chunk; a finalize needs it', async () => {
+  it('a status runs without the EC2 chunk; a deploy needs it (the version check before cutover)', async () => {
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'bg-dist-'))
     try {
       for (const f of fs.readdirSync(DIST)) fs.copyFileSync(path.join(DIST, f), path.join(copy, f))
       for (const f of chunksWith('DescribeVpcsCommand')) fs.rmSync(path.join(copy, f))
       const world = newWorld()
       addService(world, { instances: 2 })
-      // 60× real time: the 300 s drain outlasts the deploy's last look (Standby instances are checked with EC2).
       server = await startSimServer(world, { speed: 60 })
       const bundle = path.join(copy, 'index.js')
-      const deploy = await runBundle({ endpoint: server.url, inputs: { ...COMMON, mode: 'deploy', version: 'v2' }, bundle })
-      expect(deploy.code).toBe(0)
-      expect(deploy.outputs.state).toBe('awaiting-finalize')
+      const status = await runBundle({ endpoint: server.url, inputs: { ...COMMON, mode: 'status' }, bundle })
+      expect(status.code).toBe(0)
+      expect(status.outputs.state).toBe('at-rest')
       expect(world.calls.some((c) => c.service === 'ec2')).toBe(false)
-      const finalize = await runBundle({ endpoint: server.url, inputs: { ...COMMON, mode: 'finalize' }, bundle })
-      expect(finalize.code).toBe(1)
-      expect(finalize.stdout).toMatch(/Cannot find module|ERR_MODULE_NOT_FOUND|ENOENT/)
+      const deploy = await runBundle({ endpoint: server.url, inputs: { ...COMMON, mode: 'deploy', version: 'v2' }, bundle })
+      expect(deploy.code).toBe(1)
+      expect(deploy.stdout).toMatch(/Cannot find module|ERR_MODULE_NOT_FOUND|ENOENT/)
     } finally {
       fs.rmSync(copy, { recursive: true, force: true })
     }

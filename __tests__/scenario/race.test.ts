@@ -74,8 +74,9 @@ describe('two deploys of different versions race on one pair, one run\'s writes 
       [vb, url('51')]
     ] as const) {
       if (mine.state === 'awaiting-finalize') continue
-      // The loser names the run that holds the pair (or the deployment it found in its way).
-      expect(mine.state).toMatch(/^(refused|failed)$/)
+      // The loser names the run that holds the pair (or the deployment it found in its way). A loser that
+      // holds the pair when it finds the other run's instances in its group aborts: the pair goes back to rest.
+      expect(mine.state).toMatch(/^(refused|failed|aborted)$/)
       expect(mine.why).toMatch(new RegExp(`${otherUrl.replace(/[/.]/g, '\\$&')}|a deployment of v[23]|another run`))
     }
     const winner = winners[0]
@@ -125,6 +126,34 @@ describe('a finalize and a rollback race on a pair awaiting a decision, one run\
     const after = await runAction(world, { mode: 'rollback' }, { env: runEnv('63') })
     expect(['rolled-back', 'unchanged', 'failed']).toContain(verdict(after).state)
     expect(servingVersions().length).toBe(1)
+    expect(world.lostInstances()).toEqual([])
+  })
+})
+
+describe('the crossed writes themselves, without timing luck: the new group holds another release\'s instances', () => {
+  it('a deploy never cuts over to instances launched with another version: it aborts naming them, and the old version keeps serving', async () => {
+    world = newWorld()
+    addService(world, { instances: 3 })
+    world.setBaseline()
+    // Run a's writes landed: the idle group launched its instances with v2 (Auto Scaling copied the tag onto
+    // them at launch). Then run b's version tag landed on the group, late, over a's.
+    const tag = (value: string): void =>
+      world.createOrUpdateTags([{ ResourceId: GREEN, ResourceType: 'auto-scaling-group', Key: 'docker:image:version', Value: value, PropagateAtLaunch: true }])
+    tag('v2')
+    world.createOrUpdateTags([{ ResourceId: GREEN, ResourceType: 'auto-scaling-group', Key: 'blue-green:idle-capacity', Value: '0/0/6', PropagateAtLaunch: false }])
+    world.updateGroup(GREEN, { MinSize: 3, MaxSize: 6, DesiredCapacity: 3 })
+    world.settle()
+    world.advance(180_000)
+    expect(servingVersions()).toEqual(['v1', 'v2'])
+    tag('v3')
+    const b = await runAction(world, { mode: 'deploy', version: 'v3' }, { env: runEnv('52') })
+    const v = verdict(b)
+    expect(v.state).toBe('aborted')
+    expect(v.why).toMatch(/prod-web-green: 3 of 3 instance\(s\) were launched with docker:image:version=v2, not v3 \(i-[0-9a-f]+, .*another run/)
+    expect(v.why).toMatch(/Nothing was cut over/)
+    // The live group never left service; the v2 instances are on their way out.
+    expect(world.group(BLUE).instances.map((i) => i.lifecycle)).toEqual(['InService', 'InService', 'InService'])
+    expect(world.group(GREEN).desired).toBe(0)
     expect(world.lostInstances()).toEqual([])
   })
 })

@@ -119,6 +119,7 @@ describe('plan', () => {
       'tag',
       'set-capacity',
       'wait-healthy',
+      'check-versions',
       'tag',
       'suspend',
       'set-min',
@@ -128,8 +129,9 @@ describe('plan', () => {
     ])
     expect(steps[0]).toMatchObject({ group: 'prod-web-green', tags: { 'docker:image:version': 'v2', [IDLE_CAPACITY_TAG]: '0/0/6' } })
     expect(steps[1]).toMatchObject({ group: 'prod-web-green', capacity: { min: 25, desired: 25, max: 40 } })
-    expect(steps[3]).toMatchObject({ group: 'prod-web-blue', tags: { [LIVE_CAPACITY_TAG]: '25/25/40', [LIVE_SUSPENDED_TAG]: '' } })
-    expect(steps[5]).toMatchObject({ kind: 'set-min', group: 'prod-web-blue', min: 0 })
+    expect(steps[3]).toMatchObject({ group: 'prod-web-green', versionTagKey: 'docker:image:version', version: 'v2' })
+    expect(steps[4]).toMatchObject({ group: 'prod-web-blue', tags: { [LIVE_CAPACITY_TAG]: '25/25/40', [LIVE_SUSPENDED_TAG]: '' } })
+    expect(steps[6]).toMatchObject({ kind: 'set-min', group: 'prod-web-blue', min: 0 })
     expect(steps.filter((s) => s.kind === 'enter-standby').map((s) => (s as { instanceIds: string[] }).instanceIds.length)).toEqual([20, 5])
   })
 

@@ -26,6 +26,7 @@ import {
   DescribeTargetHealthCommand,
   type TargetHealthDescription
 } from '@aws-sdk/client-elastic-load-balancing-v2'
+import type { Instance as Ec2Instance } from '@aws-sdk/client-ec2'
 import type { AlarmStatus } from '../domain/bake.js'
 import { describeAlarms } from './alarms.js'
 import type { Clock } from '../clock.js'
@@ -222,6 +223,22 @@ export class AwsFleet implements Fleet {
 
   async instancesGone(instanceIds: string[]): Promise<Set<string>> {
     const running = new Set<string>()
+    for (const i of await this.describeInstances(instanceIds)) {
+      if (i.InstanceId && !GONE_EC2_STATES.has(i.State?.Name ?? '')) running.add(i.InstanceId)
+    }
+    return new Set(instanceIds.filter((id) => !running.has(id)))
+  }
+
+  async instanceTags(instanceIds: string[]): Promise<Record<string, Record<string, string>>> {
+    const out: Record<string, Record<string, string>> = {}
+    for (const i of await this.describeInstances(instanceIds)) {
+      if (i.InstanceId) out[i.InstanceId] = Object.fromEntries((i.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']))
+    }
+    return out
+  }
+
+  private async describeInstances(instanceIds: string[]): Promise<Ec2Instance[]> {
+    const out: Ec2Instance[] = []
     for (const ids of chunk(instanceIds, 100)) {
       // A filter (unlike InstanceIds) does not fail on ids EC2 has forgotten: they are simply not listed.
       const reservations = await this.paged(`DescribeInstances (${ids.length} instance(s))`, async (NextToken) => {
@@ -229,11 +246,9 @@ export class AwsFleet implements Fleet {
         const r = await client.send(new api.DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: ids }], MaxResults: 1000, NextToken }))
         return { items: r.Reservations ?? [], next: r.NextToken }
       })
-      for (const i of reservations.flatMap((r) => r.Instances ?? [])) {
-        if (i.InstanceId && !GONE_EC2_STATES.has(i.State?.Name ?? '')) running.add(i.InstanceId)
-      }
+      out.push(...reservations.flatMap((r) => r.Instances ?? []))
     }
-    return new Set(instanceIds.filter((id) => !running.has(id)))
+    return out
   }
 
   async tag(group: string, tags: Record<string, string>, propagate: string[]): Promise<void> {

@@ -38,6 +38,8 @@ export interface Fleet {
   deregistrationDelays(targetGroupArns: string[]): Promise<Record<string, number>>
   /** Of these instance ids, the ones EC2 no longer runs (terminated, shutting down, or forgotten). */
   instancesGone(instanceIds: string[]): Promise<Set<string>>
+  /** Each instance's EC2 tags (the group's PropagateAtLaunch tags as they were at its launch); unknown ids are left out. */
+  instanceTags(instanceIds: string[]): Promise<Record<string, Record<string, string>>>
 
   tag(group: string, tags: Record<string, string>, propagate: string[]): Promise<void>
   /** Several groups' tags in one call: all of them land, or none (no propagation). */

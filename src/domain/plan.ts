@@ -48,6 +48,11 @@ function waitHealthyIfNeeded(g: Group, count: number, steps: Step[], purpose: 'd
  * Deploy: tag the idle group (version and the run that drives it), hold the live group's capacity where it
  * is, give the idle group the live group's capacity, wait for health, then cut over (see cutoverSteps).
  */
+/** Before cutover: the instances about to take all the traffic run this release, not another run's. */
+function checkVersions(group: string, opts: PlanOptions): Step {
+  return { kind: 'check-versions', group, versionTagKey: opts.versionTagKey, version: opts.version }
+}
+
 export function planDeploy(phase: Phase, opts: PlanOptions): Step[] {
   const steps: Step[] = []
   if (phase.kind === 'at-rest') {
@@ -66,6 +71,7 @@ export function planDeploy(phase: Phase, opts: PlanOptions): Step[] {
     steps.push(...holdSteps(live))
     steps.push({ kind: 'set-capacity', group: idle.name, capacity: ownCapacityOf(live) })
     steps.push({ kind: 'wait-healthy', group: idle.name, count: live.capacity.desired, targetGroupArns: idle.targetGroupArns, purpose: 'deploy' })
+    steps.push(checkVersions(idle.name, opts))
     steps.push(...cutoverSteps(live, idle, live.capacity.desired, true))
     return steps
   }
@@ -84,6 +90,7 @@ export function planDeploy(phase: Phase, opts: PlanOptions): Step[] {
     if (!capacityMatches || !assessHealth(next, live.capacity.desired, next.targetGroupArns).ready) {
       steps.push({ kind: 'wait-healthy', group: next.name, count: live.capacity.desired, targetGroupArns: next.targetGroupArns, purpose: 'deploy' })
     }
+    steps.push(checkVersions(next.name, opts))
     steps.push(...cutoverSteps(live, next, live.capacity.desired, true))
     return steps
   }

@@ -22,6 +22,11 @@ export type Step =
   | { kind: 'move-scheduled-action'; from: string; to: string; action: ScheduledAction }
   /** `deploy`: new instances, may be given up early; `restore`: the previous version coming back, only the timeout ends it. */
   | { kind: 'wait-healthy'; group: string; count: number; targetGroupArns: string[]; purpose: 'deploy' | 'restore' }
+  /**
+   * A read, not a write: every in-service instance of the group was launched with this version (its
+   * propagated version tag). Two runs whose writes cross can leave one's instances in the other's group.
+   */
+  | { kind: 'check-versions'; group: string; versionTagKey: string; version: string }
   /** Until no instance of the group is still entering Standby (the drain is over) or pending. */
   | { kind: 'wait-standby'; group: string }
   /**
@@ -83,6 +88,8 @@ export function describeStep(s: Step): string {
       return `move scheduled action ${s.action.name}${s.action.recurrence ? ` (${s.action.recurrence}${s.action.timeZone ? ` ${s.action.timeZone}` : ''})` : ''} from ${s.from} to ${s.to}`
     case 'wait-healthy':
       return `wait until ${s.count} instance(s) of ${s.group} are InService and healthy in ${s.targetGroupArns.length} target group(s)`
+    case 'check-versions':
+      return `check that every instance of ${s.group} was launched with ${s.versionTagKey}=${s.version} (its own tag)`
     case 'wait-standby':
       return `wait until ${s.group} has no instance still entering Standby (draining) or pending`
     case 'wait-deregistering':
