@@ -557,8 +557,8 @@ export class AutoScalingModel {
     for (const i of insts) if (i.lifecycle !== 'InService') throw validation(`The instance ${i.id} is not in InService.`)
     const from = g.desired
     // Assumption (the API reference says "by the number of instances"): a weighted group is decremented by
-    // the instances' weights, the units they counted for (see the sim README).
-    const to = decrement ? from - unitsOf(insts) : from
+    // the instances' weights, the units they counted for, never below 0 (an overshoot) (see the sim README).
+    const to = decrement ? Math.max(0, from - unitsOf(insts)) : from
     if (to < g.min) {
       throw validation(
         `AutoScalingGroup ${g.name} has min-size=${g.min}, max-size=${g.max}, and desired-size=${g.desired}. To place into standby ${insts.length} instances, please update the AutoScalingGroup sizes appropriately.`
