@@ -184,6 +184,7 @@ describe('Spot', () => {
     expect(big).toBeDefined()
     world.terminateBehindOurBack(big)
     world.advance(world.ec2ForgetMs + 60_000)
+    expect(world.group(blue).instances.find((i) => i.id === big)?.lifecycle).toBe('Standby')
     const r = await runAction(world, { mode: 'rollback', 'health-timeout': '15m' })
     expect({ failed: r.failed, errors: r.errors, state: r.outputs.state }).toEqual({ failed: false, errors: [], state: 'rolled-back' })
     expect(world.group(blue).instances.map((i) => i.id)).not.toContain(big)
