@@ -9,7 +9,7 @@ import { type BundleRun, runBundle } from '../../test-support/bundle.js'
 import { type SimServer, type SimWorld, startSimServer } from '../../test-support/sim/index.js'
 import { newWorld } from '../../test-support/worlds.js'
 
-const COMMON = { prefix: 'prod-', 'image-name': 'web', 'poll-interval': '1s', 'health-timeout': '10m' }
+const COMMON = { prefix: 'prod-', 'image-name': 'web', 'poll-interval': '1s', 'health-timeout': '2m' }
 const BLUE = 'prod-web-blue'
 const GREEN = 'prod-web-green'
 
