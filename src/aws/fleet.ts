@@ -31,7 +31,7 @@ import type { AlarmStatus } from '../domain/bake.js'
 import { describeAlarms } from './alarms.js'
 import type { Clock } from '../clock.js'
 import { ActionError, AwsCallFailed } from '../errors.js'
-import type { Activity, Capacity, ScalingPolicy, ScheduledAction, TargetHealth, TargetState } from '../domain/model.js'
+import type { Activity, Capacity, CapacityUnit, ScalingPolicy, ScheduledAction, TargetHealth, TargetState } from '../domain/model.js'
 import { chunk } from '../domain/steps.js'
 import { movePolicy, moveScheduledAction } from './scaling.js'
 import type { Clients } from './clients.js'
@@ -463,9 +463,28 @@ function toActivity(a: SdkActivity): Activity {
   }
 }
 
+/**
+ * What the group's sizes count: instance weights (MixedInstancesPolicy overrides with WeightedCapacity) make
+ * them units; DesiredCapacityType vcpu / memory-mib makes them vCPUs / MiB. Otherwise instances.
+ */
+function capacityUnitOf(g: AutoScalingGroup): CapacityUnit | undefined {
+  if (g.DesiredCapacityType === 'vcpu' || g.DesiredCapacityType === 'memory-mib') return g.DesiredCapacityType
+  const overrides = g.MixedInstancesPolicy?.LaunchTemplate?.Overrides ?? []
+  if (overrides.some((o) => o.WeightedCapacity !== undefined && o.WeightedCapacity !== '')) return 'units'
+  return undefined
+}
+
+/** Each instance's WeightedCapacity (a string) in a group that counts units; absent otherwise (counts 1). */
+function weightOfInstance(unit: CapacityUnit | undefined, w: string | undefined): { weight?: number } {
+  if (unit === undefined || w === undefined) return {}
+  const n = Number(w)
+  return Number.isFinite(n) && n > 0 ? { weight: n } : {}
+}
+
 function toGroup(g: AutoScalingGroup): GroupDescription {
   const tags: Record<string, string> = {}
   for (const t of g.Tags ?? []) if (t.Key) tags[t.Key] = t.Value ?? ''
+  const unit = capacityUnitOf(g)
   return {
     name: g.AutoScalingGroupName ?? '',
     capacity: { min: g.MinSize ?? 0, desired: g.DesiredCapacity ?? 0, max: g.MaxSize ?? 0 },
@@ -474,6 +493,7 @@ function toGroup(g: AutoScalingGroup): GroupDescription {
       lifecycle: i.LifecycleState ?? 'Pending',
       ...(i.HealthStatus ? { healthStatus: i.HealthStatus } : {}),
       protectedFromScaleIn: i.ProtectedFromScaleIn ?? false,
+      ...weightOfInstance(unit, i.WeightedCapacity),
       targets: {}
     })),
     tags,
@@ -485,7 +505,8 @@ function toGroup(g: AutoScalingGroup): GroupDescription {
     warmPool: g.WarmPoolConfiguration !== undefined,
     policies: [],
     scheduledActions: [],
-    activities: []
+    activities: [],
+    ...(unit ? { capacityUnit: unit } : {})
   }
 }
 

@@ -4,7 +4,7 @@
 // every mode, so a canary interrupted anywhere is finished by a re-run, or removed by a rollback.
 import { assessHealth } from './health.js'
 import { CANARY_TAG, DEPLOY_RUN_TAG, IDLE_CAPACITY_TAG, encodeCapacity } from './markers.js'
-import { type Capacity, type Group, type Pair, activeInstances } from './model.js'
+import { type Capacity, type Group, type Pair, activeInstances, unitWord, unitsOf } from './model.js'
 import type { Phase } from './phase.js'
 import type { PlanOptions } from './plan.js'
 import type { Verdict } from './preflight.js'
@@ -15,7 +15,11 @@ export interface CanaryOptions extends PlanOptions {
   count: number
 }
 
-/** The canary group's capacity: exactly `count` instances (MinSize holds them against any scale-in). */
+/**
+ * The canary group's capacity: exactly `count` instances (MinSize holds them against any scale-in). In a
+ * group that counts units (instance weights, vcpu, memory-mib), `count` is in those units, like every
+ * size of the group: Auto Scaling launches instances until they reach it (possibly overshooting).
+ */
 export function canaryCapacity(next: Group, count: number): Capacity {
   return { min: count, desired: count, max: Math.max(next.capacity.max, count) }
 }
@@ -72,7 +76,7 @@ export function canaryChecks(pair: Pair, phase: Phase, opts: { version: string; 
     if (opts.count >= live.capacity.desired) {
       return {
         refusals: [
-          `${pair.base}: canary-count ${opts.count} is not fewer than the ${live.capacity.desired} instance(s) ${live.name} serves with; a canary takes a small share of the traffic. Lower canary-count, or deploy.`
+          `${pair.base}: canary-count ${opts.count} is not fewer than the ${live.capacity.desired} ${unitWord(live)} ${live.name} serves with; a canary takes a small share of the traffic. Lower canary-count, or deploy.`
         ]
       }
     }
@@ -95,7 +99,7 @@ export function canaryChecks(pair: Pair, phase: Phase, opts: { version: string; 
       }
     }
     if (phase.canary === opts.count && canaryReady(phase.next, opts.count) && !opts.rebake) {
-      return { refusals: [], nothingToDo: `${pair.base}: the canary of ${opts.version} already runs on ${phase.next.name} (${opts.count} healthy instance(s)).` }
+      return { refusals: [], nothingToDo: `${pair.base}: the canary of ${opts.version} already runs on ${phase.next.name} (${opts.count} healthy ${unitWord(phase.next)}).` }
     }
     return { refusals: [] }
   }
@@ -119,13 +123,20 @@ export function canaryBlocks(pair: Pair, phase: Phase, versionTagKey: string, wh
     : `${pair.base}: ${runs}; a deploy of ${version} must wait until it is removed with mode: rollback (or promote it: mode: deploy with version ${v}).`
 }
 
-/** The canary's instances and their share of the pair's serving instances, e.g. `1 of 4`. */
+/**
+ * The canary's instances and their share of the pair's serving instances, e.g. `1 of 4`; in capacity
+ * units where the groups count units, e.g. `2 of 10 capacity unit(s)`.
+ */
 export function canaryShare(pair: Pair): { instances: string[]; share: string } | undefined {
   const [a, b] = pair.groups
   const next = pair.groups.find((g) => g.tags[CANARY_TAG] !== undefined)
   if (!next) return undefined
   const live = next === a ? b : a
   const instances = activeInstances(next).map((i) => i.id)
+  if (next.capacityUnit !== undefined) {
+    const units = unitsOf(activeInstances(next))
+    return { instances, share: `${units} of ${units + unitsOf(activeInstances(live))} ${unitWord(next)}` }
+  }
   const total = instances.length + activeInstances(live).length
   return { instances, share: `${instances.length} of ${total}` }
 }

@@ -1,5 +1,5 @@
 // Is a group ready to serve? Exactly its own instances, in every target group, never the other color's.
-import { type Activity, type Group, LEAVING_STATES, activeInstances } from './model.js'
+import { type Activity, type Group, LEAVING_STATES, activeInstances, weightOf } from './model.js'
 
 export interface NotReady {
   instanceId: string
@@ -10,7 +10,9 @@ export interface NotReady {
 
 export interface HealthReport {
   ready: boolean
+  /** Healthy capacity: instances, or the sum of their weights in a group that counts units. */
   healthy: number
+  /** Capacity wanted, in the group's unit (instances unless it counts units). */
   wanted: number
   notReady: NotReady[]
   /** Instances that are `unhealthy` in at least one target group right now. */
@@ -32,7 +34,8 @@ export function assessHealth(group: Group, wanted: number, targetGroupArns: stri
       .map((arn) => ({ targetGroupArn: arn, ...(inst.targets[arn] ?? { state: 'unused', reason: 'Target.NotRegistered' }) }))
       .filter((t) => t.state !== 'healthy')
     if (inst.lifecycle === 'InService' && targets.length === 0) {
-      healthy++
+      // Units: a weighted instance counts its weight (Auto Scaling may overshoot the desired units: fine).
+      healthy += weightOf(inst)
       continue
     }
     if (targets.some((t) => t.state === 'unhealthy')) unhealthy.push(inst.id)

@@ -30,6 +30,11 @@ export interface Instance {
   healthStatus?: string
   protectedFromScaleIn: boolean
   /**
+   * Capacity units it counts for toward desired capacity (its WeightedCapacity in a weighted group, its
+   * vCPUs or MiB with DesiredCapacityType vcpu/memory-mib). Absent: 1 (a group that counts instances).
+   */
+  weight?: number
+  /**
    * EC2 no longer runs it (terminated or forgotten) although the group still lists it: Auto Scaling does
    * not health-check Standby instances, so one terminated behind its back stays listed as Standby.
    */
@@ -100,7 +105,14 @@ export interface Group {
   /** Most recent scaling activities, newest first. */
   activities: Activity[]
   activeInstanceRefresh?: string
+  /**
+   * What MinSize/DesiredCapacity/MaxSize count when it is not instances: `units` (instance weights),
+   * `vcpu` or `memory-mib` (DesiredCapacityType). Absent: instances.
+   */
+  capacityUnit?: CapacityUnit
 }
+
+export type CapacityUnit = 'units' | 'vcpu' | 'memory-mib'
 
 /** Two groups of one service, `<prefix><base>-<color>`, keyed by color name. */
 export interface Pair {
@@ -141,6 +153,30 @@ export function launchHooks(g: Group): LifecycleHook[] {
 
 export function terminationHooks(g: Group): LifecycleHook[] {
   return (g.lifecycleHooks ?? []).filter((h) => h.transition === TERMINATE_HOOK)
+}
+
+/** Capacity units an instance counts for (1 unless its group is weighted). */
+export function weightOf(i: Instance): number {
+  return i.weight ?? 1
+}
+
+/** Capacity units of these instances: their count in a group that counts instances. */
+export function unitsOf(instances: Instance[]): number {
+  return instances.reduce((n, i) => n + weightOf(i), 0)
+}
+
+/** What the group's capacity counts, for messages: `instance(s)`, `unit(s)`, `vCPU(s)` or `MiB`. */
+export function unitWord(g: Pick<Group, 'capacityUnit'>): string {
+  switch (g.capacityUnit) {
+    case 'units':
+      return 'capacity unit(s)'
+    case 'vcpu':
+      return 'vCPU(s)'
+    case 'memory-mib':
+      return 'MiB'
+    default:
+      return 'instance(s)'
+  }
 }
 
 export function formatCapacity(c: Capacity): string {

@@ -20,7 +20,7 @@ import {
   liveCapacityOf,
   ownCapacityOf
 } from './markers.js'
-import { type Capacity, type Group, activeInstances, inStandby } from './model.js'
+import { type Capacity, type Group, activeInstances, inStandby, unitsOf } from './model.js'
 import { type Phase, stillTakesTraffic } from './phase.js'
 import { RELEASE_TAG } from '../github/release.js'
 import { PROTECTION_BATCH, RETIRE_BATCH, STANDBY_BATCH, type Step, chunk } from './steps.js'
@@ -227,7 +227,8 @@ export function planRollback(phase: Phase, r: RecordOptions): Step[] {
   if (previous.instances.some((i) => i.lifecycle === 'EnteringStandby' && !i.gone)) steps.push({ kind: 'wait-standby', group: previous.name })
   const standby = previous.instances.filter((i) => i.lifecycle === 'Standby' || i.lifecycle === 'EnteringStandby')
   const dead = standby.filter((i) => i.gone).map((i) => i.id)
-  const alive = standby.filter((i) => !i.gone).map((i) => i.id)
+  const returning = standby.filter((i) => !i.gone)
+  const alive = returning.map((i) => i.id)
   for (const batch of chunk(dead, STANDBY_BATCH)) steps.push({ kind: 'detach-dead', group: previous.name, instanceIds: batch })
   for (const batch of chunk(alive, STANDBY_BATCH)) steps.push({ kind: 'exit-standby', group: previous.name, instanceIds: batch })
   const recorded = liveCapacityOf(previous) ?? ownCapacityOf(previous)
@@ -236,7 +237,8 @@ export function planRollback(phase: Phase, r: RecordOptions): Step[] {
   // A re-plan after the new group was idled (or a re-run) keeps what this rollback already restored.
   const grown = Math.max(recorded.desired, next.capacity.desired, previous.capacity.desired)
   const saved: Capacity = { ...recorded, desired: Math.min(recorded.max, grown) }
-  const afterExit: Capacity = { ...previous.capacity, desired: previous.capacity.desired + alive.length }
+  // ExitStandby adds what each instance counts for: its weight in a group that counts units.
+  const afterExit: Capacity = { ...previous.capacity, desired: previous.capacity.desired + unitsOf(returning) }
   if (!sameCapacity(afterExit, saved)) steps.push({ kind: 'set-capacity', group: previous.name, capacity: saved })
   if (alive.length > 0 || !sameCapacity(afterExit, saved)) {
     steps.push({ kind: 'wait-healthy', group: previous.name, count: saved.desired, targetGroupArns: previous.targetGroupArns, purpose: 'restore' })

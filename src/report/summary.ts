@@ -1,7 +1,7 @@
 // The job summary a reviewer decides from: per pair both groups, what happens next, the plan and the
 // timeline. A pure function returning markdown (with HTML tables); every user string is escaped.
 import { formatDuration } from '../duration.js'
-import { type Group, type Instance, type LifecycleHook, type Pair, activeInstances, launchHooks, standbyInstances, terminationHooks } from '../domain/model.js'
+import { type Group, type Instance, type LifecycleHook, type Pair, activeInstances, launchHooks, standbyInstances, terminationHooks, unitWord, unitsOf } from '../domain/model.js'
 import { describeStep } from '../domain/steps.js'
 import type { PairOutcome, RunResult } from '../modes.js'
 import { viewOf } from './view.js'
@@ -54,7 +54,8 @@ function pairSection(o: PairOutcome, r: RunResult): string[] {
   }
   const canary = canaryShare(o.after)
   if (canary) {
-    out.push(`**Canary:** ${canary.instances.length} instance(s) (${esc(canary.instances.join(', ') || 'none yet')}) hold ${esc(canary.share)} of the serving instances.`, '')
+    const of = o.after.groups.some((g) => g.capacityUnit !== undefined) ? 'of the serving capacity' : 'of the serving instances'
+    out.push(`**Canary:** ${canary.instances.length} instance(s) (${esc(canary.instances.join(', ') || 'none yet')}) hold ${esc(canary.share)} ${of}.`, '')
   }
   if (o.bake) out.push(...bakeSection(o.bake, r.startedAt))
   out.push(`**Next:** ${nextStep(o, r)}`, '')
@@ -102,8 +103,8 @@ function groupTable(pair: Pair, versionTagKey: string): string {
     esc(g.name),
     esc(v.roles[g.name] ?? ''),
     versionCell(g, versionTagKey),
-    `${g.capacity.min} / ${g.capacity.desired} / ${g.capacity.max}`,
-    esc(countBy(g.instances.map((i) => lifecycleOf(g, i))) || 'none'),
+    `${g.capacity.min} / ${g.capacity.desired} / ${g.capacity.max}${g.capacityUnit ? ` ${esc(unitWord(g))}` : ''}`,
+    esc(countBy(g.instances.map((i) => lifecycleOf(g, i))) || 'none') + unitsCell(g),
     esc(health(g)),
     esc(scaling(g))
   ])
@@ -123,6 +124,11 @@ function lifecycleOf(g: Group, i: Instance): string {
   // Pending:Wait is a launch hook holding the instance until it completes or times out.
   if (i.lifecycle === 'Pending:Wait' && hooks.length > 0) return `Pending:Wait (waiting for launch hook ${hooks.map((h) => h.name).join(' or ')})`
   return i.lifecycle
+}
+
+/** In a group that counts units: what its serving instances count for, e.g. ` (8 capacity unit(s) serving)`. */
+function unitsCell(g: Group): string {
+  return g.capacityUnit ? esc(` (${unitsOf(activeInstances(g))} ${unitWord(g)} active)`) : ''
 }
 
 function versionCell(g: Group, versionTagKey: string): string {
@@ -204,7 +210,7 @@ function nextStep(o: PairOutcome, r: RunResult): string {
     case 'cutover-incomplete':
       return `A deployment stopped part-way: re-run deploy with version ${esc(v.other?.tags[c.versionTagKey] ?? v.version)} to finish it, or run \`mode: rollback\`.`
     case 'at-rest':
-      return `${live} serves ${esc(v.version)} with ${v.live ? activeInstances(v.live).length : 0} instance(s); ready for the next deploy.`
+      return `${live} serves ${esc(v.version)} with ${v.live ? activeInstances(v.live).length : 0} instance(s)${v.live?.capacityUnit ? ` (${unitsOf(activeInstances(v.live))} ${esc(unitWord(v.live))})` : ''}; ready for the next deploy.`
     case 'unchanged':
       return esc(o.notice ?? 'Nothing to do.')
     default:

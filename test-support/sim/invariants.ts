@@ -115,7 +115,8 @@ export function checkTickInvariants(world: SimWorld): void {
   checkScalingPause(world, state)
   world.checks.inv1 += world.baseline.size
   for (const [arn, base] of world.baseline) {
-    const healthy = world.healthyCountArn(arn)
+    // Capacity units: a weighted group's instances count their weight (the count when nothing is weighted).
+    const healthy = world.targets.healthyUnitsArn(arn)
     const name = world.targetGroups.get(arn)?.name ?? arn
     if (healthy < base) {
       const prev = lows.get(arn)
@@ -154,7 +155,9 @@ export function checkEnterStandby(world: SimWorld, group: SimGroup, moving: SimI
       }
     }
   }
-  if (others.length < moving.length) {
-    world.violate(`invariant 2: EnterStandby on ${group.name} moves ${moving.length} instances but only ${others.length} replacement instances serve`)
+  // In capacity units: a weighted group's instances count their weight (the counts when nothing is weighted).
+  const units = (list: SimInstance[]): number => list.reduce((n, i) => n + i.weight, 0)
+  if (units(others) < units(moving)) {
+    world.violate(`invariant 2: EnterStandby on ${group.name} moves ${units(moving)} capacity units but only ${units(others)} replacement units serve`)
   }
 }

@@ -1,4 +1,5 @@
 // State records of the simulated world. Times are epoch milliseconds of virtual time.
+import type { DesiredCapacityType, InstanceTypeOverride } from './models/weights.js'
 
 export type LifecycleState =
   | 'Pending'
@@ -75,6 +76,12 @@ export interface SimInstance {
   activityId: string | undefined
   healthOverride: { state: 'unhealthy'; reason: string; description: string } | undefined
   launchTemplate: LaunchTemplateSpec | undefined
+  /** Capacity units the instance counts for (its WeightedCapacity; 1 in a group that counts instances). */
+  weight: number
+  /** Capacity Rebalancing: the at-risk Spot instance this one replaces (terminated once this one is InService). */
+  replaces?: string | undefined
+  /** Capacity Rebalancing: at elevated risk, its replacement launched; no longer counted toward desired. */
+  atRisk?: boolean
   /** When EC2 forgets the terminated instance (world option `ec2ForgetMs` after it became `terminated`). */
   forgetAt?: number | undefined
   /** EC2 no longer knows the id: its APIs answer as for an id that never existed. */
@@ -211,6 +218,13 @@ export interface SimGroup {
   launchTemplate: LaunchTemplateSpec | undefined
   lifecycleHooks: SimLifecycleHook[]
   instanceType: string
+  /** Mixed instances policy: the instance types it may launch, with their weights (weights.ts). */
+  overrides?: InstanceTypeOverride[] | undefined
+  desiredCapacityType?: DesiredCapacityType | undefined
+  /** CapacityRebalance: a Spot instance at elevated risk of interruption is replaced before it is terminated. */
+  capacityRebalance?: boolean
+  /** Which override the next launch picks (they take turns). */
+  launchTurn: number
 }
 
 export interface SimAlarm {

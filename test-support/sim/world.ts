@@ -18,6 +18,7 @@ import { AutoScalingModel } from './models/autoscaling.js'
 import { CloudWatchModel } from './models/cloudwatch.js'
 import { Ec2Model } from './models/ec2.js'
 import { TargetsModel } from './models/targets.js'
+import type { DesiredCapacityType, InstanceTypeOverride } from './models/weights.js'
 import { StsSim } from './sts.js'
 import { trackWorld } from '../stats.js'
 import {
@@ -97,6 +98,11 @@ export interface GroupOptions {
   launchTemplate?: LaunchTemplateSpec
   lifecycleHooks?: SimLifecycleHook[]
   instanceType?: string
+  /** A mixed instances policy: the instance types launches take in turn, with WeightedCapacity if given. */
+  instanceTypes?: InstanceTypeOverride[]
+  /** DesiredCapacityType (`vcpu`/`memory-mib`: each instance counts its vCPUs / MiB; needs instanceTypes). */
+  desiredCapacityType?: DesiredCapacityType
+  capacityRebalance?: boolean
 }
 
 export interface AlarmOptions {
@@ -244,7 +250,7 @@ export class SimWorld {
     this.baseline.clear()
     for (const tg of this.targetGroups.values()) {
       if (targetGroupNames && !targetGroupNames.includes(tg.name)) continue
-      this.baseline.set(tg.arn, this.targets.healthyCountArn(tg.arn))
+      this.baseline.set(tg.arn, this.targets.healthyUnitsArn(tg.arn))
     }
   }
 
@@ -466,6 +472,21 @@ export class SimWorld {
 
   activeCount(...args: Parameters<AutoScalingModel['activeCount']>): ReturnType<AutoScalingModel['activeCount']> {
     return this.autoScaling.activeCount(...args)
+  }
+
+  /** Capacity units of a group's Pending/InService instances (their count when the group is not weighted). */
+  activeUnits(...args: Parameters<AutoScalingModel['activeUnits']>): ReturnType<AutoScalingModel['activeUnits']> {
+    return this.autoScaling.activeUnits(...args)
+  }
+
+  /** Capacity Rebalancing of a Spot instance: a replacement launches, the instance terminates once it is InService. */
+  rebalanceSpot(...args: Parameters<AutoScalingModel['rebalanceSpot']>): ReturnType<AutoScalingModel['rebalanceSpot']> {
+    return this.autoScaling.rebalanceSpot(...args)
+  }
+
+  /** Healthy capacity of a target group: its healthy targets, each counted by its instance's weight. */
+  healthyUnits(targetGroupName: string): number {
+    return this.targets.healthyUnitsArn(this.targets.targetGroupByName(targetGroupName).arn)
   }
 
   /** State of an instance in a target group, as DescribeTargetHealth reports it. */

@@ -49,10 +49,12 @@ function renderActivity(a: SimActivity): XmlResult {
   }
 }
 
-function renderInstance(i: SimInstance): XmlResult {
+function renderInstance(g: SimGroup, i: SimInstance): XmlResult {
   return {
     InstanceId: i.id,
     InstanceType: i.instanceType,
+    // Reported for the instances of a mixed instances group (a string, e.g. "4").
+    WeightedCapacity: g.overrides ? String(i.weight) : undefined,
     AvailabilityZone: i.availabilityZone,
     LifecycleState: i.lifecycle,
     HealthStatus: i.healthStatus,
@@ -71,7 +73,18 @@ export function renderGroup(w: SimWorld, g: SimGroup, includeInstances: boolean)
   return {
     AutoScalingGroupName: g.name,
     AutoScalingGroupARN: g.arn,
-    LaunchTemplate: g.launchTemplate ? { ...g.launchTemplate } : undefined,
+    LaunchTemplate: g.launchTemplate && !g.overrides ? { ...g.launchTemplate } : undefined,
+    MixedInstancesPolicy: g.overrides
+      ? {
+          LaunchTemplate: {
+            LaunchTemplateSpecification: g.launchTemplate ? { ...g.launchTemplate } : { LaunchTemplateName: `${g.name}-lt`, Version: '$Default' },
+            Overrides: g.overrides.map((o) => ({ InstanceType: o.instanceType, WeightedCapacity: o.weight === undefined ? undefined : String(o.weight) }))
+          },
+          InstancesDistribution: { OnDemandBaseCapacity: 0, OnDemandPercentageAboveBaseCapacity: 0, SpotAllocationStrategy: 'price-capacity-optimized' }
+        }
+      : undefined,
+    DesiredCapacityType: g.desiredCapacityType,
+    CapacityRebalance: g.capacityRebalance ?? false,
     MinSize: g.min,
     MaxSize: g.max,
     DesiredCapacity: g.desired,
@@ -81,7 +94,7 @@ export function renderGroup(w: SimWorld, g: SimGroup, includeInstances: boolean)
     TargetGroupARNs: g.targetGroupArns,
     HealthCheckType: g.healthCheckType,
     HealthCheckGracePeriod: g.healthCheckGracePeriod,
-    Instances: includeInstances ? g.instanceIds.map((id) => renderInstance(w.instances.get(id) as SimInstance)) : undefined,
+    Instances: includeInstances ? g.instanceIds.map((id) => renderInstance(g, w.instances.get(id) as SimInstance)) : undefined,
     CreatedTime: new Date(g.createdTime),
     SuspendedProcesses: [...g.suspended.entries()].map(([ProcessName, SuspensionReason]) => ({ ProcessName, SuspensionReason })),
     EnabledMetrics: [],

@@ -7,6 +7,7 @@ import { checkEnterStandby } from '../invariants.js'
 import { iso } from '../time.js'
 import type { GroupOptions, SimWorld } from '../world.js'
 import { EC2_SHUTDOWN_MS } from './ec2.js'
+import { countsUnits, nextInstanceType, unitsOf, validateOverrides, weightOfType } from './weights.js'
 import {
   ALL_PROCESSES,
   type LaunchTemplateSpec,
@@ -33,6 +34,7 @@ export class AutoScalingModel {
 
   addGroup(o: GroupOptions): SimGroup {
     if (this.w.groups.has(o.name)) throw new Error(`group ${o.name} exists`)
+    validateOverrides(o.name, o.instanceTypes, o.desiredCapacityType)
     const tgArns = (o.targetGroups ?? []).map((n) => this.w.targets.targetGroupByName(n).arn)
     const tags = new Map<string, { key: string; value: string; propagateAtLaunch: boolean }>()
     for (const [key, v] of Object.entries(o.tags ?? {})) {
@@ -64,13 +66,18 @@ export class AutoScalingModel {
       refreshes: [],
       launchTemplate: o.launchTemplate,
       lifecycleHooks: o.lifecycleHooks ?? [],
-      instanceType: o.instanceType ?? 't3.micro'
+      instanceType: o.instanceType ?? 't3.micro',
+      overrides: o.instanceTypes,
+      desiredCapacityType: o.desiredCapacityType,
+      capacityRebalance: o.capacityRebalance ?? false,
+      launchTurn: 0
     }
     for (const p of o.suspendedProcesses ?? []) g.suspended.set(p, `User suspended at ${iso(this.w.now())}`)
     this.w.groups.set(o.name, g)
     if (o.running) {
-      for (let i = 0; i < o.desired; i++) {
-        const inst = this.launchInstance(g, g.instanceIds.length, o.desired)
+      // A weighted group fills its desired units (the last launch may overshoot them).
+      while (unitsOf(this.activeInstances(g)) < o.desired) {
+        const inst = this.launchInstance(g, unitsOf(this.activeInstances(g)), o.desired)
         inst.lifecycle = 'InService'
         inst.ec2State = 'running'
         inst.due = undefined
@@ -192,7 +199,7 @@ export class AutoScalingModel {
     }
     for (const g of this.w.groups.values()) {
       for (const s of g.scheduled.values()) see(s.StartTime)
-      if (!g.suspended.has('Launch') && this.activeCount(g) < g.desired && (g.launchFailure !== undefined || g.nextLaunchAttempt > this.w.now())) see(g.nextLaunchAttempt)
+      if (!g.suspended.has('Launch') && this.activeUnits(g) < g.desired && (g.launchFailure !== undefined || g.nextLaunchAttempt > this.w.now())) see(g.nextLaunchAttempt)
     }
   }
 
@@ -241,6 +248,7 @@ export class AutoScalingModel {
           this.completeActivity(g, i)
           // Assumption: a suspended AddToLoadBalancer also blocks re-registration after ExitStandby.
           if (!g.suspended.has('AddToLoadBalancer') && i.ec2State === 'running') this.w.targets.register(g, i)
+          this.finishRebalance(g, i)
         }
         break
       case 'EnteringStandby':
@@ -300,7 +308,8 @@ export class AutoScalingModel {
 
   private reconcile(g: SimGroup): void {
     const active = this.activeInstances(g)
-    const count = active.length
+    // Units: the instance count, or the sum of the weights in a weighted group.
+    const count = unitsOf(active)
     if (count < g.desired && !g.suspended.has('Launch')) {
       if (g.launchFailure !== undefined) {
         if (this.w.now() >= g.nextLaunchAttempt) {
@@ -319,14 +328,17 @@ export class AutoScalingModel {
           }
         }
       } else if (this.w.now() >= g.nextLaunchAttempt) {
-        for (let n = count; n < g.desired; n++) this.launchInstance(g, count, g.desired)
+        // Launch until the desired units are met, even if the last instance overshoots them.
+        for (let n = count; n < g.desired; ) n += this.launchInstance(g, count, g.desired).weight
       }
     }
     if (count > g.desired && !g.suspended.has('Terminate')) {
+      // Scale in by whole instances, never below the desired units (a weighted group keeps its overshoot).
+      let left = count
       const victims = active
         .filter((i) => !i.protectedFromScaleIn)
         .sort((a, b) => a.launchTime - b.launchTime || g.instanceIds.indexOf(a.id) - g.instanceIds.indexOf(b.id))
-        .slice(0, count - g.desired)
+        .filter((i) => (left - i.weight >= g.desired ? ((left -= i.weight), true) : false))
       for (const v of victims) {
         this.beginTermination(
           g,
@@ -343,7 +355,7 @@ export class AutoScalingModel {
     if (g.availabilityZones.length < 2 || g.launchFailure !== undefined) return
     if (['AZRebalance', 'Launch', 'Terminate'].some((p) => g.suspended.has(p))) return
     const active = this.activeInstances(g)
-    if (active.length !== g.desired) return
+    if (countsUnits(g) || active.length !== g.desired) return
     const counts = new Map(g.availabilityZones.map((z) => [z, 0]))
     for (const i of active) counts.set(i.availabilityZone, (counts.get(i.availabilityZone) ?? 0) + 1)
     const sorted = [...counts.entries()].sort((a, b) => a[1] - b[1])
@@ -364,6 +376,7 @@ export class AutoScalingModel {
     const tags: Record<string, string> = {}
     for (const t of g.tags.values()) if (t.propagateAtLaunch) tags[t.key] = t.value
     tags['aws:autoscaling:groupName'] = g.name
+    const instanceType = nextInstanceType(g)
     const inst: SimInstance = {
       id: this.w.ids.instanceId(),
       group: g.name,
@@ -372,7 +385,8 @@ export class AutoScalingModel {
       availabilityZone: az ?? this.emptiestZone(g),
       protectedFromScaleIn: g.newInstancesProtectedFromScaleIn,
       launchTime: this.w.now(),
-      instanceType: g.instanceType,
+      instanceType,
+      weight: weightOfType(g, instanceType),
       tags,
       version: tags[this.w.versionTagKey],
       ec2State: 'pending',
@@ -395,7 +409,9 @@ export class AutoScalingModel {
     const cause =
       why === 'rebalancing'
         ? `At ${iso(this.w.now())} an instance was launched in response to an Availability Zone rebalancing operation.`
-        : `At ${iso(this.w.now())} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${from} to ${to}.`
+        : why === 'capacity-rebalance'
+          ? `At ${iso(this.w.now())} an instance was launched in response to an EC2 instance rebalance recommendation.`
+          : `At ${iso(this.w.now())} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${from} to ${to}.`
     inst.activityId = this.recordActivity(g, { Description: `Launching a new EC2 instance: ${inst.id}`, Cause: cause, StatusCode: 'InProgress', done: false }).ActivityId
     return inst
   }
@@ -407,11 +423,41 @@ export class AutoScalingModel {
   }
 
   activeInstances(g: SimGroup): SimInstance[] {
-    return g.instanceIds.map((id) => this.w.instances.get(id) as SimInstance).filter((i) => ACTIVE.has(i.lifecycle))
+    return g.instanceIds.map((id) => this.w.instances.get(id) as SimInstance).filter((i) => ACTIVE.has(i.lifecycle) && !i.atRisk)
+  }
+
+  /**
+   * Capacity Rebalancing: EC2 sends a rebalance recommendation for a Spot instance; Auto Scaling launches a
+   * replacement first and terminates the at-risk instance once the replacement is InService (it keeps
+   * serving until then). Only for an InService instance of a group with CapacityRebalance.
+   */
+  rebalanceSpot(id: string): SimInstance {
+    const i = this.w.mustInstance(id)
+    const g = i.group ? this.w.groups.get(i.group) : undefined
+    if (!g || !g.capacityRebalance) throw new Error(`${id} is not in a group with CapacityRebalance`)
+    if (i.lifecycle !== 'InService' || i.atRisk) throw new Error(`${id} is ${i.lifecycle}${i.atRisk ? ' and already being replaced' : ''}; Capacity Rebalancing replaces InService instances`)
+    i.atRisk = true
+    const units = this.activeUnits(g)
+    const replacement = this.launchInstance(g, units, g.desired, undefined, 'capacity-rebalance')
+    replacement.replaces = i.id
+    this.w.settle()
+    return replacement
+  }
+
+  private finishRebalance(g: SimGroup, replacement: SimInstance): void {
+    const old = replacement.replaces ? this.w.instances.get(replacement.replaces) : undefined
+    replacement.replaces = undefined
+    if (!old || old.group !== g.name || old.lifecycle !== 'InService') return
+    this.beginTermination(g, old, `At ${iso(this.w.now())} an instance was taken out of service in response to an EC2 instance rebalance recommendation.`)
   }
 
   activeCount(g: SimGroup): number {
     return this.activeInstances(g).length
+  }
+
+  /** Capacity units of the Pending/InService instances (their count when the group is not weighted). */
+  activeUnits(g: SimGroup): number {
+    return unitsOf(this.activeInstances(g))
   }
 
   recordActivity(
@@ -526,7 +572,9 @@ export class AutoScalingModel {
     const insts = ids.map((id) => this.groupInstance(g, id))
     for (const i of insts) if (i.lifecycle !== 'InService') throw validation(`The instance ${i.id} is not in InService.`)
     const from = g.desired
-    const to = decrement ? from - insts.length : from
+    // Assumption (the API reference says "by the number of instances"): a weighted group is decremented by
+    // the instances' weights, the units they counted for, never below 0 (an overshoot) (see the sim README).
+    const to = decrement ? Math.max(0, from - unitsOf(insts)) : from
     if (to < g.min) {
       throw validation(
         `AutoScalingGroup ${g.name} has min-size=${g.min}, max-size=${g.max}, and desired-size=${g.desired}. To place into standby ${insts.length} instances, please update the AutoScalingGroup sizes appropriately.`
@@ -556,7 +604,7 @@ export class AutoScalingModel {
     const insts = ids.map((id) => this.groupInstance(g, id))
     for (const i of insts) if (i.lifecycle !== 'Standby') throw validation(`The instance ${i.id} is not in Standby.`)
     const from = g.desired
-    const to = from + insts.length
+    const to = from + unitsOf(insts)
     // Assumption (AWS docs are silent): refuse rather than silently exceed MaxSize.
     if (to > g.max) {
       throw validation(
@@ -587,7 +635,7 @@ export class AutoScalingModel {
     const insts = ids.map((id) => this.groupInstance(g, id))
     for (const i of insts) if (i.lifecycle !== 'InService' && i.lifecycle !== 'Standby') throw validation(`The instance ${i.id} is not in InService or Standby.`)
     const from = g.desired
-    const to = decrement ? from - insts.length : from
+    const to = decrement ? from - unitsOf(insts) : from
     if (to < g.min) {
       throw validation(
         `AutoScalingGroup ${g.name} has min-size=${g.min}, max-size=${g.max}, and desired-size=${g.desired}. To detach ${insts.length} instances, please update the AutoScalingGroup sizes appropriately.`
@@ -616,7 +664,7 @@ export class AutoScalingModel {
     const g = i?.group ? this.w.groups.get(i.group) : undefined
     if (!i || !g) throw validation(`Instance Id not found - No managed instance found for instance ID: ${id}`)
     if (decrement === undefined) throw validation(`1 validation error detected: Value null at 'shouldDecrementDesiredCapacity' failed to satisfy constraint: Member must not be null`)
-    if (decrement && g.desired - 1 < g.min) {
+    if (decrement && g.desired - i.weight < g.min) {
       throw validation(
         `Currently, desiredSize equals minSize (${g.min}). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.`
       )
@@ -625,8 +673,8 @@ export class AutoScalingModel {
       return { ...(g.activities.find((a) => a.Description.endsWith(id)) as SimActivity) }
     }
     this.w.checkNotServing([i], 'TerminateInstanceInAutoScalingGroup')
-    if (decrement) g.desired--
-    return { ...this.beginTermination(g, i, `At ${iso(this.w.now())} instance ${id} was taken out of service in response to a user request${decrement ? `, shrinking the capacity from ${g.desired + 1} to ${g.desired}` : ''}.`) }
+    if (decrement) g.desired -= i.weight
+    return { ...this.beginTermination(g, i, `At ${iso(this.w.now())} instance ${id} was taken out of service in response to a user request${decrement ? `, shrinking the capacity from ${g.desired + i.weight} to ${g.desired}` : ''}.`) }
   }
 
   suspendProcesses(name: string, processes: string[] | undefined): void {

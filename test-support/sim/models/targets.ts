@@ -75,6 +75,15 @@ export class TargetsModel {
     return n
   }
 
+  /** Healthy targets, each counted by its instance's weight (capacity units; = the count when nothing is weighted). */
+  healthyUnitsArn(arn: string): number {
+    const tg = this.w.targetGroups.get(arn)
+    if (!tg) return 0
+    let n = 0
+    for (const t of tg.targets.values()) if (t.state === 'healthy') n += this.w.instances.get(t.id)?.weight ?? 1
+    return n
+  }
+
   targetGroupByName(name: string): SimTargetGroup {
     for (const tg of this.w.targetGroups.values()) if (tg.name === name) return tg
     throw new Error(`no target group ${name}`)
