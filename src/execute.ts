@@ -288,11 +288,11 @@ export class Executor {
     ).finally(() => this.waits--)
     if (result.done) {
       const r = result.value
-      return r.ready ? `${r.healthy} healthy after ${formatDuration(result.elapsedMs)} (${result.polls} checks)` : `interrupted after ${formatDuration(result.elapsedMs)}: capacity changed, re-planned`
+      return r.ready ? `${r.healthy}${r.unit === 'instance(s)' ? '' : ` ${r.unit}`} healthy after ${formatDuration(result.elapsedMs)} (${result.polls} checks)` : `interrupted after ${formatDuration(result.elapsedMs)}: capacity changed, re-planned`
     }
     if (result.why === 'aborted') throw new Cancelled(`waiting for ${s.group} to become healthy`)
     const r = result.last
-    const counts = r ? `${r.healthy} of ${r.wanted} instance(s) healthy` : 'no observation'
+    const counts = r ? `${r.healthy} of ${r.wanted} ${r.unit} healthy` : 'no observation'
     const launches = r && r.failedActivities.length > 0 ? `; failed launches: ${describeFailures(r.failedActivities)}` : ''
     const why = result.why === 'timeout' ? `not healthy within health-timeout ${formatDuration(this.o.healthTimeoutMs)}` : result.detail
     const seen = r && r.notReady.length > 0 ? `; not ready: ${describeNotReady(r)}` : ''

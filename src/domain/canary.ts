@@ -6,7 +6,7 @@ import { assessHealth } from './health.js'
 import { CANARY_TAG, DEPLOY_RUN_TAG, IDLE_CAPACITY_TAG, encodeCapacity } from './markers.js'
 import { type Capacity, type Group, type Pair, activeInstances, unitWord, unitsOf } from './model.js'
 import type { Phase } from './phase.js'
-import type { PlanOptions } from './plan.js'
+import { type PlanOptions, unitOf } from './plan.js'
 import type { Verdict } from './preflight.js'
 import { RELEASE_TAG } from '../github/release.js'
 import type { Step } from './steps.js'
@@ -41,7 +41,7 @@ export function planCanary(phase: Phase, opts: CanaryOptions): Step[] {
         propagate: [opts.versionTagKey]
       },
       { kind: 'set-capacity', group: idle.name, capacity: canaryCapacity(idle, opts.count) },
-      { kind: 'wait-healthy', group: idle.name, count: opts.count, targetGroupArns: idle.targetGroupArns, purpose: 'deploy' }
+      { kind: 'wait-healthy', group: idle.name, count: opts.count, targetGroupArns: idle.targetGroupArns, purpose: 'deploy', ...unitOf(idle) }
     ]
   }
   if (phase.kind !== 'deploying' || phase.canary === undefined) return []
@@ -56,7 +56,7 @@ export function planCanary(phase: Phase, opts: CanaryOptions): Step[] {
   const sized = next.capacity.min === wanted.min && next.capacity.desired === wanted.desired && next.capacity.max === wanted.max
   if (!sized) steps.push({ kind: 'set-capacity', group: next.name, capacity: wanted })
   if (!sized || !canaryReady(next, opts.count)) {
-    steps.push({ kind: 'wait-healthy', group: next.name, count: opts.count, targetGroupArns: next.targetGroupArns, purpose: 'deploy' })
+    steps.push({ kind: 'wait-healthy', group: next.name, count: opts.count, targetGroupArns: next.targetGroupArns, purpose: 'deploy', ...unitOf(next) })
   }
   return steps
 }

@@ -1,5 +1,5 @@
 // Is a group ready to serve? Exactly its own instances, in every target group, never the other color's.
-import { type Activity, type Group, LEAVING_STATES, activeInstances, weightOf } from './model.js'
+import { type Activity, type Group, LEAVING_STATES, activeInstances, unitWord, weightOf } from './model.js'
 
 export interface NotReady {
   instanceId: string
@@ -14,6 +14,8 @@ export interface HealthReport {
   healthy: number
   /** Capacity wanted, in the group's unit (instances unless it counts units). */
   wanted: number
+  /** What `healthy` and `wanted` count, for messages: `instance(s)`, `capacity unit(s)`, `vCPU(s)`, `MiB`. */
+  unit: string
   notReady: NotReady[]
   /** Instances that are `unhealthy` in at least one target group right now. */
   unhealthy: string[]
@@ -46,6 +48,7 @@ export function assessHealth(group: Group, wanted: number, targetGroupArns: stri
     ready: healthy >= wanted && notReady.length === 0,
     healthy,
     wanted,
+    unit: unitWord(group),
     notReady,
     unhealthy,
     failedActivities

@@ -20,7 +20,7 @@ import {
   liveCapacityOf,
   ownCapacityOf
 } from './markers.js'
-import { type Capacity, type Group, activeInstances, inStandby, unitsOf } from './model.js'
+import { type Capacity, type Group, activeInstances, inStandby, unitWord, unitsOf } from './model.js'
 import { type Phase, stillTakesTraffic } from './phase.js'
 import { RELEASE_TAG } from '../github/release.js'
 import { PROTECTION_BATCH, RETIRE_BATCH, STANDBY_BATCH, type Step, chunk } from './steps.js'
@@ -34,13 +34,18 @@ export interface PlanOptions {
   releaseTag?: string | undefined
 }
 
+/** The wait's unit for a group that counts units (none for one that counts instances). */
+export function unitOf(g: Group): { unit?: string } {
+  return g.capacityUnit ? { unit: unitWord(g) } : {}
+}
+
 function sameCapacity(a: Capacity, b: Capacity): boolean {
   return a.min === b.min && a.desired === b.desired && a.max === b.max
 }
 
 function waitHealthyIfNeeded(g: Group, count: number, steps: Step[], purpose: 'deploy' | 'restore'): void {
   if (!assessHealth(g, count, g.targetGroupArns).ready) {
-    steps.push({ kind: 'wait-healthy', group: g.name, count, targetGroupArns: g.targetGroupArns, purpose })
+    steps.push({ kind: 'wait-healthy', group: g.name, count, targetGroupArns: g.targetGroupArns, purpose, ...unitOf(g) })
   }
 }
 
@@ -70,7 +75,7 @@ export function planDeploy(phase: Phase, opts: PlanOptions): Step[] {
     })
     steps.push(...holdSteps(live))
     steps.push({ kind: 'set-capacity', group: idle.name, capacity: ownCapacityOf(live) })
-    steps.push({ kind: 'wait-healthy', group: idle.name, count: live.capacity.desired, targetGroupArns: idle.targetGroupArns, purpose: 'deploy' })
+    steps.push({ kind: 'wait-healthy', group: idle.name, count: live.capacity.desired, targetGroupArns: idle.targetGroupArns, purpose: 'deploy', ...unitOf(live) })
     steps.push(checkVersions(idle.name, opts))
     steps.push(...cutoverSteps(live, idle, live.capacity.desired, true))
     return steps
@@ -88,7 +93,7 @@ export function planDeploy(phase: Phase, opts: PlanOptions): Step[] {
     // The live group may have scaled out while we waited (or a previous run stopped before this write): match it.
     if (!capacityMatches) steps.push({ kind: 'set-capacity', group: next.name, capacity: wanted })
     if (!capacityMatches || !assessHealth(next, live.capacity.desired, next.targetGroupArns).ready) {
-      steps.push({ kind: 'wait-healthy', group: next.name, count: live.capacity.desired, targetGroupArns: next.targetGroupArns, purpose: 'deploy' })
+      steps.push({ kind: 'wait-healthy', group: next.name, count: live.capacity.desired, targetGroupArns: next.targetGroupArns, purpose: 'deploy', ...unitOf(live) })
     }
     steps.push(checkVersions(next.name, opts))
     steps.push(...cutoverSteps(live, next, live.capacity.desired, true))
@@ -241,7 +246,7 @@ export function planRollback(phase: Phase, r: RecordOptions): Step[] {
   const afterExit: Capacity = { ...previous.capacity, desired: previous.capacity.desired + unitsOf(returning) }
   if (!sameCapacity(afterExit, saved)) steps.push({ kind: 'set-capacity', group: previous.name, capacity: saved })
   if (alive.length > 0 || !sameCapacity(afterExit, saved)) {
-    steps.push({ kind: 'wait-healthy', group: previous.name, count: saved.desired, targetGroupArns: previous.targetGroupArns, purpose: 'restore' })
+    steps.push({ kind: 'wait-healthy', group: previous.name, count: saved.desired, targetGroupArns: previous.targetGroupArns, purpose: 'restore', ...unitOf(previous) })
   } else {
     waitHealthyIfNeeded(previous, saved.desired, steps, 'restore')
   }

@@ -21,7 +21,7 @@ export type Step =
   | { kind: 'move-policy'; from: string; to: string; policy: ScalingPolicy }
   | { kind: 'move-scheduled-action'; from: string; to: string; action: ScheduledAction }
   /** `deploy`: new instances, may be given up early; `restore`: the previous version coming back, only the timeout ends it. */
-  | { kind: 'wait-healthy'; group: string; count: number; targetGroupArns: string[]; purpose: 'deploy' | 'restore' }
+  | { kind: 'wait-healthy'; group: string; count: number; targetGroupArns: string[]; purpose: 'deploy' | 'restore'; /** What count counts when not instances (a weighted group). */ unit?: string }
   /**
    * A read, not a write: every in-service instance of the group was launched with this version (its
    * propagated version tag). Two runs whose writes cross can leave one's instances in the other's group.
@@ -87,7 +87,7 @@ export function describeStep(s: Step): string {
     case 'move-scheduled-action':
       return `move scheduled action ${s.action.name}${s.action.recurrence ? ` (${s.action.recurrence}${s.action.timeZone ? ` ${s.action.timeZone}` : ''})` : ''} from ${s.from} to ${s.to}`
     case 'wait-healthy':
-      return `wait until ${s.count} instance(s) of ${s.group} are InService and healthy in ${s.targetGroupArns.length} target group(s)`
+      return `wait until ${s.count} ${s.unit ?? 'instance(s)'} of ${s.group} are InService and healthy in ${s.targetGroupArns.length} target group(s)`
     case 'check-versions':
       return `check that every instance of ${s.group} was launched with ${s.versionTagKey}=${s.version} (its own tag)`
     case 'wait-standby':
