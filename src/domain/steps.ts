@@ -1,4 +1,5 @@
 // The typed steps a plan is made of: each is one AWS write (or one bounded wait), printable as a line.
+import { classicName } from './classic.js'
 import { type Capacity, type ScalingPolicy, type ScheduledAction, formatCapacity } from './model.js'
 
 export type Step =
@@ -21,6 +22,7 @@ export type Step =
   | { kind: 'move-policy'; from: string; to: string; policy: ScalingPolicy }
   | { kind: 'move-scheduled-action'; from: string; to: string; action: ScheduledAction }
   /** `deploy`: new instances, may be given up early; `restore`: the previous version coming back, only the timeout ends it. */
+  /** `targetGroupArns`: the group's traffic keys, target group ARNs and Classic LB keys (domain/classic.ts). */
   | { kind: 'wait-healthy'; group: string; count: number; targetGroupArns: string[]; purpose: 'deploy' | 'restore' }
   /** Until no instance of the group is still entering Standby (the drain is over) or pending. */
   | { kind: 'wait-standby'; group: string }
@@ -82,10 +84,17 @@ export function describeStep(s: Step): string {
     case 'move-scheduled-action':
       return `move scheduled action ${s.action.name}${s.action.recurrence ? ` (${s.action.recurrence}${s.action.timeZone ? ` ${s.action.timeZone}` : ''})` : ''} from ${s.from} to ${s.to}`
     case 'wait-healthy':
-      return `wait until ${s.count} instance(s) of ${s.group} are InService and healthy in ${s.targetGroupArns.length} target group(s)`
+      return `wait until ${s.count} instance(s) of ${s.group} are InService and healthy in ${describeTraffic(s.targetGroupArns)}`
     case 'wait-standby':
       return `wait until ${s.group} has no instance still entering Standby (draining) or pending`
     case 'wait-deregistering':
       return `wait until traffic has left ${s.group}: every leaving instance deregistering (draining) from its target groups`
   }
+}
+
+/** "2 target group(s)", or with Classic LBs "1 target group(s) and Classic LB(s) web" (keys: domain/classic.ts). */
+function describeTraffic(keys: string[]): string {
+  const lbs = keys.flatMap((k) => classicName(k) ?? [])
+  const tgs = `${keys.length - lbs.length} target group(s)`
+  return lbs.length === 0 ? tgs : keys.length === lbs.length ? `Classic LB(s) ${lbs.join(', ')}` : `${tgs} and Classic LB(s) ${lbs.join(', ')}`
 }
