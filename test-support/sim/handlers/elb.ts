@@ -52,6 +52,7 @@ export const elb: Service = {
       if (invalid.length > 0) throw new SimError('InvalidInstance', `Could not find EC2 instance ${invalid[0]}.`)
       const rows: XmlResult[] = []
       for (const id of ids) {
+        if (w.instances.get(id)?.ec2State === 'terminated') continue
         const view = classicView(healthOf(id) as Health)
         if (view) rows.push({ InstanceId: id, ...view })
       }
