@@ -1,5 +1,6 @@
 // A pair behind a Classic Load Balancer, through the committed bundle: each step a new `node dist/index.js`
-// process talking to the simulated AWS over loopback HTTP (virtual time 600× real time). The Classic Load
+// process talking to the simulated AWS over loopback HTTP (virtual time 60× real time, so that a 1 s poll
+// looks every 60 virtual seconds, well inside the Classic LB's 300 s to InService). The Classic Load
 // Balancing client is loaded lazily by the bundle; DescribeInstanceHealth goes over the wire (Query,
 // Version=2012-06-01).
 //
@@ -9,8 +10,8 @@ import { type BundleRun, runBundle } from '../../test-support/bundle.js'
 import { type SimServer, SimWorld, startSimServer } from '../../test-support/sim/index.js'
 import { START } from '../../test-support/worlds.js'
 
-const SPEED = 600
-const COMMON = { prefix: 'prod-', 'image-name': 'web', 'poll-interval': '1s', 'health-timeout': '5m' }
+const SPEED = 60
+const COMMON = { prefix: 'prod-', 'image-name': 'web', 'poll-interval': '1s', 'health-timeout': '20m' }
 const BLUE = 'prod-web-blue'
 const GREEN = 'prod-web-green'
 const CLB = 'prod-web-clb'
@@ -37,7 +38,8 @@ function serving(world: SimWorld): string[] {
 describe('a Classic Load Balancer through the bundle', () => {
   it('deploy gates on InService in the Classic LB, then rollback brings the previous version back InService', async () => {
     const world = new SimWorld({ start: START, region: 'us-east-1', accountId: '123456789012' })
-    world.addClassicLoadBalancer({ name: CLB, healthCheckIntervalSeconds: 10, healthyAfterChecks: 3, connectionDrainingSeconds: 60 })
+    // The Classic LB console's defaults: 10 passing checks 30 s apart before InService.
+    world.addClassicLoadBalancer({ name: CLB, healthCheckIntervalSeconds: 30, healthyAfterChecks: 10, connectionDrainingSeconds: 60 })
     const common = { max: 6, loadBalancerNames: [CLB] }
     world.addGroup({ name: BLUE, min: 3, desired: 3, ...common, tags: { 'docker:image:name': 'web', 'docker:image:version': 'v1' }, running: true })
     world.addGroup({ name: GREEN, min: 0, desired: 0, ...common, tags: { 'docker:image:name': 'web' } })

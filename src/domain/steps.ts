@@ -21,8 +21,10 @@ export type Step =
   | { kind: 'terminate-detached'; group: string; instanceIds: string[] }
   | { kind: 'move-policy'; from: string; to: string; policy: ScalingPolicy }
   | { kind: 'move-scheduled-action'; from: string; to: string; action: ScheduledAction }
-  /** `deploy`: new instances, may be given up early; `restore`: the previous version coming back, only the timeout ends it. */
-  /** `targetGroupArns`: the group's traffic keys, target group ARNs and Classic LB keys (domain/classic.ts). */
+  /**
+   * `deploy`: new instances, may be given up early; `restore`: the previous version coming back, only the
+   * timeout ends it. `targetGroupArns`: the group's target group ARNs, then its Classic LB keys (domain/classic.ts).
+   */
   | { kind: 'wait-healthy'; group: string; count: number; targetGroupArns: string[]; purpose: 'deploy' | 'restore' }
   /** Until no instance of the group is still entering Standby (the drain is over) or pending. */
   | { kind: 'wait-standby'; group: string }
