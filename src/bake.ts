@@ -8,6 +8,7 @@ import { formatDuration } from './duration.js'
 import { ActionError, AwsCallFailed, errorMessage } from './errors.js'
 import type { Logger } from './execute.js'
 import { type AlarmSighting, TargetWatch, describeAlarmTrip, recordAlarms, trippedAlarm } from './domain/bake.js'
+import { trafficKeys } from './domain/classic.js'
 import { assessHealth } from './domain/health.js'
 import type { Pair } from './domain/model.js'
 import { observePair } from './observe.js'
@@ -86,7 +87,7 @@ export async function watchBake(pair: Pair, group: string, cfg: BakeConfig, deps
       deps.guard(last)
       const g = last.groups.find((x) => x.name === group)
       if (!g) throw new ActionError(`${group} left the pair during the bake`)
-      const why = targets.observe(g, assessHealth(g, 0, g.targetGroupArns), clock.now())
+      const why = targets.observe(g, assessHealth(g, 0, trafficKeys(g)), clock.now())
       if (why) return { report: { ...report, reason: why }, trip: why, last }
       failures = 0
     } catch (err) {

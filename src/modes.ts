@@ -390,6 +390,9 @@ async function bakeAndJudge(config: Config, executor: Executor, o: PairOutcome, 
  */
 async function drainEnd(executor: Executor, deps: PairDeps, base: string, phase: Phase): Promise<number | undefined> {
   if (phase.kind !== 'cut-over' || phase.draining.length === 0) return undefined
+  // A Classic LB's connection-draining timeout is not read (it would need DescribeLoadBalancerAttributes):
+  // no drain end rather than one that ignores the Classic LBs.
+  if (phase.previous.loadBalancerNames.length > 0) return undefined
   const movedAt = executor.trafficMovedAt.get(base) ?? deps.clock.now()
   try {
     const delays = await deps.fleet.deregistrationDelays(phase.previous.targetGroupArns)

@@ -1,5 +1,6 @@
 // Observe: turn AWS state into pair snapshots (groups, details, target health of exactly their instances).
 import type { Fleet, GroupDescription } from './aws/port.js'
+import { classicName, trafficKeys } from './domain/classic.js'
 import { type Discovery, discover } from './domain/discover.js'
 import { type Group, type Instance, type Pair } from './domain/model.js'
 import type { Config } from './config.js'
@@ -63,23 +64,31 @@ function parked(i: Instance): boolean {
   return i.lifecycle === 'Standby'
 }
 
-/** Asks every target group of the pair about exactly the pair's instances (never the whole group). */
+/** Asks every target group and Classic LB of the pair about exactly the pair's instances (never the whole group). */
 async function withHealth(fleet: Fleet, pair: Pair): Promise<Pair> {
-  const tgs = [...new Set(pair.groups.flatMap((g) => g.targetGroupArns))]
+  const keys = [...new Set(pair.groups.flatMap(trafficKeys))]
   // Leaving (terminating, detaching) instances too: they take requests until their targets deregister.
   const ids = pair.groups.flatMap((g) => g.instances.filter((i) => !parked(i) && !i.gone).map((i) => i.id))
-  if (tgs.length === 0 || ids.length === 0) return pair
-  const byTg = await Promise.all(tgs.map(async (arn) => [arn, await fleet.targetHealth(arn, ids)] as const))
-  const groups = pair.groups.map((g) => ({
-    ...g,
-    instances: g.instances.map((i) => {
-      const targets = { ...i.targets }
-      for (const [arn, health] of byTg) {
-        const h = health[i.id]
-        if (h && g.targetGroupArns.includes(arn)) targets[arn] = h
-      }
-      return { ...i, targets }
+  if (keys.length === 0 || ids.length === 0) return pair
+  const byKey = await Promise.all(
+    keys.map(async (key) => {
+      const lb = classicName(key)
+      return [key, await (lb === undefined ? fleet.targetHealth(key, ids) : fleet.classicHealth(lb, ids))] as const
     })
-  })) as [Group, Group]
+  )
+  const groups = pair.groups.map((g) => {
+    const own = trafficKeys(g)
+    return {
+      ...g,
+      instances: g.instances.map((i) => {
+        const targets = { ...i.targets }
+        for (const [key, health] of byKey) {
+          const h = health[i.id]
+          if (h && own.includes(key)) targets[key] = h
+        }
+        return { ...i, targets }
+      })
+    }
+  }) as [Group, Group]
   return { base: pair.base, groups }
 }

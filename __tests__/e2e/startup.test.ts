@@ -29,6 +29,7 @@ describe('the bundle loads what a run needs, when it needs it', () => {
   it.each([
     ['the EC2 client', 'DescribeVpcsCommand'],
     ['the CloudWatch client', 'PutDashboardCommand'],
+    ['the Classic Load Balancing client', 'CreateLBCookieStickinessPolicyCommand'],
     ['Octokit', 'getBranchProtection']
   ])('%s is in a chunk of its own, not in the entry file', (_what, marker) => {
     expect(fs.readFileSync(BUNDLE, 'utf8')).not.toContain(marker)

@@ -279,6 +279,7 @@ data "aws_iam_policy_document" "deploy" {
       "elasticloadbalancing:DescribeTargetHealth",
       "elasticloadbalancing:DescribeTargetGroups",
       "elasticloadbalancing:DescribeTargetGroupAttributes",
+      "elasticloadbalancing:DescribeInstanceHealth",
       "ec2:DescribeInstances",
       "ec2:DescribeInstanceAttribute",
       "cloudwatch:DescribeAlarms",

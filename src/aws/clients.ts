@@ -3,11 +3,13 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import type { EC2Client } from '@aws-sdk/client-ec2'
+import type { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { partition } from '@aws-sdk/core/client'
 
 export type Ec2Api = typeof import('@aws-sdk/client-ec2')
 export type CloudWatchApi = typeof import('@aws-sdk/client-cloudwatch')
+export type ElbApi = typeof import('@aws-sdk/client-elastic-load-balancing')
 
 export interface Clients {
   autoscaling: AutoScalingClient
@@ -18,6 +20,8 @@ export interface Clients {
    */
   ec2(): Promise<{ client: EC2Client; api: Ec2Api }>
   cloudwatch(): Promise<{ client: CloudWatchClient; api: CloudWatchApi }>
+  /** Classic Load Balancing (DescribeInstanceHealth): only fleets attached to a Classic LB call it. */
+  elb(): Promise<{ client: ElasticLoadBalancingClient; api: ElbApi }>
   destroy(): void
 }
 
@@ -82,6 +86,7 @@ export function createClients(region: string, overrides: ClientOverrides = {}): 
     elbv2,
     ec2: lazy(() => import('@aws-sdk/client-ec2'), (api) => new api.EC2Client(config)),
     cloudwatch: lazy(() => import('@aws-sdk/client-cloudwatch'), (api) => new api.CloudWatchClient(config)),
+    elb: lazy(() => import('@aws-sdk/client-elastic-load-balancing'), (api) => new api.ElasticLoadBalancingClient(config)),
     destroy: () => {
       autoscaling.destroy()
       elbv2.destroy()

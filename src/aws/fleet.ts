@@ -29,6 +29,8 @@ import {
 import type { Instance as Ec2Instance } from '@aws-sdk/client-ec2'
 import type { AlarmStatus } from '../domain/bake.js'
 import { describeAlarms } from './alarms.js'
+import { classicInstanceHealth } from './classic.js'
+import { classicName } from '../domain/classic.js'
 import type { Clock } from '../clock.js'
 import { ActionError, AwsCallFailed } from '../errors.js'
 import type { Activity, Capacity, CapacityUnit, ScalingPolicy, ScheduledAction, TargetHealth, TargetState } from '../domain/model.js'
@@ -183,8 +185,27 @@ export class AwsFleet implements Fleet {
     }
   }
 
-  async targetGroupHealthChecks(targetGroupArns: string[]): Promise<Record<string, TargetGroupHealthCheck>> {
+  async classicHealth(loadBalancerName: string, instanceIds: string[]): Promise<Record<string, TargetHealth>> {
+    const describe = (ids: string[]): Promise<Record<string, TargetHealth>> =>
+      classicInstanceHealth(this.clients, (what, fn) => this.call(what, fn), loadBalancerName, ids)
+    try {
+      return await describe(instanceIds)
+    } catch (err) {
+      // An instance id EC2 has forgotten fails the whole call (wire code InvalidInstance, SDK name
+      // InvalidEndPointException): ask EC2 which ids are gone, ask again without them.
+      if (!(err instanceof AwsCallFailed) || !['InvalidInstance', 'InvalidEndPointException', 'InvalidEndPoint'].includes(err.awsError)) throw err
+      const gone = await this.instancesGone(instanceIds)
+      if (gone.size === 0) throw err
+      const known = instanceIds.filter((id) => !gone.has(id))
+      this.log(`DescribeInstanceHealth for ${loadBalancerName}: InvalidInstance; ${gone.size} instance(s) EC2 no longer runs left out (${[...gone].join(', ')})`)
+      return known.length > 0 ? describe(known) : {}
+    }
+  }
+
+  async targetGroupHealthChecks(keys: string[]): Promise<Record<string, TargetGroupHealthCheck>> {
     const out: Record<string, TargetGroupHealthCheck> = {}
+    // A wait's keys include its Classic LBs (domain/classic.ts): not target groups, not asked here.
+    const targetGroupArns = keys.filter((k) => classicName(k) === undefined)
     for (const arns of chunk(targetGroupArns, 20)) {
       const tgs = await this.paged(`DescribeTargetGroups (${arns.join(', ')})`, async (Marker) => {
         const r = await this.clients.elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: arns, Marker }))

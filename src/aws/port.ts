@@ -30,6 +30,11 @@ export interface Fleet {
    * InvalidTarget); beyond that the whole target group is read, and an instance it does not list is unused.
    */
   targetHealth(targetGroupArn: string, instanceIds: string[]): Promise<Record<string, TargetHealth>>
+  /**
+   * Health of these instances in one Classic Load Balancer (DescribeInstanceHealth), in target group terms
+   * (domain/classic.ts). Instances EC2 no longer knows are left out, as for targetHealth.
+   */
+  classicHealth(loadBalancerName: string, instanceIds: string[]): Promise<Record<string, TargetHealth>>
   /** Health-check timing of each target group. */
   targetGroupHealthChecks(targetGroupArns: string[]): Promise<Record<string, TargetGroupHealthCheck>>
   /** The state of these CloudWatch alarms (metric and composite); names CloudWatch does not know are left out. */

@@ -3,6 +3,7 @@
 // The live group is never touched (capacity, processes, policies). Planned from observed state like
 // every mode, so a canary interrupted anywhere is finished by a re-run, or removed by a rollback.
 import { assessHealth } from './health.js'
+import { trafficKeys } from './classic.js'
 import { CANARY_TAG, DEPLOY_RUN_TAG, IDLE_CAPACITY_TAG, encodeCapacity } from './markers.js'
 import { type Capacity, type Group, type Pair, activeInstances, unitWord, unitsOf } from './model.js'
 import type { Phase } from './phase.js'
@@ -41,7 +42,7 @@ export function planCanary(phase: Phase, opts: CanaryOptions): Step[] {
         propagate: [opts.versionTagKey]
       },
       { kind: 'set-capacity', group: idle.name, capacity: canaryCapacity(idle, opts.count) },
-      { kind: 'wait-healthy', group: idle.name, count: opts.count, targetGroupArns: idle.targetGroupArns, purpose: 'deploy', ...unitOf(idle) }
+      { kind: 'wait-healthy', group: idle.name, count: opts.count, targetGroupArns: trafficKeys(idle), purpose: 'deploy', ...unitOf(idle) }
     ]
   }
   if (phase.kind !== 'deploying' || phase.canary === undefined) return []
@@ -56,14 +57,14 @@ export function planCanary(phase: Phase, opts: CanaryOptions): Step[] {
   const sized = next.capacity.min === wanted.min && next.capacity.desired === wanted.desired && next.capacity.max === wanted.max
   if (!sized) steps.push({ kind: 'set-capacity', group: next.name, capacity: wanted })
   if (!sized || !canaryReady(next, opts.count)) {
-    steps.push({ kind: 'wait-healthy', group: next.name, count: opts.count, targetGroupArns: next.targetGroupArns, purpose: 'deploy', ...unitOf(next) })
+    steps.push({ kind: 'wait-healthy', group: next.name, count: opts.count, targetGroupArns: trafficKeys(next), purpose: 'deploy', ...unitOf(next) })
   }
   return steps
 }
 
 /** Every canary instance is InService and healthy in every target group. */
 export function canaryReady(next: Group, count: number): boolean {
-  return next.capacity.desired === count && assessHealth(next, count, next.targetGroupArns).ready
+  return next.capacity.desired === count && assessHealth(next, count, trafficKeys(next)).ready
 }
 
 /** Where a canary run may start, resume, or must refuse (the checks a fresh deploy makes come from the caller). */

@@ -1,10 +1,14 @@
 // Is a group ready to serve? Exactly its own instances, in every target group, never the other color's.
+import { classicName } from './classic.js'
 import { type Activity, type Group, LEAVING_STATES, activeInstances, unitWord, weightOf } from './model.js'
 
 export interface NotReady {
   instanceId: string
   lifecycle: string
-  /** Target group ARN → state (with reason code) for every target group where it is not healthy. */
+  /**
+   * Target group ARN (or Classic LB key, domain/classic.ts) → state (with reason code) for every target
+   * group or Classic LB where it is not healthy.
+   */
   targets: { targetGroupArn: string; state: string; reason?: string; description?: string }[]
 }
 
@@ -33,7 +37,7 @@ export function assessHealth(group: Group, wanted: number, targetGroupArns: stri
   let healthy = 0
   for (const inst of activeInstances(group)) {
     const targets = targetGroupArns
-      .map((arn) => ({ targetGroupArn: arn, ...(inst.targets[arn] ?? { state: 'unused', reason: 'Target.NotRegistered' }) }))
+      .map((arn) => ({ targetGroupArn: arn, ...(inst.targets[arn] ?? { state: 'unused', reason: classicName(arn) === undefined ? 'Target.NotRegistered' : 'not registered' }) }))
       .filter((t) => t.state !== 'healthy')
     if (inst.lifecycle === 'InService' && targets.length === 0) {
       // Units: a weighted instance counts its weight (Auto Scaling may overshoot the desired units: fine).
@@ -59,12 +63,18 @@ export function describeNotReady(report: HealthReport, limit = 10): string {
   const lines = report.notReady.slice(0, limit).map((n) => {
     if (n.targets.length === 0) return `${n.instanceId} (${n.lifecycle})`
     const t = n.targets
-      .map((x) => `${x.state}${x.reason ? ` ${x.reason}` : ''}${x.description ? ` "${x.description}"` : ''}`)
+      .map((x) => `${where(x.targetGroupArn)}${x.state}${x.reason ? ` ${x.reason}` : ''}${x.description ? ` "${x.description}"` : ''}`)
       .join('; ')
     return `${n.instanceId} (${n.lifecycle}: ${t})`
   })
   if (report.notReady.length > limit) lines.push(`and ${report.notReady.length - limit} more`)
   return lines.join(', ')
+}
+
+/** Classic LBs are named ("in Classic LB web: "); target groups, the usual case, are not. */
+function where(key: string): string {
+  const lb = classicName(key)
+  return lb === undefined ? '' : `in Classic LB ${lb}: `
 }
 
 /** A target that stays `unhealthy` this many polls in a row (and past the boot time) will not recover in time. */

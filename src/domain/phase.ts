@@ -8,6 +8,7 @@ import {
   idleCapacityOf,
   liveCapacityOf
 } from './markers.js'
+import { trafficKeys } from './classic.js'
 import { type Group, type Instance, type Pair, PENDING_STATES, activeInstances, standbyInstances } from './model.js'
 
 export type Phase =
@@ -100,13 +101,14 @@ export function classify(pair: Pair): Phase {
 }
 
 /**
- * An instance entering Standby has left the load balancer once no target group of its group still sends it
- * new requests: each shows it `draining` (or no longer registered). Right after EnterStandby a read may
- * still show it `healthy`: Auto Scaling deregisters it a moment later.
+ * An instance entering Standby has left the load balancer once no target group or Classic LB of its group
+ * still sends it new requests: each shows it `draining` (or no longer registered; a Classic LB draining
+ * connections still says InService, "deregistration currently in progress", read as `draining`). Right
+ * after EnterStandby a read may still show it `healthy`: Auto Scaling deregisters it a moment later.
  */
 export function deregistering(group: Group, i: Instance): boolean {
   if (i.lifecycle === 'Standby' || i.gone) return true
-  return group.targetGroupArns.every((arn) => {
+  return trafficKeys(group).every((arn) => {
     const t = i.targets[arn]
     return t === undefined || t.state === 'draining' || t.state === 'unused' || t.state === 'unhealthy.draining'
   })

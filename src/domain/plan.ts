@@ -1,6 +1,7 @@
 // Planning: given where a pair stands, the ordered AWS writes (and waits) that move it on.
 // Always computed from observed state, so a re-run after any interruption plans only what is left.
 import { assessHealth } from './health.js'
+import { trafficKeys } from './classic.js'
 import {
   CANARY_TAG,
   DEPLOY_RUN_TAG,
@@ -44,8 +45,8 @@ function sameCapacity(a: Capacity, b: Capacity): boolean {
 }
 
 function waitHealthyIfNeeded(g: Group, count: number, steps: Step[], purpose: 'deploy' | 'restore'): void {
-  if (!assessHealth(g, count, g.targetGroupArns).ready) {
-    steps.push({ kind: 'wait-healthy', group: g.name, count, targetGroupArns: g.targetGroupArns, purpose, ...unitOf(g) })
+  if (!assessHealth(g, count, trafficKeys(g)).ready) {
+    steps.push({ kind: 'wait-healthy', group: g.name, count, targetGroupArns: trafficKeys(g), purpose, ...unitOf(g) })
   }
 }
 
@@ -75,7 +76,7 @@ export function planDeploy(phase: Phase, opts: PlanOptions): Step[] {
     })
     steps.push(...holdSteps(live))
     steps.push({ kind: 'set-capacity', group: idle.name, capacity: ownCapacityOf(live) })
-    steps.push({ kind: 'wait-healthy', group: idle.name, count: live.capacity.desired, targetGroupArns: idle.targetGroupArns, purpose: 'deploy', ...unitOf(live) })
+    steps.push({ kind: 'wait-healthy', group: idle.name, count: live.capacity.desired, targetGroupArns: trafficKeys(idle), purpose: 'deploy', ...unitOf(live) })
     steps.push(checkVersions(idle.name, opts))
     steps.push(...cutoverSteps(live, idle, live.capacity.desired, true))
     return steps
@@ -92,8 +93,8 @@ export function planDeploy(phase: Phase, opts: PlanOptions): Step[] {
     const capacityMatches = sameCapacity(next.capacity, wanted)
     // The live group may have scaled out while we waited (or a previous run stopped before this write): match it.
     if (!capacityMatches) steps.push({ kind: 'set-capacity', group: next.name, capacity: wanted })
-    if (!capacityMatches || !assessHealth(next, live.capacity.desired, next.targetGroupArns).ready) {
-      steps.push({ kind: 'wait-healthy', group: next.name, count: live.capacity.desired, targetGroupArns: next.targetGroupArns, purpose: 'deploy', ...unitOf(live) })
+    if (!capacityMatches || !assessHealth(next, live.capacity.desired, trafficKeys(next)).ready) {
+      steps.push({ kind: 'wait-healthy', group: next.name, count: live.capacity.desired, targetGroupArns: trafficKeys(next), purpose: 'deploy', ...unitOf(live) })
     }
     steps.push(checkVersions(next.name, opts))
     steps.push(...cutoverSteps(live, next, live.capacity.desired, true))
@@ -246,7 +247,7 @@ export function planRollback(phase: Phase, r: RecordOptions): Step[] {
   const afterExit: Capacity = { ...previous.capacity, desired: previous.capacity.desired + unitsOf(returning) }
   if (!sameCapacity(afterExit, saved)) steps.push({ kind: 'set-capacity', group: previous.name, capacity: saved })
   if (alive.length > 0 || !sameCapacity(afterExit, saved)) {
-    steps.push({ kind: 'wait-healthy', group: previous.name, count: saved.desired, targetGroupArns: previous.targetGroupArns, purpose: 'restore', ...unitOf(previous) })
+    steps.push({ kind: 'wait-healthy', group: previous.name, count: saved.desired, targetGroupArns: trafficKeys(previous), purpose: 'restore', ...unitOf(previous) })
   } else {
     waitHealthyIfNeeded(previous, saved.desired, steps, 'restore')
   }

@@ -59,15 +59,21 @@ function structural(pair: Pair): string[] {
   const out: string[] = []
   const tgA = [...a.targetGroupArns].sort().join(',')
   const tgB = [...b.targetGroupArns].sort().join(',')
+  const lbA = [...a.loadBalancerNames].sort().join(',')
+  const lbB = [...b.loadBalancerNames].sort().join(',')
   if (tgA !== tgB) {
     out.push(`${pair.base}: ${a.name} and ${b.name} are attached to different target groups (${list(a.targetGroupArns)} vs ${list(b.targetGroupArns)}); attach both to the same ones.`)
-  } else if (a.targetGroupArns.length === 0) {
-    out.push(`${pair.base}: ${a.name} and ${b.name} are attached to no target group; blue/green needs both behind the same target group(s).`)
+  }
+  if (lbA !== lbB) {
+    // Traffic would move between load balancers, not between groups behind one (aws autoscaling attach-load-balancers).
+    out.push(
+      `${pair.base}: ${a.name} and ${b.name} are attached to different Classic Load Balancers (${names(a.loadBalancerNames)} vs ${names(b.loadBalancerNames)}); attach both to the same ones (aws autoscaling attach-load-balancers).`
+    )
+  }
+  if (tgA === tgB && lbA === lbB && a.targetGroupArns.length === 0 && a.loadBalancerNames.length === 0) {
+    out.push(`${pair.base}: ${a.name} and ${b.name} are attached to no target group and no Classic Load Balancer; blue/green needs both behind the same target group(s) or Classic Load Balancer(s).`)
   }
   for (const g of pair.groups) {
-    if (g.loadBalancerNames.length > 0) {
-      out.push(`${g.name}: attached to Classic Load Balancer(s) ${g.loadBalancerNames.join(', ')}, which this version does not support; use target groups.`)
-    }
     if (g.warmPool) {
       out.push(
         `${g.name}: has a warm pool, which this action does not support: pooled instances ran their user data (such as examples/user-data/boot.sh) when they entered the pool, ` +
@@ -77,6 +83,10 @@ function structural(pair: Pair): string[] {
     }
   }
   return out
+}
+
+function names(lbs: string[]): string {
+  return lbs.length === 0 ? 'none' : lbs.join(', ')
 }
 
 function list(arns: string[]): string {

@@ -1,4 +1,5 @@
 // The typed steps a plan is made of: each is one AWS write (or one bounded wait), printable as a line.
+import { classicName } from './classic.js'
 import { type Capacity, type ScalingPolicy, type ScheduledAction, formatCapacity } from './model.js'
 
 export type Step =
@@ -20,7 +21,10 @@ export type Step =
   | { kind: 'terminate-detached'; group: string; instanceIds: string[] }
   | { kind: 'move-policy'; from: string; to: string; policy: ScalingPolicy }
   | { kind: 'move-scheduled-action'; from: string; to: string; action: ScheduledAction }
-  /** `deploy`: new instances, may be given up early; `restore`: the previous version coming back, only the timeout ends it. */
+  /**
+   * `deploy`: new instances, may be given up early; `restore`: the previous version coming back, only the
+   * timeout ends it. `targetGroupArns`: the group's target group ARNs, then its Classic LB keys (domain/classic.ts).
+   */
   | { kind: 'wait-healthy'; group: string; count: number; targetGroupArns: string[]; purpose: 'deploy' | 'restore'; /** What count counts when not instances (a weighted group). */ unit?: string }
   /**
    * A read, not a write: every in-service instance of the group was launched with this version (its
@@ -87,7 +91,7 @@ export function describeStep(s: Step): string {
     case 'move-scheduled-action':
       return `move scheduled action ${s.action.name}${s.action.recurrence ? ` (${s.action.recurrence}${s.action.timeZone ? ` ${s.action.timeZone}` : ''})` : ''} from ${s.from} to ${s.to}`
     case 'wait-healthy':
-      return `wait until ${s.count} ${s.unit ?? 'instance(s)'} of ${s.group} are InService and healthy in ${s.targetGroupArns.length} target group(s)`
+      return `wait until ${s.count} ${s.unit ?? 'instance(s)'} of ${s.group} are InService and healthy in ${describeTraffic(s.targetGroupArns)}`
     case 'check-versions':
       return `check that every instance of ${s.group} was launched with ${s.versionTagKey}=${s.version} (its own tag)`
     case 'wait-standby':
@@ -95,4 +99,11 @@ export function describeStep(s: Step): string {
     case 'wait-deregistering':
       return `wait until traffic has left ${s.group}: every leaving instance deregistering (draining) from its target groups`
   }
+}
+
+/** "2 target group(s)", or with Classic LBs "1 target group(s) and Classic LB(s) web" (keys: domain/classic.ts). */
+function describeTraffic(keys: string[]): string {
+  const lbs = keys.flatMap((k) => classicName(k) ?? [])
+  const tgs = `${keys.length - lbs.length} target group(s)`
+  return lbs.length === 0 ? tgs : keys.length === lbs.length ? `Classic LB(s) ${lbs.join(', ')}` : `${tgs} and Classic LB(s) ${lbs.join(', ')}`
 }

@@ -1,6 +1,7 @@
 // The job summary a reviewer decides from: per pair both groups, what happens next, the plan and the
 // timeline. A pure function returning markdown (with HTML tables); every user string is escaped.
 import { formatDuration } from '../duration.js'
+import { trafficKeys } from '../domain/classic.js'
 import { type Group, type Instance, type LifecycleHook, type Pair, activeInstances, launchHooks, standbyInstances, terminationHooks, unitWord, unitsOf } from '../domain/model.js'
 import { describeStep } from '../domain/steps.js'
 import type { PairOutcome, RunResult } from '../modes.js'
@@ -145,13 +146,15 @@ function countBy(items: string[]): string {
 function health(g: Group): string {
   const states: string[] = []
   for (const i of g.instances) {
-    for (const arn of g.targetGroupArns) {
+    for (const arn of trafficKeys(g)) {
       const t = i.targets[arn]
       if (t) states.push(t.reason && t.state !== 'healthy' ? `${t.state} (${t.reason})` : t.state)
     }
   }
   const summary = countBy(states)
-  return summary === '' ? '—' : g.targetGroupArns.length > 1 ? `${summary} across ${g.targetGroupArns.length} target groups` : summary
+  const lbs = g.loadBalancerNames.length
+  const across = lbs === 0 ? `${g.targetGroupArns.length} target groups` : `${g.targetGroupArns.length} target group(s) and ${lbs} Classic LB(s)`
+  return summary === '' ? '—' : trafficKeys(g).length > 1 ? `${summary} across ${across}` : summary
 }
 
 function scaling(g: Group): string {

@@ -7,6 +7,7 @@ import { parseForm } from './form.js'
 import { autoScaling } from './handlers/autoscaling.js'
 import { cloudWatch } from './handlers/cloudwatch.js'
 import { ec2 } from './handlers/ec2.js'
+import { elb } from './handlers/elb.js'
 import { elbv2 } from './handlers/elbv2.js'
 import type { Bag, Service, XmlResult } from './handlers/service.js'
 import { sts } from './handlers/sts.js'
@@ -30,6 +31,7 @@ export interface WireResponse {
 const BY_VERSION: Record<string, Service> = {
   '2011-01-01': autoScaling,
   '2015-12-01': elbv2,
+  '2012-06-01': elb,
   '2016-11-15': ec2,
   '2011-06-15': sts
 }

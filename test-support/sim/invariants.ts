@@ -32,7 +32,8 @@ function stateOf(world: SimWorld): TickState {
 function pairs(world: SimWorld): { tgArn: string; groups: SimGroup[] }[] {
   const out: { tgArn: string; groups: SimGroup[] }[] = []
   for (const tg of world.targetGroups.values()) {
-    const groups = [...world.groups.values()].filter((g) => g.targetGroupArns.includes(tg.arn))
+    // A Classic LB counts like a target group (models/targets.ts trafficOf).
+    const groups = [...world.groups.values()].filter((g) => world.targets.trafficOf(g).includes(tg.arn))
     if (groups.length > 0) out.push({ tgArn: tg.arn, groups })
   }
   return out
@@ -60,7 +61,7 @@ function checkVersions(world: SimWorld, state: TickState): void {
     const key = [...versions].sort().join(', ')
     if (state.mixed.get(tgArn) === key) continue
     state.mixed.set(tgArn, key)
-    world.violate(`two versions serving outside a deploy: target group ${tg.name} has healthy targets of versions ${key} and neither of ${groups.map((g) => g.name).join(', ')} carries ${DEPLOY_MARKER_TAG}`)
+    world.violate(`two versions serving outside a deploy: ${tg.classic ? 'Classic LB' : 'target group'} ${tg.name} has healthy targets of versions ${key} and neither of ${groups.map((g) => g.name).join(', ')} carries ${DEPLOY_MARKER_TAG}`)
   }
 }
 
@@ -121,7 +122,7 @@ export function checkTickInvariants(world: SimWorld): void {
     if (healthy < base) {
       const prev = lows.get(arn)
       if (prev === undefined || healthy < prev) {
-        world.violate(`invariant 1: target group ${name} has ${healthy} healthy targets, below the baseline of ${base}`)
+        world.violate(`invariant 1: ${world.targetGroups.get(arn)?.classic ? 'Classic LB' : 'target group'} ${name} has ${healthy} healthy targets, below the baseline of ${base}`)
         lows.set(arn, healthy)
       }
     } else {
@@ -138,12 +139,12 @@ export function checkTickInvariants(world: SimWorld): void {
  * T empty (group without target groups) → nothing to check.
  */
 export function checkEnterStandby(world: SimWorld, group: SimGroup, moving: SimInstance[]): void {
-  const tgs = group.targetGroupArns
+  const tgs = world.targets.trafficOf(group)
   world.checks.inv2++
   if (tgs.length === 0) return
   const others: SimInstance[] = []
   for (const g of world.groups.values()) {
-    if (g.name === group.name || !g.targetGroupArns.some((a) => tgs.includes(a))) continue
+    if (g.name === group.name || !world.targets.trafficOf(g).some((a) => tgs.includes(a))) continue
     others.push(...world.activeInstances(g))
   }
   for (const i of others) {
@@ -151,7 +152,7 @@ export function checkEnterStandby(world: SimWorld, group: SimGroup, moving: SimI
       const tg = world.targetGroups.get(arn)
       const state = tg?.targets.get(i.id)?.state ?? 'unregistered'
       if (state !== 'healthy') {
-        world.violate(`invariant 2: EnterStandby on ${group.name} while ${i.id} (${i.group ?? '?'}) is ${state} in target group ${tg?.name ?? arn}`)
+        world.violate(`invariant 2: EnterStandby on ${group.name} while ${i.id} (${i.group ?? '?'}) is ${state} in ${tg?.classic ? 'Classic LB' : 'target group'} ${tg?.name ?? arn}`)
       }
     }
   }

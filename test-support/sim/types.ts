@@ -128,6 +128,12 @@ export interface SimTargetGroup {
   healthCheckPath: string
   loadBalancerArns: string[]
   targets: Map<string, SimTarget>
+  /**
+   * A Classic Load Balancer modelled as a target group (models/targets.ts): keyed `classic:<name>` in
+   * `world.targetGroups`, never listed by ELBv2, answered by DescribeInstanceHealth; its
+   * `deregistrationDelaySeconds` is the connection draining timeout (0 = draining disabled).
+   */
+  classic?: boolean
 }
 
 export interface SimTag {
@@ -261,7 +267,7 @@ export interface ScalingEvent {
 export interface CallRecord {
   seq: number
   time: number
-  service: 'autoscaling' | 'elbv2' | 'ec2' | 'cloudwatch' | 'sts' | 'unknown'
+  service: 'autoscaling' | 'elbv2' | 'elb' | 'ec2' | 'cloudwatch' | 'sts' | 'unknown'
   operation: string
   params: unknown
   write: boolean

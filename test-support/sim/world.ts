@@ -77,6 +77,19 @@ export interface TargetGroupOptions {
   loadBalancerArns?: string[]
 }
 
+/** A Classic Load Balancer (models/targets.ts `addClassicLoadBalancer`). */
+export interface ClassicLoadBalancerOptions {
+  name: string
+  /** Connection draining timeout in seconds; 0 = connection draining disabled (default 300, AWS's default). */
+  connectionDrainingSeconds?: number
+  /** HealthCheck.Interval (default 30). */
+  healthCheckIntervalSeconds?: number
+  /** HealthCheck.HealthyThreshold: passing checks before InService (default 10, the console's default). */
+  healthyAfterChecks?: number
+  /** HealthCheck.UnhealthyThreshold (default 2). */
+  unhealthyAfterChecks?: number
+}
+
 export interface GroupOptions {
   name: string
   min: number
@@ -367,7 +380,7 @@ export class SimWorld {
       for (const tg of this.targetGroups.values()) {
         const t = tg.targets.get(i.id)
         if (t && (t.state === 'healthy' || t.state === 'initial')) {
-          this.violate(`invariant 3: ${operation} terminated ${i.id} while it is ${t.state} in target group ${tg.name}`)
+          this.violate(`invariant 3: ${operation} terminated ${i.id} while it is ${t.state} in ${tg.classic ? 'Classic LB' : 'target group'} ${tg.name}`)
         }
       }
     }
@@ -377,6 +390,15 @@ export class SimWorld {
 
   addTargetGroup(...args: Parameters<TargetsModel['addTargetGroup']>): ReturnType<TargetsModel['addTargetGroup']> {
     return this.targets.addTargetGroup(...args)
+  }
+
+  addClassicLoadBalancer(...args: Parameters<TargetsModel['addClassicLoadBalancer']>): ReturnType<TargetsModel['addClassicLoadBalancer']> {
+    return this.targets.addClassicLoadBalancer(...args)
+  }
+
+  /** Instances registered with a Classic LB and their states (target group words: healthy, initial, draining, ...). */
+  classicStates(...args: Parameters<TargetsModel['classicStates']>): ReturnType<TargetsModel['classicStates']> {
+    return this.targets.classicStates(...args)
   }
 
   addGroup(...args: Parameters<AutoScalingModel['addGroup']>): ReturnType<AutoScalingModel['addGroup']> {

@@ -8,6 +8,7 @@ import path from 'node:path'
 const IAM_PREFIX: Record<string, string> = {
   '@aws-sdk/client-auto-scaling': 'autoscaling',
   '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
+  '@aws-sdk/client-elastic-load-balancing': 'elasticloadbalancing',
   '@aws-sdk/client-ec2': 'ec2',
   '@aws-sdk/client-cloudwatch': 'cloudwatch',
   '@aws-sdk/client-sts': 'sts'

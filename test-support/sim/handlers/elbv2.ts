@@ -8,7 +8,7 @@ import { page, read, type Service, type XmlResult } from './service.js'
 
 function mustTargetGroup(w: SimWorld, arn: string | undefined): SimTargetGroup {
   const tg = arn === undefined ? undefined : w.targetGroups.get(arn)
-  if (!tg) throw new SimError('TargetGroupNotFound', `Target groups '${arn ?? ''}' not found`)
+  if (!tg || tg.classic) throw new SimError('TargetGroupNotFound', `Target groups '${arn ?? ''}' not found`)
   return tg
 }
 
@@ -75,8 +75,8 @@ export const elbv2: Service = {
     DescribeTargetGroups: read((w, p) => {
       const arns = strList(p, 'TargetGroupArns')
       const names = strList(p, 'Names')
-      const all = [...w.targetGroups.values()]
-      const missing = [...arns.filter((a) => !w.targetGroups.has(a)), ...names.filter((n) => !all.some((tg) => tg.name === n))]
+      const all = [...w.targetGroups.values()].filter((tg) => !tg.classic)
+      const missing = [...arns.filter((a) => !all.some((tg) => tg.arn === a)), ...names.filter((n) => !all.some((tg) => tg.name === n))]
       if (missing.length > 0) throw new SimError('TargetGroupNotFound', `One or more target groups not found`)
       const chosen = all.filter((tg) => (arns.length === 0 && names.length === 0) || arns.includes(tg.arn) || names.includes(tg.name))
       const { items, next } = page(chosen, num(p, 'PageSize'), str(p, 'Marker'), 400, 400, w.pageSize)

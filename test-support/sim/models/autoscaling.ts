@@ -83,7 +83,7 @@ export class AutoScalingModel {
         inst.due = undefined
         inst.inServiceSince = this.w.now()
         this.completeActivity(g, inst)
-        for (const tgArn of g.targetGroupArns) {
+        for (const tgArn of this.w.targets.trafficOf(g)) {
           const tg = this.w.targetGroups.get(tgArn) as SimTargetGroup
           const judged = this.w.targets.fateOf(inst)
           // A slow-booting version's app has long been up on instances that are already running.
@@ -289,7 +289,8 @@ export class AutoScalingModel {
       let unhealthy = i.ec2State === 'shutting-down' || i.ec2State === 'terminated'
       const graceOver = (i.inServiceSince ?? 0) + g.healthCheckGracePeriod * 1000 <= this.w.now()
       if (!unhealthy && graceOver && g.healthCheckType.split(',').includes('ELB')) {
-        unhealthy = g.targetGroupArns.some((arn) => this.w.targetGroups.get(arn)?.targets.get(id)?.state === 'unhealthy')
+        // ELB health checks cover the group's Classic LBs as well as its target groups.
+        unhealthy = this.w.targets.trafficOf(g).some((arn) => this.w.targetGroups.get(arn)?.targets.get(id)?.state === 'unhealthy')
       }
       if (unhealthy) i.healthStatus = 'Unhealthy'
     }

@@ -1,7 +1,7 @@
 // ELBv2 target groups: registration, health checks (healthy, failing, slow-booting, stuck), draining, and
 // DescribeTargetHealth's view of an instance.
 
-import type { SimWorld, TargetGroupOptions } from '../world.js'
+import type { ClassicLoadBalancerOptions, SimWorld, TargetGroupOptions } from '../world.js'
 import type { SimInstance, SimTarget, SimTargetGroup, VersionHealth, SimGroup } from '../types.js'
 
 export class TargetsModel {
@@ -28,6 +28,54 @@ export class TargetsModel {
     }
     this.w.targetGroups.set(arn, tg)
     return tg
+  }
+
+  /**
+   * A Classic Load Balancer: the same registration, health checks and draining as a target group (Auto
+   * Scaling registers and deregisters a group's instances with its Classic LBs exactly as with its target
+   * groups: "Temporarily remove instances from your Auto Scaling group"), answered by DescribeInstanceHealth
+   * (handlers/elb.ts) in the Classic LB's own words.
+   */
+  addClassicLoadBalancer(o: ClassicLoadBalancerOptions): SimTargetGroup {
+    const key = classicKey(o.name)
+    if (this.w.targetGroups.has(key)) throw new Error(`Classic Load Balancer ${o.name} exists`)
+    const lb: SimTargetGroup = {
+      name: o.name,
+      arn: key,
+      port: 80,
+      protocol: 'HTTP',
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
+      deregistrationDelaySeconds: o.connectionDrainingSeconds ?? 300,
+      healthCheckIntervalSeconds: o.healthCheckIntervalSeconds ?? 30,
+      healthyAfterChecks: o.healthyAfterChecks ?? 10,
+      unhealthyThresholdCount: o.unhealthyAfterChecks ?? 2,
+      healthCheckTimeoutSeconds: 5,
+      healthCheckPath: '/',
+      loadBalancerArns: [],
+      targets: new Map(),
+      classic: true
+    }
+    this.w.targetGroups.set(key, lb)
+    return lb
+  }
+
+  /** The Classic LB named `name`, if the world has one. */
+  classicByName(name: string): SimTargetGroup | undefined {
+    return this.w.targetGroups.get(classicKey(name))
+  }
+
+  /**
+   * What sends a group's instances traffic: its target groups, then the Classic LBs (of those the world
+   * has) it names in LoadBalancerNames.
+   */
+  trafficOf(g: SimGroup): string[] {
+    return [...g.targetGroupArns, ...g.loadBalancerNames.map(classicKey).filter((k) => this.w.targetGroups.has(k))]
+  }
+
+  classicStates(name: string): { id: string; state: string }[] {
+    const lb = this.classicByName(name)
+    if (!lb) throw new Error(`no Classic Load Balancer ${name}`)
+    return [...lb.targets.values()].map((t) => ({ id: t.id, state: t.state }))
   }
 
   setVersionHealth(version: string, health: VersionHealth): void {
@@ -85,7 +133,7 @@ export class TargetsModel {
   }
 
   targetGroupByName(name: string): SimTargetGroup {
-    for (const tg of this.w.targetGroups.values()) if (tg.name === name) return tg
+    for (const tg of this.w.targetGroups.values()) if (tg.name === name && !tg.classic) return tg
     throw new Error(`no target group ${name}`)
   }
 
@@ -127,7 +175,7 @@ export class TargetsModel {
   }
 
   register(g: SimGroup, i: SimInstance): void {
-    for (const arn of g.targetGroupArns) {
+    for (const arn of this.trafficOf(g)) {
       const tg = this.w.targetGroups.get(arn)
       if (!tg) continue
       const t: SimTarget = {
@@ -225,4 +273,9 @@ export class TargetsModel {
   healthyCount(targetGroupName: string): number {
     return this.healthyCountArn(this.targetGroupByName(targetGroupName).arn)
   }
+}
+
+/** A Classic LB's key in `world.targetGroups`: not an ARN, so it never collides with a target group's. */
+export function classicKey(name: string): string {
+  return `classic:${name}`
 }
