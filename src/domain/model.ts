@@ -84,6 +84,20 @@ export interface Group {
   /** Most recent scaling activities, newest first. */
   activities: Activity[]
   activeInstanceRefresh?: string
+  /** The launch template the group launches from (LaunchTemplate, or inside MixedInstancesPolicy). */
+  launchTemplate?: LaunchSource
+  /** Set when the group launches from a launch configuration instead. */
+  launchConfiguration?: string
+}
+
+/** A group's launch template and version as DescribeAutoScalingGroups shows it. */
+export interface LaunchSource {
+  id?: string
+  name?: string
+  /** A version number, `$Latest` or `$Default`. */
+  version: string
+  /** The template sits inside the group's MixedInstancesPolicy. */
+  mixed: boolean
 }
 
 /** Two groups of one service, `<prefix><base>-<color>`, keyed by color name. */
