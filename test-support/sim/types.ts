@@ -56,6 +56,8 @@ export interface SimInstance {
   activityId: string | undefined
   healthOverride: { state: 'unhealthy'; reason: string; description: string } | undefined
   launchTemplate: LaunchTemplateSpec | undefined
+  /** The AMI it launched from (its launch template version's ImageId), when the template is known to the world. */
+  imageId?: string | undefined
   /** When EC2 forgets the terminated instance (world option `ec2ForgetMs` after it became `terminated`). */
   forgetAt?: number | undefined
   /** EC2 no longer knows the id: its APIs answer as for an id that never existed. */
@@ -190,6 +192,8 @@ export interface SimGroup {
   nextLaunchAttempt: number
   refreshes: SimRefresh[]
   launchTemplate: LaunchTemplateSpec | undefined
+  /** The launch template sits inside a MixedInstancesPolicy (these instance types as Overrides). */
+  mixedInstanceTypes?: string[] | undefined
   lifecycleHooks: { LifecycleHookName: string; LifecycleTransition: string }[]
   instanceType: string
 }

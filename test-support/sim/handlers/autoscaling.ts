@@ -71,7 +71,14 @@ export function renderGroup(w: SimWorld, g: SimGroup, includeInstances: boolean)
   return {
     AutoScalingGroupName: g.name,
     AutoScalingGroupARN: g.arn,
-    LaunchTemplate: g.launchTemplate ? { ...g.launchTemplate } : undefined,
+    LaunchTemplate: g.launchTemplate && !g.mixedInstanceTypes ? { ...g.launchTemplate } : undefined,
+    MixedInstancesPolicy:
+      g.launchTemplate && g.mixedInstanceTypes
+        ? {
+            LaunchTemplate: { LaunchTemplateSpecification: { ...g.launchTemplate }, Overrides: g.mixedInstanceTypes.map((InstanceType) => ({ InstanceType })) },
+            InstancesDistribution: { OnDemandAllocationStrategy: 'prioritized', OnDemandBaseCapacity: 0, OnDemandPercentageAboveBaseCapacity: 100, SpotAllocationStrategy: 'lowest-price' }
+          }
+        : undefined,
     MinSize: g.min,
     MaxSize: g.max,
     DesiredCapacity: g.desired,
@@ -240,6 +247,7 @@ export const autoScaling: Service = {
     }),
     UpdateAutoScalingGroup: write((w, p) => {
       const lt = obj(p, 'LaunchTemplate')
+      const mixed = obj(obj(obj(p, 'MixedInstancesPolicy') ?? {}, 'LaunchTemplate') ?? {}, 'LaunchTemplateSpecification')
       w.updateGroup(str(p, 'AutoScalingGroupName') ?? '', {
         ...optional('MinSize', num(p, 'MinSize')),
         ...optional('MaxSize', num(p, 'MaxSize')),
@@ -247,7 +255,8 @@ export const autoScaling: Service = {
         ...optional('NewInstancesProtectedFromScaleIn', bool(p, 'NewInstancesProtectedFromScaleIn')),
         ...optional('HealthCheckType', str(p, 'HealthCheckType')),
         ...optional('HealthCheckGracePeriod', num(p, 'HealthCheckGracePeriod')),
-        ...(lt ? { LaunchTemplate: lt as Record<string, string> } : {})
+        ...(lt ? { LaunchTemplate: lt as Record<string, string> } : {}),
+        ...(mixed ? { MixedLaunchTemplate: mixed as Record<string, string> } : {})
       })
       return undefined
     }),
