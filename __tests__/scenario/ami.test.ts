@@ -202,6 +202,8 @@ describe('deploy by image', () => {
     const r = await runAction(world, { mode: 'deploy', image: NEW, 'health-timeout': '30m' })
 
     expect(r.failed).toBe(true)
+    expect(r.outputs.state).toBe('aborted')
+    expect(r.errors.join('\n')).toContain(`a launch of ${GREEN} failed because of its image or launch template`)
     expect(r.errors.join('\n')).toContain('The parameter groupName cannot be used with the parameter subnet')
   })
 

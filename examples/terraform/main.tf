@@ -280,6 +280,10 @@ data "aws_iam_policy_document" "deploy" {
       "elasticloadbalancing:DescribeTargetGroupAttributes",
       "ec2:DescribeInstances",
       "ec2:DescribeInstanceAttribute",
+      # Deploy by image (the image input) only; it also needs ec2:RunInstances (README).
+      "ec2:DescribeImages",
+      "ec2:DescribeLaunchTemplateVersions",
+      "ec2:CreateLaunchTemplateVersion",
       "cloudwatch:DescribeAlarms",
       "cloudwatch:PutMetricAlarm",
     ]

@@ -103,11 +103,10 @@ export async function setImage(clients: Clients, group: string, t: LaunchSource,
   const spec = { ...templateRef(t), Version: String(number) }
   await write(`UpdateAutoScalingGroup ${group} (launch template ${t.id ?? t.name} version ${number})`, () =>
     clients.autoscaling.send(
-      new UpdateAutoScalingGroupCommand(
-        t.mixed
-          ? { AutoScalingGroupName: group, MixedInstancesPolicy: { LaunchTemplate: { LaunchTemplateSpecification: spec } } }
-          : { AutoScalingGroupName: group, LaunchTemplate: spec }
-      )
+      // A MixedInstancesPolicy update names only what changes (its overrides and distribution stay).
+      t.mixed
+        ? new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MixedInstancesPolicy: { LaunchTemplate: { LaunchTemplateSpecification: spec } } })
+        : new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, LaunchTemplate: spec })
     )
   )
   return `${how}; ${group} pinned to it`
