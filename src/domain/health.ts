@@ -7,9 +7,11 @@ import { describeSource, isImageLaunchFailure } from './image.js'
  * Auto Scaling retries it forever and it never succeeds, so the wait is hopeless at its first occurrence.
  */
 function imageFailure(group: Group, a: Activity): string {
-  const image = /ami-[0-9a-f]+/.exec(a.message ?? a.description)?.[0]
+  const message = (a.message ?? a.description).replace(/\.\s*$/, '')
+  const image = /ami-[0-9a-f]+/.exec(message)?.[0]
+  const where = [group.launchTemplate ? describeSource(group.launchTemplate) : '', image ? `image ${image}` : ''].filter((x) => x !== '').join(', ')
   return (
-    `a launch of ${group.name} failed because of its image or launch template (${describeSource(group.launchTemplate)}${image ? `, image ${image}` : ''}): ${a.message ?? a.description}. ` +
+    `a launch of ${group.name} failed because of its image or launch template${where ? ` (${where})` : ''}: ${message}. ` +
     'Retrying cannot help: check that the image exists in this region, is available and shared with this account, and that the template version is valid, then deploy again'
   )
 }
