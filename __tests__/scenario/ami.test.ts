@@ -272,3 +272,30 @@ describe('deploy by image', () => {
     expect(created()).toBe(createdBefore)
   })
 })
+
+describe('the simulated launch templates (what the refusals guard against)', () => {
+  it('a group on $Latest launches the newest version at launch time: a new version leaks into it; a pinned group does not', () => {
+    const { template } = setup({ blueVersion: '$Latest' })
+    world.images.createVersion({ LaunchTemplateId: template, SourceVersion: '1', data: { ImageId: NEW } })
+    world.setBaseline()
+    // Blue scales out by one: its new instance resolves $Latest now.
+    world.updateGroup(BLUE, { DesiredCapacity: 4 })
+    world.advance(120_000)
+    expect(imagesLaunchedBy(BLUE).sort()).toEqual([NEW, OLD, OLD, OLD].sort())
+    // Green, pinned to 1, launches the old image.
+    world.updateGroup(GREEN, { DesiredCapacity: 1 })
+    world.advance(120_000)
+    expect(imagesLaunchedBy(GREEN)).toEqual([OLD])
+  })
+
+  it('a deregistered image fails every launch attempt with the InvalidAMIID.NotFound wording, and launches nothing', () => {
+    setup()
+    world.deregisterImage(OLD)
+    world.updateGroup(GREEN, { DesiredCapacity: 2 })
+    world.advance(25_000)
+    const failed = world.groups.get(GREEN)?.activities.filter((a) => a.StatusCode === 'Failed') ?? []
+    expect(failed.length).toBe(3)
+    expect(failed[0]?.StatusMessage).toBe(`The image id '[${OLD}]' does not exist. Launching EC2 instance failed.`)
+    expect(world.group(GREEN).instances).toEqual([])
+  })
+})

@@ -193,7 +193,7 @@ export class AutoScalingModel {
     }
     for (const g of this.w.groups.values()) {
       for (const s of g.scheduled.values()) see(s.StartTime)
-      if (!g.suspended.has('Launch') && this.activeCount(g) < g.desired && (g.launchFailure !== undefined || g.nextLaunchAttempt > this.w.now())) see(g.nextLaunchAttempt)
+      if (!g.suspended.has('Launch') && this.activeCount(g) < g.desired && (g.launchFailure !== undefined || g.nextLaunchAttempt > this.w.now() || this.w.images.launchProblem(this.w.images.launchData(g)) !== undefined)) see(g.nextLaunchAttempt)
     }
   }
 
