@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { runAction } from '../../test-support/harness.js'
 import { newWorld } from '../../test-support/worlds.js'
 import type { SimWorld } from '../../test-support/sim/index.js'
-import { RunnerKilled } from '../../test-support/kill.js'
+import { RunnerKilled, countWrites, killAfter } from '../../test-support/kill.js'
 
 const BLUE = 'prod-web-blue'
 const GREEN = 'prod-web-green'
@@ -271,6 +271,29 @@ describe('deploy by image', () => {
     expect(finalized.failed).toBe(false)
     expect(created()).toBe(createdBefore)
   })
+})
+
+describe('deploy by image killed at every write', () => {
+  it('a re-run completes from wherever it stopped, green on the new image, blue never on it, at most one new template version', async () => {
+    setup()
+    const total = await countWrites(world, () => runAction(world, { mode: 'deploy', image: NEW }))
+    expect(total).toBeGreaterThanOrEqual(8)
+    world.assertNoViolations()
+    for (let k = 0; k < total; k++) {
+      const { template } = setup()
+      const revive = killAfter(world, k)
+      const killed = await runAction(world, { mode: 'deploy', image: NEW })
+      revive()
+      expect({ k, failed: killed.failed }).toEqual({ k, failed: true })
+      const again = await runAction(world, { mode: 'deploy', image: NEW })
+      expect({ k, state: again.outputs.state }).toEqual({ k, state: 'awaiting-finalize' })
+      expect({ k, versions: world.images.templates.get(template)?.versions.map((v) => [v.number, v.data.ImageId]) }).toEqual({ k, versions: [[1, OLD], [2, NEW]] })
+      expect({ k, green: world.groups.get(GREEN)?.launchTemplate?.Version, blue: world.groups.get(BLUE)?.launchTemplate?.Version }).toEqual({ k, green: '2', blue: '1' })
+      expect({ k, images: [...new Set(imagesLaunchedBy(BLUE))] }).toEqual({ k, images: [OLD] })
+      expect({ k, images: [...new Set(world.activeInstances(world.mustGroup(GREEN)).map((i) => i.imageId))] }).toEqual({ k, images: [NEW] })
+      world.assertNoViolations()
+    }
+  }, 240_000)
 })
 
 describe('the simulated launch templates (what the refusals guard against)', () => {
