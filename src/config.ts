@@ -15,6 +15,7 @@ import {
 } from './aws/credentials.js'
 import { isRegionName } from './aws/clients.js'
 import type { Mode } from './domain/model.js'
+import { isAmiId } from './domain/image.js'
 
 export const Inputs = {
   mode: 'mode',
@@ -37,7 +38,9 @@ export const Inputs = {
   alarmNames: 'alarm-names',
   allowAlarmAtStart: 'allow-alarm-at-start',
   failOnInsufficientData: 'fail-on-insufficient-data',
-  canaryCount: 'canary-count'
+  canaryCount: 'canary-count',
+  image: 'image',
+  imageOwners: 'image-owners'
 } as const
 
 export interface Config {
@@ -67,6 +70,19 @@ export interface Config {
   bake?: BakeConfig
   /** How many instances a canary launches next to the live group (readConfig always sets it; default 1). */
   canaryCount?: number
+  /** Deploy by image (AMI) through launch templates; `id` is set at run time once resolved. */
+  image?: ImageConfig
+}
+
+export interface ImageConfig {
+  /** An AMI id (`ami-…`) or a name pattern (`*` and `?` wildcards). */
+  spec: string
+  /** Whose images a name pattern searches (DescribeImages Owners). */
+  owners: string[]
+  /** The resolved AMI id (set by the run before pre-flight). */
+  id?: string
+  /** Groups that already launch a version pinned by number with this image (set by pre-flight). */
+  ready?: string[]
 }
 
 export const NO_BAKE: BakeConfig = { timeMs: 0, alarmNames: [], allowAlarmAtStart: false, failOnInsufficientData: false }
@@ -124,7 +140,9 @@ export function readConfig(getInput: GetInput, env: Record<string, string | unde
   }
 
   const version = get(Inputs.version)
-  if ((mode === 'deploy' || mode === 'canary') && version === '') throw new InputError(Inputs.version, version, `${mode} needs the version to deploy.`)
+  const image = readImage(get, mode)
+  if (mode === 'canary' && version === '') throw new InputError(Inputs.version, version, `${mode} needs the version to deploy.`)
+  if (mode === 'deploy' && version === '' && !image) throw new InputError(Inputs.version, version, `${mode} needs the version to deploy (or an image: the version is then the AMI id).`)
   if (version.length > 256) {
     throw new InputError(Inputs.version, `${version.slice(0, 40)}…`, `It has ${version.length} characters; an Auto Scaling tag value holds at most 256.`)
   }
@@ -192,6 +210,7 @@ export function readConfig(getInput: GetInput, env: Record<string, string | unde
     // Absent means the default (no bake, no alarms; a canary of 1).
     ...(bake.timeMs > 0 || bake.alarmNames.length > 0 || bake.allowAlarmAtStart || bake.failOnInsufficientData ? { bake } : {}),
     ...(canaryCount !== 1 ? { canaryCount } : {}),
+    ...(image ? { image } : {}),
     mode: mode as Mode,
     prefix,
     imageName,
@@ -236,6 +255,30 @@ function readBake(get: (n: string) => string): BakeConfig {
     allowAlarmAtStart: bool(get, Inputs.allowAlarmAtStart),
     failOnInsufficientData: bool(get, Inputs.failOnInsufficientData)
   }
+}
+
+/** AMI names: 3–128 letters, digits, ( ) [ ] space . / - ' @ _ (EC2 RegisterImage, Name); patterns add * and ?. */
+const IMAGE_PATTERN = /^[A-Za-z0-9()[\] ./\-'@_*?]{1,128}$/
+/** DescribeImages Owners: an account id, self, or an owner alias. */
+const IMAGE_OWNER = /^(\d{12}|self|amazon|aws-marketplace|aws-backup-vault)$/
+
+function readImage(get: (n: string) => string, mode: string): ImageConfig | undefined {
+  const spec = get(Inputs.image)
+  const ownersText = get(Inputs.imageOwners)
+  if (spec === '') {
+    if (ownersText !== '') throw new InputError(Inputs.imageOwners, ownersText, 'It only applies together with image.')
+    return undefined
+  }
+  if (mode === 'canary') throw new InputError(Inputs.image, spec, 'A canary launches next to the live group from the same launch template; deploy by image with mode: deploy.')
+  if (/^ami-/i.test(spec)) {
+    if (!isAmiId(spec)) throw new InputError(Inputs.image, spec, 'An AMI id is "ami-" and 8 or 17 lowercase hexadecimal digits, e.g. ami-0abcdef1234567890.')
+  } else if (!IMAGE_PATTERN.test(spec) || spec.replace(/[*?]/g, '').length === 0) {
+    throw new InputError(Inputs.image, spec, 'Give an AMI id (ami-…) or an AMI name pattern: letters, digits, ( ) [ ] space . / - \' @ _ and the wildcards * and ?, e.g. "web-*".')
+  }
+  const owners = [...new Set((ownersText || 'self').split(/[\n,]/).map((o) => o.trim()).filter((o) => o !== ''))]
+  const bad = owners.find((o) => !IMAGE_OWNER.test(o))
+  if (bad !== undefined) throw new InputError(Inputs.imageOwners, bad, 'An owner is an account id (12 digits), self, amazon, aws-marketplace or aws-backup-vault.')
+  return { spec, owners }
 }
 
 function bool(get: (n: string) => string, input: string): boolean {

@@ -180,6 +180,8 @@ export class Executor {
         return f.setCapacity(s.group, s.capacity)
       case 'set-min':
         return f.setMin(s.group, s.min)
+      case 'set-image':
+        return f.setImage(s.group, s.template, s.imageId)
       case 'suspend':
         return f.suspend(s.group, s.processes)
       case 'resume':

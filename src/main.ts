@@ -74,7 +74,8 @@ function githubIntegration(config: Config, log: Logger): GitHubIntegration | und
     sha: g.sha,
     runUrl: config.runUrl,
     mode: config.mode,
-    version: config.version,
+    // A deploy by image without `version` records the image it was given (resolved to an id only later).
+    version: config.version || (config.image ? config.image.spec : ''),
     environment: g.deploymentEnvironment,
     allowOlderCommit: g.allowOlderCommit
   }, log)

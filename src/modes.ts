@@ -22,6 +22,7 @@ import { alarmPreflight } from './domain/bake.js'
 import { InputError } from './errors.js'
 import { Inputs, NO_BAKE } from './config.js'
 import { MIN_BOOT_TIME_MS } from './domain/health.js'
+import { type GroupImage, imageRefusals, isAmiId, needsImage } from './domain/image.js'
 
 export type PairState =
   | 'awaiting-finalize'
@@ -76,7 +77,13 @@ export function planFor(config: Config, phase: Phase, pair: Pair): Step[] {
   const record = { recordOn: lockGroup(pair), versionTagKey: config.versionTagKey }
   switch (config.mode) {
     case 'deploy':
-      return planDeploy(phase, { version: config.version, versionTagKey: config.versionTagKey, run: config.runUrl, releaseTag: config.releaseTag })
+      return planDeploy(phase, {
+        version: config.version,
+        versionTagKey: config.versionTagKey,
+        run: config.runUrl,
+        releaseTag: config.releaseTag,
+        ...(config.image?.id ? { image: { id: config.image.id, ready: config.image.ready ?? [] } } : {})
+      })
     case 'canary':
       return planCanary(phase, { version: config.version, versionTagKey: config.versionTagKey, run: config.runUrl, releaseTag: config.releaseTag, count: (config.canaryCount ?? 1) })
     case 'finalize':
@@ -102,7 +109,8 @@ export function stateOf(phase: Phase): PairState {
   }
 }
 
-export async function runMode(config: Config, deps: RunDeps): Promise<RunResult> {
+export async function runMode(given: Config, deps: RunDeps): Promise<RunResult> {
+  let config = given
   const startedAt = deps.clock.now()
   const executor = new Executor({ ...deps, healthTimeoutMs: config.healthTimeoutMs, pollIntervalMs: config.pollIntervalMs, bootTimeMs: config.bootTimeMs })
   const result = (outcomes: PairOutcome[], refusals: string[]): RunResult => ({
@@ -114,12 +122,14 @@ export async function runMode(config: Config, deps: RunDeps): Promise<RunResult>
     finishedAt: deps.clock.now()
   })
 
-  let prepared = await inGroup(deps.log, 'Discovery and pre-flight', () => prepare(config, deps))
-  if (prepared.refusals.length > 0 && config.mode !== 'status') {
+  let prepared = await inGroup(deps.log, 'Discovery and pre-flight', () => prepare(given, deps))
+  if (prepared.refusals.length > 0 && given.mode !== 'status') {
     // A read may lag a write made a moment ago (a finalize right after its deploy): look once more.
     await deps.clock.sleep(PREFLIGHT_RECHECK_MS, deps.signal).catch(() => undefined)
-    prepared = await prepare(config, deps)
+    prepared = await prepare(given, deps)
   }
+  // A deploy by image knows its version (by default the AMI id) once the image is resolved.
+  config = prepared.config
   if (prepared.discoveryFailed) return result([], prepared.refusals)
   const { planned, refusals } = prepared
   // Nothing runs when any pair is refused: every pair that had something to do is refused with it.
@@ -157,11 +167,17 @@ export async function runMode(config: Config, deps: RunDeps): Promise<RunResult>
 }
 
 /** Discovery and pre-flight of every pair, and each pair's plan (or notice, or reason it cannot move). */
-async function prepare(config: Config, deps: RunDeps): Promise<{ planned: PairOutcome[]; refusals: string[]; discoveryFailed: boolean }> {
+async function prepare(given: Config, deps: RunDeps): Promise<{ config: Config; planned: PairOutcome[]; refusals: string[]; discoveryFailed: boolean }> {
+  let config = given
   const found = await observeAll(deps.fleet, config)
   for (const p of found.pairs) deps.log.info(`${p.base}: ${p.groups.map((g) => `${g.name} (${g.capacity.desired} desired, ${g.instances.length} instance(s))`).join(' and ')}`)
-  if (found.refusals.length > 0) return { planned: [], refusals: found.refusals, discoveryFailed: true }
+  if (found.refusals.length > 0) return { config, planned: [], refusals: found.refusals, discoveryFailed: true }
   const refusals: string[] = []
+  if (config.image && config.mode === 'deploy') {
+    const byImage = await prepareImage(config, found.pairs, deps)
+    config = byImage.config
+    refusals.push(...byImage.refusals)
+  }
   // Finalize terminates through EC2, which refuses instances with termination protection: look first.
   const retiring = config.mode === 'finalize' ? found.pairs.flatMap((p) => finalizeTerminates(classify(p))) : []
   const protectedIds = retiring.length > 0 ? await deps.fleet.terminationProtected(retiring) : []
@@ -181,7 +197,43 @@ async function prepare(config: Config, deps: RunDeps): Promise<{ planned: PairOu
     }
   })
   refusals.push(...(await alarmRefusals(config, planned, deps)))
-  return { planned, refusals, discoveryFailed: false }
+  return { config, planned, refusals, discoveryFailed: false }
+}
+
+/**
+ * Deploy by image: resolve the AMI (it must exist and be available), read the launch template version
+ * each group launches now, and refuse what would leak the new image into a live group.
+ */
+async function prepareImage(config: Config, pairs: Pair[], deps: RunDeps): Promise<{ config: Config; refusals: string[] }> {
+  const image = config.image as NonNullable<Config['image']>
+  const { chosen } = await deps.fleet.findImage(image.spec, image.owners)
+  if (!chosen) {
+    throw new InputError(
+      Inputs.image,
+      image.spec,
+      isAmiId(image.spec)
+        ? `EC2 knows no image of this id in ${config.region} (DescribeImages); check the id, the region, and that the image is shared with this account.`
+        : `No available image's name matches this pattern among the images of ${image.owners.join(', ')} in ${config.region} (DescribeImages, name filter). Check the pattern (wildcards * and ?) and image-owners.`
+    )
+  }
+  if (chosen.state !== 'available') {
+    throw new InputError(Inputs.image, image.spec, `Image ${chosen.id} is ${chosen.state}, not available: instances cannot launch from it.`)
+  }
+  deps.log.info(`image: ${chosen.id}${chosen.name ? ` (${chosen.name}${chosen.created ? `, created ${chosen.created}` : ''})` : ''}`)
+  const refusals: string[] = []
+  const ready: string[] = []
+  for (const pair of pairs) {
+    const phase = classify(pair)
+    const facts: GroupImage[] = await Promise.all(
+      pair.groups.map(async (g) => ({
+        group: g.name,
+        ...(g.launchTemplate ? { source: g.launchTemplate, current: await deps.fleet.templateVersion(g.launchTemplate, g.launchTemplate.version) } : {})
+      }))
+    )
+    refusals.push(...imageRefusals(phase, facts))
+    if (phase.kind === 'at-rest' && !needsImage(phase.idle, facts, chosen.id)) ready.push(phase.idle.name)
+  }
+  return { config: { ...config, version: config.version || chosen.id, image: { ...image, id: chosen.id, ready } }, refusals }
 }
 
 /**

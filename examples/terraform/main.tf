@@ -10,7 +10,9 @@
 #   * tag: the version tag (docker:image:version), the blue-green:* markers while a deployment is under way,
 #     blue-green/last-deploy and blue-green/last-run afterwards (Terraform would delete tags it does not
 #     declare);
-#   * suspended_processes: the old color is quarantined while it waits in Standby.
+#   * suspended_processes: the old color is quarantined while it waits in Standby;
+#   * launch_template, mixed_instances_policy: a deploy by image (the image input) pins the idle color to
+#     a new version of its launch template (Terraform would put it back on the version it last applied).
 # Keep aws_autoscaling_policy, aws_autoscaling_schedule and the alarms that fire scaling policies out of
 # Terraform: a deploy moves scaling policies and scheduled actions to the new color and re-points the alarms.
 # To change min/max, change the live group (aws autoscaling update-auto-scaling-group): the next deploy
@@ -194,7 +196,7 @@ resource "aws_autoscaling_group" "color" {
   }
 
   lifecycle {
-    ignore_changes = [min_size, max_size, desired_capacity, tag, suspended_processes]
+    ignore_changes = [min_size, max_size, desired_capacity, tag, suspended_processes, launch_template, mixed_instances_policy]
   }
 }
 
@@ -282,6 +284,10 @@ data "aws_iam_policy_document" "deploy" {
       "elasticloadbalancing:DescribeInstanceHealth",
       "ec2:DescribeInstances",
       "ec2:DescribeInstanceAttribute",
+      # Deploy by image (the image input) only; it also needs ec2:RunInstances (README).
+      "ec2:DescribeImages",
+      "ec2:DescribeLaunchTemplateVersions",
+      "ec2:CreateLaunchTemplateVersion",
       "cloudwatch:DescribeAlarms",
       "cloudwatch:PutMetricAlarm",
     ]

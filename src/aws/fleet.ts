@@ -33,9 +33,11 @@ import { classicInstanceHealth } from './classic.js'
 import { classicName } from '../domain/classic.js'
 import type { Clock } from '../clock.js'
 import { ActionError, AwsCallFailed } from '../errors.js'
-import type { Activity, Capacity, CapacityUnit, ScalingPolicy, ScheduledAction, TargetHealth, TargetState } from '../domain/model.js'
+import type { Activity, Capacity, CapacityUnit, LaunchSource, ScalingPolicy, ScheduledAction, TargetHealth, TargetState } from '../domain/model.js'
 import { chunk } from '../domain/steps.js'
 import { movePolicy, moveScheduledAction } from './scaling.js'
+import { findImage, setImage, templateVersion } from './images.js'
+import type { ImageInfo, TemplateVersion } from '../domain/image.js'
 import type { Clients } from './clients.js'
 import type { Fleet, GroupDescription, TargetGroupHealthCheck } from './port.js'
 
@@ -405,6 +407,18 @@ export class AwsFleet implements Fleet {
     await moveScheduledAction(this.clients, { from, to, action, now: this.clock.now() }, (what, fn) => this.write(what, fn))
   }
 
+  async findImage(image: string, owners: string[]): Promise<{ chosen?: ImageInfo; candidates: number }> {
+    return findImage(this.clients, image, owners, (what, fn) => this.call(what, fn))
+  }
+
+  async templateVersion(template: LaunchSource, version: string): Promise<TemplateVersion> {
+    return templateVersion(this.clients, template, version, (what, fn) => this.call(what, fn))
+  }
+
+  async setImage(group: string, template: LaunchSource, imageId: string): Promise<string> {
+    return setImage(this.clients, group, template, imageId, (what, fn) => this.call(what, fn), (what, fn) => this.write(what, fn))
+  }
+
   private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn()
@@ -524,11 +538,30 @@ function toGroup(g: AutoScalingGroup): GroupDescription {
     newInstancesProtected: g.NewInstancesProtectedFromScaleIn ?? false,
     ...(g.HealthCheckGracePeriod !== undefined ? { healthCheckGracePeriodSeconds: g.HealthCheckGracePeriod } : {}),
     warmPool: g.WarmPoolConfiguration !== undefined,
+    ...launchSourceOf(g),
     policies: [],
     scheduledActions: [],
     activities: [],
     ...(unit ? { capacityUnit: unit } : {})
   }
+}
+
+/** Where a group's instances come from: a launch template (plain or in a mixed instances policy), or a launch configuration. */
+function launchSourceOf(g: AutoScalingGroup): { launchTemplate?: LaunchSource; launchConfiguration?: string } {
+  const mixed = g.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification
+  const spec = mixed ?? g.LaunchTemplate
+  if (spec && (spec.LaunchTemplateId || spec.LaunchTemplateName)) {
+    return {
+      launchTemplate: {
+        ...(spec.LaunchTemplateId ? { id: spec.LaunchTemplateId } : {}),
+        ...(spec.LaunchTemplateName ? { name: spec.LaunchTemplateName } : {}),
+        // Auto Scaling's default when no version is given is $Default (LaunchTemplateSpecification.Version).
+        version: spec.Version ?? '$Default',
+        mixed: mixed !== undefined
+      }
+    }
+  }
+  return g.LaunchConfigurationName ? { launchConfiguration: g.LaunchConfigurationName } : {}
 }
 
 const POLICY_ID_FIELDS = new Set(['AutoScalingGroupName', 'PolicyName', 'PolicyARN', 'PolicyType', 'Alarms'])

@@ -1,7 +1,8 @@
 // The narrow, domain-shaped view of AWS the rest of the action uses. The adapter behind it owns
 // pagination, batching to API limits, retries the SDK cannot know about, and error wording.
 import type { AlarmStatus } from '../domain/bake.js'
-import type { Capacity, Group, ScalingPolicy, ScheduledAction, TargetHealth } from '../domain/model.js'
+import type { ImageInfo, TemplateVersion } from '../domain/image.js'
+import type { Capacity, Group, LaunchSource, ScalingPolicy, ScheduledAction, TargetHealth } from '../domain/model.js'
 
 export type GroupDescription = Omit<Group, 'color'>
 
@@ -65,4 +66,11 @@ export interface Fleet {
   /** Creates (or overwrites) the policy on `to`, re-points its alarms from `from`, deletes it from `from`. */
   movePolicy(from: string, to: string, policy: ScalingPolicy): Promise<void>
   moveScheduledAction(from: string, to: string, action: ScheduledAction): Promise<void>
+
+  /** Deploy by image: an AMI id, or the newest image whose name matches the pattern among the owners'. */
+  findImage(image: string, owners: string[]): Promise<{ chosen?: ImageInfo; candidates: number }>
+  /** One version (a number, `$Latest`, `$Default`) of a launch template. */
+  templateVersion(template: LaunchSource, version: string): Promise<TemplateVersion>
+  /** A version of the group's template with this image, the group pinned to its number; says what it did. */
+  setImage(group: string, template: LaunchSource, imageId: string): Promise<string>
 }

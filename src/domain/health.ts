@@ -1,6 +1,21 @@
 // Is a group ready to serve? Exactly its own instances, in every target group, never the other color's.
 import { classicName } from './classic.js'
 import { type Activity, type Group, LEAVING_STATES, activeInstances, unitWord, weightOf } from './model.js'
+import { describeSource, isImageLaunchFailure } from './image.js'
+
+/**
+ * A launch that failed because of the image or the launch template (InvalidAMIID.*, InvalidParameter*, ...):
+ * Auto Scaling retries it forever and it never succeeds, so the wait is hopeless at its first occurrence.
+ */
+function imageFailure(group: Group, a: Activity): string {
+  const message = (a.message ?? a.description).replace(/\.\s*$/, '')
+  const image = /ami-[0-9a-f]+/.exec(message)?.[0]
+  const where = [group.launchTemplate ? describeSource(group.launchTemplate) : '', image ? `image ${image}` : ''].filter((x) => x !== '').join(', ')
+  return (
+    `a launch of ${group.name} failed because of its image or launch template${where ? ` (${where})` : ''}: ${message}. ` +
+    'Retrying cannot help: check that the image exists in this region, is available and shared with this account, and that the template version is valid, then deploy again'
+  )
+}
 
 export interface NotReady {
   instanceId: string
@@ -132,6 +147,8 @@ export class HealthTracker {
   }
 
   observe(group: Group, report: HealthReport, now: number): string | undefined {
+    const broken = this.o.patient ? undefined : report.failedActivities.find((a) => isImageLaunchFailure(a.message ?? a.description))
+    if (broken) return imageFailure(group, broken)
     const repeated = this.repeatedFailure(report.failedActivities)
     if (repeated) return `launches failed ${repeated.count} times with the same error: ${repeated.message}`
     if (this.o.patient) return undefined

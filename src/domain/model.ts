@@ -110,6 +110,20 @@ export interface Group {
    * `vcpu` or `memory-mib` (DesiredCapacityType). Absent: instances.
    */
   capacityUnit?: CapacityUnit
+  /** The launch template the group launches from (LaunchTemplate, or inside MixedInstancesPolicy). */
+  launchTemplate?: LaunchSource
+  /** Set when the group launches from a launch configuration instead. */
+  launchConfiguration?: string
+}
+
+/** A group's launch template and version as DescribeAutoScalingGroups shows it. */
+export interface LaunchSource {
+  id?: string
+  name?: string
+  /** A version number, `$Latest` or `$Default`. */
+  version: string
+  /** The template sits inside the group's MixedInstancesPolicy. */
+  mixed: boolean
 }
 
 export type CapacityUnit = 'units' | 'vcpu' | 'memory-mib'

@@ -33,6 +33,8 @@ export interface PlanOptions {
   run: string
   /** Who ships it (commit, actor, time, run), recorded beside the version. */
   releaseTag?: string | undefined
+  /** Deploy by image: the AMI the idle group launches; `ready` groups already launch a pinned version with it. */
+  image?: { id: string; ready: readonly string[] } | undefined
 }
 
 /** The wait's unit for a group that counts units (none for one that counts instances). */
@@ -63,6 +65,11 @@ export function planDeploy(phase: Phase, opts: PlanOptions): Step[] {
   const steps: Step[] = []
   if (phase.kind === 'at-rest') {
     const { live, idle } = phase
+    // Before the tag: a run killed between the two still finds the pair at rest, and sets the image again
+    // (the step reuses a version it created); once tagged, the pair is deploying with the image in place.
+    if (opts.image && idle.launchTemplate && !opts.image.ready.includes(idle.name)) {
+      steps.push({ kind: 'set-image', group: idle.name, template: idle.launchTemplate, imageId: opts.image.id })
+    }
     steps.push({
       kind: 'tag',
       group: idle.name,

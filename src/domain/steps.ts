@@ -1,11 +1,16 @@
 // The typed steps a plan is made of: each is one AWS write (or one bounded wait), printable as a line.
 import { classicName } from './classic.js'
-import { type Capacity, type ScalingPolicy, type ScheduledAction, formatCapacity } from './model.js'
+import { type Capacity, type LaunchSource, type ScalingPolicy, type ScheduledAction, formatCapacity } from './model.js'
 
 export type Step =
   | { kind: 'tag'; group: string; tags: Record<string, string>; propagate: string[] }
   | { kind: 'untag'; tags: { group: string; key: string }[] }
   | { kind: 'set-capacity'; group: string; capacity: Capacity }
+  /**
+   * Deploy by image: a new version of the group's launch template, based on the version it launches now
+   * (SourceVersion: everything else inherited) with this ImageId, and the group pinned to its number.
+   */
+  | { kind: 'set-image'; group: string; template: LaunchSource; imageId: string }
   /** MinSize only: desired is left to whatever the group has at that moment. */
   | { kind: 'set-min'; group: string; min: number }
   | { kind: 'suspend'; group: string; processes: string[] }
@@ -68,6 +73,8 @@ export function describeStep(s: Step): string {
       return `remove deployment tags: ${s.tags.map((t) => `${t.group} ${t.key}`).join(', ')}`
     case 'set-capacity':
       return `set ${s.group} to ${formatCapacity(s.capacity)}`
+    case 'set-image':
+      return `launch ${s.group} from a new version of launch template ${s.template.id ?? s.template.name} (based on the version it launches now, ${s.template.version}) with image ${s.imageId}, pinned by version number${s.template.mixed ? ' in its mixed instances policy' : ''}`
     case 'set-min':
       return `lower the MinSize of ${s.group} to ${s.min} (desired and max unchanged)`
     case 'suspend':

@@ -20,7 +20,8 @@ export const Outputs = {
   bakeResult: 'bake-result',
   bakeWatched: 'bake-watched',
   canaryInstances: 'canary-instances',
-  canaryShare: 'canary-share'
+  canaryShare: 'canary-share',
+  imageId: 'image-id'
 } as const
 
 /** One value when every pair agrees, otherwise the pairs' values in order, comma-separated. */
@@ -67,6 +68,7 @@ export function outputsOf(r: RunResult): Record<string, string> {
     [Outputs.bakeWatched]: pairs.flatMap((p) => (p.bakeWatched ? [pairs.length > 1 ? `${p.base}: ${p.bakeWatched}` : p.bakeWatched] : [])).join('; '),
     [Outputs.canaryInstances]: JSON.stringify(pairs.flatMap((p) => p.canaryInstances ?? [])),
     [Outputs.canaryShare]: joined(pairs.flatMap((p) => (p.canaryShare ? [p.canaryShare] : []))),
+    [Outputs.imageId]: r.config.image?.id ?? '',
     [Outputs.plan]: r.outcomes.flatMap((o) => o.plan.map((s) => `${o.base}: ${describeStep(s)}`)).join('\n')
   }
 }

@@ -82,6 +82,8 @@ export interface SimInstance {
   replaces?: string | undefined
   /** Capacity Rebalancing: at elevated risk, its replacement launched; no longer counted toward desired. */
   atRisk?: boolean
+  /** The AMI it launched from (its launch template version's ImageId), when the template is known to the world. */
+  imageId?: string | undefined
   /** When EC2 forgets the terminated instance (world option `ec2ForgetMs` after it became `terminated`). */
   forgetAt?: number | undefined
   /** EC2 no longer knows the id: its APIs answer as for an id that never existed. */
@@ -222,6 +224,8 @@ export interface SimGroup {
   nextLaunchAttempt: number
   refreshes: SimRefresh[]
   launchTemplate: LaunchTemplateSpec | undefined
+  /** The launch template sits inside a MixedInstancesPolicy (these instance types as Overrides). */
+  mixedInstanceTypes?: string[] | undefined
   lifecycleHooks: SimLifecycleHook[]
   instanceType: string
   /** Mixed instances policy: the instance types it may launch, with their weights (weights.ts). */

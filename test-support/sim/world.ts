@@ -109,6 +109,8 @@ export interface GroupOptions {
   warmPool?: WarmPoolOptions
   suspendedProcesses?: string[]
   launchTemplate?: LaunchTemplateSpec
+  /** Launch from `launchTemplate` inside a MixedInstancesPolicy with these instance types as Overrides. */
+  mixedInstanceTypes?: string[]
   lifecycleHooks?: SimLifecycleHook[]
   instanceType?: string
   /** A mixed instances policy: the instance types launches take in turn, with WeightedCapacity if given. */
@@ -136,6 +138,7 @@ export interface AlarmOptions {
 }
 
 import { iso } from './time.js'
+import { ImagesModel } from './models/images.js'
 
 export { iso }
 
@@ -186,6 +189,8 @@ export class SimWorld {
   readonly targets: TargetsModel
   readonly ec2: Ec2Model
   readonly cloudWatch: CloudWatchModel
+  /** AMIs and launch templates (EC2). */
+  readonly images: ImagesModel
   private time: number
   private processing = false
   /** Invariant 1: 'auto' takes the baseline at the first request; setBaseline/clearBaseline decide otherwise. */
@@ -206,6 +211,7 @@ export class SimWorld {
     this.targets = new TargetsModel(this)
     this.ec2 = new Ec2Model(this)
     this.cloudWatch = new CloudWatchModel(this)
+    this.images = new ImagesModel(this)
     this.readLag = new ReadLag(this)
     const limits = options.rateLimits
     this.rateLimits = limits ? new RateLimiter(() => this.time, limits === true ? DEFAULT_RATE_LIMITS : limits) : undefined
@@ -403,6 +409,18 @@ export class SimWorld {
 
   addGroup(...args: Parameters<AutoScalingModel['addGroup']>): ReturnType<AutoScalingModel['addGroup']> {
     return this.autoScaling.addGroup(...args)
+  }
+
+  addImage(...args: Parameters<ImagesModel['addImage']>): ReturnType<ImagesModel['addImage']> {
+    return this.images.addImage(...args)
+  }
+
+  deregisterImage(...args: Parameters<ImagesModel['deregisterImage']>): ReturnType<ImagesModel['deregisterImage']> {
+    return this.images.deregisterImage(...args)
+  }
+
+  addLaunchTemplate(...args: Parameters<ImagesModel['addLaunchTemplate']>): ReturnType<ImagesModel['addLaunchTemplate']> {
+    return this.images.addLaunchTemplate(...args)
   }
 
   addAlarm(...args: Parameters<CloudWatchModel['addAlarm']>): ReturnType<CloudWatchModel['addAlarm']> {

@@ -99,6 +99,7 @@ const UPDATE_PARAM: Record<string, string | null> = {
   HealthCheckGracePeriod: 'health_check_grace_period',
   HealthCheckType: 'health_check_type',
   LaunchTemplate: 'launch_template',
+  MixedInstancesPolicy: 'mixed_instances_policy',
   NewInstancesProtectedFromScaleIn: 'protect_from_scale_in',
   DefaultCooldown: 'default_cooldown'
 }
@@ -118,7 +119,9 @@ const WRITE_EFFECT: Record<string, Effect> = {
   DetachInstances: { instancesOnly: true },
   SetInstanceProtection: { instancesOnly: true },
   TerminateInstances: { instancesOnly: true },
-  AssumeRoleWithWebIdentity: { instancesOnly: true }
+  AssumeRoleWithWebIdentity: { instancesOnly: true },
+  // Deploy by image: a new version of a Terraform-managed template changes none of its declared arguments.
+  CreateLaunchTemplateVersion: { attributes: [] }
 }
 
 const READ = /^(Describe|Get|List)/

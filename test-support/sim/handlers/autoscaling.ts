@@ -73,7 +73,7 @@ export function renderGroup(w: SimWorld, g: SimGroup, includeInstances: boolean)
   return {
     AutoScalingGroupName: g.name,
     AutoScalingGroupARN: g.arn,
-    LaunchTemplate: g.launchTemplate && !g.overrides ? { ...g.launchTemplate } : undefined,
+    LaunchTemplate: g.launchTemplate && !g.overrides && !g.mixedInstanceTypes ? { ...g.launchTemplate } : undefined,
     MixedInstancesPolicy: g.overrides
       ? {
           LaunchTemplate: {
@@ -82,7 +82,12 @@ export function renderGroup(w: SimWorld, g: SimGroup, includeInstances: boolean)
           },
           InstancesDistribution: { OnDemandBaseCapacity: 0, OnDemandPercentageAboveBaseCapacity: 0, SpotAllocationStrategy: 'price-capacity-optimized' }
         }
-      : undefined,
+      : g.launchTemplate && g.mixedInstanceTypes
+        ? {
+            LaunchTemplate: { LaunchTemplateSpecification: { ...g.launchTemplate }, Overrides: g.mixedInstanceTypes.map((InstanceType) => ({ InstanceType })) },
+            InstancesDistribution: { OnDemandAllocationStrategy: 'prioritized', OnDemandBaseCapacity: 0, OnDemandPercentageAboveBaseCapacity: 100, SpotAllocationStrategy: 'lowest-price' }
+          }
+        : undefined,
     DesiredCapacityType: g.desiredCapacityType,
     CapacityRebalance: g.capacityRebalance ?? false,
     MinSize: g.min,
@@ -264,6 +269,7 @@ export const autoScaling: Service = {
     }),
     UpdateAutoScalingGroup: write((w, p) => {
       const lt = obj(p, 'LaunchTemplate')
+      const mixed = obj(obj(obj(p, 'MixedInstancesPolicy') ?? {}, 'LaunchTemplate') ?? {}, 'LaunchTemplateSpecification')
       w.updateGroup(str(p, 'AutoScalingGroupName') ?? '', {
         ...optional('MinSize', num(p, 'MinSize')),
         ...optional('MaxSize', num(p, 'MaxSize')),
@@ -271,7 +277,8 @@ export const autoScaling: Service = {
         ...optional('NewInstancesProtectedFromScaleIn', bool(p, 'NewInstancesProtectedFromScaleIn')),
         ...optional('HealthCheckType', str(p, 'HealthCheckType')),
         ...optional('HealthCheckGracePeriod', num(p, 'HealthCheckGracePeriod')),
-        ...(lt ? { LaunchTemplate: lt as Record<string, string> } : {})
+        ...(lt ? { LaunchTemplate: lt as Record<string, string> } : {}),
+        ...(mixed ? { MixedLaunchTemplate: mixed as Record<string, string> } : {})
       })
       return undefined
     }),

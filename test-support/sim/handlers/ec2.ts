@@ -5,6 +5,8 @@
 import { notFound, SimError } from '../errors.js'
 import { bool, num, obj, objList, str, strList } from '../form.js'
 import type { SimInstance } from '../types.js'
+import type { SimLaunchTemplate, SimTemplateVersion } from '../models/images.js'
+import type { XmlValue } from '../xml.js'
 import { page, read, type Service, write } from './service.js'
 
 const CODES: Record<string, number> = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48 }
@@ -20,6 +22,23 @@ function matches(i: SimInstance, filters: Record<string, unknown>[]): boolean {
     if (name === 'tag-key') return Object.keys(i.tags).some((k) => values.includes(k))
     return true
   })
+}
+
+function renderVersion(t: SimLaunchTemplate, v: SimTemplateVersion): Record<string, XmlValue> {
+  return {
+    launchTemplateId: t.id,
+    launchTemplateName: t.name,
+    versionNumber: v.number,
+    versionDescription: v.description,
+    createTime: new Date(v.created),
+    defaultVersion: v.number === t.defaultVersion,
+    launchTemplateData: {
+      imageId: v.data.ImageId,
+      instanceType: v.data.InstanceType,
+      securityGroupIdSet: v.data.SecurityGroupIds,
+      securityGroupSet: v.data.SecurityGroups
+    }
+  }
 }
 
 export const ec2: Service = {
@@ -49,6 +68,7 @@ export const ec2: Service = {
             {
               instanceId: i.id,
               instanceType: i.instanceType,
+              imageId: i.imageId,
               launchTime: new Date(i.launchTime),
               placement: { availabilityZone: i.availabilityZone },
               // Eventually consistent (realism): a recent TerminateInstances may not show yet.
@@ -59,6 +79,40 @@ export const ec2: Service = {
         })),
         nextToken: next
       }
+    }),
+    DescribeImages: read((w, p) => {
+      const images = w.images.describeImages({
+        ImageIds: strList(p, 'ImageId'),
+        Owners: strList(p, 'Owner'),
+        Filters: objList(p, 'Filter').map((f) => ({ Name: str(f, 'Name') ?? '', Values: strList(f, 'Value') }))
+      })
+      const { items, next } = page(images, num(p, 'MaxResults'), str(p, 'NextToken'), 1000, 1000, w.pageSize)
+      return {
+        imagesSet: items.map((i) => ({ imageId: i.id, name: i.name, imageState: i.state, creationDate: new Date(i.created).toISOString(), imageOwnerId: i.owner })),
+        nextToken: next
+      }
+    }),
+    DescribeLaunchTemplateVersions: read((w, p) => {
+      const { t, versions } = w.images.describeVersions({ LaunchTemplateId: str(p, 'LaunchTemplateId'), LaunchTemplateName: str(p, 'LaunchTemplateName'), Versions: strList(p, 'LaunchTemplateVersion') })
+      return { launchTemplateVersionSet: versions.map((v) => renderVersion(t, v)) }
+    }),
+    CreateLaunchTemplateVersion: write((w, p) => {
+      const data = obj(p, 'LaunchTemplateData') ?? {}
+      const ids = strList(data, 'SecurityGroupId')
+      const names = strList(data, 'SecurityGroup')
+      const { t, version } = w.images.createVersion({
+        LaunchTemplateId: str(p, 'LaunchTemplateId'),
+        LaunchTemplateName: str(p, 'LaunchTemplateName'),
+        SourceVersion: str(p, 'SourceVersion'),
+        VersionDescription: str(p, 'VersionDescription'),
+        data: {
+          ...(str(data, 'ImageId') !== undefined ? { ImageId: str(data, 'ImageId') as string } : {}),
+          ...(str(data, 'InstanceType') !== undefined ? { InstanceType: str(data, 'InstanceType') as string } : {}),
+          ...(ids.length > 0 ? { SecurityGroupIds: ids } : {}),
+          ...(names.length > 0 ? { SecurityGroups: names } : {})
+        }
+      })
+      return { launchTemplateVersion: renderVersion(t, version) }
     }),
     DescribeInstanceAttribute: read((w, p) => {
       const i = w.ec2Instance(str(p, 'InstanceId'))

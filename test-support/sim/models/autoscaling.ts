@@ -65,6 +65,7 @@ export class AutoScalingModel {
       nextLaunchAttempt: 0,
       refreshes: [],
       launchTemplate: o.launchTemplate,
+      mixedInstanceTypes: o.mixedInstanceTypes,
       lifecycleHooks: o.lifecycleHooks ?? [],
       instanceType: o.instanceType ?? 't3.micro',
       overrides: o.instanceTypes,
@@ -199,7 +200,7 @@ export class AutoScalingModel {
     }
     for (const g of this.w.groups.values()) {
       for (const s of g.scheduled.values()) see(s.StartTime)
-      if (!g.suspended.has('Launch') && this.activeUnits(g) < g.desired && (g.launchFailure !== undefined || g.nextLaunchAttempt > this.w.now())) see(g.nextLaunchAttempt)
+      if (!g.suspended.has('Launch') && this.activeUnits(g) < g.desired && (g.launchFailure !== undefined || g.nextLaunchAttempt > this.w.now() || this.w.images.launchProblem(this.w.images.launchData(g)) !== undefined)) see(g.nextLaunchAttempt)
     }
   }
 
@@ -312,7 +313,20 @@ export class AutoScalingModel {
     // Units: the instance count, or the sum of the weights in a weighted group.
     const count = unitsOf(active)
     if (count < g.desired && !g.suspended.has('Launch')) {
-      if (g.launchFailure !== undefined) {
+      // The template version the group's spec resolves to now ($Latest / $Default at launch time).
+      const templateProblem = this.w.images.launchProblem(this.w.images.launchData(g))
+      if (templateProblem !== undefined) {
+        if (this.w.now() >= g.nextLaunchAttempt) {
+          this.recordActivity(g, {
+            Description: `Launching a new EC2 instance.  Status Reason: ${templateProblem}`,
+            Cause: `At ${iso(this.w.now())} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${count} to ${g.desired}.`,
+            StatusCode: 'Failed',
+            StatusMessage: templateProblem,
+            done: true
+          })
+          g.nextLaunchAttempt = this.w.now() + LAUNCH_RETRY_MS
+        }
+      } else if (g.launchFailure !== undefined) {
         if (this.w.now() >= g.nextLaunchAttempt) {
           this.recordActivity(g, {
             Description: 'Launching a new EC2 instance.  Status Reason: ' + g.launchFailure + ' Launching EC2 instance failed.',
@@ -354,6 +368,7 @@ export class AutoScalingModel {
   /** AZRebalance (simplified): with a spread worse than 1 between zones, launch in the emptiest and terminate in the fullest. */
   private rebalance(g: SimGroup): void {
     if (g.availabilityZones.length < 2 || g.launchFailure !== undefined) return
+    if (this.w.images.launchProblem(this.w.images.launchData(g)) !== undefined) return
     if (['AZRebalance', 'Launch', 'Terminate'].some((p) => g.suspended.has(p))) return
     const active = this.activeInstances(g)
     if (countsUnits(g) || active.length !== g.desired) return
@@ -397,7 +412,8 @@ export class AutoScalingModel {
       inServiceSince: undefined,
       activityId: undefined,
       healthOverride: undefined,
-      launchTemplate: g.launchTemplate
+      launchTemplate: g.launchTemplate,
+      imageId: this.w.images.launchData(g)?.ImageId
     }
     const hook = g.lifecycleHooks.find((h) => h.LifecycleTransition === 'autoscaling:EC2_INSTANCE_LAUNCHING' && h.holdSeconds !== undefined)
     if (hook) {
@@ -519,7 +535,7 @@ export class AutoScalingModel {
     if (ids.length > max) throw validation(`The number of instances for ${what} exceeds the maximum of ${max}.`)
   }
 
-  updateGroup(name: string, p: { MinSize?: number; MaxSize?: number; DesiredCapacity?: number; NewInstancesProtectedFromScaleIn?: boolean; HealthCheckType?: string; HealthCheckGracePeriod?: number; LaunchTemplate?: LaunchTemplateSpec }): void {
+  updateGroup(name: string, p: { MinSize?: number; MaxSize?: number; DesiredCapacity?: number; NewInstancesProtectedFromScaleIn?: boolean; HealthCheckType?: string; HealthCheckGracePeriod?: number; LaunchTemplate?: LaunchTemplateSpec; MixedLaunchTemplate?: LaunchTemplateSpec }): void {
     const g = this.apiGroup(name)
     const min = p.MinSize ?? g.min
     const max = p.MaxSize ?? g.max
@@ -537,7 +553,15 @@ export class AutoScalingModel {
     if (p.NewInstancesProtectedFromScaleIn !== undefined) g.newInstancesProtectedFromScaleIn = p.NewInstancesProtectedFromScaleIn
     if (p.HealthCheckType !== undefined) g.healthCheckType = p.HealthCheckType
     if (p.HealthCheckGracePeriod !== undefined) g.healthCheckGracePeriod = p.HealthCheckGracePeriod
-    if (p.LaunchTemplate !== undefined) g.launchTemplate = p.LaunchTemplate
+    if (p.LaunchTemplate !== undefined) {
+      g.launchTemplate = p.LaunchTemplate
+      g.mixedInstanceTypes = undefined
+    }
+    // A MixedInstancesPolicy update names only what changes: here its launch template (the Overrides stay).
+    if (p.MixedLaunchTemplate !== undefined) {
+      if (g.mixedInstanceTypes === undefined) g.mixedInstanceTypes = [g.instanceType]
+      g.launchTemplate = p.MixedLaunchTemplate
+    }
     if (from !== desired) this.noteDesired(g, from, desired)
   }
 

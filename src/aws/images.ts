@@ -1,0 +1,113 @@
+// Deploy by image, the AWS side: find the AMI (DescribeImages), read launch template versions
+// (DescribeLaunchTemplateVersions), create one with the new image (CreateLaunchTemplateVersion with
+// SourceVersion) and pin the idle group to its number (UpdateAutoScalingGroup).
+import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling'
+import { ActionError } from '../errors.js'
+import type { ImageInfo, TemplateVersion } from '../domain/image.js'
+import { isAmiId, isPinned } from '../domain/image.js'
+import type { LaunchSource } from '../domain/model.js'
+import type { Clients } from './clients.js'
+
+type Call = <T>(what: string, fn: () => Promise<T>) => Promise<T>
+
+/**
+ * The image to deploy: an AMI id as it is, or the newest (CreationDate) of the images named by a
+ * pattern (`*` and `?` wildcards, DescribeImages `name` filter) among the owners'. Not found = undefined.
+ */
+export async function findImage(clients: Clients, image: string, owners: string[], call: Call): Promise<{ chosen?: ImageInfo; candidates: number }> {
+  const { client, api } = await clients.ec2()
+  if (isAmiId(image)) {
+    // An id EC2 does not know fails the call (InvalidAMIID.NotFound / .Malformed); a deregistered image
+    // may still be listed for a while with State deregistered.
+    try {
+      const r = await call(`DescribeImages (${image})`, () => client.send(new api.DescribeImagesCommand({ ImageIds: [image] })))
+      const found = (r.Images ?? []).map(toImage)
+      return found[0] ? { chosen: found[0], candidates: 1 } : { candidates: 0 }
+    } catch (err) {
+      if (/InvalidAMIID/.test((err as { awsError?: string }).awsError ?? '')) return { candidates: 0 }
+      throw err
+    }
+  }
+  const images: ImageInfo[] = []
+  let NextToken: string | undefined
+  do {
+    const r = await call(`DescribeImages (name ${image}, owners ${owners.join(', ')})`, () =>
+      client.send(
+        new api.DescribeImagesCommand({ Owners: owners, Filters: [{ Name: 'name', Values: [image] }, { Name: 'state', Values: ['available'] }], MaxResults: 1000, NextToken })
+      )
+    )
+    images.push(...(r.Images ?? []).map(toImage))
+    NextToken = r.NextToken
+  } while (NextToken)
+  const newest = [...images].sort((a, b) => (b.created ?? '').localeCompare(a.created ?? '') || b.id.localeCompare(a.id))[0]
+  return newest ? { chosen: newest, candidates: images.length } : { candidates: 0 }
+}
+
+function toImage(i: { ImageId?: string | undefined; Name?: string | undefined; State?: string | undefined; CreationDate?: string | undefined; OwnerId?: string | undefined }): ImageInfo {
+  return {
+    id: i.ImageId ?? '',
+    state: i.State ?? 'unknown',
+    ...(i.Name ? { name: i.Name } : {}),
+    ...(i.CreationDate ? { created: i.CreationDate } : {}),
+    ...(i.OwnerId ? { owner: i.OwnerId } : {})
+  }
+}
+
+function templateRef(t: LaunchSource): { LaunchTemplateId: string } | { LaunchTemplateName: string } {
+  return t.id ? { LaunchTemplateId: t.id } : { LaunchTemplateName: t.name ?? '' }
+}
+
+/** One version of a template: a number, `$Latest` or `$Default`. */
+export async function templateVersion(clients: Clients, t: LaunchSource, version: string, call: Call): Promise<TemplateVersion> {
+  const { client, api } = await clients.ec2()
+  const r = await call(`DescribeLaunchTemplateVersions (${t.id ?? t.name} version ${version})`, () =>
+    client.send(new api.DescribeLaunchTemplateVersionsCommand({ ...templateRef(t), Versions: [version] }))
+  )
+  const v = r.LaunchTemplateVersions?.[0]
+  if (!v || v.VersionNumber === undefined) throw new ActionError(`Launch template ${t.id ?? t.name} has no version ${version}.`)
+  return { number: v.VersionNumber, ...(v.LaunchTemplateData?.ImageId ? { imageId: v.LaunchTemplateData.ImageId } : {}) }
+}
+
+/**
+ * Points `group` at a version of its template that launches `imageId`, pinned by number, and says what it
+ * did. Idempotent: a group already pinned to such a version is left alone; when the template's newest
+ * version already carries the image (a run killed between creating it and updating the group), that
+ * version is reused rather than another one created.
+ */
+export async function setImage(clients: Clients, group: string, t: LaunchSource, imageId: string, call: Call, write: Call): Promise<string> {
+  const current = await templateVersion(clients, t, t.version, call)
+  if (isPinned(t.version) && current.imageId === imageId) return `already launches version ${current.number} with ${imageId}`
+  const latest = await templateVersion(clients, t, '$Latest', call)
+  let number: number
+  let how: string
+  if (latest.imageId === imageId && latest.number !== current.number) {
+    number = latest.number
+    how = `reused version ${number} (the newest, already with ${imageId})`
+  } else {
+    const { client, api } = await clients.ec2()
+    const r = await write(`CreateLaunchTemplateVersion (${t.id ?? t.name} from version ${current.number}, image ${imageId})`, () =>
+      client.send(
+        new api.CreateLaunchTemplateVersionCommand({
+          ...templateRef(t),
+          SourceVersion: String(current.number),
+          VersionDescription: `blue-green: ${imageId} for ${group}`.slice(0, 255),
+          LaunchTemplateData: { ImageId: imageId }
+        })
+      )
+    )
+    const created = r.LaunchTemplateVersion?.VersionNumber
+    if (created === undefined) throw new ActionError(`CreateLaunchTemplateVersion on ${t.id ?? t.name} returned no version number.`)
+    number = created
+    how = `created version ${number} from version ${current.number}`
+  }
+  const spec = { ...templateRef(t), Version: String(number) }
+  await write(`UpdateAutoScalingGroup ${group} (launch template ${t.id ?? t.name} version ${number})`, () =>
+    clients.autoscaling.send(
+      // A MixedInstancesPolicy update names only what changes (its overrides and distribution stay).
+      t.mixed
+        ? new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MixedInstancesPolicy: { LaunchTemplate: { LaunchTemplateSpecification: spec } } })
+        : new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, LaunchTemplate: spec })
+    )
+  )
+  return `${how}; ${group} pinned to it`
+}
