@@ -57,7 +57,11 @@ const T = {
   slow: '__tests__/faults/slow.test.ts',
   drain: '__tests__/scenario/drain.test.ts',
   cadence: '__tests__/scenario/cadence.test.ts',
-  rateLimits: '__tests__/faults/rate-limits.test.ts'
+  rateLimits: '__tests__/faults/rate-limits.test.ts',
+  hooks: '__tests__/scenario/hooks.test.ts',
+  weights: '__tests__/scenario/weights.test.ts',
+  classic: '__tests__/scenario/classic-lb.test.ts',
+  ami: '__tests__/scenario/ami.test.ts'
 }
 
 export const MUTATIONS: Mutation[] = [
@@ -388,6 +392,54 @@ export const MUTATIONS: Mutation[] = [
     replace: 'const other: string[] = []',
     tests: [T.race],
     only: 'crossed writes'
+  },
+  {
+    id: 'weights-counted-as-instances',
+    title: 'readiness counts instances, not capacity units, in a weighted group',
+    file: 'src/domain/health.ts',
+    find: 'healthy += weightOf(inst)',
+    replace: 'healthy += 1',
+    tests: [T.weights]
+  },
+  {
+    id: 'classic-draining-read-as-healthy',
+    title: "a Classic LB's deregistering (connection draining) instance read as still serving",
+    file: 'src/domain/classic.ts',
+    find: "if (state === 'InService') return text && DEREGISTERING.test(text) ? health('draining') : { state: 'healthy' }",
+    replace: "if (state === 'InService') return { state: 'healthy' }",
+    tests: [T.classic]
+  },
+  {
+    id: 'bad-image-retried',
+    title: 'a launch failing because of its image or template is waited on like a transient one',
+    file: 'src/domain/health.ts',
+    find: 'const broken = this.o.patient ? undefined : report.failedActivities.find((a) => isImageLaunchFailure(a.message ?? a.description))',
+    replace: 'const broken = undefined as Activity | undefined',
+    tests: [T.ami]
+  },
+  {
+    id: 'shared-latest-template-allowed',
+    title: 'a deploy by image goes ahead while the live group launches the same template through $Latest',
+    file: 'src/domain/image.ts',
+    find: "l.version === '$Latest'",
+    replace: 'false',
+    tests: [T.ami]
+  },
+  {
+    id: 'termination-hook-skipped',
+    title: 'finalize detaches and terminates instances of a group with a termination lifecycle hook',
+    file: 'src/domain/preflight.ts',
+    find: 'if (hooks) return { refusals: [hooks] }',
+    replace: 'void hooks',
+    tests: [T.hooks]
+  },
+  {
+    id: 'launch-hook-longer-than-wait',
+    title: 'a deploy starts although a launch hook may hold instances past health-timeout',
+    file: 'src/domain/preflight.ts',
+    find: 'if (hookRefusal) out.push(hookRefusal)',
+    replace: 'void hookRefusal',
+    tests: [T.hooks]
   }
 ]
 

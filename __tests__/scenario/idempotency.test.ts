@@ -7,6 +7,9 @@ import { countWrites, killAfter } from '../../test-support/kill.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
 import type { SimWorld } from '../../test-support/sim/index.js'
 
+/** Each of these runs the mode once per write it makes, killing it there: minutes of CPU on a busy 2-core runner. */
+const EXHAUSTIVE_KILL_TIMEOUT_MS = 240_000
+
 let world: SimWorld
 afterEach(() => world.assertNoViolations())
 
@@ -48,7 +51,7 @@ describe('rollback, per pair', () => {
       const third = await runAction(w, { mode: 'rollback' })
       expect({ k, state: third.outputs.state, failed: third.failed }).toEqual({ k, state: 'unchanged', failed: false })
     }
-  })
+  }, EXHAUSTIVE_KILL_TIMEOUT_MS)
 
   it('a deploy killed before it changed the second pair: rollback restores the first, the second is unchanged', async () => {
     // Let the deploy write its lock and a few changes; pairs run in parallel, so find a kill point
@@ -127,5 +130,5 @@ describe('finalize, per pair', () => {
       }
       expect(w.lostInstances()).toEqual([])
     }
-  })
+  }, EXHAUSTIVE_KILL_TIMEOUT_MS)
 })

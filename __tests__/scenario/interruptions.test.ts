@@ -7,6 +7,9 @@ import { countWrites, killAfter } from '../../test-support/kill.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
 import { type SimWorld, simClients } from '../../test-support/sim/index.js'
 
+/** Each of these runs the mode once per write it makes, killing it there: minutes of CPU on a busy 2-core runner. */
+const EXHAUSTIVE_KILL_TIMEOUT_MS = 240_000
+
 const BLUE = 'prod-web-blue'
 const GREEN = 'prod-web-green'
 
@@ -86,7 +89,7 @@ describe('a deploy killed at every write', () => {
       expect(restorable(b)).toEqual(original)
       expect(alarmTargetsGroupOf(b, BLUE)).toBe(true)
     }
-  })
+  }, EXHAUSTIVE_KILL_TIMEOUT_MS)
 })
 
 describe('finalize and rollback killed at every write', () => {
@@ -108,7 +111,7 @@ describe('finalize and rollback killed at every write', () => {
       expect(w.group(BLUE)).toMatchObject({ min: 0, desired: 0, instances: [], suspendedProcesses: [] })
       expectServing(w, GREEN, 'v2')
     }
-  })
+  }, EXHAUSTIVE_KILL_TIMEOUT_MS)
 
   it('rollback converges to the old version with its configuration restored', async () => {
     const original = restorable(await scene())
@@ -128,7 +131,7 @@ describe('finalize and rollback killed at every write', () => {
       expectServing(w, BLUE, 'v1')
       expect(restorable(w)).toEqual(original)
     }
-  })
+  }, EXHAUSTIVE_KILL_TIMEOUT_MS)
 })
 
 describe('killed in the middle of a batch sequence', () => {
