@@ -176,3 +176,8 @@ export async function runBundle(opts: RunBundleOptions): Promise<BundleRun> {
     fs.rmSync(dir, { recursive: true, force: true })
   }
 }
+
+/** Asserts the exit code; on a mismatch the failure shows the child's log. */
+export function expectExit(r: BundleRun, code: number): void {
+  if (r.code !== code) throw new Error(`expected exit ${code}, got ${r.code} (signal ${r.exitSignal})\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`)
+}

@@ -4,7 +4,7 @@
 //
 // dist/ must match src/: run `npm run package` first when src/ changed.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { type BundleRun, runBundle } from '../../test-support/bundle.js'
+import { runBundle, expectExit } from '../../test-support/bundle.js'
 import { type SimServer, startSimServer } from '../../test-support/sim/index.js'
 import { newWorld } from '../../test-support/worlds.js'
 
@@ -20,10 +20,6 @@ afterEach(async () => {
   await server?.close()
   server = undefined
 })
-
-function expectExit(r: BundleRun, code: number): void {
-  if (r.code !== code) throw new Error(`expected exit ${code}, got ${r.code} (signal ${r.exitSignal})\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`)
-}
 
 describe('deploy by image through the bundle', () => {
   it('deploys the newest image matching a pattern to the idle group only, then a rollback serves the old image and changes no template', async () => {

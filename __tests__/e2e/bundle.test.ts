@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { PutScalingPolicyCommand } from '@aws-sdk/client-auto-scaling'
 import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch'
-import { type BundleRun, SERVICE_ENDPOINT_VARIABLES, runBundle, runnerEnvironment } from '../../test-support/bundle.js'
+import { type BundleRun, SERVICE_ENDPOINT_VARIABLES, runBundle, runnerEnvironment, expectExit } from '../../test-support/bundle.js'
 import { type SimServer, type SimWorld, simClients, startSimServer } from '../../test-support/sim/index.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
 
@@ -32,11 +32,6 @@ async function setup(): Promise<{ world: SimWorld; endpoint: string }> {
 
 function run(endpoint: string, inputs: Record<string, string>, extra: Partial<Parameters<typeof runBundle>[0]> = {}): Promise<BundleRun> {
   return runBundle({ endpoint, inputs: { ...COMMON, ...inputs }, ...extra })
-}
-
-/** Asserts the exit code; on a mismatch the failure shows the child's log. */
-function expectExit(r: BundleRun, code: number): void {
-  if (r.code !== code) throw new Error(`expected exit ${code}, got ${r.code} (signal ${r.exitSignal})\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`)
 }
 
 function ids(world: SimWorld, group: string, lifecycle?: string): string[] {

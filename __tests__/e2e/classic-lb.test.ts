@@ -6,7 +6,7 @@
 //
 // dist/ must match src/: run `npm run package` first when src/ changed.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { type BundleRun, runBundle } from '../../test-support/bundle.js'
+import { runBundle, expectExit } from '../../test-support/bundle.js'
 import { type SimServer, SimWorld, startSimServer } from '../../test-support/sim/index.js'
 import { START } from '../../test-support/worlds.js'
 
@@ -21,10 +21,6 @@ afterEach(async () => {
   await server?.close()
   server = undefined
 })
-
-function expectExit(r: BundleRun, code: number): void {
-  if (r.code !== code) throw new Error(`expected exit ${code}, got ${r.code} (signal ${r.exitSignal})\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`)
-}
 
 /** Versions of the instances InService in the Classic LB. */
 function serving(world: SimWorld): string[] {

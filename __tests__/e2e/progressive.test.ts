@@ -5,7 +5,7 @@
 //
 // dist/ must match src/: run `npm run package` first when src/ changed.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { type BundleRun, runBundle } from '../../test-support/bundle.js'
+import { type BundleRun, runBundle, expectExit } from '../../test-support/bundle.js'
 import { type SimServer, type SimWorld, startSimServer } from '../../test-support/sim/index.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
 
@@ -31,10 +31,6 @@ async function setup(): Promise<{ world: SimWorld; endpoint: string }> {
 
 function run(endpoint: string, inputs: Record<string, string>): Promise<BundleRun> {
   return runBundle({ endpoint, inputs: { ...COMMON, ...inputs } })
-}
-
-function expectExit(r: BundleRun, code: number): void {
-  if (r.code !== code) throw new Error(`expected exit ${code}, got ${r.code} (signal ${r.exitSignal})\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`)
 }
 
 function ids(world: SimWorld, group: string, lifecycle: string): string[] {

@@ -5,7 +5,7 @@
 //
 // dist/ must match src/: run `npm run package` first when src/ changed.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { type BundleRun, runBundle } from '../../test-support/bundle.js'
+import { runBundle, expectExit } from '../../test-support/bundle.js'
 import { type SimServer, type SimWorld, startSimServer } from '../../test-support/sim/index.js'
 import { newWorld } from '../../test-support/worlds.js'
 
@@ -18,10 +18,6 @@ afterEach(async () => {
   await server?.close()
   server = undefined
 })
-
-function expectExit(r: BundleRun, code: number): void {
-  if (r.code !== code) throw new Error(`expected exit ${code}, got ${r.code} (signal ${r.exitSignal})\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`)
-}
 
 function inService(world: SimWorld, group: string): string[] {
   return world
