@@ -1,9 +1,14 @@
 // What real AWS does that a thin adapter gets wrong: PutMetricAlarm replaces the whole alarm (a re-pointed
 // alarm must keep every setting), and termination protection makes EC2 refuse to terminate what finalize
-// detached (instances must never be left running outside any group without a word).
+// detached (instances must never be left running outside any group without a word); and one instance id EC2
+// has forgotten fails a whole DescribeTargetHealth call.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { PutScalingPolicyCommand } from '@aws-sdk/client-auto-scaling'
 import { DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch'
+import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { ConfiguredRetryStrategy } from '@smithy/core/retry'
+import { createClients } from '../../src/aws/clients.js'
+import { AwsFleet } from '../../src/aws/fleet.js'
 import { runAction } from '../../test-support/harness.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
 import { type SimWorld, simClients } from '../../test-support/sim/index.js'
@@ -278,5 +283,34 @@ describe('termination protection: finalize never leaves an instance running outs
     expect(done.outputs.state).toBe('finalized')
     world.advance(60_000)
     expect(world.lostInstances()).toEqual([])
+  })
+})
+
+describe('a read naming an instance EC2 has forgotten', () => {
+  it('DescribeTargetHealth fails whole with InvalidTarget; the adapter leaves the forgotten id out and reads the others', async () => {
+    world = newWorld()
+    addService(world, { instances: 3 })
+    const [gone, kept] = world.group('prod-web-blue').instances.map((i) => i.id) as [string, string]
+    world.terminateBehindOurBack(gone)
+    // Past its 300 s drain and past the time EC2 still lists it.
+    world.advance(Math.max(world.ec2ForgetMs, 300_000) + 60_000)
+    const arn = world.targetGroupByName('prod-web')?.arn as string
+    const clients = createClients('us-east-1', {
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'simulated-secret' },
+      requestHandler: world.requestHandler,
+      retryStrategy: new ConfiguredRetryStrategy(2, () => 0)
+    })
+    try {
+      const aws = simClients(world)
+      await expect(aws.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn, Targets: [{ Id: gone }, { Id: kept }] }))).rejects.toMatchObject({
+        name: 'InvalidTargetException'
+      })
+      aws.destroy()
+      const got = await new AwsFleet(clients, world.clock).targetHealth(arn, [gone, kept])
+      expect(Object.keys(got)).toEqual([kept])
+      expect(got[kept]).toMatchObject({ state: 'healthy' })
+    } finally {
+      clients.destroy()
+    }
   })
 })

@@ -169,39 +169,37 @@ export class AwsFleet implements Fleet {
    * without them.
    */
   private async describeTargets(targetGroupArn: string, ids: string[]): Promise<TargetHealthDescription[]> {
-    const describe = (list: string[]): Promise<TargetHealthDescription[]> =>
+    // The wire code is InvalidTarget; the SDK names the error after its shape, InvalidTargetException.
+    return this.withoutForgotten(`DescribeTargetHealth for ${targetGroupArn}`, ['InvalidTarget', 'InvalidTargetException'], ids, [], (list) =>
       this.call(`DescribeTargetHealth for ${targetGroupArn}`, async () => {
         const r = await this.clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn, Targets: list.map((Id) => ({ Id })) }))
         return r.TargetHealthDescriptions ?? []
       })
+    )
+  }
+
+  /**
+   * A read naming instances fails whole when one of them is an id EC2 has forgotten (`codes`): ask EC2
+   * which ids are gone, and read again without them (`none` when none is left).
+   */
+  private async withoutForgotten<T>(what: string, codes: string[], ids: string[], none: T, read: (ids: string[]) => Promise<T>): Promise<T> {
     try {
-      return await describe(ids)
+      return await read(ids)
     } catch (err) {
-      // The wire code is InvalidTarget; the SDK names the error after its shape, InvalidTargetException.
-      if (!(err instanceof AwsCallFailed) || !['InvalidTarget', 'InvalidTargetException'].includes(err.awsError)) throw err
+      if (!(err instanceof AwsCallFailed) || !codes.includes(err.awsError)) throw err
       const gone = await this.instancesGone(ids)
       if (gone.size === 0) throw err
       const known = ids.filter((id) => !gone.has(id))
-      this.log(`DescribeTargetHealth for ${targetGroupArn}: InvalidTarget; ${gone.size} instance(s) EC2 no longer runs left out (${[...gone].join(', ')})`)
-      return known.length > 0 ? describe(known) : []
+      this.log(`${what}: ${err.awsError}; ${gone.size} instance(s) EC2 no longer runs left out (${[...gone].join(', ')})`)
+      return known.length > 0 ? read(known) : none
     }
   }
 
   async classicHealth(loadBalancerName: string, instanceIds: string[]): Promise<Record<string, TargetHealth>> {
-    const describe = (ids: string[]): Promise<Record<string, TargetHealth>> =>
+    // The wire code is InvalidInstance; the SDK names the error InvalidEndPointException.
+    return this.withoutForgotten(`DescribeInstanceHealth for ${loadBalancerName}`, ['InvalidInstance', 'InvalidEndPointException', 'InvalidEndPoint'], instanceIds, {}, (ids) =>
       classicInstanceHealth(this.clients, (what, fn) => this.call(what, fn), loadBalancerName, ids)
-    try {
-      return await describe(instanceIds)
-    } catch (err) {
-      // An instance id EC2 has forgotten fails the whole call (wire code InvalidInstance, SDK name
-      // InvalidEndPointException): ask EC2 which ids are gone, ask again without them.
-      if (!(err instanceof AwsCallFailed) || !['InvalidInstance', 'InvalidEndPointException', 'InvalidEndPoint'].includes(err.awsError)) throw err
-      const gone = await this.instancesGone(instanceIds)
-      if (gone.size === 0) throw err
-      const known = instanceIds.filter((id) => !gone.has(id))
-      this.log(`DescribeInstanceHealth for ${loadBalancerName}: InvalidInstance; ${gone.size} instance(s) EC2 no longer runs left out (${[...gone].join(', ')})`)
-      return known.length > 0 ? describe(known) : {}
-    }
+    )
   }
 
   async targetGroupHealthChecks(keys: string[]): Promise<Record<string, TargetGroupHealthCheck>> {
