@@ -1,6 +1,30 @@
+// Two suites from one config:
+// - `npm test` (the fast suite): every test file but the ones listed in EXHAUSTIVE_ONLY; kill sweeps visit a
+//   seeded sample of their kill points (test-support/suite.ts). The seed is drawn here, once per run, and
+//   printed: `KILL_SEED=<seed> npm test` replays the same sample.
+// - `npm run test:exhaustive` (TEST_SUITE=exhaustive): every test file, every kill point.
+const exhaustive = process.env.TEST_SUITE === 'exhaustive'
+
+/**
+ * Only in the exhaustive suite: the starter kit, the simulate command's own process tests, and the bundle
+ * e2e tests of single features whose behaviour the in-process scenario tests already prove (the fast suite
+ * keeps the bundle's main e2e, startup, OIDC and every mode's kill test).
+ */
+const EXHAUSTIVE_ONLY = [
+  '/__tests__/starter/',
+  '/__tests__/rehearse/cli\\.test\\.ts$',
+  '/__tests__/e2e/(ami|classic-lb|hooks|progressive|weights)\\.test\\.ts$'
+]
+
+if (!exhaustive && !process.env.KILL_SEED) {
+  process.env.KILL_SEED = String(Math.floor(Math.random() * 1_000_000))
+  process.stderr.write(`kill sweeps sample their kill points with KILL_SEED=${process.env.KILL_SEED} (set it to replay this sample; npm run test:exhaustive visits every point)\n`)
+}
+
 export default {
   testEnvironment: 'node',
   testMatch: ['**/__tests__/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', ...(exhaustive ? [] : EXHAUSTIVE_ONLY)],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {

@@ -5,7 +5,7 @@
 // (docs/mutations.json). The fault catalogue (test-support/faults-scenarios.ts) only says which fault a
 // test injects and where it goes in the document; what the end state must be is what the test asserts.
 //
-//   npm run reliability                          runs the suites once, writes the document
+//   npm run reliability                          runs the suites once (exhaustive: every kill point), writes the document
 //   npm run reliability -- --stats DIR           builds it from the stats a run already wrote (CI)
 //   npm run reliability -- --stats DIR --check   compares with the committed file instead of writing it
 //
@@ -42,6 +42,8 @@ function runSuites(): string {
     ...process.env,
     NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules'].filter(Boolean).join(' '),
     NODE_NO_WARNINGS: '1',
+    // Every kill point, not the fast suite's sample: the document must not depend on a seed.
+    TEST_SUITE: 'exhaustive',
     RELIABILITY_STATS_DIR: dir
   }
   console.error(`reliability: running ${SUITES.join(' ')} (stats in ${dir})`)

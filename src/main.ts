@@ -27,7 +27,7 @@ export async function run(deps: MainDeps = {}): Promise<RunResult | undefined> {
   try {
     const config = readConfig(deps.getInput ?? ((name) => core.getInput(name)), deps.env ?? process.env)
     const clock = deps.clock ?? systemClock
-    const credentials = config.role ? roleCredentials(config.role, config.region, deps.clientOverrides) : undefined
+    const credentials = config.role ? roleCredentials(config.role, config.region, clock, deps.clientOverrides) : undefined
     // Assume the role up front: a trust-policy refusal is reported before anything else happens.
     if (credentials) await credentials()
     // With step debug logging on (ACTIONS_STEP_DEBUG), the SDK logs every AWS call with its input and output.
@@ -82,7 +82,7 @@ function githubIntegration(config: Config, log: Logger): GitHubIntegration | und
 }
 
 /** GitHub OIDC token → STS AssumeRoleWithWebIdentity, refreshed by the SDK before the session ends. */
-function roleCredentials(role: RoleConfig, region: string, overrides: ClientOverrides = {}): OidcCredentialsProvider {
+function roleCredentials(role: RoleConfig, region: string, clock: Clock, overrides: ClientOverrides = {}): OidcCredentialsProvider {
   const { credentials: _ambient, ...stsClientConfig } = overrides
   return oidcCredentials({
     roleArn: role.arn,
@@ -90,6 +90,7 @@ function roleCredentials(role: RoleConfig, region: string, overrides: ClientOver
     sessionName: role.sessionName,
     durationSeconds: role.durationSeconds,
     region,
+    clock,
     getIdToken: (audience) => core.getIDToken(audience),
     mask: (secret) => core.setSecret(secret),
     log: (line) => core.info(line),

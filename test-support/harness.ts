@@ -4,10 +4,9 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { ConfiguredRetryStrategy } from '@smithy/core/retry'
 import { run } from '../src/main.js'
 import type { RunResult } from '../src/modes.js'
-import type { SimWorld } from './sim/index.js'
+import { ImmediateRetryStrategy, type SimWorld } from './sim/index.js'
 import { parseOutputFile } from './output-file.js'
 import { noteKilledRun, noteRunStart } from './stats.js'
 
@@ -73,7 +72,7 @@ export async function runAction(
       clientOverrides: {
         requestHandler: opts.requestHandler ?? world.requestHandler,
         credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'simulated-secret' },
-        retryStrategy: opts.retryStrategy ?? new ConfiguredRetryStrategy(8, () => 0)
+        retryStrategy: opts.retryStrategy ?? new ImmediateRetryStrategy(8, world.clock)
       },
       ...(opts.signal ? { signal: opts.signal } : {})
     })

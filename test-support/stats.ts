@@ -156,6 +156,16 @@ export function trackWorld(world: StatsSource): void {
 }
 
 /**
+ * A world kept only to be forked from (a kill sweep's snapshot of a run stopped mid-write, test-support/kill.ts):
+ * it is a frozen moment of a run, not an account a test ended in, so the after-test checks skip it. The forks
+ * taken from it to run on are tracked as usual.
+ */
+export function untrackWorld(world: StatsSource): void {
+  const r = registry()
+  r.worlds = r.worlds.filter((t) => t.world !== world)
+}
+
+/**
  * The test provoked violations matching `pattern` on purpose (`reason` says why): removes them from
  * `world.violations` so the after-test check passes, and fails at once if none matched (so the opt-out
  * cannot outlive the behaviour it excuses). Other violations stay and still fail the test.

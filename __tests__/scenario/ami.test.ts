@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { runAction } from '../../test-support/harness.js'
 import { newWorld } from '../../test-support/worlds.js'
 import type { SimWorld } from '../../test-support/sim/index.js'
-import { RunnerKilled, countWrites, killAfter } from '../../test-support/kill.js'
+import { RunnerKilled, killSnapshots } from '../../test-support/kill.js'
+import { sampleNote, sweep, upTo } from '../../test-support/suite.js'
 
 const BLUE = 'prod-web-blue'
 const GREEN = 'prod-web-green'
@@ -275,22 +276,20 @@ describe('deploy by image', () => {
 
 describe('deploy by image killed at every write', () => {
   it('a re-run completes from wherever it stopped, green on the new image, blue never on it, at most one new template version', async () => {
-    setup()
-    const total = await countWrites(world, () => runAction(world, { mode: 'deploy', image: NEW }))
-    expect(total).toBeGreaterThanOrEqual(8)
-    world.assertNoViolations()
-    for (let k = 0; k < total; k++) {
-      const { template } = setup()
-      const revive = killAfter(world, k)
-      const killed = await runAction(world, { mode: 'deploy', image: NEW })
-      revive()
-      expect({ k, failed: killed.failed }).toEqual({ k, failed: true })
+    const { template } = setup()
+    const clean = world
+    const kills = await killSnapshots(clean, 'deploy', () => runAction(clean, { mode: 'deploy', image: NEW }))
+    expect(kills.total).toBeGreaterThanOrEqual(8)
+    clean.assertNoViolations()
+    const sample = sampleNote()
+    for (const k of sweep(upTo(kills.total), 'ami: deploy by image')) {
+      world = kills.killedAfter(k)
       const again = await runAction(world, { mode: 'deploy', image: NEW })
-      expect({ k, state: again.outputs.state }).toEqual({ k, state: 'awaiting-finalize' })
-      expect({ k, versions: world.images.templates.get(template)?.versions.map((v) => [v.number, v.data.ImageId]) }).toEqual({ k, versions: [[1, OLD], [2, NEW]] })
-      expect({ k, green: world.groups.get(GREEN)?.launchTemplate?.Version, blue: world.groups.get(BLUE)?.launchTemplate?.Version }).toEqual({ k, green: '2', blue: '1' })
-      expect({ k, images: [...new Set(imagesLaunchedBy(BLUE))] }).toEqual({ k, images: [OLD] })
-      expect({ k, images: [...new Set(world.activeInstances(world.mustGroup(GREEN)).map((i) => i.imageId))] }).toEqual({ k, images: [NEW] })
+      expect({ k, sample, state: again.outputs.state }).toEqual({ k, sample, state: 'awaiting-finalize' })
+      expect({ k, sample, versions: world.images.templates.get(template)?.versions.map((v) => [v.number, v.data.ImageId]) }).toEqual({ k, sample, versions: [[1, OLD], [2, NEW]] })
+      expect({ k, sample, green: world.groups.get(GREEN)?.launchTemplate?.Version, blue: world.groups.get(BLUE)?.launchTemplate?.Version }).toEqual({ k, sample, green: '2', blue: '1' })
+      expect({ k, sample, images: [...new Set(imagesLaunchedBy(BLUE))] }).toEqual({ k, sample, images: [OLD] })
+      expect({ k, sample, images: [...new Set(world.activeInstances(world.mustGroup(GREEN)).map((i) => i.imageId))] }).toEqual({ k, sample, images: [NEW] })
       world.assertNoViolations()
     }
   }, 240_000)

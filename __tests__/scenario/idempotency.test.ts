@@ -3,11 +3,12 @@
 // re-run to completion; only a finalized pair has nothing to roll back to, and says what to deploy.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { runAction } from '../../test-support/harness.js'
-import { countWrites, killAfter } from '../../test-support/kill.js'
+import { killAfter, killSnapshots } from '../../test-support/kill.js'
+import { sampleNote, sweep, upTo } from '../../test-support/suite.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
 import type { SimWorld } from '../../test-support/sim/index.js'
 
-/** Each of these runs the mode once per write it makes, killing it there: minutes of CPU on a busy 2-core runner. */
+/** Each of these re-runs the mode from every kill point in the exhaustive suite: a minute of CPU on a busy 2-core runner. */
 const EXHAUSTIVE_KILL_TIMEOUT_MS = 240_000
 
 let world: SimWorld
@@ -32,38 +33,32 @@ function serves(w: SimWorld, group: string, version: string): boolean {
 
 describe('rollback, per pair', () => {
   it('a rollback killed at any write re-runs to completion: finished pairs are unchanged, the rest roll back', async () => {
-    const probe = twoServices()
-    await runAction(probe, { mode: 'deploy', version: 'v2' })
-    const total = await countWrites(probe, () => runAction(probe, { mode: 'rollback' }))
-    for (let k = 1; k < total; k++) {
-      const w = twoServices()
-      await runAction(w, { mode: 'deploy', version: 'v2' })
-      const revive = killAfter(w, k)
-      await runAction(w, { mode: 'rollback' })
-      revive()
+    const clean = twoServices()
+    await runAction(clean, { mode: 'deploy', version: 'v2' })
+    const kills = await killSnapshots(clean, 'rollback', () => runAction(clean, { mode: 'rollback' }))
+    const sample = sampleNote()
+    for (const k of sweep(upTo(kills.total).slice(1), 'idempotency: rollback')) {
+      const w = (world = kills.killedAfter(k))
       const again = await runAction(w, { mode: 'rollback' })
-      expect({ k, failed: again.failed, errors: again.errors }).toEqual({ k, failed: false, errors: [] })
+      expect({ k, sample, failed: again.failed, errors: again.errors }).toEqual({ k, sample, failed: false, errors: [] })
       for (const base of ['prod-api', 'prod-web']) {
-        expect({ k, base, state: pairs(again.outputs)[base]?.state }).toEqual({ k, base, state: expect.stringMatching(/^(rolled-back|unchanged)$/) })
-        expect({ k, base, v1: serves(w, `${base}-blue`, 'v1') }).toEqual({ k, base, v1: true })
+        expect({ k, sample, base, state: pairs(again.outputs)[base]?.state }).toEqual({ k, sample, base, state: expect.stringMatching(/^(rolled-back|unchanged)$/) })
+        expect({ k, sample, base, v1: serves(w, `${base}-blue`, 'v1') }).toEqual({ k, sample, base, v1: true })
       }
       // Once every pair has arrived, a third run is a no-op for all of them.
       const third = await runAction(w, { mode: 'rollback' })
-      expect({ k, state: third.outputs.state, failed: third.failed }).toEqual({ k, state: 'unchanged', failed: false })
+      expect({ k, sample, state: third.outputs.state, failed: third.failed }).toEqual({ k, sample, state: 'unchanged', failed: false })
     }
   }, EXHAUSTIVE_KILL_TIMEOUT_MS)
 
   it('a deploy killed before it changed the second pair: rollback restores the first, the second is unchanged', async () => {
     // Let the deploy write its lock and a few changes; pairs run in parallel, so find a kill point
     // where exactly one pair was changed.
-    const probe = twoServices()
-    const total = await countWrites(probe, () => runAction(probe, { mode: 'deploy', version: 'v2' }))
+    const clean = twoServices()
+    const kills = await killSnapshots(clean, 'deploy', () => runAction(clean, { mode: 'deploy', version: 'v2' }))
     let checked = 0
-    for (let k = 1; k < total && checked === 0; k++) {
-      const w = twoServices()
-      const revive = killAfter(w, k)
-      await runAction(w, { mode: 'deploy', version: 'v2' })
-      revive()
+    for (let k = 1; k < kills.total && checked === 0; k++) {
+      const w = (world = kills.killedAfter(k))
       const touched = ['prod-api', 'prod-web'].filter((b) => w.group(`${b}-green`).tags['blue-green:idle-capacity'] !== undefined)
       if (touched.length !== 1) continue
       checked++
@@ -113,20 +108,17 @@ describe('rollback, per pair', () => {
 
 describe('finalize, per pair', () => {
   it('a finalize killed at any write re-runs to completion; finished pairs are unchanged', async () => {
-    const probe = twoServices()
-    await runAction(probe, { mode: 'deploy', version: 'v2' })
-    const total = await countWrites(probe, () => runAction(probe, { mode: 'finalize' }))
-    for (let k = 1; k < total; k += 2) {
-      const w = twoServices()
-      await runAction(w, { mode: 'deploy', version: 'v2' })
-      const revive = killAfter(w, k)
-      await runAction(w, { mode: 'finalize' })
-      revive()
+    const clean = twoServices()
+    await runAction(clean, { mode: 'deploy', version: 'v2' })
+    const kills = await killSnapshots(clean, 'finalize', () => runAction(clean, { mode: 'finalize' }))
+    const sample = sampleNote()
+    for (const k of sweep(upTo(kills.total).slice(1), 'idempotency: finalize')) {
+      const w = (world = kills.killedAfter(k))
       const again = await runAction(w, { mode: 'finalize' })
-      expect({ k, failed: again.failed, errors: again.errors }).toEqual({ k, failed: false, errors: [] })
+      expect({ k, sample, failed: again.failed, errors: again.errors }).toEqual({ k, sample, failed: false, errors: [] })
       for (const base of ['prod-api', 'prod-web']) {
-        expect({ k, base, state: pairs(again.outputs)[base]?.state }).toEqual({ k, base, state: expect.stringMatching(/^(finalized|unchanged)$/) })
-        expect({ k, base, blue: w.group(`${base}-blue`).instances.filter((i) => i.lifecycle !== 'Terminated').length }).toEqual({ k, base, blue: 0 })
+        expect({ k, sample, base, state: pairs(again.outputs)[base]?.state }).toEqual({ k, sample, base, state: expect.stringMatching(/^(finalized|unchanged)$/) })
+        expect({ k, sample, base, blue: w.group(`${base}-blue`).instances.filter((i) => i.lifecycle !== 'Terminated').length }).toEqual({ k, sample, base, blue: 0 })
       }
       expect(w.lostInstances()).toEqual([])
     }

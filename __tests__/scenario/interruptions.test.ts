@@ -3,11 +3,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { PutScalingPolicyCommand, PutScheduledUpdateGroupActionCommand } from '@aws-sdk/client-auto-scaling'
 import { runAction } from '../../test-support/harness.js'
-import { countWrites, killAfter } from '../../test-support/kill.js'
+import { killSnapshots } from '../../test-support/kill.js'
+import { sampleNote, sweep, upTo } from '../../test-support/suite.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
 import { type SimWorld, simClients } from '../../test-support/sim/index.js'
 
-/** Each of these runs the mode once per write it makes, killing it there: minutes of CPU on a busy 2-core runner. */
+/** Each of these re-runs the mode from every kill point in the exhaustive suite: a minute of CPU on a busy 2-core runner. */
 const EXHAUSTIVE_KILL_TIMEOUT_MS = 240_000
 
 const BLUE = 'prod-web-blue'
@@ -59,32 +60,26 @@ function expectServing(world: SimWorld, live: string, version: string): void {
 
 describe('a deploy killed at every write', () => {
   it('converges when deploy runs again, and rolls back from any point', async () => {
-    const probe = await scene()
-    const total = await countWrites(probe, () => runAction(probe, { mode: 'deploy', version: 'v2' }))
-    expect(total).toBeGreaterThanOrEqual(10)
+    const clean = await scene()
+    const kills = await killSnapshots(clean, 'deploy', () => runAction(clean, { mode: 'deploy', version: 'v2' }))
+    expect(kills.total).toBeGreaterThanOrEqual(10)
     const original = restorable(await scene())
+    const sample = sampleNote()
 
-    for (let k = 0; k < total; k++) {
+    for (const k of sweep(upTo(kills.total), 'interruptions: deploy')) {
       // (a) the same deploy, run again in a fresh run, picks up where it stopped
-      const a = await scene()
-      const revive = killAfter(a, k)
-      const killed = await runAction(a, { mode: 'deploy', version: 'v2' })
-      revive()
-      expect(killed.failed).toBe(true)
+      const a = kills.killedAfter(k)
       const again = await runAction(a, { mode: 'deploy', version: 'v2' })
-      expect({ k, state: again.outputs.state }).toEqual({ k, state: 'awaiting-finalize' })
+      expect({ k, sample, state: again.outputs.state }).toEqual({ k, sample, state: 'awaiting-finalize' })
       expectServing(a, GREEN, 'v2')
       expect(alarmTargetsGroupOf(a, GREEN)).toBe(true)
 
       // (b) a rollback from the same point restores the old version and the old configuration
-      const b = await scene()
-      const reviveB = killAfter(b, k)
-      await runAction(b, { mode: 'deploy', version: 'v2' })
-      reviveB()
+      const b = kills.killedAfter(k)
       const untouched = JSON.stringify(restorable(b)) === JSON.stringify(original)
       const rollback = await runAction(b, { mode: 'rollback' })
       // Killed before it changed the pair (its lock and attempt record at most): v1 still serves.
-      expect({ k, state: rollback.outputs.state }).toEqual({ k, state: untouched ? 'unchanged' : 'rolled-back' })
+      expect({ k, sample, state: rollback.outputs.state }).toEqual({ k, sample, state: untouched ? 'unchanged' : 'rolled-back' })
       expectServing(b, BLUE, 'v1')
       expect(restorable(b)).toEqual(original)
       expect(alarmTargetsGroupOf(b, BLUE)).toBe(true)
@@ -94,19 +89,16 @@ describe('a deploy killed at every write', () => {
 
 describe('finalize and rollback killed at every write', () => {
   it('finalize converges and never loses an instance', async () => {
-    const probe = await scene()
-    await runAction(probe, { mode: 'deploy', version: 'v2' })
-    const total = await countWrites(probe, () => runAction(probe, { mode: 'finalize' }))
-    expect(total).toBeGreaterThanOrEqual(4)
-    for (let k = 0; k < total; k++) {
-      const w = await scene()
-      await runAction(w, { mode: 'deploy', version: 'v2' })
-      const oldIds = w.group(BLUE).instances.map((i) => i.id)
-      const revive = killAfter(w, k)
-      await runAction(w, { mode: 'finalize' })
-      revive()
+    const clean = await scene()
+    await runAction(clean, { mode: 'deploy', version: 'v2' })
+    const oldIds = clean.group(BLUE).instances.map((i) => i.id)
+    const kills = await killSnapshots(clean, 'finalize', () => runAction(clean, { mode: 'finalize' }))
+    expect(kills.total).toBeGreaterThanOrEqual(4)
+    const sample = sampleNote()
+    for (const k of sweep(upTo(kills.total), 'interruptions: finalize')) {
+      const w = kills.killedAfter(k)
       const again = await runAction(w, { mode: 'finalize' })
-      expect({ k, state: again.outputs.state }).toEqual({ k, state: 'finalized' })
+      expect({ k, sample, state: again.outputs.state }).toEqual({ k, sample, state: 'finalized' })
       for (const id of oldIds) expect(['shutting-down', 'terminated']).toContain(w.instance(id).ec2State)
       expect(w.group(BLUE)).toMatchObject({ min: 0, desired: 0, instances: [], suspendedProcesses: [] })
       expectServing(w, GREEN, 'v2')
@@ -115,19 +107,16 @@ describe('finalize and rollback killed at every write', () => {
 
   it('rollback converges to the old version with its configuration restored', async () => {
     const original = restorable(await scene())
-    const probe = await scene()
-    await runAction(probe, { mode: 'deploy', version: 'v2' })
-    const total = await countWrites(probe, () => runAction(probe, { mode: 'rollback' }))
-    expect(total).toBeGreaterThanOrEqual(6)
-    for (let k = 0; k < total; k++) {
-      const w = await scene()
-      await runAction(w, { mode: 'deploy', version: 'v2' })
-      w.setBaseline()
-      const revive = killAfter(w, k)
-      await runAction(w, { mode: 'rollback' })
-      revive()
+    const clean = await scene()
+    await runAction(clean, { mode: 'deploy', version: 'v2' })
+    clean.setBaseline()
+    const kills = await killSnapshots(clean, 'rollback', () => runAction(clean, { mode: 'rollback' }))
+    expect(kills.total).toBeGreaterThanOrEqual(6)
+    const sample = sampleNote()
+    for (const k of sweep(upTo(kills.total), 'interruptions: rollback')) {
+      const w = kills.killedAfter(k)
       const again = await runAction(w, { mode: 'rollback' })
-      expect({ k, state: again.outputs.state }).toEqual({ k, state: 'rolled-back' })
+      expect({ k, sample, state: again.outputs.state }).toEqual({ k, sample, state: 'rolled-back' })
       expectServing(w, BLUE, 'v1')
       expect(restorable(w)).toEqual(original)
     }

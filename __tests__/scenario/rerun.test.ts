@@ -4,7 +4,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { PutScalingPolicyCommand, PutScheduledUpdateGroupActionCommand } from '@aws-sdk/client-auto-scaling'
 import { runAction } from '../../test-support/harness.js'
-import { RunnerKilled, countWrites, isLockWrite, killAfter } from '../../test-support/kill.js'
+import { RunnerKilled, isLockWrite, killSnapshots } from '../../test-support/kill.js'
+import { sampleNote, sweep, upTo } from '../../test-support/suite.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
 import { type SimWorld, simClients } from '../../test-support/sim/index.js'
 
@@ -57,21 +58,19 @@ function endState(world: SimWorld) {
 describe('a deploy killed at any write, run again', () => {
   it('ends in exactly the state an uninterrupted deploy reaches', async () => {
     const clean = await scene()
-    const total = await countWrites(clean, () => runAction(clean, { mode: 'deploy', version: 'v2' }))
+    const kills = await killSnapshots(clean, 'deploy', () => runAction(clean, { mode: 'deploy', version: 'v2' }))
     const expected = endState(clean)
     // The standby group is quarantined, the owner's suspension recorded, scaling moved to the new group.
     expect(expected.groups[0]?.suspended).toEqual(['AZRebalance', 'AlarmNotification', 'HealthCheck', 'InstanceRefresh', 'Launch', 'ReplaceUnhealthy', 'ScheduledActions', 'Terminate'])
     expect(expected.alarmFires).toEqual([GREEN])
     expect(expected.groups[1]?.scheduled).toEqual([['nightly', '0 2 * * *', 'America/New_York', 3]])
 
-    for (let k = 0; k < total; k++) {
-      const world = await scene()
-      const revive = killAfter(world, k)
-      expect((await runAction(world, { mode: 'deploy', version: 'v2' })).failed).toBe(true)
-      revive()
+    const sample = sampleNote()
+    for (const k of sweep(upTo(kills.total), 'rerun: deploy')) {
+      const world = kills.killedAfter(k)
       const again = await runAction(world, { mode: 'deploy', version: 'v2' })
-      expect({ k, state: again.outputs.state }).toEqual({ k, state: 'awaiting-finalize' })
-      expect({ k, end: endState(world) }).toEqual({ k, end: expected })
+      expect({ k, sample, state: again.outputs.state }).toEqual({ k, sample, state: 'awaiting-finalize' })
+      expect({ k, sample, end: endState(world) }).toEqual({ k, sample, end: expected })
     }
   })
 

@@ -12,6 +12,7 @@
 
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { ActionError, InputError } from '../errors.js'
+import { systemClock } from '../clock.js'
 import { partitionOf } from './clients.js'
 import {
   ID_TOKEN_TOKEN_VAR,
@@ -70,7 +71,7 @@ export interface OidcRoleOptions {
   region: string
   /** Production: `(aud) => core.getIDToken(aud)`. */
   getIdToken: (audience: string) => Promise<string>
-  /** Backoff waits and expiry checks; default wall clock. */
+  /** Backoff waits and expiry checks; default the wall clock (the run hands in its own). */
   clock?: { now(): number; sleep(ms: number): Promise<void> }
   /** Extra STSClient settings (tests: requestHandler, endpoint, retryStrategy). Default: SDK retries off, ours only. */
   stsClientConfig?: Record<string, unknown>
@@ -83,10 +84,6 @@ export interface OidcRoleOptions {
   random?: () => number
 }
 
-const wallClock = {
-  now: (): number => Date.now(),
-  sleep: (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-}
 
 // ------------------------------------------------------------------------------------------- validation
 
@@ -158,7 +155,7 @@ export function oidcCredentials(o: OidcRoleOptions): OidcCredentialsProvider {
   const durationSeconds = o.durationSeconds ?? DEFAULT_DURATION_SECONDS
   validateDurationSeconds(durationSeconds)
   const maxAttempts = Math.max(1, o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)
-  const clock = o.clock ?? wallClock
+  const clock = o.clock ?? systemClock
   const random = o.random ?? Math.random
   const log = o.log ?? ((): void => {})
   const mask = o.mask ?? ((): void => {})

@@ -1,5 +1,5 @@
 // Real AWS SDK v3 clients wired to a SimWorld (in-process) or to a loopback SimServer (endpoint URL),
-// with zero-delay retries so throttling costs no real time.
+// with zero-delay retries so throttling costs no time (in-process: retries decided on the world's clock, sim/retry.ts).
 
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
@@ -7,6 +7,7 @@ import { EC2Client } from '@aws-sdk/client-ec2'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { STSClient } from '@aws-sdk/client-sts'
 import { ConfiguredRetryStrategy } from '@smithy/core/retry'
+import { ImmediateRetryStrategy } from './retry.js'
 import type { SimWorld } from './world.js'
 
 export interface SimClients {
@@ -22,7 +23,7 @@ export function simClients(target: SimWorld | { url: string }, options: { maxAtt
   const config = {
     region: options.region ?? 'us-east-1',
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'simulated-secret' },
-    retryStrategy: new ConfiguredRetryStrategy(options.maxAttempts ?? 5, () => 0),
+    retryStrategy: 'url' in target ? new ConfiguredRetryStrategy(options.maxAttempts ?? 5, () => 0) : new ImmediateRetryStrategy(options.maxAttempts ?? 5, target.clock),
     ...('url' in target ? { endpoint: target.url } : { requestHandler: target.requestHandler })
   }
   const clients = {

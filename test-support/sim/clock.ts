@@ -1,10 +1,16 @@
 // Virtual clock shared by the simulated AWS and the code under test.
 //
 // `sleep` registers a timer; virtual time only moves when nothing else can run: after a timer is
-// registered we wait for the process to settle (setImmediate → setTimeout(0) → setImmediate, restarted
-// whenever new activity is reported), then jump to the earliest pending timer, let the world process
-// every event up to that instant, and wake the sleepers due then, in (time, registration) order.
-// A 10-minute virtual wait therefore costs a few milliseconds of real time.
+// registered we wait for the process to settle (a few turns of the event loop with no new activity
+// reported and nothing in flight), then jump to the earliest pending timer, let the world process every
+// event up to that instant, and wake the sleepers due then, in (time, registration) order.
+// A 10-minute virtual wait therefore costs microseconds of real time.
+//
+// The settle never waits on a real timer: every wait of the code under test and of the harness goes
+// through this clock (the action's poll and backoff sleeps, the simulated network latency, the SDK
+// retries of the harness: sim/retry.ts), and work the clock cannot see is bracketed with enter()/leave().
+// A real setTimeout(0) here would cost ≥ 1 ms of idle time per step of virtual time (Node rounds 0 up
+// to 1 ms): minutes over the suite.
 //
 // Abort: `sleep(ms, signal)` rejects promptly with an `AbortError` (like `timers/promises.setTimeout`)
 // when the signal aborts, and rejects at once if it is already aborted.
@@ -27,6 +33,9 @@ export function abortError(signal: AbortSignal): Error {
   err.code = 'ABORT_ERR'
   return err
 }
+
+/** Event-loop turns with no new activity before the clock counts the process idle. */
+const SETTLE_TURNS = 3
 
 export class VirtualClock implements Clock {
   private current: number
@@ -173,9 +182,7 @@ export class VirtualClock implements Clock {
   private async settle(): Promise<void> {
     for (;;) {
       const before = this.epoch
-      await new Promise<void>((r) => setImmediate(r))
-      await new Promise<void>((r) => setTimeout(r, 0))
-      await new Promise<void>((r) => setImmediate(r))
+      for (let turn = 0; turn < SETTLE_TURNS; turn++) await new Promise<void>((r) => setImmediate(r))
       if (this.epoch === before && this.busy === 0) return
     }
   }

@@ -3,13 +3,10 @@
 // its bucket empty is answered exactly as `faults.inject({ error: 'Throttling' })` answers (Auto Scaling, ELB,
 // CloudWatch: 400 `Throttling` "Rate exceeded"; EC2: 503 `RequestLimitExceeded`) and takes no token.
 //
-// Also here: a retry strategy for the SDK clients that backs off in the world's virtual time (the SDK's own
-// strategies sleep with setTimeout, in real time, which would leave virtual time, and so the buckets, standing still).
+// The SDK retry strategies that back off in the world's virtual time are in retry.ts.
 
-import { ConfiguredRetryStrategy, MAXIMUM_RETRY_DELAY, Retry } from '@smithy/core/retry'
 import { faultError } from './faults.js'
 import type { SimError } from './errors.js'
-import { SeededRandom } from './rng.js'
 
 export interface BucketSpec {
   /** Tokens the bucket holds when full (the burst). */
@@ -115,38 +112,5 @@ export class RateLimiter {
     let n = 0
     for (const [key, count] of this.throttled) if (operation === undefined || key === operation || key.endsWith(`:${operation}`)) n += count
     return n
-  }
-}
-
-/** The sleeping half of a clock (the world's VirtualClock). */
-interface Sleeper {
-  sleep(ms: number): Promise<void>
-}
-
-/**
- * The SDK's standard retry behaviour (which errors are retried, `maxAttempts`, the 500-token retry quota), with
- * its exponential backoff with full jitter (`Retry.delay()` or, after throttling, `Retry.throttlingDelay()` × 2^n,
- * at most 20 s: the installed @smithy/core's own constants) slept on the world's virtual clock instead of
- * setTimeout. Seeded: reproducible. One instance serves every client it is given to: they share its quota.
- */
-export class VirtualBackoffRetryStrategy extends ConfiguredRetryStrategy {
-  private readonly rng: SeededRandom
-
-  constructor(
-    maxAttempts: number,
-    private readonly clock: Sleeper,
-    seed = 1
-  ) {
-    // The parent decides whether to retry and keeps the quota; its own (real-time) delay is 0.
-    super(maxAttempts, () => 0)
-    this.rng = new SeededRandom(seed)
-  }
-
-  override async refreshRetryTokenForRetry(...args: Parameters<ConfiguredRetryStrategy['refreshRetryTokenForRetry']>): ReturnType<ConfiguredRetryStrategy['refreshRetryTokenForRetry']> {
-    const [token, errorInfo] = args
-    const next = await super.refreshRetryTokenForRetry(...args)
-    const base = errorInfo.errorType === 'THROTTLING' ? Retry.throttlingDelay() : Retry.delay()
-    await this.clock.sleep(Math.floor(this.rng.next() * Math.min(base * 2 ** token.getRetryCount(), MAXIMUM_RETRY_DELAY)))
-    return next
   }
 }

@@ -6,6 +6,7 @@
 
 import { VirtualClock } from './clock.js'
 import { Faults } from './faults.js'
+import { copyGraph } from './fork.js'
 import { IdFactory } from './ids.js'
 import { checkTickInvariants } from './invariants.js'
 import { SimHandler, type SimHandlerOptions } from './handler.js'
@@ -192,6 +193,8 @@ export class SimWorld {
   /** AMIs and launch templates (EC2). */
   readonly images: ImagesModel
   private time: number
+  /** Virtual time as a function (for the rate limiter); fork() gives the fork one of its own. */
+  private readonly timeNow = (): number => this.time
   private processing = false
   /** Invariant 1: 'auto' takes the baseline at the first request; setBaseline/clearBaseline decide otherwise. */
   private baselineMode: 'auto' | 'auto-taken' | 'explicit' | 'off' = 'auto'
@@ -214,7 +217,7 @@ export class SimWorld {
     this.images = new ImagesModel(this)
     this.readLag = new ReadLag(this)
     const limits = options.rateLimits
-    this.rateLimits = limits ? new RateLimiter(() => this.time, limits === true ? DEFAULT_RATE_LIMITS : limits) : undefined
+    this.rateLimits = limits ? new RateLimiter(this.timeNow, limits === true ? DEFAULT_RATE_LIMITS : limits) : undefined
     for (const source of LAG_SOURCES) this.readLag.addSource(source)
     this.clock = new VirtualClock(this.time, (t) => this.processUntil(t))
     this.sts = new StsSim(this)
@@ -226,6 +229,31 @@ export class SimWorld {
   /** Current virtual time (epoch ms). */
   now(): number {
     return this.time
+  }
+
+  /**
+   * A new, fully independent world in exactly this one's state at this instant (README "Fork"): every
+   * piece of AWS and simulator state is deep-copied (fork.ts), so code run against the fork behaves as it
+   * would have against this world from here on, and neither world sees the other's changes. Not copied:
+   * the clock's sleepers (they belong to code running against this world): the fork has a fresh
+   * VirtualClock at the same virtual time, in virtual (not real-time) mode; `faults.beforeWrite` is unset.
+   * Callable from inside `faults.beforeWrite`: the fork then holds the state before that write.
+   */
+  fork(): SimWorld {
+    let fork: SimWorld | undefined
+    const self = (): SimWorld => fork as SimWorld
+    // Closures over this world, swapped for ones over the fork wherever the graph holds them (the
+    // models, the read lag, STS and the request handler point at the world itself: the copier maps
+    // those references to the fork).
+    const substitutes = new Map<unknown, unknown>([
+      [this.clock, new VirtualClock(this.time, (t) => self().processUntil(t))],
+      [this.timeNow, (): number => self().time]
+    ])
+    fork = copyGraph<SimWorld>(this, substitutes)
+    fork.faults.beforeWrite = undefined
+    fork.processing = false
+    trackWorld(fork)
+    return fork
   }
 
   /**

@@ -1,6 +1,6 @@
 // SPEC invariant 6, as harsh as a runner: the bundled action (`node dist/index.js`) is SIGKILLed at an exact
-// AWS call (after every write, and in the middle of every wait) in deploy, finalize and rollback over two
-// pairs; it is re-run as a new workflow run and as a re-run of the same job; the re-run is killed too; and a
+// AWS call (after a sample of its writes, after every write in the exhaustive suite, and in the middle of every
+// wait) in deploy, finalize and rollback over two pairs; it is re-run as a new workflow run and as a re-run of the same job; the re-run is killed too; and a
 // final run must bring the account to exactly the end state of a clean, unkilled run of the same scenario
 // (test-support/endstate.ts: capacities, suspended processes, tags, scaling policies, alarms, scheduled
 // actions, instances per state and version, target health, nothing running outside the groups).
@@ -14,6 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { diffEndStates, type EndState } from '../../../test-support/endstate.js'
 import { type FakeGitHub, startFakeGitHub } from '../../../test-support/github-api.js'
+import { sampleNote } from '../../../test-support/suite.js'
 import {
   type KillPoint,
   type Mode,
@@ -23,6 +24,7 @@ import {
   deployedScene,
   describeIdentity,
   describeKill,
+  sampleKillPoints,
   scene,
   transcript
 } from './support.js'
@@ -30,10 +32,9 @@ import {
 /** Sequences running at once (each mostly waits on its child's 1 s polls). */
 const CONCURRENCY = 12
 /**
- * Kill at every write of deploy followed by a re-run of deploy; at every other write (and the last) of
- * deploy followed by rollback, of finalize and of rollback. Every wait is always covered.
+ * Every wait is always covered; the writes are sampled (test-support/suite.ts: the first, the last and a few
+ * drawn by KILL_SEED), all of them in the exhaustive suite.
  */
-const SAMPLE = { deploy: 1, deployThenRollback: 2, finalize: 2, rollback: 2 } as const
 const TIMEOUT_MS = 330_000
 
 type Expectation = 'deploy' | 'deploy-then-rollback' | 'finalize' | 'rollback'
@@ -103,14 +104,6 @@ function killPoints(clean: StepRun): KillPoint[] {
     }
   }
   return points
-}
-
-/** For working on these tests: KILL_TEST_LIMIT=n runs only the first n kill points of each kind. */
-const LIMIT = Number(process.env.KILL_TEST_LIMIT ?? Number.POSITIVE_INFINITY)
-
-function sample(points: KillPoint[], every: number): KillPoint[] {
-  const writes = points.filter((p) => p.kind === 'write')
-  return points.slice(0, LIMIT).filter((p) => p.kind !== 'write' || writes.indexOf(p) % every === 0 || writes.indexOf(p) === writes.length - 1)
 }
 
 // ---------------------------------------------------------------- sequences
@@ -240,28 +233,28 @@ function plan(): Plan {
     return Promise.all(points.map((p, i) => pooled(() => run(p, i))))
   }
   const deployRerun = each((c) => ({
-    points: sample(c.deploy.points, SAMPLE.deploy),
+    points: sampleKillPoints(c.deploy.points, 'kill: deploy'),
     run: (p, i) => {
       const [one, two, three] = followUps(i, 'deploy', 'deploy')
       return runSequence(freshStage, [{ ...one, kill: p }, two, three], c.deploy.end, 'deploy')
     }
   }))
   const deployRollback = each((c) => ({
-    points: sample(c.deploy.points, SAMPLE.deployThenRollback),
+    points: sampleKillPoints(c.deploy.points, 'kill: deploy then rollback'),
     run: (p, i) => {
       const [one, two, three] = followUps(i + 1, 'deploy', 'rollback')
       return runSequence(freshStage, [{ ...one, kill: p }, two, three], c['deploy-then-rollback'].end, 'deploy-then-rollback')
     }
   }))
   const finalize = each((c) => ({
-    points: sample(c.finalize.points, SAMPLE.finalize),
+    points: sampleKillPoints(c.finalize.points, 'kill: finalize'),
     run: (p, i) => {
       const [one, two, three] = followUps(i, 'finalize', 'finalize')
       return runSequence(deployedStage, [{ ...one, kill: p }, two, three], c.finalize.end, 'finalize')
     }
   }))
   const rollback = each((c) => ({
-    points: sample(c.rollback.points, SAMPLE.rollback),
+    points: sampleKillPoints(c.rollback.points, 'kill: rollback'),
     run: (p, i) => {
       const [one, two, three] = followUps(i, 'rollback', 'rollback')
       return runSequence(deployedStage, [{ ...one, kill: p }, two, three], c.rollback.end, 'rollback')
@@ -276,7 +269,7 @@ function report(what: string, outcomes: Outcome[]): void {
   const failed = outcomes.filter((o) => o.problems.length > 0)
   if (failed.length === 0) return
   const text = failed.map((o) => `✗ ${o.title}\n  ${o.problems.join('\n  ')}`).join('\n\n')
-  throw new Error(`${what}: ${failed.length} of ${outcomes.length} kill sequence(s) did not converge:\n\n${text}`)
+  throw new Error(`${what}: ${failed.length} of ${outcomes.length} kill sequence(s) did not converge (${sampleNote()}):\n\n${text}`)
 }
 
 let started: Plan

@@ -15,6 +15,7 @@ import type { FakeGitHub } from '../../../test-support/github-api.js'
 import { type SimServer, type SimWorld, startSimServer } from '../../../test-support/sim/index.js'
 import { runAction } from '../../../test-support/harness.js'
 import { newWorld } from '../../../test-support/worlds.js'
+import { sweep } from '../../../test-support/suite.js'
 
 export const SPEED = 300
 export const PREFIX = 'prod-api-'
@@ -126,6 +127,15 @@ export type KillPoint =
   | { kind: 'write'; write: number; label?: string }
   | { kind: 'wait'; afterWrite: number; label: string }
   | { kind: 'write-or-wait'; write: number }
+
+/**
+ * The kill points a sweep named `name` visits: every wait, and its writes sampled with the run's KILL_SEED
+ * (the first, the last and a few drawn by the seed); every write in the exhaustive suite.
+ */
+export function sampleKillPoints(points: KillPoint[], name: string): KillPoint[] {
+  const writes = new Set(sweep(points.filter((p) => p.kind === 'write'), name))
+  return points.filter((p) => p.kind !== 'write' || writes.has(p))
+}
 
 export function describeKill(k: KillPoint | undefined): string {
   if (!k) return 'run to completion'
