@@ -3,6 +3,8 @@
 //   seeded sample of their kill points (test-support/suite.ts). The seed is drawn here, once per run, and
 //   printed: `KILL_SEED=<seed> npm test` replays the same sample.
 // - `npm run test:exhaustive` (TEST_SUITE=exhaustive): every test file, every kill point.
+import os from 'node:os'
+
 const exhaustive = process.env.TEST_SUITE === 'exhaustive'
 
 /**
@@ -31,5 +33,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: { ignoreCodes: [151002] } }]
   },
   setupFilesAfterEnv: ['<rootDir>/test-support/jest-setup.ts'],
-  testTimeout: 60000
+  testTimeout: 60000,
+  // One worker more than the cores: the bundle's e2e and kill tests spend most of their time waiting on
+  // child processes that run in real time, the in-process tests keep the cores busy meanwhile.
+  maxWorkers: os.availableParallelism() + 1
 }

@@ -165,7 +165,7 @@ export function build(stats: StatsLine[], mutations: MutationReport | undefined)
   L.push('# Reliability figures')
   L.push('')
   L.push(
-    `> **Generated** by \`scripts/reliability.ts\` from the assertions the tests of ${SUITES.map(code).join(', ')} recorded while they ran, and from \`docs/mutations.json\` (the last \`npm run mutate\`). Do not edit by hand: \`npm run reliability\` runs those suites once and rewrites it. CI (\`.ci/run\`) rebuilds it from its own \`npm test\` run and fails when anything outside the "varies" blocks differs.`
+    `> **Generated** by \`scripts/reliability.ts\` from the assertions the tests of ${SUITES.map(code).join(', ')} recorded while they ran, and from \`docs/mutations.json\` (the last \`npm run mutate\`). Do not edit by hand: \`npm run reliability\` runs those suites once and rewrites it. CI (\`.ci/run\`) rebuilds it from its own exhaustive run (\`npm run test:exhaustive\`) and fails when anything outside the "varies" blocks differs.`
   )
   L.push('')
   L.push(

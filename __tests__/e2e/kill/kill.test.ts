@@ -32,8 +32,8 @@ import {
 /** Sequences running at once (each mostly waits on its child's 1 s polls). */
 const CONCURRENCY = 12
 /**
- * Every wait is always covered; the writes are sampled (test-support/suite.ts: the first, the last and a few
- * drawn by KILL_SEED), all of them in the exhaustive suite.
+ * Every wait is always covered; the writes are sampled (support.ts sampleKillPoints: the first and the last), all of
+ * them in the exhaustive suite.
  */
 const TIMEOUT_MS = 330_000
 
