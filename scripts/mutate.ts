@@ -1,4 +1,4 @@
-// Mutation table: proves the tests catch deliberate bugs. Each mutation is a short text replacement in
+// Mutation table: proves the tests catch deliberate bugs (judged by the exhaustive suite: every kill point). Each mutation is a short text replacement in
 // one file of src/, applied one at a time to a copy of the project (src/ itself is never written, so
 // nothing is left behind by a crash or Ctrl-C); the tests chosen for it run against the copy, and the
 // mutation counts as caught only when a test *failed an assertion* (a suite that does not compile or
@@ -482,7 +482,7 @@ let child: ReturnType<typeof spawn> | undefined
 function runJest(dir: string, tests: string[], only: string | undefined): Promise<{ json: JestJson | undefined; code: number | null; timedOut: boolean; stderr: string }> {
   const out = path.join(dir, `jest-${Date.now()}.json`)
   const args = [path.join(dir, 'node_modules', 'jest', 'bin', 'jest.js'), '--json', `--outputFile=${out}`, '--ci', ...(only ? ['-t', only] : []), ...tests]
-  const env = { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules'].filter(Boolean).join(' '), NODE_NO_WARNINGS: '1', RELIABILITY_STATS_DIR: '' }
+  const env = { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules'].filter(Boolean).join(' '), NODE_NO_WARNINGS: '1', RELIABILITY_STATS_DIR: '', TEST_SUITE: 'exhaustive' }
   return new Promise((resolve) => {
     let stderr = ''
     let timedOut = false
