@@ -43,16 +43,6 @@ export function killAfter(world: SimWorld, survive: number): () => void {
   }
 }
 
-/** Pair writes (lock writes aside) a run makes, counted from the simulator's own log. */
-export async function countWrites(world: SimWorld, run: () => Promise<unknown>): Promise<number> {
-  const before = world.writes().length
-  await run()
-  return world
-    .writes()
-    .slice(before)
-    .filter((c) => !isLockWrite(c.operation, c.params)).length
-}
-
 /**
  * Virtual time between a kill and the next run on the account: GitHub takes far longer to notice a lost runner
  * and start another job; the gap only has to outlast the simulated read lag (realism.ts: at most 3 s), so that,
@@ -63,8 +53,6 @@ export const RESTART_GAP_MS = 5_000
 export interface KillSnapshots {
   /** Pair writes (lock writes aside) the clean run made: the kill points are 0 … total − 1. */
   total: number
-  /** The write the clean run made after k pair writes (the one a kill there stops). */
-  writeAt(k: number): string
   /** A new world in the state a runner killed after k pair writes leaves (each call forks anew). */
   killedAfter(k: number): SimWorld
 }
@@ -92,16 +80,11 @@ export async function killSnapshots(world: SimWorld, mode: string, run: () => Pr
   } finally {
     world.faults.beforeWrite = previous
   }
-  const at = (k: number): { world: SimWorld; operation: string } => {
-    const s = snapshots[k]
-    if (!s) throw new Error(`kill point ${k} out of range: the clean ${mode} made ${snapshots.length} pair writes`)
-    return s
-  }
   return {
     total: snapshots.length,
-    writeAt: (k) => at(k).operation,
     killedAfter: (k) => {
-      const s = at(k)
+      const s = snapshots[k]
+      if (!s) throw new Error(`kill point ${k} out of range: the clean ${mode} made ${snapshots.length} pair writes`)
       const killed = s.world.fork()
       noteKilledRun(killed, { mode, survived: k, killedAt: s.operation })
       // The re-run is a new job: it starts a while after the kill, never within the simulated read lag.

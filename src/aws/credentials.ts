@@ -84,7 +84,6 @@ export interface OidcRoleOptions {
   random?: () => number
 }
 
-
 // ------------------------------------------------------------------------------------------- validation
 
 // Any partition's spelling (aws, aws-cn, aws-us-gov, aws-iso-b, aws-eusc, ...): validateRolePartition

@@ -20,11 +20,14 @@ export interface SimClients {
 }
 
 export function simClients(target: SimWorld | { url: string }, options: { maxAttempts?: number; region?: string } = {}): SimClients {
+  const maxAttempts = options.maxAttempts ?? 5
   const config = {
     region: options.region ?? 'us-east-1',
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'simulated-secret' },
-    retryStrategy: 'url' in target ? new ConfiguredRetryStrategy(options.maxAttempts ?? 5, () => 0) : new ImmediateRetryStrategy(options.maxAttempts ?? 5, target.clock),
-    ...('url' in target ? { endpoint: target.url } : { requestHandler: target.requestHandler })
+    // Over loopback the world's clock follows real time; in-process, retries are decided on its virtual clock.
+    ...('url' in target
+      ? { endpoint: target.url, retryStrategy: new ConfiguredRetryStrategy(maxAttempts, () => 0) }
+      : { requestHandler: target.requestHandler, retryStrategy: new ImmediateRetryStrategy(maxAttempts, target.clock) })
   }
   const clients = {
     autoScaling: new AutoScalingClient(config),

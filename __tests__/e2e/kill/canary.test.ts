@@ -1,5 +1,6 @@
-// SPEC invariant 6 for mode: canary, as harsh as a runner: the bundled action is SIGKILLed at its writes (a
-// seeded sample; every one in the exhaustive suite) of a canary over two pairs, and in the middle of its health wait; then either the canary is re-run (and
+// SPEC invariant 6 for mode: canary, as harsh as a runner: the bundled action is SIGKILLed at its writes of a
+// canary over two pairs (the first and the last; every one in the exhaustive suite), and in the middle of its
+// health wait; then either the canary is re-run (and
 // killed again, then run to the end), or it is removed with mode: rollback (killed too, then re-run). The
 // account must end exactly where a clean, unkilled canary (or canary then rollback) leaves it
 // (test-support/endstate.ts). The live groups are never touched by any of it.
@@ -8,8 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { diffEndStates, type EndState } from '../../../test-support/endstate.js'
 import { type FakeGitHub, startFakeGitHub } from '../../../test-support/github-api.js'
-import { sampleNote } from '../../../test-support/suite.js'
-import { type KillPoint, type Mode, type StepRun, Stage, describeIdentity, describeKill, sampleKillPoints, scene, transcript } from './support.js'
+import { type KillPoint, type Mode, type StepRun, Stage, describeIdentity, describeKill, killSampleNote, sampleKillPoints, scene, transcript } from './support.js'
 
 const CONCURRENCY = 8
 const TIMEOUT_MS = 330_000
@@ -203,10 +203,10 @@ describe('mode: canary SIGKILLed after every write and in its health wait, over 
     async () => {
       const c = await clean
       const all = await Promise.all(
-        sampleKillPoints(c.points, 'canary: canary').flatMap((p, i) => [pooled(() => sequence(p, i, 'canary', c.canary)), pooled(() => sequence(p, i, 'rollback', c.canaryThenRollback))])
+        sampleKillPoints(c.points).flatMap((p, i) => [pooled(() => sequence(p, i, 'canary', c.canary)), pooled(() => sequence(p, i, 'rollback', c.canaryThenRollback))])
       )
       const failed = all.flat()
-      if (failed.length > 0) throw new Error(`${failed.length} of ${all.length} canary kill sequence(s) did not converge (${sampleNote()}):\n\n${failed.join('\n\n')}`)
+      if (failed.length > 0) throw new Error(`${failed.length} of ${all.length} canary kill sequence(s) did not converge (${killSampleNote()}):\n\n${failed.join('\n\n')}`)
     },
     TIMEOUT_MS * 2
   )
@@ -216,10 +216,10 @@ describe('mode: canary SIGKILLed after every write and in its health wait, over 
     async () => {
       const c = await clean
       expect(c.promoted.groups['prod-api-web-green']?.instances).toEqual({ 'InService v2 Healthy': 3 })
-      const sampled = sampleKillPoints(c.promotePoints, 'canary: promotion')
+      const sampled = sampleKillPoints(c.promotePoints)
       const all = await Promise.all(sampled.map((p, i) => pooled(() => promotion(p, i, c.promoted))))
       const failed = all.flat()
-      if (failed.length > 0) throw new Error(`${failed.length} of ${all.length} promotion kill sequence(s) did not converge (${sampleNote()}):\n\n${failed.join('\n\n')}`)
+      if (failed.length > 0) throw new Error(`${failed.length} of ${all.length} promotion kill sequence(s) did not converge (${killSampleNote()}):\n\n${failed.join('\n\n')}`)
     },
     TIMEOUT_MS * 2
   )

@@ -14,7 +14,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { diffEndStates, type EndState } from '../../../test-support/endstate.js'
 import { type FakeGitHub, startFakeGitHub } from '../../../test-support/github-api.js'
-import { sampleNote } from '../../../test-support/suite.js'
 import {
   type KillPoint,
   type Mode,
@@ -24,6 +23,7 @@ import {
   deployedScene,
   describeIdentity,
   describeKill,
+  killSampleNote,
   sampleKillPoints,
   scene,
   transcript
@@ -233,28 +233,28 @@ function plan(): Plan {
     return Promise.all(points.map((p, i) => pooled(() => run(p, i))))
   }
   const deployRerun = each((c) => ({
-    points: sampleKillPoints(c.deploy.points, 'kill: deploy'),
+    points: sampleKillPoints(c.deploy.points),
     run: (p, i) => {
       const [one, two, three] = followUps(i, 'deploy', 'deploy')
       return runSequence(freshStage, [{ ...one, kill: p }, two, three], c.deploy.end, 'deploy')
     }
   }))
   const deployRollback = each((c) => ({
-    points: sampleKillPoints(c.deploy.points, 'kill: deploy then rollback'),
+    points: sampleKillPoints(c.deploy.points),
     run: (p, i) => {
       const [one, two, three] = followUps(i + 1, 'deploy', 'rollback')
       return runSequence(freshStage, [{ ...one, kill: p }, two, three], c['deploy-then-rollback'].end, 'deploy-then-rollback')
     }
   }))
   const finalize = each((c) => ({
-    points: sampleKillPoints(c.finalize.points, 'kill: finalize'),
+    points: sampleKillPoints(c.finalize.points),
     run: (p, i) => {
       const [one, two, three] = followUps(i, 'finalize', 'finalize')
       return runSequence(deployedStage, [{ ...one, kill: p }, two, three], c.finalize.end, 'finalize')
     }
   }))
   const rollback = each((c) => ({
-    points: sampleKillPoints(c.rollback.points, 'kill: rollback'),
+    points: sampleKillPoints(c.rollback.points),
     run: (p, i) => {
       const [one, two, three] = followUps(i, 'rollback', 'rollback')
       return runSequence(deployedStage, [{ ...one, kill: p }, two, three], c.rollback.end, 'rollback')
@@ -269,7 +269,7 @@ function report(what: string, outcomes: Outcome[]): void {
   const failed = outcomes.filter((o) => o.problems.length > 0)
   if (failed.length === 0) return
   const text = failed.map((o) => `✗ ${o.title}\n  ${o.problems.join('\n  ')}`).join('\n\n')
-  throw new Error(`${what}: ${failed.length} of ${outcomes.length} kill sequence(s) did not converge (${sampleNote()}):\n\n${text}`)
+  throw new Error(`${what}: ${failed.length} of ${outcomes.length} kill sequence(s) did not converge (${killSampleNote()}):\n\n${text}`)
 }
 
 let started: Plan

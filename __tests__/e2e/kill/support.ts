@@ -15,7 +15,7 @@ import type { FakeGitHub } from '../../../test-support/github-api.js'
 import { type SimServer, type SimWorld, startSimServer } from '../../../test-support/sim/index.js'
 import { runAction } from '../../../test-support/harness.js'
 import { newWorld } from '../../../test-support/worlds.js'
-import { sweep } from '../../../test-support/suite.js'
+import { EXHAUSTIVE, sweep } from '../../../test-support/suite.js'
 
 export const SPEED = 300
 export const PREFIX = 'prod-api-'
@@ -129,12 +129,17 @@ export type KillPoint =
   | { kind: 'write-or-wait'; write: number }
 
 /**
- * The kill points a sweep named `name` visits: every wait, and its writes sampled with the run's KILL_SEED
- * (the first and the last: each point costs three runs of the bundle); every write in the exhaustive suite.
+ * The kill points a bundle kill sweep visits: every wait, and the first and the last write (each point costs
+ * three runs of the bundle); every write in the exhaustive suite.
  */
-export function sampleKillPoints(points: KillPoint[], name: string): KillPoint[] {
-  const writes = new Set(sweep(points.filter((p) => p.kind === 'write'), name, 0))
+export function sampleKillPoints(points: KillPoint[]): KillPoint[] {
+  const writes = new Set(sweep(points.filter((p) => p.kind === 'write'), 'bundle kill writes', 0))
   return points.filter((p) => p.kind !== 'write' || writes.has(p))
+}
+
+/** How a failing bundle kill sweep names the points it visited. */
+export function killSampleNote(): string {
+  return EXHAUSTIVE ? 'every write' : 'first and last write only; npm run test:exhaustive visits every write'
 }
 
 export function describeKill(k: KillPoint | undefined): string {
