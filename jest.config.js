@@ -8,13 +8,15 @@ import os from 'node:os'
 const exhaustive = process.env.TEST_SUITE === 'exhaustive'
 
 /**
- * Only in the exhaustive suite: the starter kit, the simulate command's own process tests, and the bundle
- * e2e tests of single features whose behaviour the in-process scenario tests already prove (the fast suite
- * keeps the bundle's main e2e, startup, OIDC and every mode's kill test).
+ * Only in the exhaustive suite: the starter kit, the simulate command's own process tests, the workflow
+ * linter's own tests (CI lints the workflows with it either way), and the bundle e2e tests of single features
+ * whose behaviour the in-process scenario tests already prove (the fast suite keeps the bundle's main e2e,
+ * startup, OIDC and every mode's kill test).
  */
 const EXHAUSTIVE_ONLY = [
   '/__tests__/starter/',
   '/__tests__/rehearse/cli\\.test\\.ts$',
+  '/__tests__/workflows/',
   '/__tests__/e2e/(ami|classic-lb|hooks|progressive|weights)\\.test\\.ts$'
 ]
 
@@ -34,7 +36,7 @@ export default {
   },
   setupFilesAfterEnv: ['<rootDir>/test-support/jest-setup.ts'],
   testTimeout: 60000,
-  // One worker more than the cores: the bundle's e2e and kill tests spend most of their time waiting on
+  // Two workers more than the cores: the bundle's e2e and kill tests spend most of their time waiting on
   // child processes that run in real time, the in-process tests keep the cores busy meanwhile.
-  maxWorkers: os.availableParallelism() + 1
+  maxWorkers: os.availableParallelism() + 2
 }
