@@ -1,4 +1,6 @@
-// Mutation table: proves the tests catch deliberate bugs (judged by the exhaustive suite: every kill point). Each mutation is a short text replacement in
+// Mutation table: proves the tests catch deliberate bugs. Each mutation's tests run first as the fast suite
+// runs them (`npm test`: kill sweeps sampled, with KILL_SEED=1), and, when that does not catch it, as the
+// exhaustive suite runs them (every kill point, every bundle e2e test); the row records which suite caught it. Each mutation is a short text replacement in
 // one file of src/, applied one at a time to a copy of the project (src/ itself is never written, so
 // nothing is left behind by a crash or Ctrl-C); the tests chosen for it run against the copy, and the
 // mutation counts as caught only when a test *failed an assertion* (a suite that does not compile or
@@ -455,8 +457,15 @@ export interface MutationResult {
   /** Tests that failed an assertion under the mutation (file › full name), sorted. */
   caughtBy: string[]
   detail?: string
+  /** The first suite whose run of the tests caught it: the fast one (KILL_SEED=1) or, failing that, the exhaustive one. */
+  suite?: Suite
   seconds: number
 }
+
+type Suite = 'fast' | 'exhaustive'
+
+/** The seed the fast suite's sampled sweeps use here, so that a row can be reproduced. */
+const FAST_SEED = '1'
 
 export interface MutationReport {
   /** Commit of the tree the mutations were applied to. */
@@ -479,10 +488,10 @@ interface JestJson {
 
 let child: ReturnType<typeof spawn> | undefined
 
-function runJest(dir: string, tests: string[], only: string | undefined): Promise<{ json: JestJson | undefined; code: number | null; timedOut: boolean; stderr: string }> {
+function runJest(dir: string, tests: string[], only: string | undefined, suite: Suite): Promise<{ json: JestJson | undefined; code: number | null; timedOut: boolean; stderr: string }> {
   const out = path.join(dir, `jest-${Date.now()}.json`)
   const args = [path.join(dir, 'node_modules', 'jest', 'bin', 'jest.js'), '--json', `--outputFile=${out}`, '--ci', ...(only ? ['-t', only] : []), ...tests]
-  const env = { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules'].filter(Boolean).join(' '), NODE_NO_WARNINGS: '1', RELIABILITY_STATS_DIR: '', TEST_SUITE: 'exhaustive' }
+  const env = { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules'].filter(Boolean).join(' '), NODE_NO_WARNINGS: '1', RELIABILITY_STATS_DIR: '', TEST_SUITE: suite === 'exhaustive' ? 'exhaustive' : '', KILL_SEED: FAST_SEED }
   return new Promise((resolve) => {
     let stderr = ''
     let timedOut = false
@@ -539,7 +548,7 @@ function table(results: MutationResult[]): string {
     r.id,
     r.file.replace(/^src\//, ''),
     r.tests.map((t) => path.basename(t, '.test.ts')).join(', ') + (r.only ? ` (-t ${r.only})` : ''),
-    r.outcome === 'caught' ? `caught by ${r.caughtBy[0] ?? '?'}${r.caughtBy.length > 1 ? ` (+${r.caughtBy.length - 1})` : ''}` : `${r.outcome}${r.detail ? `: ${r.detail}` : ''}`
+    r.outcome === 'caught' ? `caught (${r.suite ?? 'exhaustive'} suite) by ${r.caughtBy[0] ?? '?'}${r.caughtBy.length > 1 ? ` (+${r.caughtBy.length - 1})` : ''}` : `${r.outcome}${r.detail ? `: ${r.detail}` : ''}`
   ])
   const head = ['mutation', 'file', 'tests run', 'result']
   const widths = head.map((h, i) => Math.min(70, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))))
@@ -582,7 +591,7 @@ async function main(): Promise<void> {
     if (!argv.includes('--no-baseline')) {
       const files = [...new Set(selected.flatMap((m) => m.tests))].sort()
       console.error(`mutate: baseline (no mutation): ${files.length} test files`)
-      const base = await runJest(dir, files, undefined)
+      const base = await runJest(dir, files, undefined, 'exhaustive')
       const f = base.json ? failedTests(dir, base.json) : { failed: [], broken: ['no jest results'] }
       if (base.timedOut || f.broken.length > 0 || !base.json) {
         console.error(`mutate: the unmutated test files do not run, nothing can be judged:\n  ${f.broken.join('\n  ') || base.stderr.slice(-2000)}`)
@@ -613,7 +622,11 @@ async function main(): Promise<void> {
       fs.writeFileSync(target, original.replace(m.find, m.replace))
       try {
         console.error(`mutate: ${m.id} (${m.file}) → ${m.tests.join(' ')}${m.only ? ` -t '${m.only}'` : ''}`)
-        const r = await runJest(dir, m.tests, m.only)
+        // A fast run that catches it settles the row; otherwise the exhaustive run judges it.
+        const fast = await runJest(dir, m.tests, m.only, 'fast')
+        const caughtFast = fast.json !== undefined && failedTests(dir, fast.json).failed.length > 0
+        const suite: Suite = caughtFast ? 'fast' : 'exhaustive'
+        const r = caughtFast ? fast : await runJest(dir, m.tests, m.only, 'exhaustive')
         const seconds = Math.round((Date.now() - t0) / 1000)
         if (r.timedOut) {
           results.push({ ...base, outcome: 'error', caughtBy: [], detail: `timed out after ${RUN_TIMEOUT_MS / 60_000} min`, seconds })
@@ -622,7 +635,7 @@ async function main(): Promise<void> {
         } else {
           const f = failedTests(dir, r.json)
           const ran = r.json.testResults.reduce((a, s) => a + s.assertionResults.filter((x) => x.status === 'passed' || x.status === 'failed').length, 0)
-          if (f.failed.length > 0) results.push({ ...base, outcome: 'caught', caughtBy: f.failed, seconds })
+          if (f.failed.length > 0) results.push({ ...base, outcome: 'caught', caughtBy: f.failed, suite, seconds })
           else if (f.broken.length > 0) results.push({ ...base, outcome: 'error', caughtBy: [], detail: `suite did not run: ${f.broken.join('; ')}`, seconds })
           else if (ran === 0) results.push({ ...base, outcome: 'error', caughtBy: [], detail: 'no test ran (check the -t filter)', seconds })
           else results.push({ ...base, outcome: 'SURVIVED', caughtBy: [], detail: `${ran} tests passed`, seconds })

@@ -224,12 +224,12 @@ export function build(stats: StatsLine[], mutations: MutationReport | undefined)
   L.push('## Mutation table')
   L.push('')
   if (mutations) {
-    L.push(`Deliberate bugs applied one at a time to a copy of \`src/\` by \`npm run mutate\` (\`scripts/mutate.ts\`), each followed by the tests chosen for it; "caught" means a test failed an assertion. From commit \`${mutations.commit}\`.`)
+    L.push(`Deliberate bugs applied one at a time to a copy of \`src/\` by \`npm run mutate\` (\`scripts/mutate.ts\`), each followed by the tests chosen for it, first as the fast suite runs them (\`npm test\`, kill sweeps sampled with KILL_SEED=1), then, if that missed it, as the exhaustive suite does; "caught" means a test failed an assertion, and the suite named is the one that caught it. From commit \`${mutations.commit}\`.`)
     L.push('')
     L.push('| mutation | bug | file | tests run | result |')
     L.push('| --- | --- | --- | --- | --- |')
     for (const r of mutations.results) {
-      const result = r.outcome === 'caught' ? `✅ caught by ${r.caughtBy.map((c) => cell(c.split(' › ').slice(1).join(' › '))).join('; ')}` : `❌ ${r.outcome}${r.detail ? `: ${cell(r.detail)}` : ''}`
+      const result = r.outcome === 'caught' ? `✅ caught (${r.suite ?? 'exhaustive'} suite) by ${r.caughtBy.map((c) => cell(c.split(' › ').slice(1).join(' › '))).join('; ')}` : `❌ ${r.outcome}${r.detail ? `: ${cell(r.detail)}` : ''}`
       L.push(`| ${code(r.id)} | ${cell(r.title)} | \`${r.file}\` | ${r.tests.map((t) => `\`${t}\``).join(', ')}${r.only ? ` (\`-t ${cell(r.only)}\`)` : ''} | ${result} |`)
     }
   } else {
