@@ -347,7 +347,7 @@ export const MUTATIONS: Mutation[] = [
     id: 'traffic-moved-on-lagging-read',
     title: 'traffic is taken as moved from a read that does not show the EnterStandby yet',
     file: 'src/execute.ts',
-    find: 'return waiting === 0 && !this.stillUnseen(now) ?',
+    find: 'return waiting === 0 && !this.stillUnseen(now, true) ?',
     replace: 'return waiting === 0 ?',
     tests: [T.drain],
     only: 'ends with the old instances draining'
