@@ -1,0 +1,422 @@
+// The mutation catalogue: each entry is a deliberate bug in one file of src/ and the tests that must catch it.
+// scripts/mutate.ts applies them one at a time to a copy of the project (see there).
+
+export interface Mutation {
+  id: string
+  /** The bug, as a reviewer would describe it. */
+  title: string
+  /** File under src/. */
+  file: string
+  /** Text that must occur exactly once in the file. */
+  find: string
+  replace: string
+  /** Test files (from the repository root) that should catch it. */
+  tests: string[]
+  /** Optional jest -t filter (regular expression on the test's full name). */
+  only?: string
+}
+
+const T = {
+  cycle: '__tests__/scenario/cycle.test.ts',
+  failures: '__tests__/scenario/failures.test.ts',
+  interference: '__tests__/faults/interference.test.ts',
+  github: '__tests__/scenario/github.test.ts',
+  interruptions: '__tests__/scenario/interruptions.test.ts',
+  paging: '__tests__/scenario/paging.test.ts',
+  protection: '__tests__/scenario/protection.test.ts',
+  rerun: '__tests__/scenario/rerun.test.ts',
+  scaling: '__tests__/scenario/scaling.test.ts',
+  targetGroups: '__tests__/scenario/target-groups.test.ts',
+  throttling: '__tests__/faults/throttling.test.ts',
+  traffic: '__tests__/scenario/traffic.test.ts',
+  race: '__tests__/scenario/race.test.ts',
+  idempotency: '__tests__/scenario/idempotency.test.ts',
+  realAws: '__tests__/scenario/real-aws.test.ts',
+  slow: '__tests__/faults/slow.test.ts',
+  drain: '__tests__/scenario/drain.test.ts',
+  cadence: '__tests__/scenario/cadence.test.ts',
+  rateLimits: '__tests__/faults/rate-limits.test.ts',
+  hooks: '__tests__/scenario/hooks.test.ts',
+  weights: '__tests__/scenario/weights.test.ts',
+  classic: '__tests__/scenario/classic-lb.test.ts',
+  ami: '__tests__/scenario/ami.test.ts'
+}
+
+export const MUTATIONS: Mutation[] = [
+  {
+    id: 'health-first-target-group',
+    title: 'health is judged in the first target group only',
+    file: 'src/domain/health.ts',
+    find: 'const targets = targetGroupArns\n',
+    replace: 'const targets = targetGroupArns.slice(0, 1)\n',
+    tests: [T.targetGroups]
+  },
+  {
+    id: 'standby-before-health',
+    title: 'deploy enters Standby without waiting for the new group to be healthy',
+    file: 'src/domain/plan.ts',
+    find: "steps.push({ kind: 'wait-healthy', group: idle.name",
+    replace: "if (false) steps.push({ kind: 'wait-healthy', group: idle.name",
+    tests: [T.cycle]
+  },
+  {
+    id: 'rerun-skips-quarantine',
+    title: "a re-run skips the standby group's quarantine (suspend) once the live capacity was recorded",
+    file: 'src/domain/plan.ts',
+    find: 'if (toSuspend.length > 0) steps.push',
+    replace: 'if (toSuspend.length > 0 && previous.tags[LIVE_CAPACITY_TAG] === undefined) steps.push',
+    tests: [T.rerun],
+    only: 'killed'
+  },
+  {
+    id: 'keep-scale-in-protection',
+    title: 'scale-in protection is never removed before the new group is idled',
+    file: 'src/domain/plan.ts',
+    find: 'chunk(protectedIds, PROTECTION_BATCH)',
+    replace: 'chunk(protectedIds.slice(0, 0), PROTECTION_BATCH)',
+    tests: [T.protection]
+  },
+  {
+    id: 'next-token-groups',
+    title: 'DescribeAutoScalingGroups ignores NextToken (first page of groups only)',
+    file: 'src/aws/fleet.ts',
+    find: 'token = page.NextToken',
+    replace: 'token = undefined',
+    tests: [T.paging]
+  },
+  {
+    id: 'next-token-details',
+    title: 'DescribePolicies / DescribeScheduledActions ignore NextToken',
+    file: 'src/aws/fleet.ts',
+    find: 'token = r.next',
+    replace: 'token = undefined',
+    tests: [T.paging]
+  },
+  {
+    id: 'next-token-alarms',
+    title: 'DescribeAlarms (alarms to re-point) ignores NextToken',
+    file: 'src/aws/scaling.ts',
+    find: 'NextToken = page.NextToken',
+    replace: 'NextToken = undefined',
+    tests: [T.paging]
+  },
+  {
+    id: 'owner-suspended-resumed',
+    title: "rollback and finalize resume the processes the owner had suspended",
+    file: 'src/domain/plan.ts',
+    find: 'const ownerSuspended = decodeList(previous.tags[LIVE_SUSPENDED_TAG])',
+    replace: 'const ownerSuspended: string[] = []',
+    tests: [T.rerun],
+    only: 'owner'
+  },
+  {
+    id: 'detach-decrements',
+    title: 'DetachInstances decrements desired capacity (a second time)',
+    file: 'src/aws/fleet.ts',
+    find: 'ShouldDecrementDesiredCapacity: false',
+    replace: 'ShouldDecrementDesiredCapacity: true',
+    tests: [T.cycle]
+  },
+  {
+    id: 'alarms-not-repointed',
+    title: 'alarms are not re-pointed at a moved step/simple policy',
+    file: 'src/aws/scaling.ts',
+    find: "policy.type !== 'TargetTrackingScaling' && created.PolicyARN",
+    replace: 'false && created.PolicyARN',
+    tests: [T.scaling],
+    only: 'scaling follows the traffic moves policies'
+  },
+  {
+    id: 'timezone-dropped',
+    title: "a moved scheduled action loses its TimeZone",
+    file: 'src/aws/scaling.ts',
+    find: 'TimeZone: action.timeZone,',
+    replace: '',
+    tests: [T.scaling],
+    only: 'scaling follows the traffic moves policies'
+  },
+  {
+    id: 'min-not-lowered',
+    title: 'MinSize is not lowered before EnterStandby',
+    file: 'src/domain/plan.ts',
+    find: 'if (previous.capacity.min > 0) {',
+    replace: 'if (false) {',
+    tests: [T.cycle]
+  },
+  {
+    id: 'standby-batch-21',
+    title: 'standby calls are chunked by 21 instances',
+    file: 'src/domain/steps.ts',
+    find: 'STANDBY_BATCH = 20',
+    replace: 'STANDBY_BATCH = 21',
+    tests: [T.scaling],
+    only: 'more than 20 instances'
+  },
+  {
+    id: 'lock-ignored',
+    title: "the lock ignores another run's lock",
+    file: 'src/domain/lock.ts',
+    find: "if (!holder) return { kind: 'free' }",
+    replace: "if (holder || !holder) return { kind: 'free' }",
+    tests: [T.github],
+    only: 'invariant 7'
+  },
+  {
+    id: 'retire-unrecorded',
+    title: 'finalize detaches a batch without first recording it on the group',
+    file: 'src/execute.ts',
+    find: 'await f.tag(s.group, { [FINALIZING_TAG]',
+    replace: 'if (false) await f.tag(s.group, { [FINALIZING_TAG]',
+    tests: [T.interruptions],
+    only: 'batch sequence'
+  },
+  {
+    id: 'unhealthy-never-gives-up',
+    title: 'a target still unhealthy after boot-time and 3 checks in a row does not stop the wait early',
+    file: 'src/domain/health.ts',
+    find: 'if (stuck.length > 0) {',
+    replace: 'if (false) {',
+    tests: [T.failures],
+    only: 'never gets healthy'
+  },
+  {
+    id: 'launch-failures-ignored',
+    title: 'a launch failure that repeats identically does not stop the health wait',
+    file: 'src/domain/health.ts',
+    find: 'if (repeated) return',
+    replace: 'if (false) return',
+    tests: [T.failures],
+    only: 'repeats identically'
+  },
+  {
+    id: 'rollback-shrinks',
+    title: 'rollback restores the recorded desired capacity even though traffic grew',
+    file: 'src/domain/plan.ts',
+    find: 'Math.max(recorded.desired, next.capacity.desired, previous.capacity.desired)',
+    replace: 'recorded.desired',
+    tests: [T.traffic]
+  },
+  {
+    id: 'rollback-replan-shrinks',
+    title: 'a rollback re-planned after it idled the new group sets the restored group back to the recorded desired',
+    file: 'src/domain/plan.ts',
+    find: 'Math.max(recorded.desired, next.capacity.desired, previous.capacity.desired)',
+    replace: 'Math.max(recorded.desired, next.capacity.desired)',
+    tests: [T.traffic]
+  },
+  {
+    id: 'rollback-launches-new',
+    title: 'rollback scales the old group up with new instances instead of bringing the standby ones back',
+    file: 'src/domain/plan.ts',
+    find: "chunk(alive, STANDBY_BATCH)) steps.push({ kind: 'exit-standby'",
+    replace: "chunk(alive.slice(0, 0), STANDBY_BATCH)) steps.push({ kind: 'exit-standby'",
+    tests: [T.cycle]
+  },
+  {
+    id: 'wait-ignores-lowered-capacity',
+    title: 'the health wait does not notice the new group was scaled below what it waits for',
+    file: 'src/execute.ts',
+    find: 'if (group.capacity.desired < s.count) {',
+    replace: 'if (false) {',
+    tests: [T.interference],
+    only: 'capacity lowered'
+  },
+  {
+    id: 'refresh-ignored-mid-run',
+    title: 'an instance refresh started during the deploy does not stop the cutover',
+    file: 'src/modes.ts',
+    find: 'if (serving?.activeInstanceRefresh) {',
+    replace: 'if (false) {',
+    tests: [T.interference],
+    only: 'refresh'
+  },
+  {
+    id: 'no-contention-retry',
+    title: 'Auto Scaling contention (ScalingActivityInProgress) is not retried',
+    file: 'src/aws/fleet.ts',
+    find: 'CONTENTION_ATTEMPTS = 6',
+    replace: 'CONTENTION_ATTEMPTS = 1',
+    tests: [T.throttling],
+    only: 'contention'
+  },
+  {
+    id: 'lock-not-checked-on-observation',
+    title: 'a run does not check the lock at its observations (only when it takes it)',
+    file: 'src/modes.ts',
+    find: '    locks.check(pair)\n',
+    replace: '\n',
+    tests: [T.race]
+  },
+  {
+    id: 'rollback-refuses-settled-pairs',
+    title: 'rollback refuses a pair that already serves its previous version instead of leaving it unchanged',
+    file: 'src/domain/preflight.ts',
+    find: "if ((last && last.mode !== 'finalize') || (!last && previous === undefined)) {",
+    replace: 'if (false) {',
+    tests: [T.idempotency],
+    only: 'rollback'
+  },
+  {
+    id: 'live-group-not-held',
+    title: 'the live group can scale in while the new group boots (MinSize not held)',
+    file: 'src/domain/plan.ts',
+    find: 'if (live.capacity.min >= live.capacity.desired) return steps',
+    replace: 'return steps',
+    tests: [T.interference],
+    only: 'scale-in alarm'
+  },
+  {
+    id: 'scaling-moves-after-drain',
+    title: 'scaling policies move only after the old instances drained (no group can scale out meanwhile)',
+    file: 'src/domain/plan.ts',
+    find: "  for (const policy of previous.policies) steps.push({ kind: 'move-policy', from: previous.name, to: next.name, policy })\n",
+    replace: "  for (const policy of previous.instances.some((i) => i.lifecycle === 'InService' || i.lifecycle === 'EnteringStandby') ? [] : previous.policies) steps.push({ kind: 'move-policy', from: previous.name, to: next.name, policy })\n",
+    tests: [T.realAws],
+    only: 'drain'
+  },
+  {
+    id: 'unhealthy-during-boot-aborts',
+    title: 'an instance unhealthy while it boots aborts the deploy (boot-time ignored)',
+    file: 'src/domain/health.ts',
+    find: '&& now - (this.firstSeen.get(id) ?? now) >= this.o.bootTimeMs',
+    replace: '',
+    tests: [T.realAws],
+    only: 'boots'
+  },
+  {
+    id: 'transient-launch-failure-aborts',
+    title: 'one failed launch (a capacity shortage Auto Scaling retries) aborts the deploy',
+    file: 'src/domain/health.ts',
+    find: 'if (count >= LAUNCH_FAILURE_REPEATS) return { message, count }',
+    replace: 'if (count >= 1) return { message, count }',
+    tests: [T.realAws],
+    only: 'retries by itself'
+  },
+  {
+    id: 'dead-standby-exited',
+    title: 'rollback returns a standby instance EC2 no longer runs instead of detaching it',
+    file: 'src/domain/plan.ts',
+    find: 'const dead = standby.filter((i) => i.gone).map((i) => i.id)',
+    replace: 'const dead: string[] = []',
+    tests: [T.realAws],
+    only: 'behind the group'
+  },
+  {
+    id: 'reads-trusted-after-writes',
+    title: "an observation right after the run's own writes is trusted although it may lag them",
+    file: 'src/execute.ts',
+    find: '      if (!this.stillUnseen(current)) return current',
+    replace: '      return current',
+    tests: [T.slow],
+    only: 'EnteringStandby'
+  },
+  {
+    id: 'deploy-waits-out-drain',
+    title: 'the deploy waits until the old instances reach Standby (the whole deregistration delay)',
+    file: 'src/domain/plan.ts',
+    find: "steps.push({ kind: 'wait-deregistering', group: previous.name })",
+    replace: "steps.push({ kind: 'wait-standby', group: previous.name })",
+    tests: [T.drain],
+    only: 'ends with the old instances draining'
+  },
+  {
+    id: 'traffic-moved-on-lagging-read',
+    title: 'traffic is taken as moved from a read that does not show the EnterStandby yet',
+    file: 'src/execute.ts',
+    find: 'return waiting === 0 && !this.stillUnseen(now, true) ?',
+    replace: 'return waiting === 0 ?',
+    tests: [T.drain],
+    only: 'ends with the old instances draining'
+  },
+  {
+    id: 'health-polled-at-interval-only',
+    title: 'the health wait looks only every poll-interval, even when targets are about to turn healthy',
+    file: 'src/execute.ts',
+    find: 'nextIntervalMs: () => cadence.nextDelayMs(this.o.clock.now()),',
+    replace: '',
+    tests: [T.cadence]
+  },
+  {
+    id: 'calls-unlimited-in-flight',
+    title: 'every pair sends its calls at once (no per-service limit): a burst spends the SDK retry quota',
+    file: 'src/aws/clients.ts',
+    find: 'export const MAX_IN_FLIGHT_PER_SERVICE = 8',
+    replace: 'export const MAX_IN_FLIGHT_PER_SERVICE = 1000',
+    tests: [T.rateLimits]
+  },
+  {
+    id: 'light-polls-held-by-policy-moves',
+    title: "a wait's light polls (which do not re-read policies) wait for the policies' move to show",
+    file: 'src/execute.ts',
+    find: 'return pending.some((w) => !(light && NOT_IN_LIGHT_OBSERVATIONS.has(w.step.kind)))',
+    replace: 'return pending.length > 0',
+    tests: [T.scaling],
+    only: 'moves policies'
+  },
+  {
+    id: 'rollback-done-while-new-serves',
+    title: 'a rollback reports done while the new version still takes requests (its targets not yet deregistering)',
+    file: 'src/domain/plan.ts',
+    find: "steps.push({ kind: 'wait-deregistering', group: next.name })",
+    replace: '// (no wait)',
+    tests: [T.drain],
+    only: 'rollback started during the drain'
+  },
+  {
+    id: 'cutover-to-another-release',
+    title: "a deploy cuts over to instances launched with another run's version (crossed writes)",
+    file: 'src/execute.ts',
+    find: "const other = ids.filter((id) => (tags[id]?.[s.versionTagKey] ?? s.version) !== s.version)",
+    replace: 'const other: string[] = []',
+    tests: [T.race],
+    only: 'crossed writes'
+  },
+  {
+    id: 'weights-counted-as-instances',
+    title: 'readiness counts instances, not capacity units, in a weighted group',
+    file: 'src/domain/health.ts',
+    find: 'healthy += weightOf(inst)',
+    replace: 'healthy += 1',
+    tests: [T.weights]
+  },
+  {
+    id: 'classic-draining-read-as-healthy',
+    title: "a Classic LB's deregistering (connection draining) instance read as still serving",
+    file: 'src/domain/classic.ts',
+    find: "if (state === 'InService') return text && DEREGISTERING.test(text) ? health('draining') : { state: 'healthy' }",
+    replace: "if (state === 'InService') return { state: 'healthy' }",
+    tests: [T.classic]
+  },
+  {
+    id: 'bad-image-retried',
+    title: 'a launch failing because of its image or template is waited on like a transient one',
+    file: 'src/domain/health.ts',
+    find: 'const broken = this.o.patient ? undefined : report.failedActivities.find((a) => isImageLaunchFailure(a.message ?? a.description))',
+    replace: 'const broken = undefined as Activity | undefined',
+    tests: [T.ami]
+  },
+  {
+    id: 'shared-latest-template-allowed',
+    title: 'a deploy by image goes ahead while the live group launches the same template through $Latest',
+    file: 'src/domain/image.ts',
+    find: "l.version === '$Latest'",
+    replace: 'false',
+    tests: [T.ami]
+  },
+  {
+    id: 'termination-hook-skipped',
+    title: 'finalize detaches and terminates instances of a group with a termination lifecycle hook',
+    file: 'src/domain/preflight.ts',
+    find: 'if (hooks) return { refusals: [hooks] }',
+    replace: 'void hooks',
+    tests: [T.hooks]
+  },
+  {
+    id: 'launch-hook-longer-than-wait',
+    title: 'a deploy starts although a launch hook may hold instances past health-timeout',
+    file: 'src/domain/preflight.ts',
+    find: 'if (hookRefusal) out.push(hookRefusal)',
+    replace: 'void hookRefusal',
+    tests: [T.hooks]
+  }
+]
