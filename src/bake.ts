@@ -3,7 +3,7 @@
 // do when the bake trips (the rollback) is decided by the caller from a fresh observation.
 import type { Fleet } from './aws/port.js'
 import type { Clock } from './clock.js'
-import type { BakeConfig } from './config.js'
+import type { BakeConfig } from './config/types.js'
 import { formatDuration } from './duration.js'
 import { ActionError, AwsCallFailed, errorMessage } from './errors.js'
 import type { Logger } from './execute.js'

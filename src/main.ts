@@ -3,12 +3,13 @@ import * as core from '@actions/core'
 import { AwsFleet } from './aws/fleet.js'
 import { type ClientOverrides, createClients } from './aws/clients.js'
 import { type Clock, systemClock } from './clock.js'
-import { type Config, type RoleConfig, readConfig } from './config.js'
+import { readConfig } from './config/read.js'
+import type { Config, RoleConfig } from './config/types.js'
 import type { Logger } from './execute.js'
 import { octokitPort } from './github/api.js'
 import { GitHubIntegration } from './github/integration.js'
 import { encodeRelease } from './github/release.js'
-import { type OidcCredentialsProvider, oidcCredentials } from './aws/credentials.js'
+import { type OidcCredentialsProvider, oidcCredentials } from './credentials/provider.js'
 import { errorMessage } from './errors.js'
 import { type RunResult, assertNoRefusals, runMode } from './modes.js'
 import { report, reportEarlyFailure, sdkLogger } from './report/publish.js'
@@ -25,7 +26,7 @@ export interface MainDeps {
 export async function run(deps: MainDeps = {}): Promise<RunResult | undefined> {
   let result: RunResult | undefined
   try {
-    const config = readConfig(deps.getInput ?? ((name) => core.getInput(name)), deps.env ?? process.env)
+    const config = readConfig(deps.getInput ?? core, deps.env ?? process.env)
     const clock = deps.clock ?? systemClock
     const credentials = config.role ? roleCredentials(config.role, config.region, clock, deps.clientOverrides) : undefined
     // Assume the role up front: a trust-policy refusal is reported before anything else happens.

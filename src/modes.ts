@@ -2,7 +2,7 @@
 // in parallel. A failed deploy is aborted: the new group goes back to idle, the live one is kept.
 import type { Fleet } from './aws/port.js'
 import type { Clock } from './clock.js'
-import type { Config } from './config.js'
+import { type Config, NO_BAKE } from './config/types.js'
 import { ActionError, AwsCallFailed, errorMessage } from './errors.js'
 import { formatDuration } from './duration.js'
 import { Cancelled, Executor, type Logger, type TimelineEntry, inGroup } from './execute.js'
@@ -20,7 +20,7 @@ import { observeAll } from './observe.js'
 import { type BakeReport, watchBake } from './bake.js'
 import { alarmPreflight } from './domain/bake.js'
 import { InputError } from './errors.js'
-import { Inputs, NO_BAKE } from './config.js'
+import { Inputs } from './config/inputs.js'
 import { MIN_BOOT_TIME_MS } from './domain/health.js'
 import { type GroupImage, imageRefusals, isAmiId, needsImage } from './domain/image.js'
 

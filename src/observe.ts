@@ -3,7 +3,7 @@ import type { Fleet, GroupDescription } from './aws/port.js'
 import { classicName, trafficKeys } from './domain/classic.js'
 import { type Discovery, discover } from './domain/discover.js'
 import { type Group, type Instance, type Pair } from './domain/model.js'
-import type { Config } from './config.js'
+import type { Config } from './config/types.js'
 
 export async function observeAll(fleet: Fleet, config: Config): Promise<Discovery> {
   const groups = await fleet.listGroups(config.imageNameTagKey, config.imageName)

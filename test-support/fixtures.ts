@@ -1,5 +1,5 @@
 // Builders for pure unit tests: groups and pairs as the observe step would report them.
-import type { Config } from '../src/config.js'
+import type { Config } from '../src/config/types.js'
 import type { Group, Instance, Pair } from '../src/domain/model.js'
 
 export const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/prod-web/0123456789abcdef'

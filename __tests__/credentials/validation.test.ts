@@ -1,13 +1,8 @@
 // role-to-assume inputs: role ARN, session name (and its default), duration, audience.
 import { describe, expect, it } from '@jest/globals'
-import {
-  defaultSessionName,
-  oidcCredentials,
-  validateDurationSeconds,
-  validateRoleArn,
-  validateSessionName
-} from '../../src/aws/credentials.js'
-import { assertIdTokenAvailable, decodeJwtClaims } from '../../src/github/oidc.js'
+import { oidcCredentials } from '../../src/credentials/provider.js'
+import { defaultSessionName, validateDurationSeconds, validateRoleArn, validateSessionName } from '../../src/credentials/role-inputs.js'
+import { assertIdTokenAvailable, decodeJwtClaims } from '../../src/credentials/oidc-token.js'
 import { SimWorld } from '../../test-support/sim/index.js'
 
 const ROLE = 'arn:aws:iam::123456789012:role/github-deploy'

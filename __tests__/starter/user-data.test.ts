@@ -70,7 +70,7 @@ withCli(`boot script (${cli?.version ?? 'no AWS CLI'})`, () => {
   })
 
   it('reads the tag keys the action uses by default, and any others set in its two variables', async () => {
-    const config = fs.readFileSync('src/config.ts', 'utf8')
+    const config = fs.readFileSync('src/config/read.ts', 'utf8')
     const script = fs.readFileSync(BOOT_SCRIPT, 'utf8')
     const actionDefault = (input: string): string | undefined => config.match(new RegExp(`get\\(Inputs\\.${input}\\) \\|\\| '([^']+)'`))?.[1]
     const scriptValue = (name: string): string | undefined => script.match(new RegExp(`^${name}='([^']*)'$`, 'm'))?.[1]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { readConfig } from '../../src/config.js'
+import { readConfig } from '../../src/config/read.js'
 import { formatDuration, parseDuration } from '../../src/duration.js'
 
 const base = { mode: 'deploy', prefix: 'prod-', 'image-name': 'web', version: 'v2', 'aws-region': 'us-east-1' }

@@ -1,6 +1,6 @@
 // The image inputs: an AMI id or a name pattern, owners, and the version they make optional.
 import { describe, expect, it } from '@jest/globals'
-import { readConfig } from '../../src/config.js'
+import { readConfig } from '../../src/config/read.js'
 
 const base = { mode: 'deploy', prefix: 'prod-', 'image-name': 'web', 'aws-region': 'us-east-1' }
 const read = (inputs: Record<string, string>) => readConfig((n) => inputs[n] ?? '', {})

@@ -4,8 +4,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { ConfiguredRetryStrategy } from '@smithy/core/retry'
 import { partitionOf } from '../../src/aws/clients.js'
-import { oidcCredentials } from '../../src/aws/credentials.js'
-import { readConfig } from '../../src/config.js'
+import { oidcCredentials } from '../../src/credentials/provider.js'
+import { readConfig } from '../../src/config/read.js'
 import { SimWorld } from '../../test-support/sim/index.js'
 
 const base = { mode: 'status', prefix: 'prod-', 'image-name': 'web' }
