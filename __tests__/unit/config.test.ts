@@ -1,5 +1,7 @@
-import { describe, expect, it } from '@jest/globals'
+import * as core from '@actions/core'
+import { afterEach, describe, expect, it } from '@jest/globals'
 import { readConfig } from '../../src/config/read.js'
+import { readerOf } from '../../src/config/reader.js'
 import { formatDuration, parseDuration } from '../../src/duration.js'
 
 const base = { mode: 'deploy', prefix: 'prod-', 'image-name': 'web', version: 'v2', 'aws-region': 'us-east-1' }
@@ -65,6 +67,52 @@ describe('readConfig', () => {
     expect(read({ ...base, 'dry-run': 'TRUE' }).dryRun).toBe(true)
     expect(read({ ...base, 'dry-run': 'False' }).dryRun).toBe(false)
   })
+})
+
+describe('reading inputs through @actions/core', () => {
+  const set: string[] = []
+  const setInput = (name: string, value: string): void => {
+    const key = `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+    process.env[key] = value
+    set.push(key)
+  }
+  afterEach(() => {
+    for (const key of set.splice(0)) delete process.env[key]
+  })
+  const outcome = (read: () => unknown): unknown => {
+    try {
+      return read()
+    } catch (err) {
+      return err instanceof TypeError ? 'TypeError' : err
+    }
+  }
+
+  it.each(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', ' true ', 'tRuE', 'yes', '1', '', 'a\n\n b ,c\n', '\n x\r\n y \n'])(
+    'a function is read by the same rules as core reads INPUT_* (%j)',
+    (value) => {
+      setInput('probe', value)
+      const fromFunction = readerOf((name) => (name === 'probe' ? value : ''))
+      expect(outcome(() => fromFunction.getInput('probe'))).toEqual(core.getInput('probe'))
+      expect(outcome(() => fromFunction.getBooleanInput('probe'))).toEqual(outcome(() => core.getBooleanInput('probe')))
+      expect(fromFunction.getMultilineInput('probe')).toEqual(core.getMultilineInput('probe'))
+    }
+  )
+
+  it('production reads the INPUT_* variables with core', () => {
+    for (const [name, value] of Object.entries({ ...base, 'dry-run': 'True', 'alarm-names': 'web-5xx\nweb-latency, web-5xx', 'allow-alarm-at-start': 'TRUE' })) setInput(name, value)
+    const config = readConfig(core, {})
+    expect(config).toMatchObject({ mode: 'deploy', prefix: 'prod-', version: 'v2', dryRun: true })
+    expect(config.bake).toMatchObject({ alarmNames: ['web-5xx', 'web-latency'], allowAlarmAtStart: true, failOnInsufficientData: false })
+  })
+
+  it.each(['dry-run', 'allow-older-commit', 'allow-alarm-at-start', 'fail-on-insufficient-data'])(
+    '%s takes the spellings YAML 1.2 gives a boolean, and names the input, the value and those spellings otherwise',
+    (input) => {
+      expect(() => read({ ...base, [input]: 'tRuE' })).toThrow(`Input '${input}' is invalid: "tRuE". Use true or false (YAML 1.2 also allows True, TRUE, False and FALSE).`)
+      expect(() => read({ ...base, [input]: 'on' })).toThrow(`Input '${input}' is invalid: "on".`)
+      for (const spelling of ['true', 'True', 'TRUE', 'false', 'False', 'FALSE', '']) expect(() => read({ ...base, [input]: spelling })).not.toThrow()
+    }
+  )
 })
 
 describe('durations', () => {

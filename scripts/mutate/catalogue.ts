@@ -39,7 +39,11 @@ const T = {
   hooks: '__tests__/scenario/hooks.test.ts',
   weights: '__tests__/scenario/weights.test.ts',
   classic: '__tests__/scenario/classic-lb.test.ts',
-  ami: '__tests__/scenario/ami.test.ts'
+  ami: '__tests__/scenario/ami.test.ts',
+  config: '__tests__/unit/config.test.ts',
+  imageConfig: '__tests__/unit/image-config.test.ts',
+  credentialRetry: '__tests__/credentials/retry.test.ts',
+  oidcSts: '__tests__/credentials/oidc-sts.test.ts'
 }
 
 export const MUTATIONS: Mutation[] = [
@@ -418,5 +422,45 @@ export const MUTATIONS: Mutation[] = [
     find: 'if (hookRefusal) out.push(hookRefusal)',
     replace: 'void hookRefusal',
     tests: [T.hooks]
+  },
+  {
+    id: 'boolean-input-unset-true',
+    title: 'a boolean input that is not set (dry-run, allow-older-commit, ...) reads as true',
+    file: 'src/config/reader.ts',
+    find: "if (text === '') return false",
+    replace: "if (text === '') return true",
+    tests: [T.config]
+  },
+  {
+    id: 'list-input-commas-ignored',
+    title: 'alarm-names and image-owners split by line only, so "a, b" is one name',
+    file: 'src/config/reader.ts',
+    find: "line.split(',')",
+    replace: '[line]',
+    tests: [T.config, T.imageConfig]
+  },
+  {
+    id: 'list-input-repeats-kept',
+    title: 'an alarm named twice in alarm-names is watched (and counted) twice',
+    file: 'src/config/reader.ts',
+    find: "return [...new Set(items.filter((item) => item !== ''))]",
+    replace: "return items.filter((item) => item !== '')",
+    tests: [T.config]
+  },
+  {
+    id: 'credential-retry-sdk-classification-ignored',
+    title: 'assuming the role gives up on throttling, 5xx and socket resets the SDK classifies as transient',
+    file: 'src/credentials/retry.ts',
+    find: 'if (isThrottlingError(sdk) || isTransientError(sdk) || isServerError(sdk)) return true',
+    replace: 'void sdk',
+    tests: [T.oidcSts, T.credentialRetry]
+  },
+  {
+    id: 'credential-retry-network-codes-dropped',
+    title: 'assuming the role gives up on the socket errors the SDK does not list (ECONNABORTED, undici)',
+    file: 'src/credentials/retry.ts',
+    find: "return typeof e.code === 'string' && NETWORK_CODES.has(e.code)",
+    replace: 'return false',
+    tests: [T.credentialRetry]
   }
 ]
