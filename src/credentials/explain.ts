@@ -3,7 +3,7 @@
 // permission to add; anything else keeps its AWS name and says how often it was tried.
 import { ActionError } from '../errors.js'
 import { ID_TOKEN_TOKEN_VAR, ID_TOKEN_URL_VAR, SHOWN_CLAIMS, claimText, missingIdTokenMessage, missingIdTokenVars, missingVarsInError } from './oidc-token.js'
-import { type Step, awsCode, shortError } from './retry.js'
+import { type Step, awsCode } from './retry.js'
 import { CHINA_AUDIENCE, DEFAULT_AUDIENCE } from './role-inputs.js'
 
 const GITHUB_ISSUER_HOST = 'token.actions.githubusercontent.com'
@@ -20,6 +20,13 @@ export interface FailureContext {
   audience: string
   attempts: number
   transient: boolean
+}
+
+/** The error in one line, with the AWS name users search for. */
+export function shortError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err)
+  const name = awsCode(err)
+  return name && name !== 'Error' && !err.message.startsWith(name) ? `${name}: ${err.message}` : err.message
 }
 
 /** The error the provider throws for `err`, with `err` as its (non-enumerable) cause. */

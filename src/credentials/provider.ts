@@ -13,9 +13,9 @@
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { systemClock } from '../clock.js'
 import { ActionError } from '../errors.js'
-import { type AttemptState, explain } from './explain.js'
+import { type AttemptState, explain, shortError } from './explain.js'
 import { claimText, decodeJwtClaims } from './oidc-token.js'
-import { backoffMs, isTransient, shortError } from './retry.js'
+import { backoffMs, isTransient } from './retry.js'
 import {
   DEFAULT_AUDIENCE,
   DEFAULT_DURATION_SECONDS,

@@ -13,7 +13,9 @@ export type Step = 'token' | 'sts'
 const BACKOFF_BASE_MS = 1_000
 const BACKOFF_CAP_MS = 20_000
 
+/** Checked on the wire code and the class name: the SDK knows these by status only, or not at all. */
 const TRANSIENT_NAMES = new Set(['IDPCommunicationError', 'ServiceUnavailable', 'InternalFailure', 'InternalError'])
+/** Socket errors beyond the SDK's NODEJS_TIMEOUT_ERROR_CODES and NODEJS_NETWORK_ERROR_CODES. */
 const NETWORK_CODES = new Set(['ECONNABORTED', 'ENETDOWN', 'EPROTO', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT'])
 
 interface ErrorFields {
@@ -21,7 +23,6 @@ interface ErrorFields {
   /** The error code on the wire (`IDPRejectedClaim`); `name` is the SDK's class (`IDPRejectedClaimException`). */
   Code?: unknown
   code?: unknown
-  message?: unknown
 }
 type SdkError = Parameters<typeof isTransientError>[0]
 
@@ -32,6 +33,7 @@ export function awsCode(err: unknown): string {
   return typeof e.name === 'string' ? e.name : ''
 }
 
+/** Whether a failed attempt is worth another, given the step it failed in. */
 export function isTransient(err: unknown, step: Step): boolean {
   if (step === 'token') return missingVarsInError(err).length === 0
   if (err instanceof ActionError || err === null || typeof err !== 'object') return false
@@ -40,7 +42,7 @@ export function isTransient(err: unknown, step: Step): boolean {
   if (name === 'AbortError' || e.name === 'AbortError') return false
   const sdk = err as SdkError
   if (isThrottlingError(sdk) || isTransientError(sdk) || isServerError(sdk)) return true
-  // The wire code as well as the class name: the SDK's lists look at `name` only.
+  // The wire code as well as the class name (the SDK's lists look at `name` only); any name saying throttled.
   if (TRANSIENT_NAMES.has(name) || TRANSIENT_NAMES.has(String(e.name)) || /throttl/i.test(name)) return true
   return typeof e.code === 'string' && NETWORK_CODES.has(e.code)
 }
@@ -49,11 +51,4 @@ export function isTransient(err: unknown, step: Step): boolean {
 export function backoffMs(attempt: number, random: () => number): number {
   const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1))
   return Math.round(ceiling / 2 + random() * (ceiling / 2))
-}
-
-/** The error in one line, with the AWS name users search for. */
-export function shortError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err)
-  const name = awsCode(err)
-  return name && name !== 'Error' && !err.message.startsWith(name) ? `${name}: ${err.message}` : err.message
 }
