@@ -83,25 +83,25 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'next-token-groups',
     title: 'DescribeAutoScalingGroups ignores NextToken (first page of groups only)',
-    file: 'src/aws/fleet.ts',
-    find: 'token = page.NextToken',
-    replace: 'token = undefined',
+    file: 'src/aws/autoscaling.ts',
+    find: 'Values: [tagValue] }], MaxRecords: 100 }), (page) => page.AutoScalingGroups)',
+    replace: 'Values: [tagValue] }], MaxRecords: 100 }), (page) => page.AutoScalingGroups, 1)',
     tests: [T.paging]
   },
   {
     id: 'next-token-details',
     title: 'DescribePolicies / DescribeScheduledActions ignore NextToken',
-    file: 'src/aws/fleet.ts',
-    find: 'token = r.next',
-    replace: 'token = undefined',
+    file: 'src/aws/call.ts',
+    find: 'if (++read >= maxPages) break',
+    replace: 'break',
     tests: [T.paging]
   },
   {
     id: 'next-token-alarms',
     title: 'DescribeAlarms (alarms to re-point) ignores NextToken',
-    file: 'src/aws/scaling.ts',
-    find: 'NextToken = page.NextToken',
-    replace: 'NextToken = undefined',
+    file: 'src/aws/cloudwatch.ts',
+    find: '{ ActionPrefix: r.oldArn }), (page) => page.MetricAlarms)',
+    replace: '{ ActionPrefix: r.oldArn }), (page) => page.MetricAlarms, 1)',
     tests: [T.paging]
   },
   {
@@ -116,7 +116,7 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'detach-decrements',
     title: 'DetachInstances decrements desired capacity (a second time)',
-    file: 'src/aws/fleet.ts',
+    file: 'src/aws/autoscaling.ts',
     find: 'ShouldDecrementDesiredCapacity: false',
     replace: 'ShouldDecrementDesiredCapacity: true',
     tests: [T.cycle]
@@ -237,7 +237,7 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'no-contention-retry',
     title: 'Auto Scaling contention (ScalingActivityInProgress) is not retried',
-    file: 'src/aws/fleet.ts',
+    file: 'src/aws/call.ts',
     find: 'CONTENTION_ATTEMPTS = 6',
     replace: 'CONTENTION_ATTEMPTS = 1',
     tests: [T.throttling],

@@ -6,21 +6,20 @@ import { ActionError } from '../errors.js'
 import type { ImageInfo, TemplateVersion } from '../domain/image.js'
 import { isAmiId, isPinned } from '../domain/image.js'
 import type { LaunchSource } from '../domain/model.js'
-import type { Clients } from './clients.js'
-
-type Call = <T>(what: string, fn: () => Promise<T>) => Promise<T>
+import { type Aws, allPages } from './call.js'
+import { toImage } from './translate.js'
 
 /**
  * The image to deploy: an AMI id as it is, or the newest (CreationDate) of the images named by a
  * pattern (`*` and `?` wildcards, DescribeImages `name` filter) among the owners'. Not found = undefined.
  */
-export async function findImage(clients: Clients, image: string, owners: string[], call: Call): Promise<{ chosen?: ImageInfo; candidates: number }> {
-  const { client, api } = await clients.ec2()
+export async function findImage(aws: Aws, image: string, owners: string[]): Promise<{ chosen?: ImageInfo; candidates: number }> {
+  const { client, api } = await aws.clients.ec2()
   if (isAmiId(image)) {
     // An id EC2 does not know fails the call (InvalidAMIID.NotFound / .Malformed); a deregistered image
     // may still be listed for a while with State deregistered.
     try {
-      const r = await call(`DescribeImages (${image})`, () => client.send(new api.DescribeImagesCommand({ ImageIds: [image] })))
+      const r = await aws.call(`DescribeImages (${image})`, () => client.send(new api.DescribeImagesCommand({ ImageIds: [image] })))
       const found = (r.Images ?? []).map(toImage)
       return found[0] ? { chosen: found[0], candidates: 1 } : { candidates: 0 }
     } catch (err) {
@@ -28,29 +27,19 @@ export async function findImage(clients: Clients, image: string, owners: string[
       throw err
     }
   }
-  const images: ImageInfo[] = []
-  let NextToken: string | undefined
-  do {
-    const r = await call(`DescribeImages (name ${image}, owners ${owners.join(', ')})`, () =>
-      client.send(
-        new api.DescribeImagesCommand({ Owners: owners, Filters: [{ Name: 'name', Values: [image] }, { Name: 'state', Values: ['available'] }], MaxResults: 1000, NextToken })
+  const images = (
+    await aws.call(`DescribeImages (name ${image}, owners ${owners.join(', ')})`, () =>
+      allPages(
+        api.paginateDescribeImages(
+          { client },
+          { Owners: owners, Filters: [{ Name: 'name', Values: [image] }, { Name: 'state', Values: ['available'] }], MaxResults: 1000 }
+        ),
+        (page) => page.Images
       )
     )
-    images.push(...(r.Images ?? []).map(toImage))
-    NextToken = r.NextToken
-  } while (NextToken)
+  ).map(toImage)
   const newest = [...images].sort((a, b) => (b.created ?? '').localeCompare(a.created ?? '') || b.id.localeCompare(a.id))[0]
   return newest ? { chosen: newest, candidates: images.length } : { candidates: 0 }
-}
-
-function toImage(i: { ImageId?: string | undefined; Name?: string | undefined; State?: string | undefined; CreationDate?: string | undefined; OwnerId?: string | undefined }): ImageInfo {
-  return {
-    id: i.ImageId ?? '',
-    state: i.State ?? 'unknown',
-    ...(i.Name ? { name: i.Name } : {}),
-    ...(i.CreationDate ? { created: i.CreationDate } : {}),
-    ...(i.OwnerId ? { owner: i.OwnerId } : {})
-  }
 }
 
 function templateRef(t: LaunchSource): { LaunchTemplateId: string } | { LaunchTemplateName: string } {
@@ -58,9 +47,10 @@ function templateRef(t: LaunchSource): { LaunchTemplateId: string } | { LaunchTe
 }
 
 /** One version of a template: a number, `$Latest` or `$Default`. */
-export async function templateVersion(clients: Clients, t: LaunchSource, version: string, call: Call): Promise<TemplateVersion> {
-  const { client, api } = await clients.ec2()
-  const r = await call(`DescribeLaunchTemplateVersions (${t.id ?? t.name} version ${version})`, () =>
+export async function templateVersion(aws: Aws, t: LaunchSource, version: string): Promise<TemplateVersion> {
+  const { client, api } = await aws.clients.ec2()
+  // Paged, but one version is asked for: the first page has it (no paginator needed).
+  const r = await aws.call(`DescribeLaunchTemplateVersions (${t.id ?? t.name} version ${version})`, () =>
     client.send(new api.DescribeLaunchTemplateVersionsCommand({ ...templateRef(t), Versions: [version] }))
   )
   const v = r.LaunchTemplateVersions?.[0]
@@ -74,18 +64,18 @@ export async function templateVersion(clients: Clients, t: LaunchSource, version
  * version already carries the image (a run killed between creating it and updating the group), that
  * version is reused rather than another one created.
  */
-export async function setImage(clients: Clients, group: string, t: LaunchSource, imageId: string, call: Call, write: Call): Promise<string> {
-  const current = await templateVersion(clients, t, t.version, call)
+export async function setImage(aws: Aws, group: string, t: LaunchSource, imageId: string): Promise<string> {
+  const current = await templateVersion(aws, t, t.version)
   if (isPinned(t.version) && current.imageId === imageId) return `already launches version ${current.number} with ${imageId}`
-  const latest = await templateVersion(clients, t, '$Latest', call)
+  const latest = await templateVersion(aws, t, '$Latest')
   let number: number
   let how: string
   if (latest.imageId === imageId && latest.number !== current.number) {
     number = latest.number
     how = `reused version ${number} (the newest, already with ${imageId})`
   } else {
-    const { client, api } = await clients.ec2()
-    const r = await write(`CreateLaunchTemplateVersion (${t.id ?? t.name} from version ${current.number}, image ${imageId})`, () =>
+    const { client, api } = await aws.clients.ec2()
+    const r = await aws.write(`CreateLaunchTemplateVersion (${t.id ?? t.name} from version ${current.number}, image ${imageId})`, () =>
       client.send(
         new api.CreateLaunchTemplateVersionCommand({
           ...templateRef(t),
@@ -101,8 +91,8 @@ export async function setImage(clients: Clients, group: string, t: LaunchSource,
     how = `created version ${number} from version ${current.number}`
   }
   const spec = { ...templateRef(t), Version: String(number) }
-  await write(`UpdateAutoScalingGroup ${group} (launch template ${t.id ?? t.name} version ${number})`, () =>
-    clients.autoscaling.send(
+  await aws.write(`UpdateAutoScalingGroup ${group} (launch template ${t.id ?? t.name} version ${number})`, () =>
+    aws.clients.autoscaling.send(
       // A MixedInstancesPolicy update names only what changes (its overrides and distribution stay).
       t.mixed
         ? new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MixedInstancesPolicy: { LaunchTemplate: { LaunchTemplateSpecification: spec } } })

@@ -1,0 +1,158 @@
+// Auto Scaling: reading groups and what hangs off them (policies, scheduled actions, activities,
+// refreshes, hooks), and the writes that move a group through a deploy (tags, sizes, processes,
+// Standby, protection, detach).
+import {
+  CreateOrUpdateTagsCommand,
+  DeleteTagsCommand,
+  DescribeInstanceRefreshesCommand,
+  DescribeLifecycleHooksCommand,
+  DetachInstancesCommand,
+  EnterStandbyCommand,
+  ExitStandbyCommand,
+  ResumeProcessesCommand,
+  SetInstanceProtectionCommand,
+  SuspendProcessesCommand,
+  UpdateAutoScalingGroupCommand,
+  paginateDescribeAutoScalingGroups,
+  paginateDescribePolicies,
+  paginateDescribeScalingActivities,
+  paginateDescribeScheduledActions
+} from '@aws-sdk/client-auto-scaling'
+import type { Activity, Capacity } from '../domain/model.js'
+import { type Aws, allPages } from './call.js'
+import type { GroupDescription } from './port.js'
+import { activeRefreshOf, toActivity, toGroup, toLifecycleHook, toPolicy, toScheduledAction } from './translate.js'
+
+/** Pages of 100 scaling activities read back at most while looking for the ones a wait has seen. */
+const ACTIVITY_PAGES = 5
+
+export async function listGroups(aws: Aws, tagKey: string, tagValue: string): Promise<GroupDescription[]> {
+  const client = aws.clients.autoscaling
+  const groups = await aws.call(`DescribeAutoScalingGroups (tag ${tagKey}=${tagValue})`, () =>
+    allPages(paginateDescribeAutoScalingGroups({ client }, { Filters: [{ Name: `tag:${tagKey}`, Values: [tagValue] }], MaxRecords: 100 }), (page) => page.AutoScalingGroups)
+  )
+  return groups.map(toGroup)
+}
+
+export async function describeGroups(aws: Aws, names: string[]): Promise<GroupDescription[]> {
+  const client = aws.clients.autoscaling
+  // AWS may answer with fewer groups than asked for, and a NextToken.
+  const groups = await aws.call(`DescribeAutoScalingGroups (${names.join(', ')})`, () =>
+    allPages(paginateDescribeAutoScalingGroups({ client }, { AutoScalingGroupNames: names, MaxRecords: 100 }), (page) => page.AutoScalingGroups)
+  )
+  return groups.map(toGroup)
+}
+
+export async function activities(aws: Aws, group: string, known?: ReadonlySet<string>): Promise<Activity[]> {
+  const client = aws.clients.autoscaling
+  return aws.call(`DescribeScalingActivities for ${group}`, async () => {
+    const out: Activity[] = []
+    let read = 0
+    for await (const page of paginateDescribeScalingActivities({ client }, { AutoScalingGroupName: group, MaxRecords: 100 })) {
+      const items = (page.Activities ?? []).map(toActivity)
+      out.push(...items)
+      // Older pages only matter while they may hold activities newer than the ones already known.
+      if (!known || known.size === 0 || ++read >= ACTIVITY_PAGES || items.some((a) => known.has(a.id))) break
+    }
+    return out
+  })
+}
+
+/** What pre-flight and planning need beyond the group description. */
+export async function loadDetails(aws: Aws, group: GroupDescription): Promise<GroupDescription> {
+  const name = group.name
+  const client = aws.clients.autoscaling
+  const [policies, scheduledActions, recent, refreshes, hooks] = await Promise.all([
+    aws.call(`DescribePolicies for ${name}`, () => allPages(paginateDescribePolicies({ client }, { AutoScalingGroupName: name }), (page) => page.ScalingPolicies)),
+    aws.call(`DescribeScheduledActions for ${name}`, () =>
+      allPages(paginateDescribeScheduledActions({ client }, { AutoScalingGroupName: name }), (page) => page.ScheduledUpdateGroupActions)
+    ),
+    activities(aws, name),
+    // Paged, but only the newest few matter: a refresh still running is among them.
+    aws.call(`DescribeInstanceRefreshes for ${name}`, () => client.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: name, MaxRecords: 5 }))),
+    // Not paged (no paginator): a group has at most 50 lifecycle hooks, all in one answer.
+    aws.call(`DescribeLifecycleHooks for ${name}`, () => client.send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: name })))
+  ])
+  const active = activeRefreshOf(refreshes.InstanceRefreshes ?? [])
+  return {
+    ...group,
+    policies: policies.map(toPolicy),
+    scheduledActions: scheduledActions.map(toScheduledAction),
+    activities: recent,
+    lifecycleHooks: (hooks.LifecycleHooks ?? []).map(toLifecycleHook),
+    ...(active ? { activeInstanceRefresh: active } : {})
+  }
+}
+
+export async function tag(aws: Aws, group: string, tags: Record<string, string>, propagate: string[]): Promise<void> {
+  const Tags = Object.entries(tags).map(([Key, Value]) => ({
+    ResourceId: group,
+    ResourceType: 'auto-scaling-group',
+    Key,
+    Value,
+    PropagateAtLaunch: propagate.includes(Key)
+  }))
+  await aws.write(`CreateOrUpdateTags on ${group}`, () => aws.clients.autoscaling.send(new CreateOrUpdateTagsCommand({ Tags })))
+}
+
+/** Several groups' tags in one call: all of them land, or none (no propagation). */
+export async function tagAll(aws: Aws, tags: { group: string; key: string; value: string }[]): Promise<void> {
+  const Tags = tags.map((t) => ({ ResourceId: t.group, ResourceType: 'auto-scaling-group', Key: t.key, Value: t.value, PropagateAtLaunch: false }))
+  const groups = [...new Set(tags.map((t) => t.group))].join(', ')
+  await aws.write(`CreateOrUpdateTags on ${groups}`, () => aws.clients.autoscaling.send(new CreateOrUpdateTagsCommand({ Tags })))
+}
+
+export async function untag(aws: Aws, tags: { group: string; key: string }[]): Promise<void> {
+  const Tags = tags.map((t) => ({ ResourceId: t.group, ResourceType: 'auto-scaling-group', Key: t.key }))
+  const groups = [...new Set(tags.map((t) => t.group))].join(', ')
+  await aws.write(`DeleteTags on ${groups}`, () => aws.clients.autoscaling.send(new DeleteTagsCommand({ Tags })))
+}
+
+export async function setCapacity(aws: Aws, group: string, c: Capacity): Promise<void> {
+  await aws.write(`UpdateAutoScalingGroup ${group} (min ${c.min}, desired ${c.desired}, max ${c.max})`, () =>
+    aws.clients.autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MinSize: c.min, MaxSize: c.max, DesiredCapacity: c.desired }))
+  )
+}
+
+export async function setMin(aws: Aws, group: string, min: number): Promise<void> {
+  await aws.write(`UpdateAutoScalingGroup ${group} (min ${min})`, () =>
+    aws.clients.autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MinSize: min }))
+  )
+}
+
+export async function suspend(aws: Aws, group: string, processes: string[]): Promise<void> {
+  await aws.write(`SuspendProcesses on ${group}`, () =>
+    aws.clients.autoscaling.send(new SuspendProcessesCommand({ AutoScalingGroupName: group, ScalingProcesses: processes }))
+  )
+}
+
+export async function resume(aws: Aws, group: string, processes: string[]): Promise<void> {
+  await aws.write(`ResumeProcesses on ${group}`, () =>
+    aws.clients.autoscaling.send(new ResumeProcessesCommand({ AutoScalingGroupName: group, ScalingProcesses: processes }))
+  )
+}
+
+export async function enterStandby(aws: Aws, group: string, ids: string[]): Promise<void> {
+  await aws.write(`EnterStandby on ${group} (${ids.join(', ')})`, () =>
+    aws.clients.autoscaling.send(new EnterStandbyCommand({ AutoScalingGroupName: group, InstanceIds: ids, ShouldDecrementDesiredCapacity: true }))
+  )
+}
+
+export async function exitStandby(aws: Aws, group: string, ids: string[]): Promise<void> {
+  await aws.write(`ExitStandby on ${group} (${ids.join(', ')})`, () =>
+    aws.clients.autoscaling.send(new ExitStandbyCommand({ AutoScalingGroupName: group, InstanceIds: ids }))
+  )
+}
+
+export async function unprotect(aws: Aws, group: string, ids: string[]): Promise<void> {
+  await aws.write(`SetInstanceProtection on ${group}`, () =>
+    aws.clients.autoscaling.send(new SetInstanceProtectionCommand({ AutoScalingGroupName: group, InstanceIds: ids, ProtectedFromScaleIn: false }))
+  )
+}
+
+export async function detach(aws: Aws, group: string, ids: string[]): Promise<void> {
+  // The standby instances were already subtracted from desired when they entered Standby.
+  await aws.write(`DetachInstances from ${group} (${ids.join(', ')})`, () =>
+    aws.clients.autoscaling.send(new DetachInstancesCommand({ AutoScalingGroupName: group, InstanceIds: ids, ShouldDecrementDesiredCapacity: false }))
+  )
+}

@@ -1,0 +1,137 @@
+// EC2, through the lazily loaded client: which instances still run, their tags, termination protection,
+// and terminating the instances finalize has detached.
+import type { Instance as Ec2Instance } from '@aws-sdk/client-ec2'
+import { ActionError, AwsCallFailed } from '../errors.js'
+import { chunk } from '../domain/steps.js'
+import { type Aws, allPages, errorName, wrap } from './call.js'
+import { isRunning, tagsOf } from './translate.js'
+
+/** DescribeInstances: instance ids per call (one `instance-id` filter each). */
+const INSTANCES_PER_CALL = 100
+
+/**
+ * DescribeInstanceAttribute reads one instance per call: 20 per round (the EC2 client lets 8 out at
+ * once, and EC2 refills that API's bucket at 20 a second).
+ */
+const ATTRIBUTE_READS_PER_ROUND = 20
+
+/** Of these instance ids, the ones EC2 no longer runs (terminated, shutting down, or forgotten). */
+export async function instancesGone(aws: Aws, instanceIds: string[]): Promise<Set<string>> {
+  const running = new Set<string>()
+  for (const i of await describeInstances(aws, instanceIds)) if (i.InstanceId && isRunning(i)) running.add(i.InstanceId)
+  return new Set(instanceIds.filter((id) => !running.has(id)))
+}
+
+export async function instanceTags(aws: Aws, instanceIds: string[]): Promise<Record<string, Record<string, string>>> {
+  const out: Record<string, Record<string, string>> = {}
+  for (const i of await describeInstances(aws, instanceIds)) if (i.InstanceId) out[i.InstanceId] = tagsOf(i)
+  return out
+}
+
+async function describeInstances(aws: Aws, instanceIds: string[]): Promise<Ec2Instance[]> {
+  const out: Ec2Instance[] = []
+  for (const ids of chunk(instanceIds, INSTANCES_PER_CALL)) {
+    // A filter (unlike InstanceIds) does not fail on ids EC2 has forgotten: they are simply not listed.
+    const reservations = await aws.call(`DescribeInstances (${ids.length} instance(s))`, async () => {
+      const { client, api } = await aws.clients.ec2()
+      return allPages(api.paginateDescribeInstances({ client }, { Filters: [{ Name: 'instance-id', Values: ids }], MaxResults: 1000 }), (page) => page.Reservations)
+    })
+    out.push(...reservations.flatMap((r) => r.Instances ?? []))
+  }
+  return out
+}
+
+/**
+ * A read naming instances fails whole when one of them is an id EC2 has forgotten (`codes`): ask EC2
+ * which ids are gone, and read again without them (`none` when none is left).
+ */
+export async function withoutForgotten<T>(aws: Aws, what: string, codes: string[], ids: string[], none: T, read: (ids: string[]) => Promise<T>): Promise<T> {
+  try {
+    return await read(ids)
+  } catch (err) {
+    if (!(err instanceof AwsCallFailed) || !codes.includes(err.awsError)) throw err
+    const gone = await instancesGone(aws, ids)
+    if (gone.size === 0) throw err
+    const known = ids.filter((id) => !gone.has(id))
+    aws.log(`${what}: ${err.awsError}; ${gone.size} instance(s) EC2 no longer runs left out (${[...gone].join(', ')})`)
+    return known.length > 0 ? read(known) : none
+  }
+}
+
+/** EC2 TerminateInstances; fails naming the instances EC2 refused (termination protection), after terminating the rest. */
+export async function terminate(aws: Aws, ids: string[]): Promise<void> {
+  const refused = await terminateWhatEc2Allows(aws, ids)
+  if (refused.length > 0) throw new InstancesLeftRunning(refused)
+}
+
+/** Terminates every id EC2 lets us; returns those it refused (termination protection) with its reason. */
+async function terminateWhatEc2Allows(aws: Aws, ids: string[]): Promise<{ id: string; reason: string }[]> {
+  try {
+    const { client, api } = await aws.clients.ec2()
+    await client.send(new api.TerminateInstancesCommand({ InstanceIds: ids }))
+    return []
+  } catch (err) {
+    if (ids.length === 1) {
+      if (isNotFound(err)) return [] // long gone
+      if (isRefused(err)) return [{ id: ids[0] as string, reason: `${(err as Error).name}: ${(err as Error).message}` }]
+      throw wrap(`TerminateInstances (${ids.join(', ')})`, err)
+    }
+    // One unknown id makes EC2 terminate nothing; one protected id stops every id of its zone. One by one.
+    if (!isNotFound(err) && !isRefused(err)) throw wrap(`TerminateInstances (${ids.join(', ')})`, err)
+    const refused: { id: string; reason: string }[] = []
+    for (const id of ids) refused.push(...(await terminateWhatEc2Allows(aws, [id])))
+    return refused
+  }
+}
+
+/** Those of the instances with termination protection (DisableApiTermination) on; unknown ids are not. */
+export async function terminationProtected(aws: Aws, ids: string[]): Promise<string[]> {
+  const out: string[] = []
+  for (const batch of chunk(ids, ATTRIBUTE_READS_PER_ROUND)) {
+    const flags = await Promise.all(
+      batch.map((id) =>
+        aws.call(`DescribeInstanceAttribute disableApiTermination of ${id}`, async () => {
+          try {
+            const { client, api } = await aws.clients.ec2()
+            const r = await client.send(new api.DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'disableApiTermination' }))
+            return r.DisableApiTermination?.Value === true
+          } catch (err) {
+            if (isNotFound(err)) return false // gone: nothing to terminate
+            throw err
+          }
+        })
+      )
+    )
+    out.push(...batch.filter((_, n) => flags[n]))
+  }
+  return out
+}
+
+function isNotFound(err: unknown): boolean {
+  return errorName(err) === 'InvalidInstanceID.NotFound'
+}
+
+/** EC2's answer to TerminateInstances on an instance with termination protection (DisableApiTermination). */
+function isRefused(err: unknown): boolean {
+  return errorName(err) === 'OperationNotPermitted'
+}
+
+/**
+ * EC2 refused to terminate instances finalize had already detached: they run, billed, outside any group.
+ * Not an AwsCallFailed: re-observing and trying again cannot help until someone lifts the protection.
+ */
+export class InstancesLeftRunning extends ActionError {
+  constructor(readonly refused: { id: string; reason: string }[]) {
+    const ids = refused.map((r) => r.id)
+    super(
+      `EC2 refused to terminate ${ids.join(', ')} (${refused[0]?.reason}). ` +
+        `${ids.length === 1 ? 'It is' : 'They are'} detached from ${ids.length === 1 ? 'its' : 'their'} Auto Scaling group and still running (and billed) outside any group. ` +
+        `Turn termination protection off and terminate ${ids.length === 1 ? 'it' : 'them'}: ` +
+        (ids.length === 1
+          ? `aws ec2 modify-instance-attribute --instance-id ${ids[0]} --no-disable-api-termination; `
+          : `for id in ${ids.join(' ')}; do aws ec2 modify-instance-attribute --instance-id "$id" --no-disable-api-termination; done; `) +
+        `aws ec2 terminate-instances --instance-ids ${ids.join(' ')} (or turn protection off and re-run finalize, which remembers them).`
+    )
+    this.name = 'InstancesLeftRunning'
+  }
+}
