@@ -19,7 +19,13 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { DESCRIBED_FILES, FAULT_SCENARIOS, RELIABILITY_AREAS, type FaultScenario, titlePattern } from '../test-support/faults-scenarios.js'
+import {
+  DESCRIBED_FILES,
+  FAULT_SCENARIOS,
+  RELIABILITY_AREAS,
+  type FaultScenario,
+  titlePattern
+} from './reliability/catalogue.js'
 import type { StatsLine } from '../test-support/stats.js'
 import type { MutationReport } from './mutate.js'
 

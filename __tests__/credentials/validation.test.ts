@@ -8,7 +8,7 @@ import {
   validateSessionName
 } from '../../src/aws/credentials.js'
 import { assertIdTokenAvailable, decodeJwtClaims } from '../../src/github/oidc.js'
-import { SimWorld } from '../../test-support/sim/index.js'
+import { SimWorld } from '../../test-support/world.js'
 
 const ROLE = 'arn:aws:iam::123456789012:role/github-deploy'
 const neverToken = (): Promise<string> => Promise.reject(new Error('not called'))

@@ -7,7 +7,8 @@ import { DescribeInstanceAttributeCommand, DescribeInstancesCommand } from '@aws
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { ConfiguredRetryStrategy } from '@smithy/core/retry'
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
-import { type RateLimitRule, SimWorld, VirtualBackoffRetryStrategy, simClients } from '../../test-support/sim/index.js'
+import { type RateLimitRule, VirtualBackoffRetryStrategy, simClients } from '../../packages/aws-sim/src/index.js'
+import { SimWorld } from '../../test-support/world.js'
 import { pairWorld } from './fixture.js'
 
 const ASG_3_PER_S: RateLimitRule[] = [{ service: 'autoscaling', bucket: { capacity: 3, refillPerSecond: 1 }, source: 'test' }]

@@ -1,0 +1,17 @@
+// The simulated account as this project's tests build it: the simulator package's SimWorld with the test
+// kit plugged in. Every world (and every fork) registers with stats.ts for the after-test checks, and this
+// action's own invariants (invariants.ts) run after every tick, before the simulator's invariant 1.
+// Tests write `new SimWorld(...)` and import it from here; everything else comes from the package's index.
+
+import { SimWorld as PackageWorld, type SimWorldOptions, type WorldPlugins } from '../packages/aws-sim/src/index.js'
+import { checkActionInvariants } from './invariants.js'
+import { trackWorld } from './stats.js'
+
+/** The hooks every world of the test kit gets (kept by its forks). */
+export const TEST_KIT_PLUGINS: WorldPlugins = { onCreated: trackWorld, tickChecks: [checkActionInvariants] }
+
+export class SimWorld extends PackageWorld {
+  constructor(options: SimWorldOptions = {}) {
+    super(options, TEST_KIT_PLUGINS)
+  }
+}
