@@ -1,5 +1,5 @@
 // `npm run simulate -- [options]`: rehearse on a laptop. Starts the simulated AWS on 127.0.0.1 with a
-// topology of your choosing (test-support/topology.ts parses the flags / JSON file and builds the world),
+// topology of your choosing (scripts/simulate/ parses the flags / JSON file and builds the world),
 // prints how to point the action at it, and either waits for Ctrl-C (optionally printing a status line per
 // pair every --watch seconds) or, with --exec, runs the bundled action for each step and exits.
 // See docs/rehearse.md.

@@ -1,7 +1,8 @@
 // This action's rules, checked by the simulator after every tick (plugged in with the world's tick checks,
 // test-support/world.ts): the deploy contract's invariants that depend on the action's own tags and limits
 // (SPEC "Invariants"), recorded in world.violations, never thrown. The simulator's generic capacity checks
-// (invariants 1 to 4) live in packages/aws-sim/src/world/invariants.ts.
+// (invariants 1 to 4) live in the package (packages/aws-sim/src/world/invariants.ts, and where the terminate
+// and the launch happen).
 
 import type { SimGroup, World } from '../packages/aws-sim/src/index.js'
 

@@ -1,6 +1,6 @@
 // SimWorld.fork(): a fully independent copy of a world at one instant (also from inside faults.beforeWrite,
 // before the write is applied), that the action can run on as if it were the original world then; and
-// the graph copier behind it (sim/fork.ts).
+// the graph copier behind it (packages/aws-sim/src/core/fork.ts).
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling'
 import { captureEndState, diffEndStates } from '../../test-support/endstate.js'

@@ -1,4 +1,4 @@
-// The simulator's per-API throttling (test-support/sim/ratelimit.ts): a burst beyond a bucket is throttled the
+// The simulator's per-API throttling (packages/aws-sim/src/core/ratelimit.ts): a burst beyond a bucket is throttled the
 // way AWS answers it, virtual time refills the bucket, the SDK's retries (backing off in virtual time) get
 // every call through, and a world that does not ask for rate limits throttles nothing.
 import { describe, expect, it } from '@jest/globals'

@@ -1,4 +1,4 @@
-// Simulator semantics of weighted capacity and Spot (test-support/sim/README.md "Weighted capacity and
+// Simulator semantics of weighted capacity and Spot (packages/aws-sim/README.md "Weighted capacity and
 // Spot"), read back through the real SDK where the action reads them.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { DescribeAutoScalingGroupsCommand, EnterStandbyCommand, ExitStandbyCommand } from '@aws-sdk/client-auto-scaling'

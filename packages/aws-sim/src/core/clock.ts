@@ -8,7 +8,7 @@
 //
 // The settle never waits on a real timer: every wait of the code under test and of the harness goes
 // through this clock (the action's poll and backoff sleeps, the simulated network latency, the SDK
-// retries of the harness: sim/retry.ts), and work the clock cannot see is bracketed with enter()/leave().
+// retries of the harness: ../wire/retry.ts), and work the clock cannot see is bracketed with enter()/leave().
 // A real setTimeout(0) here would cost ≥ 1 ms of idle time per step of virtual time (Node rounds 0 up
 // to 1 ms): minutes over the suite.
 //

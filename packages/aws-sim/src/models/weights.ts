@@ -1,5 +1,5 @@
 // Weighted capacity (mixed instances groups): how many capacity units each instance counts for, and which
-// instance type a launch picks. Sources and simplifications: test-support/sim/README.md "Weighted capacity".
+// instance type a launch picks. Sources and simplifications: ../../README.md "Weighted capacity".
 import type { DesiredCapacityType, InstanceTypeOverride, SimGroup, SimInstance } from '../core/types.js'
 
 /** vCPUs and memory (MiB) of the instance types tests use (EC2 instance type specifications). */

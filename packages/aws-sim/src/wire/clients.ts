@@ -1,5 +1,5 @@
 // Real AWS SDK v3 clients wired to a SimWorld (in-process) or to a loopback SimServer (endpoint URL),
-// with zero-delay retries so throttling costs no time (in-process: retries decided on the world's clock, sim/retry.ts).
+// with zero-delay retries so throttling costs no time (in-process: retries decided on the world's clock, retry.ts).
 
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
