@@ -15,6 +15,7 @@ import { type Realism, resolveRealism } from '../core/realism.js'
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitRule } from '../core/ratelimit.js'
 import { SeededRandom } from '../core/rng.js'
 import { AutoScalingModel } from '../models/autoscaling.js'
+import { ScalingModel } from '../models/scaling.js'
 import { CloudWatchModel } from '../models/cloudwatch.js'
 import { Ec2Model } from '../models/ec2.js'
 import { TargetsModel } from '../models/targets.js'
@@ -114,6 +115,8 @@ export class World {
   readonly versionHealth = new Map<string, VersionHealth>()
   /** One model per service; World is the façade with time, invariants and the public API. */
   readonly autoScaling: AutoScalingModel
+  /** Scaling policies fired by alarms, and scheduled actions (Auto Scaling). */
+  readonly scaling: ScalingModel
   readonly targets: TargetsModel
   readonly ec2: Ec2Model
   readonly cloudWatch: CloudWatchModel
@@ -140,6 +143,7 @@ export class World {
     const realPage = this.realism?.pageSize
     this.pageSize = options.pageSize ?? (realPage === 'random' ? (this.rng.next() < 0.5 ? this.rng.int(2, 5) : undefined) : realPage)
     this.autoScaling = new AutoScalingModel(this)
+    this.scaling = new ScalingModel(this)
     this.targets = new TargetsModel(this)
     this.ec2 = new Ec2Model(this)
     this.cloudWatch = new CloudWatchModel(this)
@@ -438,8 +442,8 @@ export class World {
   }
 
   /** Execute the alarm's AlarmActions that are scaling policies (see scalingEvents for the outcome). */
-  fireAlarm(...args: Parameters<AutoScalingModel['fireAlarm']>): ReturnType<AutoScalingModel['fireAlarm']> {
-    return this.autoScaling.fireAlarm(...args)
+  fireAlarm(...args: Parameters<ScalingModel['fireAlarm']>): ReturnType<ScalingModel['fireAlarm']> {
+    return this.scaling.fireAlarm(...args)
   }
 
   targetStates(...args: Parameters<TargetsModel['targetStates']>): ReturnType<TargetsModel['targetStates']> {
@@ -544,12 +548,12 @@ export class World {
     return this.autoScaling.deleteTags(...args)
   }
 
-  policyByArn(...args: Parameters<AutoScalingModel['policyByArn']>): ReturnType<AutoScalingModel['policyByArn']> {
-    return this.autoScaling.policyByArn(...args)
+  policyByArn(...args: Parameters<ScalingModel['policyByArn']>): ReturnType<ScalingModel['policyByArn']> {
+    return this.scaling.policyByArn(...args)
   }
 
-  putScalingPolicy(...args: Parameters<AutoScalingModel['putScalingPolicy']>): ReturnType<AutoScalingModel['putScalingPolicy']> {
-    return this.autoScaling.putScalingPolicy(...args)
+  putScalingPolicy(...args: Parameters<ScalingModel['putScalingPolicy']>): ReturnType<ScalingModel['putScalingPolicy']> {
+    return this.scaling.putScalingPolicy(...args)
   }
 
   /** Alarms that fire the policy (managed ones for target tracking, any alarm naming its ARN otherwise). */
@@ -557,20 +561,20 @@ export class World {
     return this.cloudWatch.policyAlarms(...args)
   }
 
-  deletePolicy(...args: Parameters<AutoScalingModel['deletePolicy']>): ReturnType<AutoScalingModel['deletePolicy']> {
-    return this.autoScaling.deletePolicy(...args)
+  deletePolicy(...args: Parameters<ScalingModel['deletePolicy']>): ReturnType<ScalingModel['deletePolicy']> {
+    return this.scaling.deletePolicy(...args)
   }
 
   putMetricAlarm(...args: Parameters<CloudWatchModel['putMetricAlarm']>): ReturnType<CloudWatchModel['putMetricAlarm']> {
     return this.cloudWatch.putMetricAlarm(...args)
   }
 
-  putScheduledAction(...args: Parameters<AutoScalingModel['putScheduledAction']>): ReturnType<AutoScalingModel['putScheduledAction']> {
-    return this.autoScaling.putScheduledAction(...args)
+  putScheduledAction(...args: Parameters<ScalingModel['putScheduledAction']>): ReturnType<ScalingModel['putScheduledAction']> {
+    return this.scaling.putScheduledAction(...args)
   }
 
-  deleteScheduledAction(...args: Parameters<AutoScalingModel['deleteScheduledAction']>): ReturnType<AutoScalingModel['deleteScheduledAction']> {
-    return this.autoScaling.deleteScheduledAction(...args)
+  deleteScheduledAction(...args: Parameters<ScalingModel['deleteScheduledAction']>): ReturnType<ScalingModel['deleteScheduledAction']> {
+    return this.scaling.deleteScheduledAction(...args)
   }
 
   ec2TerminateInstances(...args: Parameters<Ec2Model['ec2TerminateInstances']>): ReturnType<Ec2Model['ec2TerminateInstances']> {
