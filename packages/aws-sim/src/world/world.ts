@@ -48,7 +48,7 @@ export interface SimWorldOptions {
   start?: number
   region?: string
   accountId?: string
-  /** Tag whose value (copied onto the instance at launch) is the instance's version. */
+  /** Tag whose value (copied onto the instance at launch) is the instance's version (default `version`). */
   versionTagKey?: string
   /** Seeds the ids and the random choices (timing, lag, jitter) where AWS is unpredictable. */
   seed?: number
@@ -135,7 +135,7 @@ export class World {
     this.time = options.start ?? Date.parse('2026-11-28T10:00:00Z')
     this.region = options.region ?? 'us-east-1'
     this.accountId = options.accountId ?? '123456789012'
-    this.versionTagKey = options.versionTagKey ?? 'docker:image:version'
+    this.versionTagKey = options.versionTagKey ?? 'version'
     this.ids = new IdFactory(options.seed)
     this.rng = new SeededRandom(options.seed)
     this.ec2ForgetMs = options.ec2ForgetMs ?? 60_000
