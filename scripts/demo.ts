@@ -6,7 +6,8 @@
 import { PutScalingPolicyCommand, PutScheduledUpdateGroupActionCommand } from '@aws-sdk/client-auto-scaling'
 import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch'
 import { type BundleRun, runBundle } from '../test-support/bundle.js'
-import { type SimServer, type SimWorld, simClients, startSimServer } from '../test-support/sim/index.js'
+import { type SimServer, simClients, startSimServer } from '../packages/aws-sim/src/index.js'
+import type { SimWorld } from '../test-support/world.js'
 import { START, addService, newWorld } from '../test-support/worlds.js'
 
 /** Virtual seconds per real second: a 60 s launch takes 1 s, a 300 s deregistration delay 5 s. */

@@ -23,7 +23,7 @@ import { MUTATIONS } from './mutate/catalogue.js'
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const JSON_OUT = path.join(ROOT, 'docs', 'mutations.json')
 /** What the copy needs to run the tests (node_modules is linked, not copied). */
-const COPIED = ['src', 'test-support', '__tests__', 'package.json', 'jest.config.js', 'tsconfig.json']
+const COPIED = ['src', 'packages', 'test-support', 'scripts', '__tests__', 'package.json', 'jest.config.js', 'tsconfig.json']
 const RUN_TIMEOUT_MS = 6 * 60_000
 
 export type Outcome = 'caught' | 'SURVIVED' | 'pattern not found' | 'error'

@@ -2,7 +2,7 @@
 // RELIABILITY_STATS_DIR set): every test of the described suites with the assertions it made (the source
 // text of each expect(...) it executed, and the labels helpers note), the automatic after-test checks,
 // the kill points by mode, the invariant checks, and the mutation table of the last `npm run mutate`
-// (docs/mutations.json). The fault catalogue (test-support/faults-scenarios.ts) only says which fault a
+// (docs/mutations.json). The fault catalogue (scripts/reliability/catalogue.ts) only says which fault a
 // test injects and where it goes in the document; what the end state must be is what the test asserts.
 //
 //   npm run reliability                          runs the suites once (exhaustive: every kill point), writes the document
@@ -19,7 +19,13 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { DESCRIBED_FILES, FAULT_SCENARIOS, RELIABILITY_AREAS, type FaultScenario, titlePattern } from '../test-support/faults-scenarios.js'
+import {
+  DESCRIBED_FILES,
+  FAULT_SCENARIOS,
+  RELIABILITY_AREAS,
+  type FaultScenario,
+  titlePattern
+} from './reliability/catalogue.js'
 import type { StatsLine } from '../test-support/stats.js'
 import type { MutationReport } from './mutate.js'
 
@@ -169,7 +175,7 @@ export function build(stats: StatsLine[], mutations: MutationReport | undefined)
   )
   L.push('')
   L.push(
-    'Every test runs the action against a stateful simulated AWS (`test-support/sim/`) whose time is virtual. After every step of virtual time and every accepted write, the simulator checks the SPEC invariants and records any violation; after every test, `test-support/stats.ts` fails the test if any simulated account it built has a violation left or an instance that belongs to no group, unless the test consumed the violations it provoked on purpose (listed as opt-outs below). The "asserted" columns are the assertions each test executed, as written in its source.'
+    'Every test runs the action against a stateful simulated AWS (`packages/aws-sim/`) whose time is virtual. After every step of virtual time and every accepted write, the simulator checks the SPEC invariants and records any violation; after every test, `test-support/stats.ts` fails the test if any simulated account it built has a violation left or an instance that belongs to no group, unless the test consumed the violations it provoked on purpose (listed as opt-outs below). The "asserted" columns are the assertions each test executed, as written in its source.'
   )
   L.push('')
   L.push('## Summary')

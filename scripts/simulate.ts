@@ -1,25 +1,16 @@
 // `npm run simulate -- [options]`: rehearse on a laptop. Starts the simulated AWS on 127.0.0.1 with a
-// topology of your choosing (test-support/topology.ts parses the flags / JSON file and builds the world),
+// topology of your choosing (scripts/simulate/ parses the flags / JSON file and builds the world),
 // prints how to point the action at it, and either waits for Ctrl-C (optionally printing a status line per
 // pair every --watch seconds) or, with --exec, runs the bundled action for each step and exits.
 // See docs/rehearse.md.
 import path from 'node:path'
 import { BUNDLE, type BundleRun, REPO_ROOT, runBundle } from '../test-support/bundle.js'
-import { type SimServer, type SimWorld, iso, startSimServer } from '../test-support/sim/index.js'
-import {
-  type CliOptions,
-  type ExecMode,
-  type ExecStep,
-  type Topology,
-  TopologyError,
-  USAGE,
-  buildWorld,
-  describeTopology,
-  imageNames,
-  pairStatus,
-  parseArgs,
-  stepInputs
-} from '../test-support/topology.js'
+import { type SimServer, iso, startSimServer } from '../packages/aws-sim/src/index.js'
+import type { SimWorld } from '../test-support/world.js'
+import { type CliOptions, type ExecMode, type ExecStep, type Topology, TopologyError } from './simulate/types.js'
+import { USAGE, parseArgs } from './simulate/cli.js'
+import { buildWorld, describeTopology, pairStatus } from './simulate/world.js'
+import { imageNames, stepInputs } from './simulate/resolve.js'
 
 /** Dummy credentials: the simulator checks no signature, the SDK only needs something to sign with. */
 export const REHEARSAL_ENV: Readonly<Record<string, string>> = {

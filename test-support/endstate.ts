@@ -14,7 +14,7 @@
 // scheduled actions (the next occurrence, derived from the recurrence). An idle group's version tag and
 // `blue-green/last-deploy` are left out: whatever last ran there, it serves nothing (a deploy killed before
 // it tagged the idle group, then rolled back, leaves no such tag; a completed deploy then rolled back does).
-import type { SimWorld } from './sim/index.js'
+import type { SimWorld } from './world.js'
 
 export interface GroupEndState {
   capacity: { min: number; desired: number; max: number }

@@ -5,7 +5,8 @@
 //
 // It wraps three methods of the world's ELBv2 model and one of its Auto Scaling model on this one world
 // object (the simulator itself is unchanged); the wrapped methods behave exactly as before.
-import type { SimInstance, SimWorld } from './sim/index.js'
+import type { SimInstance } from '../packages/aws-sim/src/index.js'
+import type { SimWorld } from './world.js'
 
 export interface TargetEvent {
   at: number

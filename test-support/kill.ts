@@ -6,7 +6,7 @@
 //   kill sweep resumes from it instead of replaying the clean prefix once per kill point.
 // Writes of the pair lock alone (taking, renewing, releasing it) are not counted as kill points:
 // they change nothing about the pair, and renewals happen on a timer.
-import type { SimWorld } from './sim/index.js'
+import type { SimWorld } from './world.js'
 import { noteKillPoint, noteKilledRun, untrackWorld } from './stats.js'
 
 export class RunnerKilled extends Error {

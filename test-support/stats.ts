@@ -1,4 +1,5 @@
-// Every SimWorld registers itself here when it is built (trackWorld, called by its constructor). Two uses:
+// Every SimWorld of the test kit registers itself here when it is built (trackWorld, plugged into every world
+// and fork by test-support/world.ts). Two uses:
 //
 // 1. Automatic invariant checks. After every test (test-support/jest-setup.ts adds the hook), each world
 //    the test built must have no invariant violation left (`world.violations`) and no instance lost

@@ -4,7 +4,7 @@
 // The sample is seeded: KILL_SEED picks it (jest.config.js draws one per `npm test` and prints it), each sweep
 // mixes its own name into the seed so sweeps sample independently, and the same seed always picks the same
 // points. A failing sampled point names the seed in its message: `KILL_SEED=<seed> npm test -- <file>` replays it.
-import { SeededRandom } from './sim/rng.js'
+import { SeededRandom } from '../packages/aws-sim/src/index.js'
 
 export const EXHAUSTIVE = process.env.TEST_SUITE === 'exhaustive'
 

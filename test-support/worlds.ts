@@ -1,5 +1,6 @@
 // Ready-made simulated topologies for scenario tests and the demo.
-import { SimWorld, type SimWorldOptions } from './sim/index.js'
+import { SimWorld } from './world.js'
+import type { SimWorldOptions } from '../packages/aws-sim/src/index.js'
 
 export interface ServiceOptions {
   base?: string

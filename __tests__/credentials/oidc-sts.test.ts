@@ -12,7 +12,7 @@ import { ConfiguredRetryStrategy } from '@smithy/core/retry'
 import { type OidcCredentialsProvider, type OidcRoleOptions, oidcCredentials } from '../../src/credentials/provider.js'
 import { decodeJwtClaims } from '../../src/credentials/oidc-token.js'
 import { type OidcClaims, type OidcServer, startOidcServer } from '../../test-support/oidc-server.js'
-import { SimWorld } from '../../test-support/sim/index.js'
+import { SimWorld } from '../../test-support/world.js'
 
 const ROLE = 'arn:aws:iam::123456789012:role/github-deploy'
 const MAIN: OidcClaims = { sub: 'repo:octo-org/web:ref:refs/heads/main', repository: 'octo-org/web', ref: 'refs/heads/main' }

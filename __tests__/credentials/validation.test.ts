@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import { oidcCredentials } from '../../src/credentials/provider.js'
 import { defaultSessionName, validateDurationSeconds, validateRoleArn, validateSessionName } from '../../src/credentials/role-inputs.js'
 import { assertIdTokenAvailable, decodeJwtClaims } from '../../src/credentials/oidc-token.js'
-import { SimWorld } from '../../test-support/sim/index.js'
+import { SimWorld } from '../../test-support/world.js'
 
 const ROLE = 'arn:aws:iam::123456789012:role/github-deploy'
 const neverToken = (): Promise<string> => Promise.reject(new Error('not called'))

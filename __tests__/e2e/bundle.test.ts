@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { PutScalingPolicyCommand } from '@aws-sdk/client-auto-scaling'
 import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch'
 import { type BundleRun, SERVICE_ENDPOINT_VARIABLES, runBundle, runnerEnvironment, expectExit } from '../../test-support/bundle.js'
-import { type SimServer, type SimWorld, simClients, startSimServer } from '../../test-support/sim/index.js'
+import { type SimServer, simClients, startSimServer } from '../../packages/aws-sim/src/index.js'
+import type { SimWorld } from '../../test-support/world.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
 
 const SPEED = 600

@@ -7,7 +7,8 @@
 // dist/ must match src/: run `npm run package` first when src/ changed.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { runBundle, expectExit } from '../../test-support/bundle.js'
-import { type SimServer, SimWorld, startSimServer } from '../../test-support/sim/index.js'
+import { type SimServer, startSimServer } from '../../packages/aws-sim/src/index.js'
+import { SimWorld } from '../../test-support/world.js'
 import { START } from '../../test-support/worlds.js'
 
 const SPEED = 60

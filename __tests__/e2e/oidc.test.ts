@@ -3,7 +3,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { type BundleRun, runBundle } from '../../test-support/bundle.js'
 import { type OidcServer, startOidcServer } from '../../test-support/oidc-server.js'
-import { type SimServer, type SimWorld, startSimServer } from '../../test-support/sim/index.js'
+import { type SimServer, startSimServer } from '../../packages/aws-sim/src/index.js'
+import type { SimWorld } from '../../test-support/world.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy-prod-web'

@@ -6,7 +6,8 @@
 // dist/ must match src/: run `npm run package` first when src/ changed.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { type BundleRun, runBundle, expectExit } from '../../test-support/bundle.js'
-import { type SimServer, type SimWorld, startSimServer } from '../../test-support/sim/index.js'
+import { type SimServer, startSimServer } from '../../packages/aws-sim/src/index.js'
+import type { SimWorld } from '../../test-support/world.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
 
 const SPEED = 600

@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { BUNDLE, runBundle } from '../../test-support/bundle.js'
-import { type SimServer, startSimServer } from '../../test-support/sim/index.js'
+import { type SimServer, startSimServer } from '../../packages/aws-sim/src/index.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
 
 const COMMON = { prefix: 'prod-', 'image-name': 'web', 'poll-interval': '1s', 'health-timeout': '2m' }

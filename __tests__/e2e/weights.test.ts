@@ -6,7 +6,8 @@
 // dist/ must match src/: run `npm run package` first when src/ changed.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { runBundle, expectExit } from '../../test-support/bundle.js'
-import { type SimServer, type SimWorld, startSimServer } from '../../test-support/sim/index.js'
+import { type SimServer, startSimServer } from '../../packages/aws-sim/src/index.js'
+import type { SimWorld } from '../../test-support/world.js'
 import { newWorld } from '../../test-support/worlds.js'
 
 const COMMON = { prefix: 'prod-', 'image-name': 'web', 'poll-interval': '1s', 'health-timeout': '2m' }

@@ -3,8 +3,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { runAction } from '../../test-support/harness.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
-import type { SimWorld } from '../../test-support/sim/index.js'
-import { BLUE, GREEN, groupSnapshot, message } from '../../test-support/faults-scenarios.js'
+import type { SimWorld } from '../../test-support/world.js'
+import { BLUE, GREEN, groupSnapshot, message } from '../../test-support/faults.js'
 import { expectViolations } from '../../test-support/stats.js'
 
 let world: SimWorld

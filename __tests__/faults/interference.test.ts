@@ -11,7 +11,8 @@ import {
 import { TerminateInstancesCommand } from '@aws-sdk/client-ec2'
 import { runAction } from '../../test-support/harness.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
-import { type SimWorld, simClients } from '../../test-support/sim/index.js'
+import type { SimWorld } from '../../test-support/world.js'
+import { simClients } from '../../packages/aws-sim/src/index.js'
 import {
   BLUE,
   GREEN,
@@ -21,7 +22,7 @@ import {
   markerTags,
   message,
   servingVersions
-} from '../../test-support/faults-scenarios.js'
+} from '../../test-support/faults.js'
 
 let world: SimWorld
 afterEach(() => {

@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { runAction } from '../../test-support/harness.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
-import { type SimWorld, VirtualBackoffRetryStrategy } from '../../test-support/sim/index.js'
+import type { SimWorld } from '../../test-support/world.js'
+import { VirtualBackoffRetryStrategy } from '../../packages/aws-sim/src/index.js'
 
 let world: SimWorld
 afterEach(() => world.assertNoViolations())

@@ -4,8 +4,17 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { runAction } from '../../test-support/harness.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
-import type { SimWorld } from '../../test-support/sim/index.js'
-import { BLUE, GREEN, expectAwaitingFinalize, groupSnapshot, lifecycles, markerTags, message, servingVersions } from '../../test-support/faults-scenarios.js'
+import type { SimWorld } from '../../test-support/world.js'
+import {
+  BLUE,
+  GREEN,
+  expectAwaitingFinalize,
+  groupSnapshot,
+  lifecycles,
+  markerTags,
+  message,
+  servingVersions
+} from '../../test-support/faults.js'
 
 let world: SimWorld
 afterEach(() => {

@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { PutScalingPolicyCommand } from '@aws-sdk/client-auto-scaling'
 import { type ActionRun, runAction } from '../../test-support/harness.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
-import { type SimWorld, simClients } from '../../test-support/sim/index.js'
+import type { SimWorld } from '../../test-support/world.js'
+import { simClients } from '../../packages/aws-sim/src/index.js'
 import {
   BLUE,
   GREEN,
@@ -16,7 +17,7 @@ import {
   markerTags,
   message,
   servingVersions
-} from '../../test-support/faults-scenarios.js'
+} from '../../test-support/faults.js'
 
 let world: SimWorld
 /** Calls the scene's own setup made (before any run). */

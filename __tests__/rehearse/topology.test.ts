@@ -3,17 +3,11 @@
 import path from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { REPO_ROOT } from '../../test-support/bundle.js'
-import {
-  SCENARIOS,
-  type TopologySpec,
-  TopologyError,
-  loadTopologyFile,
-  parseArgs,
-  parseExecStep,
-  parseTopologyJson,
-  resolveTopology,
-  stepInputs
-} from '../../test-support/topology.js'
+import { SCENARIOS } from '../../scripts/simulate/presets.js'
+import { type TopologySpec, TopologyError } from '../../scripts/simulate/types.js'
+import { loadTopologyFile, parseTopologyJson } from '../../scripts/simulate/file.js'
+import { parseArgs } from '../../scripts/simulate/cli.js'
+import { parseExecStep, resolveTopology, stepInputs } from '../../scripts/simulate/resolve.js'
 
 const noFile = (): TopologySpec => {
   throw new Error('no file expected')

@@ -1,7 +1,9 @@
 // buildWorld: the simulated account holds exactly the groups, target groups, behaviours and scaling
 // configuration the topology asks for.
 import { describe, expect, it } from '@jest/globals'
-import { buildWorld, pairStatus, parseArgs, resolveTopology } from '../../test-support/topology.js'
+import { buildWorld, pairStatus } from '../../scripts/simulate/world.js'
+import { parseArgs } from '../../scripts/simulate/cli.js'
+import { resolveTopology } from '../../scripts/simulate/resolve.js'
 
 describe('buildWorld', () => {
   it('creates per service a live blue group (running, healthy) and an idle green one on shared target groups', () => {

@@ -10,7 +10,7 @@ import {
   type FaultScenario,
   sourceTestTitles,
   titlePattern
-} from '../../test-support/faults-scenarios.js'
+} from '../../scripts/reliability/catalogue.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const source = (file: string): string => fs.readFileSync(path.join(ROOT, file), 'utf8')

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { runAction } from '../../test-support/harness.js'
 import { newWorld } from '../../test-support/worlds.js'
-import type { SimWorld } from '../../test-support/sim/index.js'
+import type { SimWorld } from '../../test-support/world.js'
 import { RunnerKilled, killSnapshots } from '../../test-support/kill.js'
 import { sampleNote, sweep, upTo } from '../../test-support/suite.js'
 

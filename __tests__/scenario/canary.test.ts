@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { runAction } from '../../test-support/harness.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
-import type { SimWorld } from '../../test-support/sim/index.js'
+import type { SimWorld } from '../../test-support/world.js'
 
 let world: SimWorld
 afterEach(() => world.assertNoViolations())

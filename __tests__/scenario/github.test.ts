@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { type FakeGitHub, startFakeGitHub } from '../../test-support/github-api.js'
 import { runAction } from '../../test-support/harness.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
-import type { SimWorld } from '../../test-support/sim/index.js'
+import type { SimWorld } from '../../test-support/world.js'
 
 const SHA_V1 = '1111111111111111111111111111111111111111'
 const SHA_V2 = '2222222222222222222222222222222222222222'

@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { runAction } from '../../test-support/harness.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
-import type { SimLifecycleHook, SimWorld } from '../../test-support/sim/index.js'
+import type { SimLifecycleHook } from '../../packages/aws-sim/src/index.js'
+import type { SimWorld } from '../../test-support/world.js'
 
 const BLUE = 'prod-web-blue'
 const GREEN = 'prod-web-green'

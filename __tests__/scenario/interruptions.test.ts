@@ -6,7 +6,8 @@ import { runAction } from '../../test-support/harness.js'
 import { killSnapshots } from '../../test-support/kill.js'
 import { sampleNote, sweep, upTo } from '../../test-support/suite.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
-import { type SimWorld, simClients } from '../../test-support/sim/index.js'
+import type { SimWorld } from '../../test-support/world.js'
+import { simClients } from '../../packages/aws-sim/src/index.js'
 
 /** Each of these re-runs the mode from every kill point in the exhaustive suite: a minute of CPU on a busy 2-core runner. */
 const EXHAUSTIVE_KILL_TIMEOUT_MS = 240_000

@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { runAction } from '../../test-support/harness.js'
 import { START } from '../../test-support/worlds.js'
-import { SimWorld } from '../../test-support/sim/index.js'
+import { SimWorld } from '../../test-support/world.js'
 
 const BLUE = 'prod-web-blue'
 const GREEN = 'prod-web-green'

@@ -11,7 +11,8 @@ import { createClients } from '../../src/aws/clients.js'
 import { AwsFleet } from '../../src/aws/fleet.js'
 import { runAction } from '../../test-support/harness.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
-import { type SimWorld, simClients } from '../../test-support/sim/index.js'
+import type { SimWorld } from '../../test-support/world.js'
+import { simClients } from '../../packages/aws-sim/src/index.js'
 
 let world: SimWorld
 afterEach(() => world.assertNoViolations())

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { PutScalingPolicyCommand, PutScheduledUpdateGroupActionCommand } from '@aws-sdk/client-auto-scaling'
 import { type ActionRun, runAction } from '../../test-support/harness.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
-import { type SimWorld, simClients } from '../../test-support/sim/index.js'
+import type { SimWorld } from '../../test-support/world.js'
+import { simClients } from '../../packages/aws-sim/src/index.js'
 
 let world: SimWorld
 afterEach(() => world.assertNoViolations())

@@ -6,8 +6,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { runAction } from '../../test-support/harness.js'
 import { newWorld } from '../../test-support/worlds.js'
-import type { SimWorld } from '../../test-support/sim/index.js'
-import type { DesiredCapacityType, InstanceTypeOverride } from '../../test-support/sim/models/weights.js'
+import type { SimWorld } from '../../test-support/world.js'
+import type { DesiredCapacityType, InstanceTypeOverride } from '../../packages/aws-sim/src/index.js'
 
 let world: SimWorld
 afterEach(() => world.assertNoViolations())

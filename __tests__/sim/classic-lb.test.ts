@@ -6,7 +6,7 @@ import { DescribeInstanceHealthCommand, ElasticLoadBalancingClient } from '@aws-
 import { ConfiguredRetryStrategy } from '@smithy/core/retry'
 import { createClients } from '../../src/aws/clients.js'
 import { AwsFleet } from '../../src/aws/fleet.js'
-import { SimWorld } from '../../test-support/sim/index.js'
+import { SimWorld } from '../../test-support/world.js'
 import { START } from './fixture.js'
 
 const CLB = 'prod-web-clb'

@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling'
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { type SimClients, type SimWorld, simClients } from '../../test-support/sim/index.js'
+import { type SimClients, simClients } from '../../packages/aws-sim/src/index.js'
+import type { SimWorld } from '../../test-support/world.js'
 import { START, pairWorld } from './fixture.js'
 
 let clients: SimClients | undefined

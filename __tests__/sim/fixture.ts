@@ -1,6 +1,7 @@
 // Shared fixture for the simulator tests: a blue/green pair behind one target group. Realism is off unless a
 // test asks for it: these tests pin exact virtual times and single-page answers.
-import { SimWorld, type SimWorldOptions } from '../../test-support/sim/index.js'
+import { SimWorld } from '../../test-support/world.js'
+import type { SimWorldOptions } from '../../packages/aws-sim/src/index.js'
 
 export const START = Date.parse('2026-11-28T10:00:00Z')
 

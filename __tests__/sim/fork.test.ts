@@ -1,12 +1,12 @@
 // SimWorld.fork(): a fully independent copy of a world at one instant (also from inside faults.beforeWrite,
 // before the write is applied), that the action can run on as if it were the original world then; and
-// the graph copier behind it (sim/fork.ts).
+// the graph copier behind it (packages/aws-sim/src/core/fork.ts).
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling'
 import { captureEndState, diffEndStates } from '../../test-support/endstate.js'
 import { runAction } from '../../test-support/harness.js'
-import { type SimClients, SimWorld, VirtualClock, simClients } from '../../test-support/sim/index.js'
-import { copyGraph } from '../../test-support/sim/fork.js'
+import { type SimClients, VirtualClock, simClients, copyGraph } from '../../packages/aws-sim/src/index.js'
+import { SimWorld } from '../../test-support/world.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
 import { START, pairWorld } from './fixture.js'
 

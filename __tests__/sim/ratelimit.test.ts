@@ -1,4 +1,4 @@
-// The simulator's per-API throttling (test-support/sim/ratelimit.ts): a burst beyond a bucket is throttled the
+// The simulator's per-API throttling (packages/aws-sim/src/core/ratelimit.ts): a burst beyond a bucket is throttled the
 // way AWS answers it, virtual time refills the bucket, the SDK's retries (backing off in virtual time) get
 // every call through, and a world that does not ask for rate limits throttles nothing.
 import { describe, expect, it } from '@jest/globals'
@@ -7,7 +7,8 @@ import { DescribeInstanceAttributeCommand, DescribeInstancesCommand } from '@aws
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { ConfiguredRetryStrategy } from '@smithy/core/retry'
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
-import { type RateLimitRule, SimWorld, VirtualBackoffRetryStrategy, simClients } from '../../test-support/sim/index.js'
+import { type RateLimitRule, VirtualBackoffRetryStrategy, simClients } from '../../packages/aws-sim/src/index.js'
+import { SimWorld } from '../../test-support/world.js'
 import { pairWorld } from './fixture.js'
 
 const ASG_3_PER_S: RateLimitRule[] = [{ service: 'autoscaling', bucket: { capacity: 3, refillPerSecond: 1 }, source: 'test' }]

@@ -17,7 +17,8 @@ import {
 import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch'
 import { DescribeInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2'
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { REALISM_BY_DEFAULT, type SimClients, SimWorld, simClients } from '../../test-support/sim/index.js'
+import { REALISM_BY_DEFAULT, type SimClients, simClients } from '../../packages/aws-sim/src/index.js'
+import { SimWorld } from '../../test-support/world.js'
 import { START, pairWorld } from './fixture.js'
 
 let clients: SimClients | undefined

@@ -4,7 +4,7 @@ import { DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand } from '@aw
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch'
 import { TerminateInstancesCommand } from '@aws-sdk/client-ec2'
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { type SimClients, type SimServer, simClients, startSimServer } from '../../test-support/sim/index.js'
+import { type SimClients, type SimServer, simClients, startSimServer } from '../../packages/aws-sim/src/index.js'
 import { pairWorld } from './fixture.js'
 
 let server: SimServer | undefined

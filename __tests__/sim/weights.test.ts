@@ -1,8 +1,9 @@
-// Simulator semantics of weighted capacity and Spot (test-support/sim/README.md "Weighted capacity and
+// Simulator semantics of weighted capacity and Spot (packages/aws-sim/README.md "Weighted capacity and
 // Spot"), read back through the real SDK where the action reads them.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { DescribeAutoScalingGroupsCommand, EnterStandbyCommand, ExitStandbyCommand } from '@aws-sdk/client-auto-scaling'
-import { type SimClients, SimWorld, simClients } from '../../test-support/sim/index.js'
+import { type SimClients, simClients } from '../../packages/aws-sim/src/index.js'
+import { SimWorld } from '../../test-support/world.js'
 import { START } from './fixture.js'
 
 let clients: SimClients | undefined

@@ -26,7 +26,8 @@ import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, ModifyInsta
 import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { AssumeRoleWithWebIdentityCommand } from '@aws-sdk/client-sts'
 import { ConfiguredRetryStrategy } from '@smithy/core/retry'
-import { type SimClients, SimWorld, dispatch, simClients, startSimServer } from '../../test-support/sim/index.js'
+import { type SimClients, dispatch, simClients, startSimServer } from '../../packages/aws-sim/src/index.js'
+import { SimWorld } from '../../test-support/world.js'
 import { START, pairWorld } from './fixture.js'
 
 let clients: SimClients | undefined

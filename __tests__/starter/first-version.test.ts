@@ -3,7 +3,8 @@
 // script on one of the instances it launches. What a user sees: blue tagged and sized, green idle, the
 // instance starting that version; a second start refused.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { startSimServer, type SimServer, type SimWorld } from '../../test-support/sim/index.js'
+import { startSimServer, type SimServer } from '../../packages/aws-sim/src/index.js'
+import type { SimWorld } from '../../test-support/world.js'
 import { findAwsCli, runBootScript, startFakeImds } from '../../test-support/starter/boot.js'
 import { buildWorld, loadTemplate, stackOf } from '../../test-support/starter/cfn.js'
 import { newWorld } from '../../test-support/worlds.js'

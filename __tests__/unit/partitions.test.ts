@@ -6,7 +6,7 @@ import { ConfiguredRetryStrategy } from '@smithy/core/retry'
 import { partitionOf } from '../../src/aws/clients.js'
 import { oidcCredentials } from '../../src/credentials/provider.js'
 import { readConfig } from '../../src/config/read.js'
-import { SimWorld } from '../../test-support/sim/index.js'
+import { SimWorld } from '../../test-support/world.js'
 
 const base = { mode: 'status', prefix: 'prod-', 'image-name': 'web' }
 const read = (inputs: Record<string, string>) => readConfig((name) => ({ ...base, ...inputs })[name] ?? '')

@@ -9,7 +9,8 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { BUNDLE, REPO_ROOT, runnerEnvironment } from '../../test-support/bundle.js'
-import { SimWorld, startSimServer } from '../../test-support/sim/index.js'
+import { SimWorld } from '../../test-support/world.js'
+import { startSimServer } from '../../packages/aws-sim/src/index.js'
 
 const PROBE = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), 'probe.mjs')).href
 

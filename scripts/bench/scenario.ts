@@ -7,7 +7,13 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { run } from '../../src/main.js'
 import type { RunResult } from '../../src/modes.js'
-import { type BucketSpec, type CallRecord, DEFAULT_RATE_LIMITS, SimWorld, VirtualBackoffRetryStrategy } from '../../test-support/sim/index.js'
+import {
+  type BucketSpec,
+  type CallRecord,
+  DEFAULT_RATE_LIMITS,
+  VirtualBackoffRetryStrategy
+} from '../../packages/aws-sim/src/index.js'
+import { SimWorld } from '../../test-support/world.js'
 import { EventLog } from '../../test-support/events.js'
 
 export interface BenchSettings {

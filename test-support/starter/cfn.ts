@@ -6,8 +6,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { CreateOrUpdateTagsCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling'
 import YAML, { type Tags } from 'yaml'
-import type { SimWorld } from '../sim/index.js'
-import type { SimClients } from '../sim/clients.js'
+import type { SimWorld } from '../world.js'
+import type { SimClients } from '../../packages/aws-sim/src/index.js'
 
 export const TEMPLATE = path.resolve('examples/cloudformation/blue-green.yaml')
 

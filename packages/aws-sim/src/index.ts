@@ -1,0 +1,22 @@
+// Simulated AWS (Auto Scaling, ELBv2, EC2, CloudWatch, STS) for tests: see ../README.md. The package's one
+// entry point: tests and scripts import the simulator from here, never from its folders.
+
+export { SimWorld, createWorld } from './sim-world.js'
+export { World, type SimWorldOptions, type WorldPlugins, type GroupSnapshot } from './world/world.js'
+export type { TargetGroupOptions, ClassicLoadBalancerOptions, GroupOptions, AlarmOptions } from './models/account.js'
+export { iso } from './core/time.js'
+export { copyGraph } from './core/fork.js'
+export { VirtualClock, type Clock } from './core/clock.js'
+export { REALISM_BY_DEFAULT, HARSH, type Realism } from './core/realism.js'
+export { SeededRandom } from './core/rng.js'
+export type { SimHandlerOptions } from './wire/handler.js'
+export { Faults, type FaultSpec, type FaultKind } from './core/faults.js'
+export { RateLimiter, DEFAULT_RATE_LIMITS, type RateLimitRule, type BucketSpec } from './core/ratelimit.js'
+export { ImmediateRetryStrategy, VirtualBackoffRetryStrategy, type RetryClock } from './wire/retry.js'
+export { SimError } from './core/errors.js'
+export { SimHandler } from './wire/handler.js'
+export { startSimServer, type SimServer } from './wire/server.js'
+export { dispatch, type WireRequest, type WireResponse } from './wire/dispatch.js'
+export { decodeJwtClaims, type StsCall } from './models/sts.js'
+export type * from './core/types.js'
+export { simClients, type SimClients } from './wire/clients.js'

@@ -1,0 +1,281 @@
+// ELBv2 target groups: registration, health checks (healthy, failing, slow-booting, stuck), draining, and
+// DescribeTargetHealth's view of an instance.
+
+import type { Account, ClassicLoadBalancerOptions, TargetGroupOptions } from './account.js'
+import type { SimInstance, SimTarget, SimTargetGroup, VersionHealth, SimGroup } from '../core/types.js'
+
+export class TargetsModel {
+  constructor(private readonly w: Account) {}
+
+  addTargetGroup(o: TargetGroupOptions): SimTargetGroup {
+    const arn = `arn:aws:elasticloadbalancing:${this.w.region}:${this.w.accountId}:targetgroup/${o.name}/${this.w.ids.hex(16)}`
+    const tg: SimTargetGroup = {
+      name: o.name,
+      arn,
+      port: o.port ?? 80,
+      protocol: o.protocol ?? 'HTTP',
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
+      deregistrationDelaySeconds: o.deregistrationDelaySeconds ?? 300,
+      healthCheckIntervalSeconds: o.healthCheckIntervalSeconds ?? 30,
+      healthyAfterChecks: o.healthyAfterChecks ?? 5,
+      unhealthyThresholdCount: o.unhealthyAfterChecks ?? 2,
+      healthCheckTimeoutSeconds: o.healthCheckTimeoutSeconds ?? 5,
+      healthCheckPath: '/',
+      loadBalancerArns: o.loadBalancerArns ?? [
+        `arn:aws:elasticloadbalancing:${this.w.region}:${this.w.accountId}:loadbalancer/app/${o.name}-alb/${this.w.ids.hex(16)}`
+      ],
+      targets: new Map()
+    }
+    this.w.targetGroups.set(arn, tg)
+    return tg
+  }
+
+  /**
+   * A Classic Load Balancer: the same registration, health checks and draining as a target group (Auto
+   * Scaling registers and deregisters a group's instances with its Classic LBs exactly as with its target
+   * groups: "Temporarily remove instances from your Auto Scaling group"), answered by DescribeInstanceHealth
+   * (handlers/elb.ts) in the Classic LB's own words.
+   */
+  addClassicLoadBalancer(o: ClassicLoadBalancerOptions): SimTargetGroup {
+    const key = classicKey(o.name)
+    if (this.w.targetGroups.has(key)) throw new Error(`Classic Load Balancer ${o.name} exists`)
+    const lb: SimTargetGroup = {
+      name: o.name,
+      arn: key,
+      port: 80,
+      protocol: 'HTTP',
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
+      deregistrationDelaySeconds: o.connectionDrainingSeconds ?? 300,
+      healthCheckIntervalSeconds: o.healthCheckIntervalSeconds ?? 30,
+      healthyAfterChecks: o.healthyAfterChecks ?? 10,
+      unhealthyThresholdCount: o.unhealthyAfterChecks ?? 2,
+      healthCheckTimeoutSeconds: 5,
+      healthCheckPath: '/',
+      loadBalancerArns: [],
+      targets: new Map(),
+      classic: true
+    }
+    this.w.targetGroups.set(key, lb)
+    return lb
+  }
+
+  /** The Classic LB named `name`, if the world has one. */
+  classicByName(name: string): SimTargetGroup | undefined {
+    return this.w.targetGroups.get(classicKey(name))
+  }
+
+  /**
+   * What sends a group's instances traffic: its target groups, then the Classic LBs (of those the world
+   * has) it names in LoadBalancerNames.
+   */
+  trafficOf(g: SimGroup): string[] {
+    return [...g.targetGroupArns, ...g.loadBalancerNames.map(classicKey).filter((k) => this.w.targetGroups.has(k))]
+  }
+
+  classicStates(name: string): { id: string; state: string }[] {
+    const lb = this.classicByName(name)
+    if (!lb) throw new Error(`no Classic Load Balancer ${name}`)
+    return [...lb.targets.values()].map((t) => ({ id: t.id, state: t.state }))
+  }
+
+  setVersionHealth(version: string, health: VersionHealth): void {
+    this.w.versionHealth.set(version, health)
+    // Targets still in `initial` are re-judged; settled ones keep their state.
+    for (const tg of this.w.targetGroups.values()) {
+      for (const t of tg.targets.values()) {
+        const inst = this.w.instances.get(t.id)
+        if (inst && t.state === 'initial' && t.next?.state !== 'draining' && inst.version === version && !inst.healthOverride) this.scheduleHealth(tg, t, inst)
+      }
+    }
+  }
+
+  /** Make an instance fail its health checks from now on, in every target group it is registered in. */
+  makeUnhealthy(instanceId: string, reason = 'Target.ResponseCodeMismatch', description?: string): void {
+    const inst = this.w.mustInstance(instanceId)
+    inst.healthOverride = {
+      state: 'unhealthy',
+      reason,
+      description: description ?? (reason === 'Target.ResponseCodeMismatch' ? 'Health checks failed with these codes: [502]' : 'Health checks failed')
+    }
+    for (const tg of this.w.targetGroups.values()) {
+      const t = tg.targets.get(instanceId)
+      if (t && t.state !== 'draining' && t.next?.state !== 'draining') Object.assign(t, { state: 'unhealthy', reason, description: inst.healthOverride.description, due: undefined, next: undefined, after: undefined })
+    }
+    this.w.settle()
+  }
+
+  /** Undo makeUnhealthy: registered targets pass their checks again. */
+  makeHealthy(instanceId: string): void {
+    const inst = this.w.mustInstance(instanceId)
+    inst.healthOverride = undefined
+    for (const tg of this.w.targetGroups.values()) {
+      const t = tg.targets.get(instanceId)
+      if (t && t.state !== 'draining' && t.next?.state !== 'draining') Object.assign(t, { state: 'healthy', reason: undefined, description: undefined, due: undefined, next: undefined, after: undefined })
+    }
+    this.w.settle()
+  }
+
+  healthyCountArn(arn: string): number {
+    const tg = this.w.targetGroups.get(arn)
+    if (!tg) return 0
+    let n = 0
+    for (const t of tg.targets.values()) if (t.state === 'healthy') n++
+    return n
+  }
+
+  /** Healthy targets, each counted by its instance's weight (capacity units; = the count when nothing is weighted). */
+  healthyUnitsArn(arn: string): number {
+    const tg = this.w.targetGroups.get(arn)
+    if (!tg) return 0
+    let n = 0
+    for (const t of tg.targets.values()) if (t.state === 'healthy') n += this.w.instances.get(t.id)?.weight ?? 1
+    return n
+  }
+
+  targetGroupByName(name: string): SimTargetGroup {
+    for (const tg of this.w.targetGroups.values()) if (tg.name === name && !tg.classic) return tg
+    throw new Error(`no target group ${name}`)
+  }
+
+  nextDueTargets(see: (t: number | undefined) => void): void {
+    for (const tg of this.w.targetGroups.values()) for (const tt of tg.targets.values()) see(tt.due)
+  }
+
+  /** Target health transitions due now (a second scheduled one follows the first). */
+  stepTargets(now: number): void {
+    for (const tg of this.w.targetGroups.values()) {
+      for (const t of [...tg.targets.values()]) {
+        if (t.due === undefined || t.due > now || !t.next) continue
+        const next = t.next
+        t.due = undefined
+        t.next = undefined
+        if (next.state === 'removed') tg.targets.delete(t.id)
+        else Object.assign(t, { state: next.state, reason: next.reason, description: next.description })
+        if (t.after && next.state !== 'removed') {
+          t.due = t.after.due
+          t.next = t.after.next
+          t.after = undefined
+        }
+      }
+    }
+  }
+
+  fateOf(i: SimInstance): VersionHealth {
+    if (i.healthOverride) return 'unhealthy'
+    if (i.ec2State === 'terminated' || i.ec2State === 'shutting-down') return 'unhealthy'
+    return (i.version !== undefined ? this.w.versionHealth.get(i.version) : undefined) ?? 'healthy'
+  }
+
+  reasonFor(i: SimInstance, fate: VersionHealth): { reason: string; description: string } {
+    if (typeof fate === 'object') return { reason: 'Target.FailedHealthChecks', description: 'Health checks failed' }
+    if (fate === 'stuck-initial') return { reason: 'Elb.InitialHealthChecking', description: 'Initial health checks in progress' }
+    if (i.healthOverride) return { reason: i.healthOverride.reason, description: i.healthOverride.description }
+    if (i.ec2State !== 'running' && i.ec2State !== 'pending') return { reason: 'Target.FailedHealthChecks', description: 'Health checks failed' }
+    return { reason: 'Target.ResponseCodeMismatch', description: 'Health checks failed with these codes: [502]' }
+  }
+
+  register(g: SimGroup, i: SimInstance): void {
+    for (const arn of this.trafficOf(g)) {
+      const tg = this.w.targetGroups.get(arn)
+      if (!tg) continue
+      const t: SimTarget = {
+        id: i.id,
+        port: tg.port,
+        state: 'initial',
+        reason: 'Elb.InitialHealthChecking',
+        description: 'Initial health checks in progress',
+        due: undefined,
+        next: undefined,
+        registeredAt: this.w.now()
+      }
+      tg.targets.set(i.id, t)
+      this.scheduleHealth(tg, t, i)
+    }
+  }
+
+  private scheduleHealth(tg: SimTargetGroup, t: SimTarget, i: SimInstance): void {
+    const fate = this.fateOf(i)
+    t.after = undefined
+    if (fate === 'stuck-initial') {
+      t.due = undefined
+      t.next = undefined
+      return
+    }
+    const interval = tg.healthCheckIntervalSeconds * 1000
+    if (typeof fate === 'object') {
+      // Slow boot: checks fail until the app answers (N s ± 20 % after the first registration); after
+      // UnhealthyThresholdCount failures the target is `unhealthy`; HealthyThresholdCount passes after the
+      // app is up it is `healthy`.
+      const registered = t.registeredAt ?? this.w.now()
+      i.appReadyAt ??= registered + Math.round(this.w.rng.vary(fate.unhealthyForSeconds, 0.2) * 1000)
+      const healthyAt = Math.max(i.appReadyAt, registered) + tg.healthyAfterChecks * interval + this.healthJitterMs()
+      const unhealthyAt = registered + tg.unhealthyThresholdCount * interval
+      if (i.appReadyAt > unhealthyAt) {
+        t.due = Math.max(this.w.now(), unhealthyAt)
+        t.next = { state: 'unhealthy', ...this.reasonFor(i, fate) }
+        t.after = { due: Math.max(t.due, healthyAt), next: { state: 'healthy' } }
+      } else {
+        t.due = Math.max(this.w.now(), healthyAt)
+        t.next = { state: 'healthy' }
+      }
+      return
+    }
+    t.due = this.w.now() + interval * tg.healthyAfterChecks + this.healthJitterMs()
+    t.next = fate === 'healthy' ? { state: 'healthy' } : { state: 'unhealthy', ...this.reasonFor(i, fate) }
+  }
+
+  /** Targets of one batch do not all conclude on the same tick (realism only). */
+  private healthJitterMs(): number {
+    return this.w.realism?.healthJitter ? this.w.rng.int(0, 3_000) : 0
+  }
+
+  /**
+   * Put the instance's targets into `draining`; returns the longest time until they are gone (ms). With
+   * realism, Auto Scaling's deregistration reaches each target group a moment later (0–2 s): until then
+   * the target keeps its state and still takes requests.
+   */
+  deregister(i: SimInstance): number {
+    let longest = 0
+    const [min, max] = this.w.realism?.deregisterLagMs ?? [0, 0]
+    for (const tg of this.w.targetGroups.values()) {
+      const t = tg.targets.get(i.id)
+      if (!t) continue
+      if (t.state !== 'draining' && t.next?.state !== 'draining') {
+        const lag = max > 0 ? this.w.rng.int(min, max) : 0
+        const draining = { state: 'draining' as const, reason: 'Target.DeregistrationInProgress', description: 'Target deregistration is in progress' }
+        const removedAt = this.w.now() + lag + tg.deregistrationDelaySeconds * 1000
+        if (lag === 0) Object.assign(t, { ...draining, due: removedAt, next: { state: 'removed' }, after: undefined })
+        else Object.assign(t, { due: this.w.now() + lag, next: draining, after: { due: removedAt, next: { state: 'removed' } } })
+      }
+      const gone = (t.next?.state === 'draining' ? t.after?.due : t.due) ?? this.w.now()
+      longest = Math.max(longest, gone - this.w.now())
+    }
+    return longest
+  }
+
+  /** State of an instance in a target group, as DescribeTargetHealth reports it. */
+  targetHealth(tg: SimTargetGroup, id: string): { state: string; reason?: string; description?: string; port: number } | 'invalid' {
+    const t = tg.targets.get(id)
+    if (t) return { state: t.state, port: t.port, ...(t.reason ? { reason: t.reason } : {}), ...(t.description ? { description: t.description } : {}) }
+    const inst = this.w.instances.get(id)
+    if (!inst || inst.forgotten) return 'invalid'
+    if (inst.ec2State === 'terminated' || inst.ec2State === 'shutting-down') {
+      return { state: 'unused', reason: 'Target.InvalidState', description: 'Target is in the stopped or terminated state', port: tg.port }
+    }
+    return { state: 'unused', reason: 'Target.NotRegistered', description: 'Target is not registered to the target group', port: tg.port }
+  }
+
+  targetStates(targetGroupName: string): { id: string; state: string; reason?: string }[] {
+    const tg = this.targetGroupByName(targetGroupName)
+    return [...tg.targets.values()].map((t) => ({ id: t.id, state: t.state, ...(t.reason ? { reason: t.reason } : {}) }))
+  }
+
+  healthyCount(targetGroupName: string): number {
+    return this.healthyCountArn(this.targetGroupByName(targetGroupName).arn)
+  }
+}
+
+/** A Classic LB's key in `world.targetGroups`: not an ARN, so it never collides with a target group's. */
+export function classicKey(name: string): string {
+  return `classic:${name}`
+}

@@ -1,0 +1,19 @@
+// The resources whose Describe views lag behind writes under realism (see ../../world/consistency.ts), rendered the
+// way their Describe call renders them.
+
+import type { ViewSource } from '../../world/consistency.js'
+import type { World } from '../../world/world.js'
+import { renderGroup } from './autoscaling.js'
+import { registeredTargets } from './elbv2.js'
+
+export const LAG_SOURCES: ViewSource<World>[] = [
+  function* groups(w) {
+    for (const g of w.groups.values()) yield [`asg:${g.name}`, renderGroup(w, g, true)]
+  },
+  function* targetGroups(w) {
+    for (const tg of w.targetGroups.values()) yield [`tg:${tg.arn}`, registeredTargets(w, tg)]
+  },
+  function* instances(w) {
+    for (const i of w.instances.values()) if (!i.forgotten) yield [`ec2:${i.id}`, i.ec2State]
+  }
+]

@@ -1,0 +1,80 @@
+// The simulator's own invariant checks: healthy capacity (invariants 1 and 2; 3 and 4 sit where the
+// terminate and the launch happen), recorded in world.violations, never thrown. Rules of a particular
+// client of the simulator (its tags, its time limits) plug in as tick checks (world.ts WorldPlugins).
+
+import type { Account } from '../models/account.js'
+import type { AutoScalingModel } from '../models/autoscaling.js'
+import type { TargetsModel } from '../models/targets.js'
+import type { SimGroup, SimInstance } from '../core/types.js'
+
+/** What the checks read of the world (structural: the world implements it). */
+export interface InvariantWorld extends Account {
+  readonly targets: TargetsModel
+  readonly autoScaling: AutoScalingModel
+  /** Per target group ARN: healthy count that must never be undercut. */
+  readonly baseline: ReadonlyMap<string, number>
+}
+
+const lowWater = new WeakMap<InvariantWorld, Map<string, number>>()
+
+/**
+ * After every tick and every accepted write: the plugged-in checks, then invariant 1 (in each target group
+ * with a baseline, the number of `healthy` targets is never below the baseline). A violation of invariant 1
+ * is recorded each time the count reaches a new low (not on every tick while it stays low).
+ */
+export function checkTickInvariants<W extends InvariantWorld>(world: W, extra: readonly ((world: W) => void)[]): void {
+  let lows = lowWater.get(world)
+  if (!lows) {
+    lows = new Map()
+    lowWater.set(world, lows)
+  }
+  world.checks.ticks++
+  for (const check of extra) check(world)
+  world.checks.inv1 += world.baseline.size
+  for (const [arn, base] of world.baseline) {
+    // Capacity units: a weighted group's instances count their weight (the count when nothing is weighted).
+    const healthy = world.targets.healthyUnitsArn(arn)
+    const name = world.targetGroups.get(arn)?.name ?? arn
+    if (healthy < base) {
+      const prev = lows.get(arn)
+      if (prev === undefined || healthy < prev) {
+        world.violate(`invariant 1: ${world.targetGroups.get(arn)?.classic ? 'Classic LB' : 'target group'} ${name} has ${healthy} healthy targets, below the baseline of ${base}`)
+        lows.set(arn, healthy)
+      }
+    } else {
+      lows.delete(arn)
+    }
+  }
+}
+
+/**
+ * Invariant 2, checked when EnterStandby is called on group X for `moving` instances. Rule implemented:
+ * let T be X's target groups and S the instances of every *other* group sharing at least one target group
+ * with X that are Pending or InService (Standby/EnteringStandby/Terminating/Detaching ones are ignored).
+ * Then (a) every instance of S must be `healthy` in every target group of T, and (b) |S| ≥ |moving|.
+ * T empty (group without target groups) → nothing to check.
+ */
+export function checkEnterStandby(world: InvariantWorld, group: SimGroup, moving: SimInstance[]): void {
+  const tgs = world.targets.trafficOf(group)
+  world.checks.inv2++
+  if (tgs.length === 0) return
+  const others: SimInstance[] = []
+  for (const g of world.groups.values()) {
+    if (g.name === group.name || !world.targets.trafficOf(g).some((a) => tgs.includes(a))) continue
+    others.push(...world.autoScaling.activeInstances(g))
+  }
+  for (const i of others) {
+    for (const arn of tgs) {
+      const tg = world.targetGroups.get(arn)
+      const state = tg?.targets.get(i.id)?.state ?? 'unregistered'
+      if (state !== 'healthy') {
+        world.violate(`invariant 2: EnterStandby on ${group.name} while ${i.id} (${i.group ?? '?'}) is ${state} in ${tg?.classic ? 'Classic LB' : 'target group'} ${tg?.name ?? arn}`)
+      }
+    }
+  }
+  // In capacity units: a weighted group's instances count their weight (the counts when nothing is weighted).
+  const units = (list: SimInstance[]): number => list.reduce((n, i) => n + i.weight, 0)
+  if (units(others) < units(moving)) {
+    world.violate(`invariant 2: EnterStandby on ${group.name} moves ${units(moving)} capacity units but only ${units(others)} replacement units serve`)
+  }
+}
