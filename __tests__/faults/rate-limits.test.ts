@@ -2,7 +2,7 @@
 // action from one account bucket; 20 pairs observed at once send 160 Auto Scaling calls in one instant, which
 // spent the SDK's retry quota and failed pairs. The action keeps at most 8 calls in flight per service
 // (src/aws/clients.ts), so every pair gets through. The simulator enforces token buckets in virtual time
-// (test-support/sim/ratelimit.ts) and the SDK backs off in virtual time, with its standard retry quota.
+// (packages/aws-sim/src/core/ratelimit.ts) and the SDK backs off in virtual time, with its standard retry quota.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { runAction } from '../../test-support/harness.js'
 import { addService, newWorld } from '../../test-support/worlds.js'

@@ -1,7 +1,7 @@
 // Classic Load Balancers: a pair attached by load balancer name is health-gated by the instances' state in
 // every Classic LB (InService), alone or beside target groups; standby, traffic moved and rollback behave
 // as with target groups. The simulator answers DescribeInstanceHealth in the Classic LB's own words
-// (test-support/sim/handlers/elb.ts): a new instance reads OutOfService "registration is still in
+// (packages/aws-sim/src/wire/handlers/elb.ts): a new instance reads OutOfService "registration is still in
 // progress", a draining one InService "deregistration currently in progress".
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { runAction } from '../../test-support/harness.js'

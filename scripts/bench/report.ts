@@ -134,7 +134,7 @@ export function coldTable(r: BenchReport): string {
 
 function limitsText(r: BenchReport): string {
   const o = r.settings.limitOverrides
-  const base = 'test-support/sim/ratelimit.ts defaults: EC2 100 + 20/s per Describe API, ELBv2 Describe* 40 + 10/s, Auto Scaling 40 + 10/s for all actions'
+  const base = 'packages/aws-sim/src/core/ratelimit.ts defaults: EC2 100 + 20/s per Describe API, ELBv2 Describe* 40 + 10/s, Auto Scaling 40 + 10/s for all actions'
   const extra = Object.entries(o).map(([svc, b]) => `${svc} ${b.capacity} + ${b.refillPerSecond}/s`)
   return extra.length > 0 ? `${base}; replaced: ${extra.join(', ')}` : base
 }
