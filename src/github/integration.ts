@@ -69,7 +69,7 @@ export class GitHubIntegration implements RunHooks {
   }
 
   async started(outcomes: PairOutcome[]): Promise<void> {
-    if (!this.s.environment || this.s.mode === 'status') return
+    if (!this.s.environment || !MODE_RULES[this.s.mode].writes) return
     await this.quietly('record the deployment start', async () => {
       if (this.s.mode === 'finalize') {
         this.deploymentId = (await this.gh.latestDeployment(this.s.environment))?.id
