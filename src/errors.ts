@@ -35,3 +35,11 @@ export class AwsCallFailed extends ActionError {
     this.name = 'AwsCallFailed'
   }
 }
+
+/** The job was cancelled while the run wrote or waited; what needs undoing is undone by the caller. */
+export class Cancelled extends ActionError {
+  constructor(what: string) {
+    super(`Cancelled while ${what}.`)
+    this.name = 'Cancelled'
+  }
+}

@@ -5,13 +5,14 @@ import { type ClientOverrides, createClients } from './aws/clients.js'
 import { type Clock, systemClock } from './clock.js'
 import { readConfig } from './config/read.js'
 import type { Config, RoleConfig } from './config/types.js'
-import type { Logger } from './execute.js'
 import { octokitPort } from './github/api.js'
 import { GitHubIntegration } from './github/integration.js'
 import { encodeRelease } from './github/release.js'
 import { type OidcCredentialsProvider, oidcCredentials } from './credentials/provider.js'
 import { errorMessage } from './errors.js'
-import { type RunResult, assertNoRefusals, runMode } from './modes.js'
+import type { Logger } from './log.js'
+import { runMode } from './run/run-mode.js'
+import { type RunResult, assertNoRefusals } from './run/result.js'
 import { report, reportEarlyFailure, sdkLogger } from './report/publish.js'
 
 export interface MainDeps {
@@ -44,9 +45,10 @@ export async function run(deps: MainDeps = {}): Promise<RunResult | undefined> {
       const withRelease = config.github.sha
         ? { ...config, releaseTag: encodeRelease({ commit: config.github.sha, actor: config.github.actor || 'unknown', at: new Date(clock.now()).toISOString(), run: config.runUrl }) }
         : config
-      const github = githubIntegration(withRelease, log)
+      // The run's hooks: GitHub's answers, wired here so the run knows only the interface.
+      const hooks = githubIntegration(withRelease, log)
       core.info(`${config.mode}${config.dryRun ? ' (dry run)' : ''} of ${config.imageName} in groups starting with ${config.prefix}, ${config.region}; run ${config.runUrl}`)
-      result = await runMode(withRelease, { fleet, clock, log, signal: deps.signal, github })
+      result = await runMode(withRelease, { fleet, clock, log, signal: deps.signal, hooks })
     } finally {
       clients.destroy()
       credentials?.destroy()

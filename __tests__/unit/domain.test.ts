@@ -6,7 +6,7 @@ import { type Phase, classify } from '../../src/domain/phase.js'
 import { planDeploy, planFinalize, planRollback } from '../../src/domain/plan.js'
 import { type PreflightOptions, preflight } from '../../src/domain/preflight.js'
 import { describeStep } from '../../src/domain/steps.js'
-import { stateOf } from '../../src/modes.js'
+import { stateOf } from '../../src/domain/pair-state.js'
 import { TG, config, group, instance, liveGroup, pair } from '../../test-support/fixtures.js'
 
 const opts: PreflightOptions = { mode: 'deploy', version: 'v2', versionTagKey: 'docker:image:version' }

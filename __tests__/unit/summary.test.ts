@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { PairOutcome, RunResult } from '../../src/modes.js'
+import type { PairOutcome, RunResult } from '../../src/run/result.js'
 import { LIVE_CAPACITY_TAG, IDLE_CAPACITY_TAG } from '../../src/domain/markers.js'
 import { chunk } from '../../src/domain/steps.js'
 import { outputsOf } from '../../src/report/outputs.js'

@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { run } from '../../src/main.js'
-import type { RunResult } from '../../src/modes.js'
+import type { RunResult } from '../../src/run/result.js'
 import {
   type BucketSpec,
   type CallRecord,

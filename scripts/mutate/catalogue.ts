@@ -168,7 +168,7 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'retire-unrecorded',
     title: 'finalize detaches a batch without first recording it on the group',
-    file: 'src/execute.ts',
+    file: 'src/run/act.ts',
     find: 'await f.tag(s.group, { [FINALIZING_TAG]',
     replace: 'if (false) await f.tag(s.group, { [FINALIZING_TAG]',
     tests: [T.interruptions],
@@ -219,7 +219,7 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'wait-ignores-lowered-capacity',
     title: 'the health wait does not notice the new group was scaled below what it waits for',
-    file: 'src/execute.ts',
+    file: 'src/run/waits.ts',
     find: 'if (group.capacity.desired < s.count) {',
     replace: 'if (false) {',
     tests: [T.interference],
@@ -228,7 +228,7 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'refresh-ignored-mid-run',
     title: 'an instance refresh started during the deploy does not stop the cutover',
-    file: 'src/modes.ts',
+    file: 'src/run/pair.ts',
     find: 'if (serving?.activeInstanceRefresh) {',
     replace: 'if (false) {',
     tests: [T.interference],
@@ -246,7 +246,7 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'lock-not-checked-on-observation',
     title: 'a run does not check the lock at its observations (only when it takes it)',
-    file: 'src/modes.ts',
+    file: 'src/run/guard.ts',
     find: '    locks.check(pair)\n',
     replace: '\n',
     tests: [T.race]
@@ -308,8 +308,8 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'reads-trusted-after-writes',
     title: "an observation right after the run's own writes is trusted although it may lag them",
-    file: 'src/execute.ts',
-    find: '      if (!this.stillUnseen(current)) return current',
+    file: 'src/run/drive.ts',
+    find: '      if (!this.writes.stillUnseen(current)) return current',
     replace: '      return current',
     tests: [T.slow],
     only: 'EnteringStandby'
@@ -326,8 +326,8 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'traffic-moved-on-lagging-read',
     title: 'traffic is taken as moved from a read that does not show the EnterStandby yet',
-    file: 'src/execute.ts',
-    find: 'return waiting === 0 && !this.stillUnseen(now, true) ?',
+    file: 'src/run/waits.ts',
+    find: 'return waiting === 0 && !this.o.writes.stillUnseen(now, true) ?',
     replace: 'return waiting === 0 ?',
     tests: [T.drain],
     only: 'ends with the old instances draining'
@@ -335,7 +335,7 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'health-polled-at-interval-only',
     title: 'the health wait looks only every poll-interval, even when targets are about to turn healthy',
-    file: 'src/execute.ts',
+    file: 'src/run/waits.ts',
     find: 'nextIntervalMs: () => cadence.nextDelayMs(this.o.clock.now()),',
     replace: '',
     tests: [T.cadence]
@@ -351,7 +351,7 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'light-polls-held-by-policy-moves',
     title: "a wait's light polls (which do not re-read policies) wait for the policies' move to show",
-    file: 'src/execute.ts',
+    file: 'src/run/unseen.ts',
     find: 'return pending.some((w) => !(light && NOT_IN_LIGHT_OBSERVATIONS.has(w.step.kind)))',
     replace: 'return pending.length > 0',
     tests: [T.scaling],
@@ -369,7 +369,7 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'cutover-to-another-release',
     title: "a deploy cuts over to instances launched with another run's version (crossed writes)",
-    file: 'src/execute.ts',
+    file: 'src/run/act.ts',
     find: "const other = ids.filter((id) => (tags[id]?.[s.versionTagKey] ?? s.version) !== s.version)",
     replace: 'const other: string[] = []',
     tests: [T.race],

@@ -4,12 +4,11 @@
 // every mode, so a canary interrupted anywhere is finished by a re-run, or removed by a rollback.
 import { assessHealth } from './health.js'
 import { trafficKeys } from './classic.js'
-import { CANARY_TAG, DEPLOY_RUN_TAG, IDLE_CAPACITY_TAG, encodeCapacity } from './markers.js'
+import { CANARY_TAG, DEPLOY_RUN_TAG, IDLE_CAPACITY_TAG, RELEASE_TAG, encodeCapacity } from './markers.js'
 import { type Capacity, type Group, type Pair, activeInstances, unitWord, unitsOf } from './model.js'
 import type { Phase } from './phase.js'
 import { type PlanOptions, unitOf } from './plan.js'
-import type { Verdict } from './preflight.js'
-import { RELEASE_TAG } from '../github/release.js'
+import type { Verdict } from './verdict.js'
 import type { Step } from './steps.js'
 
 export interface CanaryOptions extends PlanOptions {

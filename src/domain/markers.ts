@@ -35,6 +35,12 @@ export const MARKER_TAGS = [IDLE_CAPACITY_TAG, LIVE_CAPACITY_TAG, LIVE_SUSPENDED
  */
 export const LAST_RUN_TAG = 'blue-green/last-run'
 
+/**
+ * On the group that runs a version: who shipped it (commit, actor, time, run; see github/release.ts).
+ * Not a `blue-green:` marker: it stays with the version it describes after the deployment ends.
+ */
+export const RELEASE_TAG = 'blue-green/last-deploy'
+
 export type LastRun = { mode: 'deploy' | 'canary' | 'finalize' | 'rollback'; version: string }
 
 export function encodeLastRun(r: LastRun): string {

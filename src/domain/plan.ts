@@ -13,6 +13,7 @@ import {
   LIVE_SUSPENDED_TAG,
   MARKER_TAGS,
   QUARANTINE_PROCESSES,
+  RELEASE_TAG,
   decodeList,
   encodeCapacity,
   encodeLastRun,
@@ -23,7 +24,6 @@ import {
 } from './markers.js'
 import { type Capacity, type Group, activeInstances, inStandby, unitWord, unitsOf } from './model.js'
 import { type Phase, stillTakesTraffic } from './phase.js'
-import { RELEASE_TAG } from '../github/release.js'
 import { PROTECTION_BATCH, RETIRE_BATCH, STANDBY_BATCH, type Step, chunk } from './steps.js'
 
 export interface PlanOptions {

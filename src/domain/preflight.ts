@@ -5,6 +5,7 @@ import { formatDuration } from '../duration.js'
 import { type Group, LEAVING_STATES, type Mode, type Pair, activeInstances, inStandby, launchHooks, terminationHooks } from './model.js'
 import type { Phase } from './phase.js'
 import { canaryBlocks, canaryChecks } from './canary.js'
+import type { Verdict } from './verdict.js'
 
 export interface PreflightOptions {
   mode: Mode
@@ -15,17 +16,6 @@ export interface PreflightOptions {
   bake?: { timeMs: number }
   /** How long a deploy waits for new instances to turn healthy; launch hooks must fit in it. */
   healthTimeoutMs?: number
-}
-
-export interface Verdict {
-  refusals: string[]
-  /** Set when the pair needs no change for this mode: say so, do nothing, do not fail. */
-  nothingToDo?: string
-  /**
-   * Set when this pair cannot get where the mode wants it (e.g. rollback after finalize): the pair fails
-   * with this reason, but, unlike a refusal, it does not stop the other pairs.
-   */
-  cannot?: string
 }
 
 const FINAL_ACTIVITY = new Set(['Successful', 'Failed', 'Cancelled'])

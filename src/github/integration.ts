@@ -1,25 +1,29 @@
 // What the action does with GitHub itself (optional, needs `github-token`): refuse to deploy an older
 // commit over a newer one, record deployments on the environment, and ask whether a lock's run is over.
 // GitHub being unreachable never fails a run: these degrade to warnings.
-import type { Logger } from '../execute.js'
 import { errorMessage } from '../errors.js'
-import type { Pair } from '../domain/model.js'
+import type { Logger } from '../log.js'
+import { RELEASE_TAG } from '../domain/markers.js'
+import type { Mode, Pair } from '../domain/model.js'
+import { MODE_RULES } from '../domain/modes.js'
 import { classify } from '../domain/phase.js'
-import type { PairOutcome, RunResult } from '../modes.js'
+import type { RunHooks } from '../run/hooks.js'
+import type { PairOutcome, RunResult } from '../run/result.js'
 import type { GitHubPort } from './api.js'
-import { RELEASE_TAG, decodeRelease, describeRelease } from './release.js'
+import { decodeRelease, describeRelease } from './release.js'
 
 export interface GitHubSettings {
   repository: string
   sha: string
   runUrl: string
-  mode: string
+  mode: Mode
   version: string
   environment: string
   allowOlderCommit: boolean
 }
 
-export class GitHubIntegration {
+/** The run's hooks, answered by GitHub. */
+export class GitHubIntegration implements RunHooks {
   private deploymentId: number | undefined
 
   constructor(
@@ -30,7 +34,7 @@ export class GitHubIntegration {
 
   /** Out-of-order protection: deploying a commit that the live commit already contains goes back in time. */
   async orderRefusals(pairs: Pair[]): Promise<string[]> {
-    if (this.s.mode !== 'deploy' || this.s.allowOlderCommit || !this.s.sha) return []
+    if (!MODE_RULES[this.s.mode].checksCommitOrder || this.s.allowOlderCommit || !this.s.sha) return []
     const refusals: string[] = []
     for (const pair of pairs) {
       const phase = classify(pair)
@@ -65,7 +69,7 @@ export class GitHubIntegration {
   }
 
   async started(outcomes: PairOutcome[]): Promise<void> {
-    if (!this.s.environment || this.s.mode === 'status') return
+    if (!this.s.environment || !MODE_RULES[this.s.mode].writes) return
     await this.quietly('record the deployment start', async () => {
       if (this.s.mode === 'finalize') {
         this.deploymentId = (await this.gh.latestDeployment(this.s.environment))?.id
@@ -74,7 +78,7 @@ export class GitHubIntegration {
         this.deploymentId = await this.gh.createDeployment({
           ref,
           environment: this.s.environment,
-          description: this.s.mode === 'deploy' || this.s.mode === 'canary' ? `${this.s.mode} ${this.s.version}` : 'rollback',
+          description: MODE_RULES[this.s.mode].deployLike ? `${this.s.mode} ${this.s.version}` : 'rollback',
           payload: { mode: this.s.mode, version: this.s.version, pairs: outcomes.map((o) => o.base) }
         })
       }

@@ -1,9 +1,6 @@
 // Who shipped what, when: a tag on the group that runs a version, written by the deploy that put it
 // there, so status, the summary and out-of-order protection can read it from AWS alone.
 
-/** Not a `blue-green:` marker: it stays with the version it describes after the deployment ends. */
-export const RELEASE_TAG = 'blue-green/last-deploy'
-
 export interface Release {
   commit: string
   actor: string

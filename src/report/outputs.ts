@@ -1,8 +1,7 @@
 // Step outputs, from one typed object with constant names. Lists are JSON; several pairs are joined.
-import type { RunResult } from '../modes.js'
+import { type RunResult, describeWatched } from '../run/result.js'
 import { describeStep } from '../domain/steps.js'
 import { viewOf } from './view.js'
-import { describeWatched } from '../bake.js'
 import { canaryShare } from '../domain/canary.js'
 
 export const Outputs = {

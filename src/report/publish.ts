@@ -1,7 +1,7 @@
 // Publishing a run's result the way a runner shows it: outputs, annotations, log sections, job summary.
 import * as core from '@actions/core'
 import { InputError, errorMessage } from '../errors.js'
-import type { RunResult } from '../modes.js'
+import type { RunResult } from '../run/result.js'
 import { describeStep } from '../domain/steps.js'
 import { Outputs, outputsOf } from './outputs.js'
 import { esc, renderSummary } from './summary.js'

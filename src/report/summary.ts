@@ -4,12 +4,13 @@ import { formatDuration } from '../duration.js'
 import { trafficKeys } from '../domain/classic.js'
 import { type Group, type Instance, type LifecycleHook, type Pair, activeInstances, launchHooks, standbyInstances, terminationHooks, unitWord, unitsOf } from '../domain/model.js'
 import { describeStep } from '../domain/steps.js'
-import type { PairOutcome, RunResult } from '../modes.js'
+import { type BakeReport, type PairOutcome, type RunResult, describeWatched } from '../run/result.js'
 import { viewOf } from './view.js'
-import { RELEASE_TAG, describeRelease } from '../github/release.js'
+import { describeRelease } from '../github/release.js'
+import { RELEASE_TAG } from '../domain/markers.js'
 import { LOCK_TAG, decodeLock } from '../domain/lock.js'
-import { type BakeReport, describeWatched } from '../bake.js'
 import { canaryShare } from '../domain/canary.js'
+import { MODE_RULES } from '../domain/modes.js'
 
 const MAX_PLAN_LINES = 200
 const MAX_TIMELINE_ROWS = 300
@@ -29,7 +30,7 @@ const TITLES: Record<string, string> = {
 export function renderSummary(r: RunResult): string {
   const c = r.config
   const lines: string[] = []
-  const what = c.mode === 'deploy' || c.mode === 'canary' ? ` of ${esc(c.version)}` : ''
+  const what = MODE_RULES[c.mode].deployLike ? ` of ${esc(c.version)}` : ''
   lines.push(`## ${TITLES[c.mode]}${what}${c.dryRun ? ' (dry run: nothing was changed)' : ''}`, '')
   lines.push(`Services tagged \`${esc(c.imageNameTagKey)}=${esc(c.imageName)}\` in groups starting with \`${esc(c.prefix)}\`, region ${esc(c.region)}.`, '')
   if (r.refusals.length > 0) {

@@ -1,13 +1,13 @@
 // Taking, keeping and giving back the pair locks around the writes of a run (SPEC invariant 7).
 // The lock is decided from a fresh read, confirmed by reading it back, checked again at every
 // observation of the pair, and the heartbeat never overwrites another run's lock.
-import type { Fleet } from './aws/port.js'
-import type { Clock } from './clock.js'
-import { formatDuration } from './duration.js'
-import { ActionError, errorMessage } from './errors.js'
-import type { Logger } from './execute.js'
-import { HEARTBEAT_MS, LOCK_TAG, STALE_AFTER_MS, decodeLock, encodeLock, isMine, lockGroup, lockVerdict } from './domain/lock.js'
-import type { Pair } from './domain/model.js'
+import type { Fleet } from '../aws/port.js'
+import type { Clock } from '../clock.js'
+import { formatDuration } from '../duration.js'
+import { ActionError, errorMessage } from '../errors.js'
+import type { Logger } from '../log.js'
+import { HEARTBEAT_MS, LOCK_TAG, STALE_AFTER_MS, decodeLock, encodeLock, isMine, lockGroup, lockVerdict } from '../domain/lock.js'
+import type { Pair } from '../domain/model.js'
 
 /** How often, and how long, a run reads its lock back until AWS shows it (reads may lag writes). */
 const CONFIRM_EVERY_MS = 1_000

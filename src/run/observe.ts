@@ -1,13 +1,13 @@
 // Observe: turn AWS state into pair snapshots (groups, details, target health of exactly their instances).
-import type { Fleet, GroupDescription } from './aws/port.js'
-import { classicName, trafficKeys } from './domain/classic.js'
-import { type Discovery, discover } from './domain/discover.js'
-import { type Group, type Instance, type Pair } from './domain/model.js'
-import type { Config } from './config/types.js'
+import type { Fleet, GroupDescription } from '../aws/port.js'
+import { classicName, trafficKeys } from '../domain/classic.js'
+import { type DiscoverOptions, type Discovery, discover } from '../domain/discover.js'
+import { type Group, type Instance, type Pair } from '../domain/model.js'
 
-export async function observeAll(fleet: Fleet, config: Config): Promise<Discovery> {
-  const groups = await fleet.listGroups(config.imageNameTagKey, config.imageName)
-  const found = discover(groups, config)
+/** Every pair of the service: its groups found by tag and name (`opts`), each with its details and target health. */
+export async function observeAll(fleet: Fleet, opts: DiscoverOptions): Promise<Discovery> {
+  const groups = await fleet.listGroups(opts.imageNameTagKey, opts.imageName)
+  const found = discover(groups, opts)
   if (found.refusals.length > 0) return found
   const pairs = await Promise.all(found.pairs.map((p) => withDetails(fleet, p)))
   return { pairs, refusals: [] }

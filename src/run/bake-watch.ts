@@ -1,39 +1,26 @@
 // The bake: after cutover (or once a canary is healthy) the run keeps the pair (and its lock) and watches
 // the named CloudWatch alarms and the new group's target health for bake-time. It only watches: what to
 // do when the bake trips (the rollback) is decided by the caller from a fresh observation.
-import type { Fleet } from './aws/port.js'
-import type { Clock } from './clock.js'
-import type { BakeConfig } from './config/types.js'
-import { formatDuration } from './duration.js'
-import { ActionError, AwsCallFailed, errorMessage } from './errors.js'
-import type { Logger } from './execute.js'
-import { type AlarmSighting, TargetWatch, describeAlarmTrip, recordAlarms, trippedAlarm } from './domain/bake.js'
-import { trafficKeys } from './domain/classic.js'
-import { assessHealth } from './domain/health.js'
-import type { Pair } from './domain/model.js'
+import type { Fleet } from '../aws/port.js'
+import type { Clock } from '../clock.js'
+import type { BakeConfig } from '../config/types.js'
+import { TargetWatch, describeAlarmTrip, recordAlarms, trippedAlarm } from '../domain/bake.js'
+import { trafficKeys } from '../domain/classic.js'
+import { assessHealth } from '../domain/health.js'
+import type { Pair } from '../domain/model.js'
+import { formatDuration } from '../duration.js'
+import { ActionError, AwsCallFailed, errorMessage } from '../errors.js'
+import type { Logger } from '../log.js'
+import type { Guard } from './guard.js'
 import { observePair } from './observe.js'
-
-export type BakeResult = 'passed' | 'rolled-back' | 'skipped' | 'interrupted' | 'failed'
-
-export interface BakeReport {
-  result: BakeResult
-  plannedMs: number
-  watchedMs: number
-  alarmNames: string[]
-  /** The group whose target health was watched. */
-  group: string
-  /** Per alarm, each state the bake saw it in. */
-  alarms: Record<string, AlarmSighting[]>
-  /** Why the bake failed (the alarm and its reason, or the instances and their reason codes). */
-  reason?: string
-}
+import type { BakeReport } from './result.js'
 
 export interface BakeDeps {
   fleet: Fleet
   clock: Clock
   log: Logger
   signal?: AbortSignal | undefined
-  guard: (pair: Pair) => void
+  guard: Guard
   pollIntervalMs: number
   /** How long an instance launched during the bake may be unhealthy while it boots. */
   bootTimeMs: number
@@ -106,10 +93,4 @@ export async function watchBake(pair: Pair, group: string, cfg: BakeConfig, deps
   report.watchedMs = clock.now() - start
   log.info(`${pair.base}: the bake passed: ${what} held for ${formatDuration(report.watchedMs)}.`)
   return { report, last }
-}
-
-/** What the bake watched and for how long, as one line (the `bake-watched` output). */
-export function describeWatched(r: BakeReport): string {
-  const alarms = r.alarmNames.length > 0 ? `alarm(s) ${r.alarmNames.join(', ')} and ` : ''
-  return `${alarms}the target health of ${r.group} for ${formatDuration(r.watchedMs)} of ${formatDuration(r.plannedMs)}`
 }

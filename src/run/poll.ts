@@ -1,6 +1,6 @@
 // Bounded waits: poll a fresh observation until it is ready, provably hopeless, the deadline passes,
 // or the run is cancelled. Always returns the last observation so a failure can say what it saw.
-import type { Clock } from './clock.js'
+import type { Clock } from '../clock.js'
 
 export type Check<T> = { ready: true; value: T } | { ready: false; value: T; hopeless?: string }
 

@@ -1,0 +1,12 @@
+// Where the run writes its lines: the runner's log in the action, a buffer in tests.
+
+export interface Logger {
+  info(line: string): void
+  warning(line: string): void
+  /** Folds what `fn` logs under a named section (the runner's ::group::). */
+  group?<T>(name: string, fn: () => Promise<T>): Promise<T>
+}
+
+export function inGroup<T>(log: Logger, name: string, fn: () => Promise<T>): Promise<T> {
+  return log.group ? log.group(name, fn) : fn()
+}

@@ -1,0 +1,159 @@
+// Act: drive one pair to the end of a mode by observing, planning and performing steps until the
+// plan is empty. Every wait is followed by a fresh observation, so each decision uses current state.
+import type { Fleet } from '../aws/port.js'
+import type { Clock } from '../clock.js'
+import type { Pair } from '../domain/model.js'
+import { type Phase, classify } from '../domain/phase.js'
+import { type Step, describeStep, isWait } from '../domain/steps.js'
+import { ActionError, AwsCallFailed, Cancelled, errorMessage } from '../errors.js'
+import type { Logger } from '../log.js'
+import { act } from './act.js'
+import type { Guard } from './guard.js'
+import { observePair } from './observe.js'
+import type { TimelineEntry } from './result.js'
+import { UnseenWrites } from './unseen.js'
+import { Waits } from './waits.js'
+
+export interface ExecutorOptions {
+  fleet: Fleet
+  clock: Clock
+  log: Logger
+  healthTimeoutMs: number
+  pollIntervalMs: number
+  /** How long a new instance may fail health checks while it boots; undefined = derived from AWS settings. */
+  bootTimeMs?: number | undefined
+  signal?: AbortSignal | undefined
+}
+
+export interface DriveOptions {
+  /** Compensating writes: they run after a cancel too. */
+  undo?: boolean
+  /** Runs on every observation of the pair; throws to stop the run writing (another run took the pair). */
+  guard?: Guard
+}
+
+export type Planner = (phase: Phase, pair: Pair) => Step[]
+
+const MAX_ROUNDS = 40
+/** How often a settle looks again while a read lags the run's last writes. */
+const READ_LAG_POLL_MS = 1_000
+/** How often a run re-observes and carries on after an AWS call failed (beyond the SDK's own retries). */
+const RESUME_ATTEMPTS = 3
+const RESUME_DELAY_MS = 5_000
+
+export class Executor {
+  readonly timeline: TimelineEntry[] = []
+  private readonly writes: UnseenWrites
+  private readonly waits: Waits
+
+  constructor(private readonly o: ExecutorOptions) {
+    this.writes = new UnseenWrites(o.clock, o.signal)
+    this.waits = new Waits({ ...o, writes: this.writes })
+  }
+
+  /** When this run last saw traffic leave a pair's previous group (the drain started at most then). */
+  get trafficMovedAt(): ReadonlyMap<string, number> {
+    return this.waits.trafficMovedAt
+  }
+
+  /** Observe → plan → act until the planner has nothing left; returns the final snapshot. */
+  async drive(pair: Pair, planner: Planner, opts: DriveOptions = {}): Promise<Pair> {
+    let current = pair
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      current = await this.observeCaughtUp(current, opts.guard)
+      const steps = planner(classify(current), current)
+      if (steps.length === 0) return current
+      for (let at = 0; at < steps.length; ) {
+        const step = steps[at] as Step
+        // Compensating writes after a cancel still run: they are what keeps the live group safe.
+        if (this.o.signal?.aborted && !opts.undo) throw new Cancelled(describeStep(step))
+        const together = batchRun(steps, at)
+        await this.performAll(current, together, opts.guard)
+        at += together.length
+        if (isWait(step)) break
+      }
+    }
+    throw new ActionError(`${pair.base}: the plan did not settle after ${MAX_ROUNDS} rounds; something keeps changing the groups (run mode: status to see what).`)
+  }
+
+  /** Drives, and after an AWS call that failed beyond the SDK's retries, observes again and carries on. */
+  async driveResumably(pair: Pair, planner: Planner, guard: Guard): Promise<Pair> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.drive(pair, planner, { guard })
+      } catch (err) {
+        // Plans are made from observed state, so picking up after a failed call is always safe.
+        if (!(err instanceof AwsCallFailed) || attempt >= RESUME_ATTEMPTS) throw err
+        this.o.log.warning(`${pair.base}: ${errorMessage(err)}; observing again and carrying on (attempt ${attempt + 1} of ${RESUME_ATTEMPTS}).`)
+        await this.o.clock.sleep(RESUME_DELAY_MS).catch(() => undefined)
+      }
+    }
+  }
+
+  /** Observes again, for a while, until the pair shows `reached` (a read may lag the run's last writes). */
+  async settle(pair: Pair, reached: (phase: Phase) => boolean, guard?: Guard): Promise<Pair> {
+    const since = this.o.clock.now()
+    let current = await this.observeCaughtUp(pair, guard)
+    while (!reached(classify(current)) && this.o.clock.now() - since < this.writes.lagBudgetMs()) {
+      await this.o.clock.sleep(READ_LAG_POLL_MS).catch(() => undefined)
+      current = await this.observeCaughtUp(current, guard)
+    }
+    return current
+  }
+
+  /**
+   * Observes the pair until it shows every write this run made to it (AWS reads are eventually
+   * consistent), for a bounded time: past it, someone else changed what we wrote, and the plan made
+   * from this observation deals with it.
+   */
+  private async observeCaughtUp(pair: Pair, guard: Guard | undefined): Promise<Pair> {
+    for (;;) {
+      const current = await observePair(this.o.fleet, pair)
+      guard?.(current)
+      if (!this.writes.stillUnseen(current)) return current
+      // Not the cancellation signal: a cancelled run still needs a true picture for its last writes.
+      await this.o.clock.sleep(READ_LAG_POLL_MS).catch(() => undefined)
+    }
+  }
+
+  /** Steps of one batch run go out together; every one is recorded, and the first failure is thrown. */
+  private async performAll(pair: Pair, steps: Step[], guard: Guard | undefined): Promise<void> {
+    if (steps.length === 1) return this.perform(pair, steps[0] as Step, guard)
+    const settled = await Promise.allSettled(steps.map((step) => this.perform(pair, step, guard)))
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed) throw failed.reason
+  }
+
+  private async perform(pair: Pair, step: Step, guard: Guard | undefined): Promise<void> {
+    const startedAt = this.o.clock.now()
+    const label = describeStep(step)
+    this.o.log.info(`${pair.base}: ${label}`)
+    try {
+      const detail = await act(this.o.fleet, this.waits, pair, step, guard)
+      if (!isWait(step)) this.writes.record(pair.base, step)
+      this.timeline.push({ pair: pair.base, step: label, startedAt, durationMs: this.o.clock.now() - startedAt, outcome: 'done', ...(detail ? { detail } : {}) })
+    } catch (err) {
+      this.timeline.push({ pair: pair.base, step: label, startedAt, durationMs: this.o.clock.now() - startedAt, outcome: 'failed', detail: (err as Error).message })
+      throw err
+    }
+  }
+}
+
+/** Step kinds whose consecutive batches on one group are independent calls: they go out together. */
+const CONCURRENT_BATCHES = new Set<Step['kind']>(['enter-standby', 'exit-standby', 'unprotect', 'detach-dead'])
+/** At most this many batch calls at once (5 × 20 instances; the SDK retries any throttling). */
+const MAX_CONCURRENT_BATCHES = 5
+
+/** The steps from `at` that run together: a run of batches of one kind on one group, or the step alone. */
+function batchRun(steps: Step[], at: number): Step[] {
+  const first = steps[at] as Step
+  if (!CONCURRENT_BATCHES.has(first.kind)) return [first]
+  const group = (s: Step): string | undefined => ('group' in s ? s.group : undefined)
+  const run = [first]
+  for (let i = at + 1; i < steps.length && run.length < MAX_CONCURRENT_BATCHES; i++) {
+    const s = steps[i] as Step
+    if (s.kind !== first.kind || group(s) !== group(first)) break
+    run.push(s)
+  }
+  return run
+}

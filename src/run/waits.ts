@@ -1,0 +1,181 @@
+// The three waits of a plan, each a bounded poll of fresh (light) observations: new instances healthy,
+// traffic gone from the old group, old instances settled in Standby.
+import type { Fleet, TargetGroupHealthCheck } from '../aws/port.js'
+import type { Clock } from '../clock.js'
+import { HealthCadence } from '../domain/cadence.js'
+import { type HealthReport, HealthTracker, MIN_BOOT_TIME_MS, UNHEALTHY_POLLS, assessHealth, describeFailures, describeNotReady } from '../domain/health.js'
+import { type Pair, PENDING_STATES } from '../domain/model.js'
+import { stillTakesTraffic } from '../domain/phase.js'
+import type { Step } from '../domain/steps.js'
+import { formatDuration } from '../duration.js'
+import { ActionError, Cancelled } from '../errors.js'
+import type { Logger } from '../log.js'
+import type { Guard } from './guard.js'
+import { observePair } from './observe.js'
+import { waitFor } from './poll.js'
+import type { UnseenWrites } from './unseen.js'
+
+export interface WaitsOptions {
+  fleet: Fleet
+  clock: Clock
+  log: Logger
+  healthTimeoutMs: number
+  pollIntervalMs: number
+  /** How long a new instance may fail health checks while it boots; undefined = derived from AWS settings. */
+  bootTimeMs?: number | undefined
+  signal?: AbortSignal | undefined
+  /** The run's writes not yet seen: a poll that does not show them judges nothing. */
+  writes: UnseenWrites
+}
+
+/** Entering Standby lasts the target groups' deregistration delay, at most 3600 s. */
+const STANDBY_TIMEOUT_MS = 65 * 60_000
+/** Deregistration follows EnterStandby within moments: look again soon rather than at the poll interval. */
+const DEREGISTER_POLL_MS = 1_000
+/** Health waits look this often, at most, when targets are about to turn healthy (see HealthCadence). */
+const FAST_POLL_MS = 1_000
+const FAST_OBSERVATIONS_PER_SECOND = 4
+
+export class HealthWaitFailed extends ActionError {
+  constructor(message: string) {
+    super(message)
+    this.name = 'HealthWaitFailed'
+  }
+}
+
+export class Waits {
+  /** When this run last saw traffic leave a pair's previous group (the drain started at most then). */
+  readonly trafficMovedAt = new Map<string, number>()
+  /** Health waits in flight (one per pair being deployed or restored). */
+  private waits = 0
+  private readonly healthCheckCache = new Map<string, TargetGroupHealthCheck>()
+
+  constructor(private readonly o: WaitsOptions) {}
+
+  async healthy(pair: Pair, s: Extract<Step, { kind: 'wait-healthy' }>, guard: Guard | undefined): Promise<string> {
+    // The snapshot this round began with was observed before this round's writes: its activities are old.
+    const start = pair.groups.find((g) => g.name === s.group)
+    const tracker = new HealthTracker({
+      knownActivities: new Set(start?.activities.map((a) => a.id) ?? []),
+      bootTimeMs: this.o.bootTimeMs ?? (await this.autoBootTimeMs(start, s.targetGroupArns)),
+      unhealthyPolls: UNHEALTHY_POLLS,
+      // A restore (rollback) never gives up early on an instance: only the timeout ends it.
+      patient: s.purpose === 'restore'
+    })
+    const checks = await this.healthChecks(s.targetGroupArns)
+    const cadence = new HealthCadence({
+      pollMs: this.o.pollIntervalMs,
+      toHealthyMs: Math.max(0, ...Object.values(checks).map((t) => t.healthyThreshold * t.intervalSeconds * 1000)),
+      fastMs: () => this.fastPollMs()
+    })
+    this.waits++
+    const result = await waitFor<HealthReport>(
+      async () => {
+        const now = await observePair(this.o.fleet, pair, { activitiesOf: s.group, knownActivities: tracker.knownActivities })
+        guard?.(now)
+        const group = now.groups.find((g) => g.name === s.group)
+        if (!group) throw new Error(`group ${s.group} left the pair`)
+        cadence.note(group, s.targetGroupArns, this.o.clock.now())
+        const report = assessHealth(group, s.count, s.targetGroupArns, tracker.knownActivities)
+        if (report.ready) return { ready: true, value: report }
+        // A read that does not show our own last writes yet (e.g. the capacity just set) judges nothing.
+        if (this.o.writes.stillUnseen(now, true)) return { ready: false, value: report }
+        // Someone lowered the group's capacity meanwhile: waiting cannot succeed, re-planning can.
+        if (group.capacity.desired < s.count) {
+          this.o.log.warning(`${s.group}: desired capacity changed to ${group.capacity.desired} while waiting for ${s.count}; re-planning.`)
+          return { ready: true, value: report }
+        }
+        const hopeless = tracker.observe(group, report, this.o.clock.now())
+        return hopeless ? { ready: false, value: report, hopeless } : { ready: false, value: report }
+      },
+      {
+        clock: this.o.clock,
+        timeoutMs: this.o.healthTimeoutMs,
+        intervalMs: this.o.pollIntervalMs,
+        nextIntervalMs: () => cadence.nextDelayMs(this.o.clock.now()),
+        signal: this.o.signal
+      }
+    ).finally(() => this.waits--)
+    if (result.done) {
+      const r = result.value
+      return r.ready ? `${r.healthy}${r.unit === 'instance(s)' ? '' : ` ${r.unit}`} healthy after ${formatDuration(result.elapsedMs)} (${result.polls} checks)` : `interrupted after ${formatDuration(result.elapsedMs)}: capacity changed, re-planned`
+    }
+    if (result.why === 'aborted') throw new Cancelled(`waiting for ${s.group} to become healthy`)
+    const r = result.last
+    const counts = r ? `${r.healthy} of ${r.wanted} ${r.unit} healthy` : 'no observation'
+    const launches = r && r.failedActivities.length > 0 ? `; failed launches: ${describeFailures(r.failedActivities)}` : ''
+    const why = result.why === 'timeout' ? `not healthy within health-timeout ${formatDuration(this.o.healthTimeoutMs)}` : result.detail
+    const seen = r && r.notReady.length > 0 ? `; not ready: ${describeNotReady(r)}` : ''
+    throw new HealthWaitFailed(`${s.group}: ${why} (${counts} after ${formatDuration(result.elapsedMs)})${seen}${launches}.`)
+  }
+
+  /**
+   * Until traffic has left the group: right after EnterStandby, Auto Scaling deregisters each instance from
+   * its target groups (a read may still show it healthy for a moment). The drain itself is not waited for.
+   */
+  async deregistering(pair: Pair, group: string, guard: Guard | undefined): Promise<string> {
+    const result = await waitFor(
+      async () => {
+        const now = await observePair(this.o.fleet, pair, {})
+        guard?.(now)
+        const g = now.groups.find((x) => x.name === group)
+        const waiting = g ? g.instances.filter((i) => stillTakesTraffic(g, i)).length : 0
+        // A read that does not show our own last writes yet (the instances still InService) judges nothing.
+        return waiting === 0 && !this.o.writes.stillUnseen(now, true) ? { ready: true, value: waiting } : { ready: false, value: waiting }
+      },
+      { clock: this.o.clock, timeoutMs: this.o.healthTimeoutMs, intervalMs: DEREGISTER_POLL_MS, signal: this.o.signal }
+    )
+    if (result.done) {
+      this.trafficMovedAt.set(pair.base, this.o.clock.now())
+      return `traffic moved after ${formatDuration(result.elapsedMs)}`
+    }
+    if (result.why === 'aborted') throw new Cancelled(`waiting for traffic to leave ${group}`)
+    throw new ActionError(
+      `${group}: ${result.last} instance(s) still registered in a target group or pending after ${formatDuration(result.elapsedMs)} (health-timeout); run mode: status to see them, then re-run deploy or run mode: rollback.`
+    )
+  }
+
+  async standby(pair: Pair, group: string, guard: Guard | undefined): Promise<string> {
+    const result = await waitFor(
+      async () => {
+        const now = await observePair(this.o.fleet, pair, {})
+        guard?.(now)
+        const g = now.groups.find((x) => x.name === group)
+        const moving = (g?.instances ?? []).filter((i) => i.lifecycle === 'EnteringStandby' || PENDING_STATES.has(i.lifecycle))
+        return moving.length === 0 ? { ready: true, value: moving.length } : { ready: false, value: moving.length }
+      },
+      { clock: this.o.clock, timeoutMs: Math.max(this.o.healthTimeoutMs, STANDBY_TIMEOUT_MS), intervalMs: this.o.pollIntervalMs, signal: this.o.signal }
+    )
+    if (result.done) return `settled after ${formatDuration(result.elapsedMs)}`
+    if (result.why === 'aborted') throw new Cancelled(`waiting for ${group} to finish entering Standby`)
+    throw new ActionError(`${group}: ${result.last} instance(s) still entering Standby or pending after ${formatDuration(result.elapsedMs)}.`)
+  }
+
+  /**
+   * The look-again delay when targets are about to turn healthy: 1 s for one pair, longer when many pairs
+   * wait at once, so the run's observations stay near 4 a second (each is a few API calls, and Auto Scaling
+   * throttles per account).
+   */
+  private fastPollMs(): number {
+    return Math.max(FAST_POLL_MS, Math.max(1, this.waits) * (1000 / FAST_OBSERVATIONS_PER_SECOND))
+  }
+
+  /**
+   * How long a booting app may legitimately fail its health checks: the group's health-check grace period
+   * (at least 5 minutes), plus the time the slowest target group needs to see it healthy once it answers.
+   */
+  private async autoBootTimeMs(group: Pair['groups'][number] | undefined, targetGroupArns: string[]): Promise<number> {
+    const settings = await this.healthChecks(targetGroupArns)
+    const toHealthy = Math.max(0, ...Object.values(settings).map((t) => t.healthyThreshold * t.intervalSeconds * 1000))
+    return Math.max((group?.healthCheckGracePeriodSeconds ?? 0) * 1000, MIN_BOOT_TIME_MS) + toHealthy
+  }
+
+  private async healthChecks(arns: string[]): Promise<Record<string, TargetGroupHealthCheck>> {
+    const missing = arns.filter((a) => !this.healthCheckCache.has(a))
+    if (missing.length > 0) {
+      const got = await this.o.fleet.targetGroupHealthChecks(missing)
+      for (const [arn, hc] of Object.entries(got)) this.healthCheckCache.set(arn, hc)
+    }
+    return Object.fromEntries(arns.flatMap((a) => (this.healthCheckCache.has(a) ? [[a, this.healthCheckCache.get(a) as TargetGroupHealthCheck]] : [])))
+  }
+}
