@@ -15,7 +15,7 @@ const exhaustive = process.env.TEST_SUITE === 'exhaustive'
  */
 const EXHAUSTIVE_ONLY = [
   '/__tests__/starter/',
-  '/__tests__/rehearse/cli\\.test\\.ts$',
+  '/__tests__/simulate/cli\\.test\\.ts$',
   '/__tests__/workflows/',
   '/__tests__/e2e/(ami|classic-lb|hooks|progressive|weights)\\.test\\.ts$'
 ]

@@ -2,6 +2,8 @@
 // - no import circles anywhere in the tree (src, test-support, packages, scripts, __tests__), type-only
 //   imports included: a circle of types is still a circle a reader has to untangle;
 // - src/domain/ imports nothing outside src/domain/ but the leaf utilities listed in LEAVES;
+// - the run (src/run/) reaches AWS only through the port (src/aws/port.ts) and GitHub only through its
+//   RunHooks: it imports no AWS adapter and nothing of src/github/;
 // - no file under src/ is longer than MAX_SRC_LINES lines.
 // `--graph` prints every arrow of src/ as `from -> to` (for drawing the graph).
 import fs from 'node:fs'
@@ -12,7 +14,7 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const TREES = ['src', 'test-support', 'packages', 'scripts', '__tests__']
 const MAX_SRC_LINES = 300
 /** Files under src/ that import nothing of the project: domain code may use them. */
-const LEAVES = ['src/clock.ts', 'src/config/inputs.ts', 'src/duration.ts', 'src/errors.ts', 'src/log.ts', 'src/names.ts']
+const LEAVES = ['src/clock.ts', 'src/config/inputs.ts', 'src/duration.ts', 'src/errors.ts', 'src/log.ts']
 
 function walk(dir, out = []) {
   if (!fs.existsSync(dir)) return out
@@ -95,6 +97,14 @@ for (const [from, tos] of graph) {
     if (!to.startsWith('src/domain/') && !LEAVES.includes(to)) problems.push(`${from} imports ${to}: domain code imports only domain/ and the leaves (${LEAVES.join(', ')})`)
   }
 }
+for (const [from, tos] of graph) {
+  if (!from.startsWith('src/run/')) continue
+  for (const to of tos) {
+    if ((to.startsWith('src/aws/') && to !== 'src/aws/port.ts') || to.startsWith('src/github/')) {
+      problems.push(`${from} imports ${to}: the run reaches AWS only through src/aws/port.ts and GitHub only through run/hooks.ts`)
+    }
+  }
+}
 for (const leaf of LEAVES) {
   for (const to of graph.get(leaf) ?? []) problems.push(`${leaf} is listed as a leaf but imports ${to}`)
 }
@@ -111,4 +121,4 @@ if (problems.length) {
   console.error(`architecture: ${problems.length} problem(s) in ${files.length} files (${arrows} arrows in src/)`)
   process.exit(1)
 }
-console.log(`architecture: ${files.length} files, ${arrows} arrows in src/, 0 import circles, domain/ imports only domain/ and leaves, every src/ file ≤ ${MAX_SRC_LINES} lines`)
+console.log(`architecture: ${files.length} files, ${arrows} arrows in src/, 0 import circles, domain/ imports only domain/ and leaves, run/ only the AWS port, every src/ file ≤ ${MAX_SRC_LINES} lines`)

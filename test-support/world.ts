@@ -8,7 +8,7 @@ import { SimWorld as PackageWorld, type SimWorldOptions, type WorldPlugins } fro
 import { checkActionInvariants } from './invariants.js'
 import { trackWorld } from './stats.js'
 
-/** The action's default `version-tag` input (src/config.ts): the tag whose value is an instance's version. */
+/** The action's default `version-tag` input (src/config/read.ts): the tag whose value is an instance's version. */
 const VERSION_TAG_KEY = 'docker:image:version'
 
 /** The hooks every world of the test kit gets (kept by its forks). */

@@ -155,7 +155,7 @@ describe('the bundle, run as a GitHub runner runs it', () => {
     world.assertNoViolations()
   })
 
-  // BUG (src/domain/plan.ts planFinalize + src/execute.ts 'retire'): finalize plans its "remove deployment
+  // BUG (src/domain/plan.ts planFinalize + src/run/act.ts 'retire'): finalize plans its "remove deployment
   // tags" step from the tags present at the start; the `retire` step then writes blue-green:finalizing on
   // the old group, and finalize has no wait that would re-plan, so the tag (the retired instance ids)
   // survives a successful finalize. README: the tag exists "during finalize". It rides along until the next
@@ -201,7 +201,7 @@ describe('the bundle, run as a GitHub runner runs it', () => {
     expect(r.summary).toMatch(/No Auto Scaling group starts with &#34;staging-&#34;/)
   })
 
-  // BUG (src/report/summary.ts + src/modes.ts): when pre-flight refuses a pair it discovered, the pair's
+  // BUG (src/report/summary.ts + src/run/prepare.ts): when pre-flight refuses a pair it discovered, the pair's
   // outcome keeps the state "planned", so the summary shows "### prod-web: planned" and "Next: Dry run:
   // nothing was changed. Run again without `dry-run: true` to apply this plan." on a run that was not a
   // dry run, next to the plan it refused to apply. Remove `.failing` once fixed.
