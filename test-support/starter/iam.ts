@@ -39,8 +39,12 @@ export function actionsCalledByCode(dir = 'src'): { actions: string[]; byFile: R
       for (const raw of (m[2] as string).split(',')) {
         const name = raw.trim()
         if (!name || name.startsWith('type ')) continue
-        const op = name.match(/^(\w+)Command$/)?.[1]
-        if (!op || !new RegExp(`new\\s+${name}\\s*\\(`).test(text)) continue
+        // `new XCommand(` sends X once; `paginateX(` sends X once per page (the SDK's paginators).
+        const command = name.match(/^(\w+)Command$/)?.[1]
+        const paginated = name.match(/^paginate(\w+)$/)?.[1]
+        const op = command ?? paginated
+        const call = command ? `new\\s+${name}\\s*\\(` : `\\b${name}\\s*\\(`
+        if (!op || !new RegExp(call).test(text.replace(m[0], ''))) continue
         const action = `${prefix}:${op}`
         all.add(action)
         ;(byFile[file] ??= []).push(action)
@@ -48,21 +52,21 @@ export function actionsCalledByCode(dir = 'src'): { actions: string[]; byFile: R
     }
   }
   // Clients loaded on first use (src/aws/clients.ts: `ec2: lazy(() => import('@aws-sdk/client-ec2'), ...)`),
-  // called as `const { client, api } = await clients.ec2()` ... `new api.<Op>Command(`.
+  // called as `const { client, api } = await aws.clients.ec2()` ... `new api.<Op>Command(` or `api.paginate<Op>(`.
   const lazy = new Map<string, string>()
   for (const file of tsFiles(dir)) {
     for (const m of fs.readFileSync(file, 'utf8').matchAll(/(\w+):\s*lazy\(\s*\(\)\s*=>\s*import\('(@aws-sdk\/client-[^']+)'\)/g)) lazy.set(m[1] as string, m[2] as string)
   }
   for (const file of tsFiles(dir)) {
     const text = fs.readFileSync(file, 'utf8')
-    const used = [...new Set([...text.matchAll(/await\s+(?:this\.)?clients\.(\w+)\(\)/g)].map((m) => m[1] as string))].filter((a) => lazy.has(a))
+    const used = [...new Set([...text.matchAll(/await\s+(?:[\w.]+\.)?clients\.(\w+)\(\)/g)].map((m) => m[1] as string))].filter((a) => lazy.has(a))
     if (used.length === 0) continue
     if (used.length > 1) throw new Error(`${file} loads several lazy clients (${used.join(', ')}); test-support/starter/iam.ts cannot tell their commands apart`)
     const pkg = lazy.get(used[0] as string) as string
     const prefix = IAM_PREFIX[pkg]
     if (!prefix) throw new Error(`${file} loads ${pkg}, whose IAM prefix test-support/starter/iam.ts does not know`)
-    for (const m of text.matchAll(/new\s+api\.(\w+)Command\s*\(/g)) {
-      const action = `${prefix}:${m[1]}`
+    for (const m of text.matchAll(/new\s+api\.(\w+)Command\s*\(|\bapi\.paginate(\w+)\s*\(/g)) {
+      const action = `${prefix}:${m[1] ?? m[2]}`
       all.add(action)
       ;(byFile[file] ??= []).push(action)
     }
