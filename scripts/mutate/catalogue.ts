@@ -40,6 +40,7 @@ const T = {
   weights: '__tests__/scenario/weights.test.ts',
   classic: '__tests__/scenario/classic-lb.test.ts',
   ami: '__tests__/scenario/ami.test.ts',
+  canary: '__tests__/scenario/canary.test.ts',
   config: '__tests__/unit/config.test.ts',
   imageConfig: '__tests__/unit/image-config.test.ts',
   credentialRetry: '__tests__/credentials/retry.test.ts',
@@ -263,11 +264,20 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'live-group-not-held',
     title: 'the live group can scale in while the new group boots (MinSize not held)',
-    file: 'src/domain/plan.ts',
-    find: 'if (live.capacity.min >= live.capacity.desired) return steps',
-    replace: 'return steps',
+    file: 'src/domain/hold.ts',
+    find: 'if (min >= desired && live.tags[LIVE_MIN_TAG] === undefined) return []',
+    replace: 'return []',
     tests: [T.interference],
     only: 'scale-in alarm'
+  },
+  {
+    id: 'canary-live-not-held',
+    title: "a canary leaves the live group's MinSize alone: its target tracking scales it in by the canary's share, promotion and removal inherit the loss",
+    file: 'src/domain/canary.ts',
+    find: '      ...holdSteps(phase.live),\n',
+    replace: '',
+    tests: [T.canary],
+    only: 'capacity while a canary'
   },
   {
     id: 'scaling-moves-after-drain',

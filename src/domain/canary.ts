@@ -1,9 +1,13 @@
 // Canary: the idle group, tagged with the new version, runs a few instances next to the live group,
 // behind the same target groups, until a deploy of the same version promotes it or a rollback removes it.
-// The live group is never touched (capacity, processes, policies). Planned from observed state like
+// The live group keeps its processes and policies; its MinSize is held at its desired capacity for the
+// whole canary (hold.ts: the canary's targets lower its per-target load, and its target tracking would
+// scale it in by as many), so promotion sizes the new group to what the live group had when the canary
+// started, and removal leaves it serving that when the canary leaves. Planned from observed state like
 // every mode, so a canary interrupted anywhere is finished by a re-run, or removed by a rollback.
 import { assessHealth } from './health.js'
 import { trafficKeys } from './classic.js'
+import { holdSteps } from './hold.js'
 import { CANARY_TAG, DEPLOY_RUN_TAG, IDLE_CAPACITY_TAG, RELEASE_TAG, encodeCapacity } from './markers.js'
 import { type Capacity, type Group, type Pair, activeInstances, unitWord, unitsOf } from './model.js'
 import type { Phase } from './phase.js'
@@ -40,18 +44,21 @@ export function planCanary(phase: Phase, opts: CanaryOptions): Step[] {
         },
         propagate: [opts.versionTagKey]
       },
+      ...holdSteps(phase.live),
       { kind: 'set-capacity', group: idle.name, capacity: canaryCapacity(idle, opts.count) },
       { kind: 'wait-healthy', group: idle.name, count: opts.count, targetGroupArns: trafficKeys(idle), purpose: 'deploy', ...unitOf(idle) }
     ]
   }
   if (phase.kind !== 'deploying' || phase.canary === undefined) return []
-  const { next } = phase
+  const { live, next } = phase
   const steps: Step[] = []
   const retag: Record<string, string> = {
     ...(next.tags[DEPLOY_RUN_TAG] !== opts.run ? { [DEPLOY_RUN_TAG]: opts.run } : {}),
     ...(phase.canary !== opts.count ? { [CANARY_TAG]: String(opts.count) } : {})
   }
   if (Object.keys(retag).length > 0) steps.push({ kind: 'tag', group: next.name, tags: retag, propagate: [] })
+  // A re-run holds the live group again (its scaling may have raised it; a canary of an older run held nothing).
+  steps.push(...holdSteps(live))
   const wanted = canaryCapacity(next, opts.count)
   const sized = next.capacity.min === wanted.min && next.capacity.desired === wanted.desired && next.capacity.max === wanted.max
   if (!sized) steps.push({ kind: 'set-capacity', group: next.name, capacity: wanted })
