@@ -274,8 +274,8 @@ export const MUTATIONS: Mutation[] = [
     id: 'canary-live-not-held',
     title: "a canary leaves the live group's MinSize alone: its target tracking scales it in by the canary's share, promotion and removal inherit the loss",
     file: 'src/domain/canary.ts',
-    find: '      ...holdSteps(phase.live),\n',
-    replace: '',
+    find: "import { holdSteps } from './hold.js'\n",
+    replace: 'const holdSteps = (_live: Group): Step[] => []\n',
     tests: [T.canary],
     only: 'capacity while a canary'
   },
