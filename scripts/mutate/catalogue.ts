@@ -271,6 +271,24 @@ export const MUTATIONS: Mutation[] = [
     only: 'scale-in alarm'
   },
   {
+    id: 'stale-live-min',
+    title: "the held live group's recorded MinSize wins over one a schedule or a person set during the run (min 3 sent with desired 2; the abort puts 3 back)",
+    file: 'src/domain/markers.ts',
+    find: 'const own = changed ? g.capacity.min : hold.own\n  return { ...g.capacity, min: Math.min(own, g.capacity.desired) }',
+    replace: 'const own = hold.own\n  return { ...g.capacity, min: own }',
+    tests: [T.interference],
+    only: 'schedule set'
+  },
+  {
+    id: 'live-min-not-refreshed',
+    title: 'a MinSize the owner lowered during the run is not followed (only clamped to desired): the abort raises it back',
+    file: 'src/domain/markers.ts',
+    find: 'const own = changed ? g.capacity.min : hold.own',
+    replace: 'const own = hold.own',
+    tests: [T.interference],
+    only: 'lowers only MinSize'
+  },
+  {
     id: 'canary-live-not-held',
     title: "a canary leaves the live group's MinSize alone: its target tracking scales it in by the canary's share, promotion and removal inherit the loss",
     file: 'src/domain/canary.ts',
