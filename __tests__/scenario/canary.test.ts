@@ -165,6 +165,25 @@ describe('mode: canary', () => {
     expect(liveSnapshot(blue)).toEqual(snapshot)
   })
 
+  it("the summary does not claim an even split of the requests: it says what a Network Load Balancer without cross-zone load balancing does, zone by zone", async () => {
+    world = newWorld()
+    const { blue, green } = addService(world, { instances: 4 })
+    world.setBaseline()
+    const r = await canary({ 'canary-count': '1' })
+    expect(r.outputs).toMatchObject({ state: 'canary', 'canary-share': '1 of 5' })
+    const zoneOf = (id: string): string => world.instance(id).availabilityZone
+    const canaryZone = zoneOf(inService(green)[0] ?? '')
+    const zones = [...new Set([...inService(blue), ...inService(green)].map(zoneOf))].sort()
+    expect(zones).toEqual(['us-east-1a', 'us-east-1b'])
+    const byZone = zones
+      .map((z) => `${z} ${z === canaryZone ? 1 : 0} of ${[...inService(blue), ...inService(green)].filter((id) => zoneOf(id) === z).length}`)
+      .join(', ')
+    expect(r.summary).toContain('hold 1 of 5 of the serving instances. That is its share of the requests where the load balancer spreads them over every target in every zone')
+    expect(r.summary).toContain(`A Network Load Balancer without it (its default) gives each zone an equal part, split among that zone's targets only: by zone the canary holds ${byZone}.`)
+    expect(r.summary).not.toContain('of the instances beside')
+    expect(r.summary).toContain(`A canary of v2 runs 1 of 5 of the serving instances beside \`${blue}\`.`)
+  })
+
   it('canary-count must be fewer than the live group serves with', async () => {
     setup()
     const r = await canary({ 'canary-count': '3' })

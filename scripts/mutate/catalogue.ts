@@ -298,6 +298,15 @@ export const MUTATIONS: Mutation[] = [
     only: 'capacity while a canary'
   },
   {
+    id: 'canary-share-even-split',
+    title: "the canary's share of the instances is reported as its share of the requests also where a Network Load Balancer without cross-zone load balancing splits them zone by zone",
+    file: 'src/domain/canary.ts',
+    find: "zones.length > 1 && !zones.includes('')",
+    replace: 'false',
+    tests: [T.canary],
+    only: 'even split'
+  },
+  {
     id: 'scaling-moves-after-drain',
     title: 'scaling policies move only after the old instances drained (no group can scale out meanwhile)',
     file: 'src/domain/plan.ts',

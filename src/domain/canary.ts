@@ -9,7 +9,7 @@ import { assessHealth } from './health.js'
 import { trafficKeys } from './classic.js'
 import { holdSteps } from './hold.js'
 import { CANARY_TAG, DEPLOY_RUN_TAG, IDLE_CAPACITY_TAG, RELEASE_TAG, encodeCapacity } from './markers.js'
-import { type Capacity, type Group, type Pair, activeInstances, unitWord, unitsOf } from './model.js'
+import { type Capacity, type Group, type Instance, type Pair, activeInstances, unitWord, unitsOf } from './model.js'
 import type { Phase } from './phase.js'
 import { type PlanOptions, unitOf } from './plan.js'
 import type { Verdict } from './verdict.js'
@@ -132,18 +132,25 @@ export function canaryBlocks(pair: Pair, phase: Phase, versionTagKey: string, wh
 
 /**
  * The canary's instances and their share of the pair's serving instances, e.g. `1 of 4`; in capacity
- * units where the groups count units, e.g. `2 of 10 capacity unit(s)`.
+ * units where the groups count units, e.g. `2 of 10 capacity unit(s)`. That is its share of the requests
+ * only where the load balancer spreads them over every target in every zone (an Application Load Balancer;
+ * a Network Load Balancer only with cross-zone load balancing on, off by default). Without it each zone
+ * gets an equal part, split among that zone's targets: `byZone` gives the canary's share in each zone
+ * (when the serving instances span more than one), e.g. `us-east-1a 1 of 3, us-east-1b 0 of 2`.
  */
-export function canaryShare(pair: Pair): { instances: string[]; share: string } | undefined {
+export function canaryShare(pair: Pair): { instances: string[]; share: string; byZone?: string } | undefined {
   const [a, b] = pair.groups
   const next = pair.groups.find((g) => g.tags[CANARY_TAG] !== undefined)
   if (!next) return undefined
   const live = next === a ? b : a
-  const instances = activeInstances(next).map((i) => i.id)
-  if (next.capacityUnit !== undefined) {
-    const units = unitsOf(activeInstances(next))
-    return { instances, share: `${units} of ${units + unitsOf(activeInstances(live))} ${unitWord(next)}` }
-  }
-  const total = instances.length + activeInstances(live).length
-  return { instances, share: `${instances.length} of ${total}` }
+  const mine = activeInstances(next)
+  const all = [...mine, ...activeInstances(live)]
+  const count = (list: Instance[]): number => (next.capacityUnit !== undefined ? unitsOf(list) : list.length)
+  const unit = next.capacityUnit !== undefined ? ` ${unitWord(next)}` : ''
+  const zones = [...new Set(all.map((i) => i.zone ?? ''))].sort()
+  const byZone =
+    zones.length > 1 && !zones.includes('')
+      ? zones.map((z) => `${z} ${count(mine.filter((i) => i.zone === z))} of ${count(all.filter((i) => i.zone === z))}`).join(', ')
+      : undefined
+  return { instances: mine.map((i) => i.id), share: `${count(mine)} of ${count(all)}${unit}`, ...(byZone ? { byZone } : {}) }
 }
