@@ -65,6 +65,9 @@ describe('target tracking counts every healthy target of the target group', () =
     expect(world.scalingEvents).toContainEqual(expect.objectContaining({ kind: 'target-tracking', outcome: 'skipped', reason: 'AlarmNotification suspended' }))
   })
 
+})
+
+describe('desired capacity below MinSize (README "Desired below MinSize is refused")', () => {
   it('UpdateAutoScalingGroup refuses a MinSize above the DesiredCapacity it is sent with (desired must be ≥ min)', async () => {
     const world = world6()
     const aws = simClients(world)
