@@ -163,6 +163,60 @@ describe("the live group's own scaling moves during the wait", () => {
     expect(world.group(BLUE)).toMatchObject({ min: 1, desired: 3, max: 6 })
     expect(Object.keys(world.group(BLUE).tags).filter((k) => k.startsWith('blue-green:'))).toEqual([])
   })
+
+  /**
+   * blue serves 4 with its own MinSize 3 (the deploy holds MinSize at 4); 30 s into the wait the owner's
+   * scheduled action sets it to min 2 / desired 2. The held MinSize is the owner's now: the plan must
+   * never send MinSize 3 with desired 2 (UpdateAutoScalingGroup refuses desired < min), nor put 3 back.
+   */
+  async function scheduleDuringWait(desired = 2): Promise<void> {
+    world = newWorld()
+    addService(world, { instances: 4 })
+    world.updateGroup(BLUE, { MinSize: 3 })
+    const aws = simClients(world)
+    await aws.autoScaling.send(
+      new PutScheduledUpdateGroupActionCommand({ AutoScalingGroupName: BLUE, ScheduledActionName: 'night', StartTime: new Date(world.now() + 30_000), MinSize: 2, DesiredCapacity: desired })
+    )
+    aws.destroy()
+    // The schedule itself takes blue to 2 instances while the new ones boot: its doing, not the action's.
+    world.clearBaseline()
+  }
+
+  it("a schedule sets the live group to min 2 / desired 2 during the wait: the deploy follows it (new group 2/2) and records the owner's 2, never 3", async () => {
+    await scheduleDuringWait()
+    const r = await runAction(world, { mode: 'deploy', version: 'v2' })
+    expect(world.scalingEvents).toEqual([expect.objectContaining({ kind: 'scheduled-action', name: 'night', group: BLUE, outcome: 'executed', from: 4, to: 2 })])
+    expect(message(r)).toBe('')
+    expect(r.outputs).toMatchObject({ state: 'awaiting-finalize', 'live-color': 'green', version: 'v2' })
+    expect(world.group(GREEN)).toMatchObject({ min: 2, desired: 2, max: 8 })
+    expect(servingVersions(world, GREEN)).toEqual(['v2', 'v2'])
+    expect(world.group(BLUE).tags['blue-green:live-capacity']).toBe('2/2/8')
+    expect(world.calls.filter((c) => c.operation === 'UpdateAutoScalingGroup' && !c.ok)).toEqual([])
+
+    const back = await runAction(world, { mode: 'rollback' })
+    expect(back.outputs.state).toBe('rolled-back')
+    expect(world.group(BLUE)).toMatchObject({ min: 2, desired: 2, max: 8 })
+  })
+
+  it('a deploy aborted after a schedule set the live group to min 2 / desired 2 leaves it as the schedule set it (min 2, not the recorded 3)', async () => {
+    await scheduleDuringWait()
+    world.setVersionHealth('v-bad', 'unhealthy')
+    const r = await runAction(world, { mode: 'deploy', version: 'v-bad', 'boot-time': '1m' })
+    expect(r.outputs.state).toBe('aborted')
+    expect(world.group(BLUE)).toMatchObject({ min: 2, desired: 2, max: 8 })
+    expect(world.group(GREEN)).toMatchObject({ min: 0, desired: 0 })
+    expect(Object.keys(world.group(BLUE).tags).filter((k) => k.startsWith('blue-green:'))).toEqual([])
+    expect(world.calls.filter((c) => c.operation === 'UpdateAutoScalingGroup' && !c.ok)).toEqual([])
+  })
+
+  it('a schedule lowers only MinSize (3 → 2, desired 3) during the wait: the aborted deploy leaves MinSize 2, the desired 3', async () => {
+    await scheduleDuringWait(3)
+    world.setVersionHealth('v-bad', 'unhealthy')
+    const r = await runAction(world, { mode: 'deploy', version: 'v-bad', 'boot-time': '1m' })
+    expect(r.outputs.state).toBe('aborted')
+    expect(world.group(BLUE)).toMatchObject({ min: 2, desired: 3, max: 8 })
+    expect(Object.keys(world.group(BLUE).tags).filter((k) => k.startsWith('blue-green:'))).toEqual([])
+  })
 })
 
 describe('a person edits the new group during the wait', () => {

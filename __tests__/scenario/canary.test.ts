@@ -165,10 +165,89 @@ describe('mode: canary', () => {
     expect(liveSnapshot(blue)).toEqual(snapshot)
   })
 
+  it("the summary does not claim an even split of the requests: it says what a Network Load Balancer without cross-zone load balancing does, zone by zone", async () => {
+    world = newWorld()
+    const { blue, green } = addService(world, { instances: 4 })
+    world.setBaseline()
+    const r = await canary({ 'canary-count': '1' })
+    expect(r.outputs).toMatchObject({ state: 'canary', 'canary-share': '1 of 5' })
+    const zoneOf = (id: string): string => world.instance(id).availabilityZone
+    const canaryZone = zoneOf(inService(green)[0] ?? '')
+    const zones = [...new Set([...inService(blue), ...inService(green)].map(zoneOf))].sort()
+    expect(zones).toEqual(['us-east-1a', 'us-east-1b'])
+    const byZone = zones
+      .map((z) => `${z} ${z === canaryZone ? 1 : 0} of ${[...inService(blue), ...inService(green)].filter((id) => zoneOf(id) === z).length}`)
+      .join(', ')
+    expect(r.summary).toContain('hold 1 of 5 of the serving instances. That is its share of the requests where the load balancer spreads them over every target in every zone')
+    expect(r.summary).toContain(`A Network Load Balancer without it (its default) gives each zone an equal part, split among that zone's targets only: by zone the canary holds ${byZone}.`)
+    expect(r.summary).not.toContain('of the instances beside')
+    expect(r.summary).toContain(`A canary of v2 runs 1 of 5 of the serving instances beside \`${blue}\`.`)
+  })
+
   it('canary-count must be fewer than the live group serves with', async () => {
     setup()
     const r = await canary({ 'canary-count': '3' })
     expect(r.outputs.state).toBe('refused')
     expect(r.errors.join('\n')).toContain('canary-count 3 is not fewer than the 3 instance(s) prod-web-blue serves with')
+  })
+})
+
+describe("the live group's capacity while a canary runs (its target tracking counts the canary's targets)", () => {
+  /**
+   * blue serves v1 with 6 instances (its own MinSize 2) and tracks 100 requests per target of prod-web; the
+   * clients send 600 a minute. Every canary instance lowers blue's requests per target (packages/aws-sim
+   * README, "Target tracking counts every target"), so without a hold blue scales in by as many.
+   */
+  function tracked(): Live {
+    world = newWorld()
+    const names = addService(world, { instances: 6, max: 10 })
+    world.updateGroup(names.blue, { MinSize: 2 })
+    const arn = world.targetGroupByName(names.tg).arn
+    world.putScalingPolicy({
+      AutoScalingGroupName: names.blue,
+      PolicyName: 'requests',
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ALBRequestCountPerTarget', ResourceLabel: `app/web/1/${arn.slice(arn.indexOf('targetgroup/'))}` }, TargetValue: 100 }
+    })
+    world.setBaseline()
+    world.setLoad(names.tg, 600)
+    return { ...names, v1: inService(names.blue), snapshot: liveSnapshot(names.blue) }
+  }
+
+  it('the live group is held at its 6 instances for the whole canary, however long it runs', async () => {
+    const { blue, green, tg } = tracked()
+    const r = await canary({ 'canary-count': '2' })
+    expect(r.outputs).toMatchObject({ state: 'canary', 'canary-share': '2 of 8' })
+    world.advance(30 * 60_000)
+    expect(world.group(blue)).toMatchObject({ min: 6, desired: 6 })
+    expect(inService(blue)).toHaveLength(6)
+    expect(world.group(green)).toMatchObject({ desired: 2 })
+    expect(world.healthyCount(tg)).toBe(8)
+    expect(world.group(blue).tags['blue-green:live-min']).toBe('2/6')
+  })
+
+  it('promotion sizes the new group to the 6 instances the live group had when the canary started, and cuts over with all of them', async () => {
+    const { blue, green, tg } = tracked()
+    await canary({ 'canary-count': '2' })
+    world.advance(30 * 60_000)
+    const promote = await runAction(world, { mode: 'deploy', version: 'v2' })
+    expect(promote.failed).toBe(false)
+    expect(promote.outputs).toMatchObject({ state: 'awaiting-finalize', 'live-group': green, version: 'v2' })
+    // The new group takes the owner's MinSize (2), not the hold, and the capacity blue had (6).
+    expect(world.group(green)).toMatchObject({ min: 2, desired: 6, max: 10 })
+    expect(world.healthyCount(tg)).toBe(6)
+    expect(world.group(blue).tags['blue-green:live-capacity']).toBe('2/6/10')
+  })
+
+  it('removal keeps serving capacity: the live group still has its 6 when the canary leaves, and gets its own MinSize back after', async () => {
+    const { blue, green, tg } = tracked()
+    await canary({ 'canary-count': '2' })
+    world.advance(30 * 60_000)
+    const r = await runAction(world, { mode: 'rollback' })
+    expect(r.outputs).toMatchObject({ state: 'rolled-back', 'live-group': blue })
+    expect(world.group(green)).toMatchObject({ min: 0, desired: 0 })
+    expect(world.group(blue)).toMatchObject({ min: 2, desired: 6, max: 10 })
+    expect(world.healthyCount(tg)).toBe(6)
+    expect(markers(blue)).toEqual([])
   })
 })

@@ -40,6 +40,7 @@ const T = {
   weights: '__tests__/scenario/weights.test.ts',
   classic: '__tests__/scenario/classic-lb.test.ts',
   ami: '__tests__/scenario/ami.test.ts',
+  canary: '__tests__/scenario/canary.test.ts',
   config: '__tests__/unit/config.test.ts',
   imageConfig: '__tests__/unit/image-config.test.ts',
   credentialRetry: '__tests__/credentials/retry.test.ts',
@@ -263,11 +264,47 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'live-group-not-held',
     title: 'the live group can scale in while the new group boots (MinSize not held)',
-    file: 'src/domain/plan.ts',
-    find: 'if (live.capacity.min >= live.capacity.desired) return steps',
-    replace: 'return steps',
+    file: 'src/domain/hold.ts',
+    find: 'if (min >= desired && live.tags[LIVE_MIN_TAG] === undefined) return []',
+    replace: 'return []',
     tests: [T.interference],
     only: 'scale-in alarm'
+  },
+  {
+    id: 'stale-live-min',
+    title: "the held live group's recorded MinSize wins over one a schedule or a person set during the run (min 3 sent with desired 2; the abort puts 3 back)",
+    file: 'src/domain/markers.ts',
+    find: 'const own = changed ? g.capacity.min : hold.own\n  return { ...g.capacity, min: Math.min(own, g.capacity.desired) }',
+    replace: 'const own = hold.own\n  return { ...g.capacity, min: own }',
+    tests: [T.interference],
+    only: 'schedule set'
+  },
+  {
+    id: 'live-min-not-refreshed',
+    title: 'a MinSize the owner lowered during the run is not followed (only clamped to desired): the abort raises it back',
+    file: 'src/domain/markers.ts',
+    find: 'const own = changed ? g.capacity.min : hold.own',
+    replace: 'const own = hold.own',
+    tests: [T.interference],
+    only: 'lowers only MinSize'
+  },
+  {
+    id: 'canary-live-not-held',
+    title: "a canary leaves the live group's MinSize alone: its target tracking scales it in by the canary's share, promotion and removal inherit the loss",
+    file: 'src/domain/canary.ts',
+    find: "import { holdSteps } from './hold.js'\n",
+    replace: 'const holdSteps = (_live: Group): Step[] => []\n',
+    tests: [T.canary],
+    only: 'capacity while a canary'
+  },
+  {
+    id: 'canary-share-even-split',
+    title: "the canary's share of the instances is reported as its share of the requests also where a Network Load Balancer without cross-zone load balancing splits them zone by zone",
+    file: 'src/domain/canary.ts',
+    find: "zones.length > 1 && !zones.includes('')",
+    replace: 'false',
+    tests: [T.canary],
+    only: 'even split'
   },
   {
     id: 'scaling-moves-after-drain',

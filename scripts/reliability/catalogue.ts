@@ -306,6 +306,30 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
   {
     area: 'interference',
     file: INTF,
+    describe: "the live group's own scaling moves during the wait",
+    test: "a schedule sets the live group to min 2 / desired 2 during the wait: the deploy follows it (new group 2/2) and records the owner's 2, never 3",
+    fault: "the owner's scheduled action sets the held live group (own MinSize 3, held at 4) to min 2 / desired 2 mid-wait",
+    expected: 'awaiting-finalize with the new group at 2/2, the live capacity recorded 2/2; no UpdateAutoScalingGroup refused (never MinSize 3 with desired 2); rollback restores 2/2'
+  },
+  {
+    area: 'interference',
+    file: INTF,
+    describe: "the live group's own scaling moves during the wait",
+    test: 'a deploy aborted after a schedule set the live group to min 2 / desired 2 leaves it as the schedule set it (min 2, not the recorded 3)',
+    fault: 'the same schedule, and the new version never gets healthy',
+    expected: 'aborted; the live group stays at min 2 / desired 2 as the schedule set it, no marker left'
+  },
+  {
+    area: 'interference',
+    file: INTF,
+    describe: "the live group's own scaling moves during the wait",
+    test: 'a schedule lowers only MinSize (3 → 2, desired 3) during the wait: the aborted deploy leaves MinSize 2, the desired 3',
+    fault: "the owner's scheduled action lowers the held live group's MinSize to 2 (desired 3) mid-wait; the new version never gets healthy",
+    expected: "aborted; the live group keeps the owner's MinSize 2 and desired 3"
+  },
+  {
+    area: 'interference',
+    file: INTF,
     describe: 'a person edits the new group during the wait',
     test: 'capacity lowered by hand (3 → 1): the deploy notices, restores it and succeeds well within the health-timeout',
     fault: 'UpdateAutoScalingGroup on the new group (min 1, desired 1) 30 s into the wait',

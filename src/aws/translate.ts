@@ -28,6 +28,7 @@ export function toGroup(g: AutoScalingGroup): GroupDescription {
       lifecycle: i.LifecycleState ?? 'Pending',
       ...(i.HealthStatus ? { healthStatus: i.HealthStatus } : {}),
       protectedFromScaleIn: i.ProtectedFromScaleIn ?? false,
+      ...(i.AvailabilityZone ? { zone: i.AvailabilityZone } : {}),
       ...weightOfInstance(unit, i.WeightedCapacity),
       targets: {}
     })),

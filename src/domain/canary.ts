@@ -1,11 +1,15 @@
 // Canary: the idle group, tagged with the new version, runs a few instances next to the live group,
 // behind the same target groups, until a deploy of the same version promotes it or a rollback removes it.
-// The live group is never touched (capacity, processes, policies). Planned from observed state like
+// The live group keeps its processes and policies; its MinSize is held at its desired capacity for the
+// whole canary (hold.ts: the canary's targets lower its per-target load, and its target tracking would
+// scale it in by as many), so promotion sizes the new group to what the live group had when the canary
+// started, and removal leaves it serving that when the canary leaves. Planned from observed state like
 // every mode, so a canary interrupted anywhere is finished by a re-run, or removed by a rollback.
 import { assessHealth } from './health.js'
 import { trafficKeys } from './classic.js'
+import { holdSteps } from './hold.js'
 import { CANARY_TAG, DEPLOY_RUN_TAG, IDLE_CAPACITY_TAG, RELEASE_TAG, encodeCapacity } from './markers.js'
-import { type Capacity, type Group, type Pair, activeInstances, unitWord, unitsOf } from './model.js'
+import { type Capacity, type Group, type Instance, type Pair, activeInstances, unitWord, unitsOf } from './model.js'
 import type { Phase } from './phase.js'
 import { type PlanOptions, unitOf } from './plan.js'
 import type { Verdict } from './verdict.js'
@@ -40,18 +44,21 @@ export function planCanary(phase: Phase, opts: CanaryOptions): Step[] {
         },
         propagate: [opts.versionTagKey]
       },
+      ...holdSteps(phase.live),
       { kind: 'set-capacity', group: idle.name, capacity: canaryCapacity(idle, opts.count) },
       { kind: 'wait-healthy', group: idle.name, count: opts.count, targetGroupArns: trafficKeys(idle), purpose: 'deploy', ...unitOf(idle) }
     ]
   }
   if (phase.kind !== 'deploying' || phase.canary === undefined) return []
-  const { next } = phase
+  const { live, next } = phase
   const steps: Step[] = []
   const retag: Record<string, string> = {
     ...(next.tags[DEPLOY_RUN_TAG] !== opts.run ? { [DEPLOY_RUN_TAG]: opts.run } : {}),
     ...(phase.canary !== opts.count ? { [CANARY_TAG]: String(opts.count) } : {})
   }
   if (Object.keys(retag).length > 0) steps.push({ kind: 'tag', group: next.name, tags: retag, propagate: [] })
+  // A re-run holds the live group again (its scaling may have raised it; a canary of an older run held nothing).
+  steps.push(...holdSteps(live))
   const wanted = canaryCapacity(next, opts.count)
   const sized = next.capacity.min === wanted.min && next.capacity.desired === wanted.desired && next.capacity.max === wanted.max
   if (!sized) steps.push({ kind: 'set-capacity', group: next.name, capacity: wanted })
@@ -125,18 +132,25 @@ export function canaryBlocks(pair: Pair, phase: Phase, versionTagKey: string, wh
 
 /**
  * The canary's instances and their share of the pair's serving instances, e.g. `1 of 4`; in capacity
- * units where the groups count units, e.g. `2 of 10 capacity unit(s)`.
+ * units where the groups count units, e.g. `2 of 10 capacity unit(s)`. That is its share of the requests
+ * only where the load balancer spreads them over every target in every zone (an Application Load Balancer;
+ * a Network Load Balancer only with cross-zone load balancing on, off by default). Without it each zone
+ * gets an equal part, split among that zone's targets: `byZone` gives the canary's share in each zone
+ * (when the serving instances span more than one), e.g. `us-east-1a 1 of 3, us-east-1b 0 of 2`.
  */
-export function canaryShare(pair: Pair): { instances: string[]; share: string } | undefined {
+export function canaryShare(pair: Pair): { instances: string[]; share: string; byZone?: string } | undefined {
   const [a, b] = pair.groups
   const next = pair.groups.find((g) => g.tags[CANARY_TAG] !== undefined)
   if (!next) return undefined
   const live = next === a ? b : a
-  const instances = activeInstances(next).map((i) => i.id)
-  if (next.capacityUnit !== undefined) {
-    const units = unitsOf(activeInstances(next))
-    return { instances, share: `${units} of ${units + unitsOf(activeInstances(live))} ${unitWord(next)}` }
-  }
-  const total = instances.length + activeInstances(live).length
-  return { instances, share: `${instances.length} of ${total}` }
+  const mine = activeInstances(next)
+  const all = [...mine, ...activeInstances(live)]
+  const count = (list: Instance[]): number => (next.capacityUnit !== undefined ? unitsOf(list) : list.length)
+  const unit = next.capacityUnit !== undefined ? ` ${unitWord(next)}` : ''
+  const zones = [...new Set(all.map((i) => i.zone ?? ''))].sort()
+  const byZone =
+    zones.length > 1 && !zones.includes('')
+      ? zones.map((z) => `${z} ${count(mine.filter((i) => i.zone === z))} of ${count(all.filter((i) => i.zone === z))}`).join(', ')
+      : undefined
+  return { instances: mine.map((i) => i.id), share: `${count(mine)} of ${count(all)}${unit}`, ...(byZone ? { byZone } : {}) }
 }

@@ -11,9 +11,12 @@ export const LIVE_SUSPENDED_TAG = 'blue-green:live-suspended'
 /** On the standby group while finalize detaches and terminates a batch: the batch's instance ids. */
 export const FINALIZING_TAG = 'blue-green:finalizing'
 /**
- * On the live group while a deploy waits for the new group's health: its own MinSize before the deploy
- * raised MinSize to the desired capacity, so that its policies cannot scale it in while the new instances
- * share the load (SPEC invariant 1). Restored exactly by rollback or abort, recorded by cutover.
+ * On the live group while a deploy waits for the new group's health, and for the whole of a canary: its own
+ * MinSize before the run raised MinSize to the desired capacity, so that its policies cannot scale it in
+ * while the new instances share the load (SPEC invariant 1), then `/` and the MinSize the run set (`2/6`;
+ * older runs wrote the own MinSize alone). A MinSize other than the one the run set is the owner's (a
+ * scheduled action, a person) and replaces the recorded one (ownCapacityOf). Restored by rollback or abort,
+ * recorded by cutover.
  */
 export const LIVE_MIN_TAG = 'blue-green:live-min'
 /** On the group a deploy scales up: the run that drives the deployment (a run never carries on another's). */
@@ -106,9 +109,27 @@ export function liveCapacityOf(g: Group): Capacity | undefined {
   return decodeCapacity(g.tags[LIVE_CAPACITY_TAG])
 }
 
-/** The live group's capacity as its owner set it: MinSize as it was before a deploy held it up. */
+/** The hold recorded on a live group: the owner's MinSize and the MinSize the run set (when recorded). */
+export function holdOf(g: Group): { own: number; held?: number } | undefined {
+  const m = /^(\d+)(?:\/(\d+))?$/.exec((g.tags[LIVE_MIN_TAG] ?? '').trim())
+  if (!m) return undefined
+  return m[2] !== undefined ? { own: Number(m[1]), held: Number(m[2]) } : { own: Number(m[1]) }
+}
+
+export function encodeHold(own: number, held: number): string {
+  return `${own}/${held}`
+}
+
+/**
+ * The live group's capacity as its owner has it now: MinSize as it was before a run held it up, unless
+ * the owner set another MinSize since (MinSize is no longer the one the run set; for a record without it,
+ * MinSize fell below the recorded one): then theirs. Never above the desired capacity (AWS refuses
+ * MinSize > DesiredCapacity), so neither the new group's size nor a restore can undo a schedule.
+ */
 export function ownCapacityOf(g: Group): Capacity {
-  const held = g.tags[LIVE_MIN_TAG]
-  const min = held !== undefined && /^\d+$/.test(held.trim()) ? Number(held.trim()) : g.capacity.min
-  return { ...g.capacity, min }
+  const hold = holdOf(g)
+  if (!hold) return { ...g.capacity }
+  const changed = hold.held !== undefined ? g.capacity.min !== hold.held : g.capacity.min < hold.own
+  const own = changed ? g.capacity.min : hold.own
+  return { ...g.capacity, min: Math.min(own, g.capacity.desired) }
 }

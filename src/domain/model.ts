@@ -29,6 +29,8 @@ export interface Instance {
   lifecycle: string
   healthStatus?: string
   protectedFromScaleIn: boolean
+  /** Its Availability Zone (DescribeAutoScalingGroups Instances[].AvailabilityZone), when reported. */
+  zone?: string
   /**
    * Capacity units it counts for toward desired capacity (its WeightedCapacity in a weighted group, its
    * vCPUs or MiB with DesiredCapacityType vcpu/memory-mib). Absent: 1 (a group that counts instances).

@@ -1,6 +1,7 @@
 // Planning: given where a pair stands, the ordered AWS writes (and waits) that move it on.
 // Always computed from observed state, so a re-run after any interruption plans only what is left.
 import { assessHealth } from './health.js'
+import { holdSteps, releaseHoldSteps } from './hold.js'
 import { trafficKeys } from './classic.js'
 import {
   CANARY_TAG,
@@ -9,7 +10,6 @@ import {
   IDLE_CAPACITY_TAG,
   LAST_RUN_TAG,
   LIVE_CAPACITY_TAG,
-  LIVE_MIN_TAG,
   LIVE_SUSPENDED_TAG,
   MARKER_TAGS,
   QUARANTINE_PROCESSES,
@@ -115,27 +115,6 @@ export function planDeploy(phase: Phase, opts: PlanOptions): Step[] {
     return rest.length > 0 ? [...adopt, ...rest] : []
   }
   return steps
-}
-
-/**
- * While the new instances share the load, the live group's own policies could scale it in (its CPU or
- * requests per target drop): hold its MinSize at its desired capacity, remembering its own MinSize first.
- * Scale-out stays possible. Rollback, abort and cutover use the remembered MinSize.
- */
-function holdSteps(live: Group): Step[] {
-  const steps: Step[] = []
-  if (live.capacity.min >= live.capacity.desired) return steps
-  if (live.tags[LIVE_MIN_TAG] === undefined) {
-    steps.push({ kind: 'tag', group: live.name, tags: { [LIVE_MIN_TAG]: String(live.capacity.min) }, propagate: [] })
-  }
-  steps.push({ kind: 'set-min', group: live.name, min: live.capacity.desired })
-  return steps
-}
-
-/** Gives the live group its own MinSize back (after a deploy that did not cut over). */
-function releaseHoldSteps(live: Group): Step[] {
-  const own = ownCapacityOf(live)
-  return live.tags[LIVE_MIN_TAG] !== undefined && own.min !== live.capacity.min ? [{ kind: 'set-min', group: live.name, min: own.min }] : []
 }
 
 /**

@@ -57,7 +57,10 @@ function pairSection(o: PairOutcome, r: RunResult): string[] {
   const canary = canaryShare(o.after)
   if (canary) {
     const of = o.after.groups.some((g) => g.capacityUnit !== undefined) ? 'of the serving capacity' : 'of the serving instances'
-    out.push(`**Canary:** ${canary.instances.length} instance(s) (${esc(canary.instances.join(', ') || 'none yet')}) hold ${esc(canary.share)} ${of}.`, '')
+    const zonal = canary.byZone
+      ? ` That is its share of the requests where the load balancer spreads them over every target in every zone (an Application Load Balancer; a Network Load Balancer only with cross-zone load balancing on). A Network Load Balancer without it (its default) gives each zone an equal part, split among that zone's targets only: by zone the canary holds ${esc(canary.byZone)}.`
+      : ''
+    out.push(`**Canary:** ${canary.instances.length} instance(s) (${esc(canary.instances.join(', ') || 'none yet')}) hold ${esc(canary.share)} ${of}.${zonal}`, '')
   }
   if (o.bake) out.push(...bakeSection(o.bake, r.startedAt))
   out.push(`**Next:** ${nextStep(o, r)}`, '')
@@ -204,7 +207,7 @@ function nextStep(o: PairOutcome, r: RunResult): string {
     case 'canary': {
       const share = canaryShare(o.after)
       const version = esc(v.other?.tags[c.versionTagKey] ?? c.version)
-      return `A canary of ${version} serves ${esc(share?.share ?? '')} of the instances beside ${live}. Promote it with \`mode: deploy\` and version ${version} (its instances stay; the group scales to full capacity and cuts over), or remove it with \`mode: rollback\`.`
+      return `A canary of ${version} runs ${esc(share?.share ?? '')} of the serving instances beside ${live}. Promote it with \`mode: deploy\` and version ${version} (its instances stay; the group scales to full capacity and cuts over), or remove it with \`mode: rollback\`.`
     }
     case 'aborted':
       return `${live} still serves ${esc(v.version)}; ${other} is idle again. Fix the release and re-run deploy.`

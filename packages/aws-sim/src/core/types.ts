@@ -266,7 +266,7 @@ export interface SimAlarm {
 
 export interface ScalingEvent {
   time: number
-  kind: 'alarm' | 'scheduled-action'
+  kind: 'alarm' | 'scheduled-action' | 'target-tracking'
   name: string
   group: string | undefined
   policyArn?: string

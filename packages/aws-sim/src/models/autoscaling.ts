@@ -181,6 +181,7 @@ export class AutoScalingModel {
     for (const g of this.w.groups.values()) {
       for (const s of [...g.scheduled.values()]) if (s.StartTime <= now) this.w.scaling.runScheduledAction(g, s)
     }
+    this.w.scaling.stepTargetTracking(now)
     for (const g of this.w.groups.values()) this.healthCheck(g)
     for (const g of this.w.groups.values()) this.reconcile(g)
   }

@@ -21,10 +21,82 @@ export interface GroupOps {
 export interface ScalingAccount extends Account {
   readonly cloudWatch: CloudWatchModel
   readonly autoScaling: GroupOps
+  /** What target tracking reads of the load balancers (TargetsModel implements it). */
+  readonly targets: { healthyCountArn(arn: string): number; trafficOf(g: SimGroup): string[] }
 }
 
+/** How often target tracking evaluates its metric (the 1-minute period of its managed alarms). */
+export const TARGET_TRACKING_PERIOD_MS = 60_000
+
 export class ScalingModel {
+  /** Target group ARN → the load offered to it (setLoad) and when target tracking evaluates it next. */
+  private readonly loads = new Map<string, { load: number; nextAt: number }>()
+
   constructor(private readonly w: ScalingAccount) {}
+
+  /**
+   * The load a target group's clients offer (requests per minute, or any unit of a target-tracking
+   * TargetValue), shared evenly by its healthy targets, whichever group they belong to. From now on, every
+   * TARGET_TRACKING_PERIOD_MS, each target-tracking policy of a group attached to it sets the group's desired
+   * capacity at once to what brings the load per healthy target to its TargetValue, counting the targets of
+   * the other groups too: ceil(load / TargetValue) − the other groups' healthy targets. A canary's instances
+   * lower the live group's per-target metric, and the live group gives up as many. Harsher than AWS (README).
+   */
+  setLoad(targetGroupArn: string, load: number): void {
+    if (!(load >= 0)) throw new Error(`load must be a number ≥ 0, not ${load}`)
+    this.loads.set(targetGroupArn, { load, nextAt: this.w.now() + TARGET_TRACKING_PERIOD_MS })
+  }
+
+  /** The next target-tracking evaluation (the world's clock wakes for it). */
+  nextDueScaling(see: (t: number | undefined) => void): void {
+    for (const l of this.loads.values()) see(l.nextAt)
+  }
+
+  /** Target tracking on the offered loads whose evaluation is due (Auto Scaling's step calls it). */
+  stepTargetTracking(now: number): void {
+    for (const [arn, l] of this.loads) {
+      if (l.nextAt > now) continue
+      l.nextAt = now + TARGET_TRACKING_PERIOD_MS
+      const healthy = this.w.targets.healthyCountArn(arn)
+      // No healthy target: the metric has no data points (INSUFFICIENT_DATA), nothing scales.
+      if (healthy === 0) continue
+      const tg = this.w.targetGroups.get(arn)
+      for (const g of this.w.groups.values()) {
+        if (!tg || !this.w.targets.trafficOf(g).includes(arn)) continue
+        let own = 0
+        for (const t of tg.targets.values()) if (t.state === 'healthy' && this.w.instances.get(t.id)?.group === g.name) own++
+        for (const p of g.policies.values()) this.track(g, p, arn, l.load, healthy - own)
+      }
+    }
+  }
+
+  private track(g: SimGroup, p: SimPolicy, arn: string, load: number, others: number): void {
+    if (p.PolicyType !== 'TargetTrackingScaling' || !p.Enabled) return
+    const tt = p.fields['TargetTrackingConfiguration'] as
+      | { TargetValue?: number; DisableScaleIn?: boolean; PredefinedMetricSpecification?: { ResourceLabel?: string } }
+      | undefined
+    const label = tt?.PredefinedMetricSpecification?.ResourceLabel
+    // ALBRequestCountPerTarget names its target group (…/targetgroup/<name>/<id>): only that one counts.
+    if (label !== undefined && !arn.endsWith(label.slice(label.indexOf('targetgroup/')))) return
+    const target = tt?.TargetValue ?? 50
+    const event = { time: this.w.now(), kind: 'target-tracking' as const, name: p.PolicyName, group: g.name, policyArn: p.PolicyARN }
+    if (g.suspended.has('AlarmNotification')) {
+      this.w.scalingEvents.push({ ...event, outcome: 'skipped', reason: 'AlarmNotification suspended' })
+      return
+    }
+    const from = g.desired
+    let to = Math.min(g.max, Math.max(g.min, Math.ceil(load / target - 1e-9) - others))
+    if (to < from && tt?.DisableScaleIn) to = from
+    if (to === from) return
+    g.desired = to
+    this.w.autoScaling.recordActivity(g, {
+      Description: `Set desired capacity from ${from} to ${to}`,
+      Cause: `At ${iso(this.w.now())} a monitor alarm TargetTracking-${g.name}-${to < from ? 'AlarmLow' : 'AlarmHigh'} in state ALARM triggered policy ${p.PolicyName} changing the desired capacity from ${from} to ${to}.`,
+      StatusCode: 'Successful',
+      done: true
+    })
+    this.w.scalingEvents.push({ ...event, outcome: 'executed', from, to })
+  }
 
   /** Execute the alarm's AlarmActions that are scaling policies (see scalingEvents for the outcome). */
   fireAlarm(alarmName: string): ScalingEvent[] {

@@ -316,6 +316,7 @@ export class World {
       if (v !== undefined && (min === undefined || v < min)) min = v
     }
     this.autoScaling.nextDueAsg(see)
+    this.scaling.nextDueScaling(see)
     this.ec2.nextDueEc2(see)
     this.targets.nextDueTargets(see)
     return min
@@ -439,6 +440,15 @@ export class World {
 
   finishInstanceRefresh(...args: Parameters<AutoScalingModel['finishInstanceRefresh']>): ReturnType<AutoScalingModel['finishInstanceRefresh']> {
     return this.autoScaling.finishInstanceRefresh(...args)
+  }
+
+  /**
+   * The load the clients of a target group offer (per minute, in the unit of its target-tracking
+   * policies' TargetValue), shared by its healthy targets; target tracking acts on it every minute.
+   */
+  setLoad(targetGroupName: string, load: number): void {
+    this.scaling.setLoad(this.targets.targetGroupByName(targetGroupName).arn, load)
+    this.settle()
   }
 
   /** Execute the alarm's AlarmActions that are scaling policies (see scalingEvents for the outcome). */
