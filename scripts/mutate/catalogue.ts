@@ -40,6 +40,7 @@ const T = {
   weights: '__tests__/scenario/weights.test.ts',
   classic: '__tests__/scenario/classic-lb.test.ts',
   ami: '__tests__/scenario/ami.test.ts',
+  imageLaunchFailures: '__tests__/scenario/image-launch-failures.test.ts',
   config: '__tests__/unit/config.test.ts',
   imageConfig: '__tests__/unit/image-config.test.ts',
   credentialRetry: '__tests__/credentials/retry.test.ts',
@@ -398,6 +399,18 @@ export const MUTATIONS: Mutation[] = [
     find: 'const broken = this.o.patient ? undefined : report.failedActivities.find((a) => isImageLaunchFailure(a.message ?? a.description))',
     replace: 'const broken = undefined as Activity | undefined',
     tests: [T.ami]
+  },
+  {
+    id: 'aws-image-wording-unknown',
+    title: "a launch failing with Auto Scaling's own AMI messages (pending, disabled, architecture mismatch) is waited on like a transient one",
+    file: 'src/domain/image.ts',
+    find: `    "AMI '?ami-[0-9a-f]+'? is [a-z]+, and cannot be run",
+    'image .*is not available',
+    'architecture .*does not match the architecture',
+`,
+    replace: `    'image .*is not available',
+`,
+    tests: [T.imageLaunchFailures]
   },
   {
     id: 'shared-latest-template-allowed',

@@ -93,9 +93,33 @@ export function groupsOf(pair: Pair): Group[] {
   return pair.groups.filter((g) => g.launchTemplate !== undefined)
 }
 
-/** A launch that failed because of the image or the launch template: it never succeeds by retrying. */
-const IMAGE_LAUNCH_FAILURE =
-  /InvalidAMIID|The image id '?\[?ami-[0-9a-f]+\]?'? does not exist|image .*is not available|InvalidParameter|InvalidLaunchTemplate|launch template .*(does not exist|not found)|InvalidGroup\.NotFound|groupName cannot be used with the parameter subnet|InvalidBlockDeviceMapping|InvalidSnapshot/i
+/**
+ * A launch that failed because of the image or the launch template: it never succeeds by retrying. The
+ * image messages are Auto Scaling's (user guide, "Troubleshoot Amazon EC2 Auto Scaling: AMI issues"): "The
+ * AMI ID <id> does not exist.", "AMI <id> is pending, and cannot be run.", "AMI '<id>' is disabled, and
+ * cannot be run.", "Invalid device name <name>.", "Value (<id>) for parameter virtualName is invalid.", an
+ * architecture mismatch (old and new wording), and EC2's InvalidAMIID wording.
+ */
+const IMAGE_LAUNCH_FAILURE = new RegExp(
+  [
+    'InvalidAMIID',
+    "The AMI ID '?ami-[0-9a-f]+'? does not exist",
+    "The image id '?\\[?ami-[0-9a-f]+\\]?'? does not exist",
+    "AMI '?ami-[0-9a-f]+'? is [a-z]+, and cannot be run",
+    'image .*is not available',
+    'architecture .*does not match the architecture',
+    'Invalid device name',
+    'for parameter virtualName is invalid',
+    'InvalidParameter',
+    'InvalidLaunchTemplate',
+    'launch template .*(does not exist|not found)',
+    'InvalidGroup\\.NotFound',
+    'groupName cannot be used with the parameter subnet',
+    'InvalidBlockDeviceMapping',
+    'InvalidSnapshot'
+  ].join('|'),
+  'i'
+)
 
 export function isImageLaunchFailure(message: string): boolean {
   return IMAGE_LAUNCH_FAILURE.test(message)
