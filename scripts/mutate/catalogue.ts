@@ -41,6 +41,7 @@ const T = {
   classic: '__tests__/scenario/classic-lb.test.ts',
   ami: '__tests__/scenario/ami.test.ts',
   imageLaunchFailures: '__tests__/scenario/image-launch-failures.test.ts',
+  imageOverrides: '__tests__/scenario/image-overrides.test.ts',
   config: '__tests__/unit/config.test.ts',
   imageConfig: '__tests__/unit/image-config.test.ts',
   credentialRetry: '__tests__/credentials/retry.test.ts',
@@ -411,6 +412,22 @@ export const MUTATIONS: Mutation[] = [
     replace: `    'image .*is not available',
 `,
     tests: [T.imageLaunchFailures]
+  },
+  {
+    id: 'own-image-overrides-allowed',
+    title: 'a deploy by image goes ahead while mixed instances overrides launch their own launch template or ImageId',
+    file: 'src/domain/image-overrides.ts',
+    find: 'if (own.length === 0) return []',
+    replace: 'if (own.length >= 0) return []',
+    tests: [T.imageOverrides]
+  },
+  {
+    id: 'instance-image-unchecked',
+    title: "the check before cutover trusts the version tag and never reads the new instances' EC2 ImageId",
+    file: 'src/run/act.ts',
+    find: 'if (s.imageId) await checkImages(fleet, s.group, ids, s.imageId)',
+    replace: 'void checkImages',
+    tests: [T.imageOverrides]
   },
   {
     id: 'shared-latest-template-allowed',

@@ -71,6 +71,10 @@ export class AwsFleet implements Fleet {
     return ec2.instanceTags(this.aws, instanceIds)
   }
 
+  instanceImages(instanceIds: string[]): Promise<Record<string, string>> {
+    return ec2.instanceImages(this.aws, instanceIds)
+  }
+
   tag(group: string, tags: Record<string, string>, propagate: string[]): Promise<void> {
     return autoscaling.tag(this.aws, group, tags, propagate)
   }

@@ -46,6 +46,8 @@ export interface Fleet {
   instancesGone(instanceIds: string[]): Promise<Set<string>>
   /** Each instance's EC2 tags (the group's PropagateAtLaunch tags as they were at its launch); unknown ids are left out. */
   instanceTags(instanceIds: string[]): Promise<Record<string, Record<string, string>>>
+  /** Each instance's AMI (EC2 ImageId), what it really launched from; unknown ids are left out. */
+  instanceImages(instanceIds: string[]): Promise<Record<string, string>>
 
   tag(group: string, tags: Record<string, string>, propagate: string[]): Promise<void>
   /** Several groups' tags in one call: all of them land, or none (no propagation). */
