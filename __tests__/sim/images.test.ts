@@ -1,10 +1,15 @@
 // Simulator semantics of images and launch templates (packages/aws-sim/README.md "Images and launch
 // templates"): the StatusMessage of a launch that fails because of its image, in the words of the Auto
 // Scaling user guide ("Troubleshoot Amazon EC2 Auto Scaling: AMI issues").
-import { describe, expect, it } from '@jest/globals'
-import type { InstanceTypeOverride } from '../../packages/aws-sim/src/index.js'
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling'
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2'
+import { type InstanceTypeOverride, type SimClients, simClients } from '../../packages/aws-sim/src/index.js'
 import { SimWorld } from '../../test-support/world.js'
 import { START } from './fixture.js'
+
+let clients: SimClients | undefined
+afterEach(() => clients?.destroy())
 
 const AMI = 'ami-0a1b2c3d4e5f60001'
 const ARM = 'ami-0a1b2c3d4e5f600a1'
@@ -62,5 +67,40 @@ describe('mixed instances overrides with their own launch template or image', ()
     const byType = Object.fromEntries(w.activeInstances(w.mustGroup('web')).map((i) => [i.instanceType, i.imageId]))
     expect(byType).toEqual({ 't3.micro': AMI, 'm7g.large': ARM, 't3a.micro': 'ami-0a1b2c3d4e5f600b1' })
     expect(amd.id).toMatch(/^lt-/)
+  })
+})
+
+describe('what the action reads of it over the wire', () => {
+  it('DescribeAutoScalingGroups renders an override\'s LaunchTemplateSpecification and ImageId; DescribeInstances each instance\'s ImageId', async () => {
+    const { w } = world({ overrides: [{ instanceType: 't3.micro' }, { instanceType: 'm7g.large', imageId: ARM }, { instanceType: 't3a.micro', launchTemplate: { LaunchTemplateName: 'web', Version: '$Latest' } }] })
+    w.addImage({ id: ARM, name: 'web-arm', architecture: 'arm64' })
+    w.updateGroup('web', { DesiredCapacity: 2 })
+    w.advance(120_000)
+    clients = simClients(w)
+    const g = (await clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] }))).AutoScalingGroups?.[0]
+    expect(g?.MixedInstancesPolicy?.LaunchTemplate?.Overrides).toEqual([
+      { InstanceType: 't3.micro' },
+      { InstanceType: 'm7g.large', ImageId: ARM },
+      { InstanceType: 't3a.micro', LaunchTemplateSpecification: { LaunchTemplateName: 'web', Version: '$Latest' } }
+    ])
+    const r = await clients.ec2.send(new DescribeInstancesCommand({}))
+    const images = Object.fromEntries((r.Reservations ?? []).flatMap((x) => x.Instances ?? []).map((i) => [i.InstanceType, i.ImageId]))
+    expect(images).toEqual({ 't3.micro': AMI, 'm7g.large': ARM })
+  })
+
+  it('DescribeAutoScalingGroups with neither names nor filters lists every group of the account; a group on $Latest launches the newest version', async () => {
+    const { w, template } = world()
+    w.addGroup({ name: 'batch', min: 0, max: 2, desired: 0, launchTemplate: { LaunchTemplateId: template, Version: '$Latest' } })
+    clients = simClients(w)
+    const all = (await clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ IncludeInstances: false }))).AutoScalingGroups ?? []
+    expect(all.map((g) => [g.AutoScalingGroupName, g.LaunchTemplate?.Version, g.Instances])).toEqual([
+      ['batch', '$Latest', undefined],
+      ['web', '1', undefined]
+    ])
+    w.addImage({ id: ARM.replace('a1', 'b2'), name: 'web-2' })
+    w.images.createVersion({ LaunchTemplateId: template, SourceVersion: '1', data: { ImageId: ARM.replace('a1', 'b2') } })
+    w.updateGroup('batch', { DesiredCapacity: 1 })
+    w.advance(120_000)
+    expect(w.activeInstances(w.mustGroup('batch')).map((i) => i.imageId)).toEqual([ARM.replace('a1', 'b2')])
   })
 })

@@ -42,6 +42,7 @@ const T = {
   ami: '__tests__/scenario/ami.test.ts',
   imageLaunchFailures: '__tests__/scenario/image-launch-failures.test.ts',
   imageOverrides: '__tests__/scenario/image-overrides.test.ts',
+  imageLatest: '__tests__/scenario/image-latest.test.ts',
   config: '__tests__/unit/config.test.ts',
   imageConfig: '__tests__/unit/image-config.test.ts',
   credentialRetry: '__tests__/credentials/retry.test.ts',
@@ -436,6 +437,22 @@ export const MUTATIONS: Mutation[] = [
     find: "l.version === '$Latest'",
     replace: 'false',
     tests: [T.ami]
+  },
+  {
+    id: 'other-latest-users-ignored',
+    title: 'a deploy by image says nothing of the groups outside the pair that launch the same template through $Latest',
+    file: 'src/domain/image-latest.ts',
+    find: "if (sameTemplate(s, template) && s.version === '$Latest') out.push({ group: g.name, via: 'template', source: s })",
+    replace: 'void sameTemplate',
+    tests: [T.imageLatest]
+  },
+  {
+    id: 'mixed-pinned-with-launch-template',
+    title: 'the command that pins a mixed instances group to a version is the plain --launch-template form (it would drop the policy)',
+    file: 'src/domain/image.ts',
+    find: 'if (s.mixed) {',
+    replace: "if (s.mixed && s.version === 'never') {",
+    tests: [T.imageLatest]
   },
   {
     id: 'termination-hook-skipped',

@@ -31,6 +31,10 @@ export class AwsFleet implements Fleet {
     return autoscaling.listGroups(this.aws, tagKey, tagValue)
   }
 
+  allGroups(): Promise<GroupDescription[]> {
+    return autoscaling.listAllGroups(this.aws)
+  }
+
   describeGroups(names: string[]): Promise<GroupDescription[]> {
     return autoscaling.describeGroups(this.aws, names)
   }

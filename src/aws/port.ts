@@ -16,6 +16,8 @@ export interface TargetGroupHealthCheck {
 export interface Fleet {
   /** Every group whose tag `tagKey` equals `tagValue` (instances, tags, capacity, processes, target groups). */
   listGroups(tagKey: string, tagValue: string): Promise<GroupDescription[]>
+  /** Every group of the account and region, without instances (deploy by image: who else launches a template). */
+  allGroups(): Promise<GroupDescription[]>
   /** The named groups (same detail as listGroups). */
   describeGroups(names: string[]): Promise<GroupDescription[]>
   /**

@@ -14,6 +14,7 @@ import { classify } from '../domain/phase.js'
 import { finalizeProtectionChecks, finalizeTerminates, preflight } from '../domain/preflight.js'
 import { InputError } from '../errors.js'
 import type { Logger } from '../log.js'
+import { warnLatestUsers } from './image-users.js'
 import { modeOptionsOf } from './mode-options.js'
 import { observeAll } from './observe.js'
 import type { PairOutcome } from './result.js'
@@ -100,6 +101,7 @@ async function prepareImage(config: Config, pairs: Pair[], deps: PrepareDeps): P
     refusals.push(...imageRefusals(phase, facts), ...overrideRefusals(phase))
     if (phase.kind === 'at-rest' && !needsImage(phase.idle, facts, chosen.id)) ready.push(phase.idle.name)
   }
+  if (refusals.length === 0) await warnLatestUsers(deps.fleet, pairs, ready, chosen.id, deps.log)
   return { config: { ...config, version: config.version || chosen.id, image: { ...image, id: chosen.id, ready } }, refusals }
 }
 
