@@ -187,7 +187,7 @@ describe('deploy by image', () => {
     expect(r.outputs.state).toBe('aborted')
     const message = r.errors.join('\n')
     expect(message).toContain(`a launch of ${GREEN} failed because of its image or launch template (launch template ${template} version 2, image ${NEW})`)
-    expect(message).toContain(`The image id '[${NEW}]' does not exist`)
+    expect(message).toContain(`The AMI ID ${NEW} does not exist`)
     expect(message).toContain('Retrying cannot help')
     // Auto Scaling retries every 10 s: fewer than the 3 identical failures a configuration error otherwise needs.
     const failed = world.groups.get(GREEN)?.activities.filter((a) => a.StatusCode === 'Failed') ?? []
@@ -317,7 +317,7 @@ describe('the simulated launch templates (what the refusals guard against)', () 
     world.advance(25_000)
     const failed = world.groups.get(GREEN)?.activities.filter((a) => a.StatusCode === 'Failed') ?? []
     expect(failed.length).toBe(3)
-    expect(failed[0]?.StatusMessage).toBe(`The image id '[${OLD}]' does not exist. Launching EC2 instance failed.`)
+    expect(failed[0]?.StatusMessage).toBe(`The AMI ID ${OLD} does not exist. Launching EC2 instance failed.`)
     expect(world.group(GREEN).instances).toEqual([])
   })
 })

@@ -101,6 +101,33 @@ describe('an Auto Scaling group in domain terms', () => {
     expect(weighted.instances.map((i) => i.weight)).toEqual([2, undefined])
   })
 
+  it('overrides with their own launch template or ImageId are kept, with the whole override list (a deploy by image refuses them)', () => {
+    const own = toGroup({
+      ...group,
+      LaunchTemplate: undefined,
+      MixedInstancesPolicy: {
+        LaunchTemplate: {
+          LaunchTemplateSpecification: { LaunchTemplateId: 'lt-1', Version: '7' },
+          Overrides: [
+            { InstanceType: 'c5.large', WeightedCapacity: '2' },
+            { InstanceType: 'c6g.large', WeightedCapacity: '2', LaunchTemplateSpecification: { LaunchTemplateName: 'web-arm' } },
+            { InstanceType: 'c7g.large', ImageId: 'ami-0123456789abcdef0' }
+          ]
+        }
+      }
+    })
+    expect(own.launchTemplate).toEqual({
+      id: 'lt-1',
+      version: '7',
+      mixed: true,
+      overrides: [
+        { instanceType: 'c5.large', weight: '2' },
+        { instanceType: 'c6g.large', weight: '2', template: { name: 'web-arm', version: '$Default' } },
+        { instanceType: 'c7g.large', imageId: 'ami-0123456789abcdef0' }
+      ]
+    })
+  })
+
   it('DesiredCapacityType vcpu counts vCPUs; a group that counts instances ignores WeightedCapacity', () => {
     expect(toGroup({ ...group, DesiredCapacityType: 'vcpu' }).capacityUnit).toBe('vcpu')
     const plain = toGroup({ ...group, Instances: [instance({ InstanceId: 'i-1', WeightedCapacity: '4' })] })

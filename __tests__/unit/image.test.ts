@@ -165,6 +165,14 @@ describe('groupsOf', () => {
 describe('isImageLaunchFailure: launch failures retrying never fixes', () => {
   it.each<{ name: string; message: string; hopeless: boolean }>([
     { name: 'an unknown AMI', message: "Launching a new EC2 instance. Status Reason: The image id '[ami-0123456789abcdef0]' does not exist. Launching EC2 instance failed.", hopeless: true },
+    // Auto Scaling's wording (user guide, "Troubleshoot Amazon EC2 Auto Scaling: AMI issues").
+    { name: 'AWS: the AMI ID does not exist', message: 'The AMI ID ami-0123456789abcdef0 does not exist. Launching EC2 instance failed.', hopeless: true },
+    { name: 'AWS: an AMI pending', message: 'AMI ami-0123456789abcdef0 is pending, and cannot be run. Launching EC2 instance failed.', hopeless: true },
+    { name: 'AWS: an AMI disabled', message: "AMI 'ami-0123456789abcdef0' is disabled, and cannot be run. Launching EC2 instance failed.", hopeless: true },
+    { name: 'AWS: an invalid device name', message: 'Invalid device name /dev/sdz. Launching EC2 instance failed.', hopeless: true },
+    { name: 'AWS: virtualName invalid', message: 'Value (ami-0123abcd) for parameter virtualName is invalid.', hopeless: true },
+    { name: 'AWS: architecture mismatch', message: "The architecture 'arm64' of the specified instance type does not match the architecture 'x86_64' of the specified AMI. Launching EC2 instance failed.", hopeless: true },
+    { name: 'AWS: architecture mismatch (older wording)', message: "The requested instance type's architecture (i386) does not match the architecture in the manifest for ami-6622f00f (x86_64). Launching ec2 instance failed.", hopeless: true },
     { name: 'InvalidAMIID code', message: 'InvalidAMIID.NotFound: The image ID ami-0123 is not valid', hopeless: true },
     { name: 'an image not available', message: 'The image ami-0123 is not available for launch', hopeless: true },
     { name: 'a bad parameter', message: 'InvalidParameterValue: Value (t9.huge) for parameter instanceType is invalid', hopeless: true },

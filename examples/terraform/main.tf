@@ -284,7 +284,9 @@ data "aws_iam_policy_document" "deploy" {
       "elasticloadbalancing:DescribeInstanceHealth",
       "ec2:DescribeInstances",
       "ec2:DescribeInstanceAttribute",
-      # Deploy by image (the image input) only; it also needs ec2:RunInstances (README).
+      # Deploy by image (the image input) only; it also needs ec2:RunInstances, iam:PassRole on the
+      # instance role, and ec2:CreateTags only under ec2:CreateAction=RunInstances if the launch
+      # template has tag specifications (README, "Deploy a baked image").
       "ec2:DescribeImages",
       "ec2:DescribeLaunchTemplateVersions",
       "ec2:CreateLaunchTemplateVersion",

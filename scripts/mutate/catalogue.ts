@@ -41,6 +41,9 @@ const T = {
   classic: '__tests__/scenario/classic-lb.test.ts',
   ami: '__tests__/scenario/ami.test.ts',
   canary: '__tests__/scenario/canary.test.ts',
+  imageLaunchFailures: '__tests__/scenario/image-launch-failures.test.ts',
+  imageOverrides: '__tests__/scenario/image-overrides.test.ts',
+  imageLatest: '__tests__/scenario/image-latest.test.ts',
   config: '__tests__/unit/config.test.ts',
   imageConfig: '__tests__/unit/image-config.test.ts',
   credentialRetry: '__tests__/credentials/retry.test.ts',
@@ -437,12 +440,56 @@ export const MUTATIONS: Mutation[] = [
     tests: [T.ami]
   },
   {
+    id: 'aws-image-wording-unknown',
+    title: "a launch failing with Auto Scaling's own AMI messages (pending, disabled, architecture mismatch) is waited on like a transient one",
+    file: 'src/domain/image.ts',
+    find: `    "AMI '?ami-[0-9a-f]+'? is [a-z]+, and cannot be run",
+    'image .*is not available',
+    'architecture .*does not match the architecture',
+`,
+    replace: `    'image .*is not available',
+`,
+    tests: [T.imageLaunchFailures]
+  },
+  {
+    id: 'own-image-overrides-allowed',
+    title: 'a deploy by image goes ahead while mixed instances overrides launch their own launch template or ImageId',
+    file: 'src/domain/image-overrides.ts',
+    find: 'if (own.length === 0) return []',
+    replace: 'if (own.length >= 0) return []',
+    tests: [T.imageOverrides]
+  },
+  {
+    id: 'instance-image-unchecked',
+    title: "the check before cutover trusts the version tag and never reads the new instances' EC2 ImageId",
+    file: 'src/run/act.ts',
+    find: 'if (s.imageId) await checkImages(fleet, s.group, ids, s.imageId)',
+    replace: 'void checkImages',
+    tests: [T.imageOverrides]
+  },
+  {
     id: 'shared-latest-template-allowed',
     title: 'a deploy by image goes ahead while the live group launches the same template through $Latest',
     file: 'src/domain/image.ts',
     find: "l.version === '$Latest'",
     replace: 'false',
     tests: [T.ami]
+  },
+  {
+    id: 'other-latest-users-ignored',
+    title: 'a deploy by image says nothing of the groups outside the pair that launch the same template through $Latest',
+    file: 'src/domain/image-latest.ts',
+    find: "if (sameTemplate(s, template) && s.version === '$Latest') out.push({ group: g.name, via: 'template', source: s })",
+    replace: 'void sameTemplate',
+    tests: [T.imageLatest]
+  },
+  {
+    id: 'mixed-pinned-with-launch-template',
+    title: 'the command that pins a mixed instances group to a version is the plain --launch-template form (it would drop the policy)',
+    file: 'src/domain/image.ts',
+    find: 'if (s.mixed) {',
+    replace: "if (s.mixed && s.version === 'never') {",
+    tests: [T.imageLatest]
   },
   {
     id: 'termination-hook-skipped',

@@ -34,6 +34,18 @@ export async function listGroups(aws: Aws, tagKey: string, tagValue: string): Pr
   return groups.map(toGroup)
 }
 
+/**
+ * Every group of the account in this region (DescribeAutoScalingGroups with neither names nor filters:
+ * the API cannot filter by launch template), without their instances, 100 a page.
+ */
+export async function listAllGroups(aws: Aws): Promise<GroupDescription[]> {
+  const client = aws.clients.autoscaling
+  const groups = await aws.call('DescribeAutoScalingGroups (every group, to find users of a launch template)', () =>
+    allPages(paginateDescribeAutoScalingGroups({ client }, { MaxRecords: 100, IncludeInstances: false }), (page) => page.AutoScalingGroups)
+  )
+  return groups.map(toGroup)
+}
+
 export async function describeGroups(aws: Aws, names: string[]): Promise<GroupDescription[]> {
   const client = aws.clients.autoscaling
   // AWS may answer with fewer groups than asked for, and a NextToken.

@@ -28,6 +28,13 @@ export async function instanceTags(aws: Aws, instanceIds: string[]): Promise<Rec
   return out
 }
 
+/** Each instance's AMI (ImageId), as EC2 launched it. */
+export async function instanceImages(aws: Aws, instanceIds: string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {}
+  for (const i of await describeInstances(aws, instanceIds)) if (i.InstanceId && i.ImageId) out[i.InstanceId] = i.ImageId
+  return out
+}
+
 async function describeInstances(aws: Aws, instanceIds: string[]): Promise<Ec2Instance[]> {
   const out: Ec2Instance[] = []
   for (const ids of chunk(instanceIds, INSTANCES_PER_CALL)) {

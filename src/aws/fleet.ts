@@ -31,6 +31,10 @@ export class AwsFleet implements Fleet {
     return autoscaling.listGroups(this.aws, tagKey, tagValue)
   }
 
+  allGroups(): Promise<GroupDescription[]> {
+    return autoscaling.listAllGroups(this.aws)
+  }
+
   describeGroups(names: string[]): Promise<GroupDescription[]> {
     return autoscaling.describeGroups(this.aws, names)
   }
@@ -69,6 +73,10 @@ export class AwsFleet implements Fleet {
 
   instanceTags(instanceIds: string[]): Promise<Record<string, Record<string, string>>> {
     return ec2.instanceTags(this.aws, instanceIds)
+  }
+
+  instanceImages(instanceIds: string[]): Promise<Record<string, string>> {
+    return ec2.instanceImages(this.aws, instanceIds)
   }
 
   tag(group: string, tags: Record<string, string>, propagate: string[]): Promise<void> {

@@ -16,6 +16,8 @@ export interface TargetGroupHealthCheck {
 export interface Fleet {
   /** Every group whose tag `tagKey` equals `tagValue` (instances, tags, capacity, processes, target groups). */
   listGroups(tagKey: string, tagValue: string): Promise<GroupDescription[]>
+  /** Every group of the account and region, without instances (deploy by image: who else launches a template). */
+  allGroups(): Promise<GroupDescription[]>
   /** The named groups (same detail as listGroups). */
   describeGroups(names: string[]): Promise<GroupDescription[]>
   /**
@@ -46,6 +48,8 @@ export interface Fleet {
   instancesGone(instanceIds: string[]): Promise<Set<string>>
   /** Each instance's EC2 tags (the group's PropagateAtLaunch tags as they were at its launch); unknown ids are left out. */
   instanceTags(instanceIds: string[]): Promise<Record<string, Record<string, string>>>
+  /** Each instance's AMI (EC2 ImageId), what it really launched from; unknown ids are left out. */
+  instanceImages(instanceIds: string[]): Promise<Record<string, string>>
 
   tag(group: string, tags: Record<string, string>, propagate: string[]): Promise<void>
   /** Several groups' tags in one call: all of them land, or none (no propagation). */

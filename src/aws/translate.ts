@@ -13,7 +13,7 @@ import type { Image, Instance as Ec2Instance } from '@aws-sdk/client-ec2'
 import type { TargetGroup, TargetHealthDescription, TargetGroupAttribute } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { AlarmStatus } from '../domain/bake.js'
 import type { ImageInfo } from '../domain/image.js'
-import type { Activity, CapacityUnit, LaunchSource, LifecycleHook, ScalingPolicy, ScheduledAction, TargetHealth, TargetState } from '../domain/model.js'
+import type { Activity, CapacityUnit, LaunchOverride, LaunchSource, LifecycleHook, ScalingPolicy, ScheduledAction, TargetHealth, TargetState } from '../domain/model.js'
 import type { GroupDescription, TargetGroupHealthCheck } from './port.js'
 
 export function toGroup(g: AutoScalingGroup): GroupDescription {
@@ -76,11 +76,34 @@ function launchSourceOf(g: AutoScalingGroup): { launchTemplate?: LaunchSource; l
         ...(spec.LaunchTemplateName ? { name: spec.LaunchTemplateName } : {}),
         // Auto Scaling's default when no version is given is $Default (LaunchTemplateSpecification.Version).
         version: spec.Version ?? '$Default',
-        mixed: mixed !== undefined
+        mixed: mixed !== undefined,
+        ...overridesOf(g)
       }
     }
   }
   return g.LaunchConfigurationName ? { launchConfiguration: g.LaunchConfigurationName } : {}
+}
+
+/**
+ * A mixed instances policy's overrides (instance type, weight, an override's own template or image), when
+ * one of them launches from its own template or image; absent otherwise (every type launches the policy's).
+ */
+function overridesOf(g: AutoScalingGroup): { overrides?: LaunchOverride[] } {
+  const list = g.MixedInstancesPolicy?.LaunchTemplate?.Overrides ?? []
+  if (!list.some((o) => o.ImageId || o.LaunchTemplateSpecification?.LaunchTemplateId || o.LaunchTemplateSpecification?.LaunchTemplateName)) return {}
+  return {
+    overrides: list.map((o) => {
+      const t = o.LaunchTemplateSpecification
+      return {
+        ...(o.InstanceType ? { instanceType: o.InstanceType } : {}),
+        ...(o.WeightedCapacity ? { weight: o.WeightedCapacity } : {}),
+        ...(t && (t.LaunchTemplateId || t.LaunchTemplateName)
+          ? { template: { ...(t.LaunchTemplateId ? { id: t.LaunchTemplateId } : {}), ...(t.LaunchTemplateName ? { name: t.LaunchTemplateName } : {}), version: t.Version ?? '$Default' } }
+          : {}),
+        ...(o.ImageId ? { imageId: o.ImageId } : {})
+      }
+    })
+  }
 }
 
 export function toActivity(a: SdkActivity): Activity {

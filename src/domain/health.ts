@@ -13,7 +13,7 @@ function imageFailure(group: Group, a: Activity): string {
   const where = [group.launchTemplate ? describeSource(group.launchTemplate) : '', image ? `image ${image}` : ''].filter((x) => x !== '').join(', ')
   return (
     `a launch of ${group.name} failed because of its image or launch template${where ? ` (${where})` : ''}: ${message}. ` +
-    'Retrying cannot help: check that the image exists in this region, is available and shared with this account, and that the template version is valid, then deploy again'
+    'Retrying cannot help: check that the image exists in this region, is available (not pending or disabled) and shared with this account, that its architecture matches every instance type the group launches, and that the template version is valid, then deploy again'
   )
 }
 

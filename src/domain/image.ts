@@ -38,7 +38,23 @@ export function describeSource(s: LaunchSource | undefined): string {
   return `launch template ${s.id ?? s.name} version ${s.version}${s.mixed ? ' (in its mixed instances policy)' : ''}`
 }
 
-function sameTemplate(a: LaunchSource, b: LaunchSource): boolean {
+/**
+ * The command that pins a group to a version of its template by number: `--launch-template` for a plain
+ * group; for a mixed instances group `--mixed-instances-policy` naming only the policy's
+ * LaunchTemplateSpecification (what an update leaves out is not changed: its overrides and distribution
+ * stay). `--launch-template` would replace the mixed instances policy with a plain template.
+ */
+export function pinCommand(group: string, s: LaunchSource, number: number | undefined): string {
+  const version = number === undefined ? '<number>' : String(number)
+  const base = `aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${group}`
+  if (s.mixed) {
+    const spec = { ...(s.id ? { LaunchTemplateId: s.id } : { LaunchTemplateName: s.name }), Version: version }
+    return `${base} --mixed-instances-policy '${JSON.stringify({ LaunchTemplate: { LaunchTemplateSpecification: spec } })}'`
+  }
+  return `${base} --launch-template ${s.id ? `LaunchTemplateId=${s.id}` : `LaunchTemplateName=${s.name}`},Version=${version}`
+}
+
+export function sameTemplate(a: LaunchSource, b: LaunchSource): boolean {
   return (a.id !== undefined && a.id === b.id) || (a.name !== undefined && a.name === b.name)
 }
 
@@ -69,11 +85,10 @@ export function imageRefusals(phase: Phase, facts: GroupImage[]): string[] {
   const l = live.launchTemplate
   if (l && sameTemplate(l, idle.launchTemplate) && l.version === '$Latest') {
     const now = facts.find((f) => f.group === live.name)?.current?.number
-    const template = l.id ? `LaunchTemplateId=${l.id}` : `LaunchTemplateName=${l.name}`
     const where = l.mixed ? "in its mixed instances policy's LaunchTemplateSpecification" : '(--launch-template)'
     out.push(
       `${live.name}: serves from ${describeSource(l)}, the same template ${idle.name} launches from. The new version this deploy creates would become $Latest and ${live.name}'s next launch would start the new image. ` +
-        `Pin ${live.name} to the version it runs now ${where}: aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${live.name} --launch-template ${template},Version=${now ?? '<number>'}, then deploy again.`
+        `Pin ${live.name} to the version it runs now ${where}: ${pinCommand(live.name, l, now)}, then deploy again.`
     )
   }
   return out
@@ -93,9 +108,33 @@ export function groupsOf(pair: Pair): Group[] {
   return pair.groups.filter((g) => g.launchTemplate !== undefined)
 }
 
-/** A launch that failed because of the image or the launch template: it never succeeds by retrying. */
-const IMAGE_LAUNCH_FAILURE =
-  /InvalidAMIID|The image id '?\[?ami-[0-9a-f]+\]?'? does not exist|image .*is not available|InvalidParameter|InvalidLaunchTemplate|launch template .*(does not exist|not found)|InvalidGroup\.NotFound|groupName cannot be used with the parameter subnet|InvalidBlockDeviceMapping|InvalidSnapshot/i
+/**
+ * A launch that failed because of the image or the launch template: it never succeeds by retrying. The
+ * image messages are Auto Scaling's (user guide, "Troubleshoot Amazon EC2 Auto Scaling: AMI issues"): "The
+ * AMI ID <id> does not exist.", "AMI <id> is pending, and cannot be run.", "AMI '<id>' is disabled, and
+ * cannot be run.", "Invalid device name <name>.", "Value (<id>) for parameter virtualName is invalid.", an
+ * architecture mismatch (old and new wording), and EC2's InvalidAMIID wording.
+ */
+const IMAGE_LAUNCH_FAILURE = new RegExp(
+  [
+    'InvalidAMIID',
+    "The AMI ID '?ami-[0-9a-f]+'? does not exist",
+    "The image id '?\\[?ami-[0-9a-f]+\\]?'? does not exist",
+    "AMI '?ami-[0-9a-f]+'? is [a-z]+, and cannot be run",
+    'image .*is not available',
+    'architecture .*does not match the architecture',
+    'Invalid device name',
+    'for parameter virtualName is invalid',
+    'InvalidParameter',
+    'InvalidLaunchTemplate',
+    'launch template .*(does not exist|not found)',
+    'InvalidGroup\\.NotFound',
+    'groupName cannot be used with the parameter subnet',
+    'InvalidBlockDeviceMapping',
+    'InvalidSnapshot'
+  ].join('|'),
+  'i'
+)
 
 export function isImageLaunchFailure(message: string): boolean {
   return IMAGE_LAUNCH_FAILURE.test(message)

@@ -126,6 +126,19 @@ export interface LaunchSource {
   version: string
   /** The template sits inside the group's MixedInstancesPolicy. */
   mixed: boolean
+  /** The policy's overrides (MixedInstancesPolicy.LaunchTemplate.Overrides), in order, when one has its own template or image. */
+  overrides?: LaunchOverride[]
+}
+
+/** One mixed instances override, as far as a deploy by image cares: what it launches, and from what. */
+export interface LaunchOverride {
+  instanceType?: string
+  /** WeightedCapacity, as Auto Scaling reports it (a string). */
+  weight?: string
+  /** LaunchTemplateSpecification: this type launches from its own template instead of the policy's. */
+  template?: { id?: string; name?: string; version: string }
+  /** ImageId: this type launches this AMI. */
+  imageId?: string
 }
 
 export type CapacityUnit = 'units' | 'vcpu' | 'memory-mib'

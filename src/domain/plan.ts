@@ -58,7 +58,7 @@ function waitHealthyIfNeeded(g: Group, count: number, steps: Step[], purpose: 'd
  */
 /** Before cutover: the instances about to take all the traffic run this release, not another run's. */
 function checkVersions(group: string, opts: PlanOptions): Step {
-  return { kind: 'check-versions', group, versionTagKey: opts.versionTagKey, version: opts.version }
+  return { kind: 'check-versions', group, versionTagKey: opts.versionTagKey, version: opts.version, ...(opts.image ? { imageId: opts.image.id } : {}) }
 }
 
 export function planDeploy(phase: Phase, opts: PlanOptions): Step[] {

@@ -35,7 +35,7 @@ export type Step =
    * A read, not a write: every in-service instance of the group was launched with this version (its
    * propagated version tag). Two runs whose writes cross can leave one's instances in the other's group.
    */
-  | { kind: 'check-versions'; group: string; versionTagKey: string; version: string }
+  | { kind: 'check-versions'; group: string; versionTagKey: string; version: string; imageId?: string }
   /** Until no instance of the group is still entering Standby (the drain is over) or pending. */
   | { kind: 'wait-standby'; group: string }
   /**
@@ -100,7 +100,7 @@ export function describeStep(s: Step): string {
     case 'wait-healthy':
       return `wait until ${s.count} ${s.unit ?? 'instance(s)'} of ${s.group} are InService and healthy in ${describeTraffic(s.targetGroupArns)}`
     case 'check-versions':
-      return `check that every instance of ${s.group} was launched with ${s.versionTagKey}=${s.version} (its own tag)`
+      return `check that every instance of ${s.group} was launched with ${s.versionTagKey}=${s.version} (its own tag)${s.imageId ? ` from image ${s.imageId} (its EC2 ImageId)` : ''}`
     case 'wait-standby':
       return `wait until ${s.group} has no instance still entering Standby (draining) or pending`
     case 'wait-deregistering':

@@ -79,6 +79,24 @@ async function checkVersions(fleet: Fleet, pair: Pair, s: Extract<Step, { kind: 
         `Nothing was cut over to them. Let one release deploy at a time (a workflow concurrency group per service), then re-run deploy.`
     )
   }
+  if (s.imageId) await checkImages(fleet, s.group, ids, s.imageId)
   const unchecked = ids.filter((id) => tags[id]?.[s.versionTagKey] === undefined).length
   return unchecked === 0 ? `${ids.length} instance(s) launched with ${s.version}` : `${ids.length - unchecked} instance(s) launched with ${s.version}; ${unchecked} carry no version tag (not checked)`
+}
+
+/**
+ * Deploy by image: every instance about to take the traffic must run the chosen AMI, as EC2 reports it
+ * (ImageId). The version tag says what the group was told, not what launched: a mixed instances override
+ * with its own launch template or ImageId, or a template change since pre-flight, launches another image.
+ */
+async function checkImages(fleet: Fleet, group: string, ids: string[], imageId: string): Promise<void> {
+  const images = await fleet.instanceImages(ids)
+  const other = ids.filter((id) => images[id] !== undefined && images[id] !== imageId)
+  if (other.length === 0) return
+  const listed = other.slice(0, 10).map((id) => `${id} (${images[id]})`).join(', ')
+  throw new ActionError(
+    `${group}: ${other.length} of ${ids.length} instance(s) run another image than ${imageId}: ${listed}${other.length > 10 ? ', …' : ''}. ` +
+      `Their launch did not use the template version this deploy set: a mixed instances override with its own launch template or ImageId, or a change to ${group} or its template since pre-flight. ` +
+      `Nothing was cut over to them. Give every override the policy's launch template (no LaunchTemplateSpecification or ImageId of its own), then re-run deploy.`
+  )
 }

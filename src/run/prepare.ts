@@ -6,6 +6,7 @@ import { type Config, NO_BAKE } from '../config/types.js'
 import { Inputs } from '../config/inputs.js'
 import { alarmPreflight } from '../domain/bake.js'
 import { type GroupImage, imageRefusals, isAmiId, needsImage } from '../domain/image.js'
+import { overrideRefusals } from '../domain/image-overrides.js'
 import type { Pair } from '../domain/model.js'
 import { MODE_RULES } from '../domain/modes.js'
 import { stateOf } from '../domain/pair-state.js'
@@ -13,6 +14,7 @@ import { classify } from '../domain/phase.js'
 import { finalizeProtectionChecks, finalizeTerminates, preflight } from '../domain/preflight.js'
 import { InputError } from '../errors.js'
 import type { Logger } from '../log.js'
+import { warnLatestUsers } from './image-users.js'
 import { modeOptionsOf } from './mode-options.js'
 import { observeAll } from './observe.js'
 import type { PairOutcome } from './result.js'
@@ -96,9 +98,10 @@ async function prepareImage(config: Config, pairs: Pair[], deps: PrepareDeps): P
         ...(g.launchTemplate ? { source: g.launchTemplate, current: await deps.fleet.templateVersion(g.launchTemplate, g.launchTemplate.version) } : {})
       }))
     )
-    refusals.push(...imageRefusals(phase, facts))
+    refusals.push(...imageRefusals(phase, facts), ...overrideRefusals(phase))
     if (phase.kind === 'at-rest' && !needsImage(phase.idle, facts, chosen.id)) ready.push(phase.idle.name)
   }
+  if (refusals.length === 0) await warnLatestUsers(deps.fleet, pairs, ready, chosen.id, deps.log)
   return { config: { ...config, version: config.version || chosen.id, image: { ...image, id: chosen.id, ready } }, refusals }
 }
 

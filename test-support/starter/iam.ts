@@ -142,3 +142,34 @@ export function bootScriptActions(script: string): string[] {
   const pascal = (op: string): string => op.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')
   return [...new Set(ops.map((op) => `autoscaling:${pascal(op)}`))].sort()
 }
+
+/** IAM action matching: exact, or with `*` / `?` wildcards (`ec2:*`, `*`); case-insensitive, as IAM. */
+function actionMatches(pattern: string, action: string): boolean {
+  return like(pattern.toLowerCase(), action.toLowerCase())
+}
+
+/**
+ * Whether some Allow statement of the documents lets `action` happen with this request context (condition
+ * key → value; keys are case-insensitive, as in IAM). StringEquals and StringLike only; a condition on a
+ * key the context lacks fails (how IAM evaluates them for a request without that key, e.g. a CreateTags
+ * call of its own has no `ec2:CreateAction`). Resources are not matched. A Deny statement is not modelled:
+ * it throws rather than answer wrongly.
+ */
+export function allows(docs: PolicyDocument[], action: string, context: Record<string, string>): boolean {
+  const ctx = Object.fromEntries(Object.entries(context).map(([k, v]) => [k.toLowerCase(), v]))
+  return docs.some((doc) =>
+    doc.Statement.some((s) => {
+      if (s.Effect === 'Deny') throw new Error(`allows: Deny statements are not modelled (${s.Sid ?? 'a statement'})`)
+      if (s.Effect !== 'Allow' || !list(s.Action).some((p) => actionMatches(p, action))) return false
+      return Object.entries(s.Condition ?? {}).every(([op, keys]) =>
+        Object.entries(keys).every(([key, values]) => {
+          const value = ctx[key.toLowerCase()]
+          if (value === undefined) return false
+          if (op === 'StringEquals') return list(values).includes(value)
+          if (op === 'StringLike') return list(values).some((p) => like(p, value))
+          throw new Error(`allows: condition operator ${op} is not modelled`)
+        })
+      )
+    })
+  )
+}

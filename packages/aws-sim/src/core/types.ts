@@ -5,6 +5,10 @@ export interface InstanceTypeOverride {
   instanceType: string
   /** WeightedCapacity: units this type counts for (1–999). Give it for every override or for none. */
   weight?: number
+  /** LaunchTemplateSpecification: this type launches from this template (its own version) instead of the policy's. */
+  launchTemplate?: LaunchTemplateSpec
+  /** ImageId: this type launches this AMI whatever its template version names. */
+  imageId?: string
 }
 
 export type DesiredCapacityType = 'units' | 'vcpu' | 'memory-mib'

@@ -10,7 +10,7 @@ import type { ImagesModel } from './images.js'
 import type { ScalingModel } from './scaling.js'
 import type { TargetsModel } from './targets.js'
 import { EC2_SHUTDOWN_MS } from './ec2.js'
-import { countsUnits, nextInstanceType, unitsOf, validateOverrides, weightOfType } from './weights.js'
+import { countsUnits, nextInstanceType, peekInstanceType, unitsOf, validateOverrides, weightOfType } from './weights.js'
 import {
   ALL_PROCESSES,
   type LaunchTemplateSpec,
@@ -157,7 +157,7 @@ export class AutoScalingModel {
     }
     for (const g of this.w.groups.values()) {
       for (const s of g.scheduled.values()) see(s.StartTime)
-      if (!g.suspended.has('Launch') && this.activeUnits(g) < g.desired && (g.launchFailure !== undefined || g.nextLaunchAttempt > this.w.now() || this.w.images.launchProblem(this.w.images.launchData(g)) !== undefined)) see(g.nextLaunchAttempt)
+      if (!g.suspended.has('Launch') && this.activeUnits(g) < g.desired && (g.launchFailure !== undefined || g.nextLaunchAttempt > this.w.now() || this.launchProblemOf(g) !== undefined)) see(g.nextLaunchAttempt)
     }
   }
 
@@ -272,7 +272,7 @@ export class AutoScalingModel {
     const count = unitsOf(active)
     if (count < g.desired && !g.suspended.has('Launch')) {
       // The template version the group's spec resolves to now ($Latest / $Default at launch time).
-      const templateProblem = this.w.images.launchProblem(this.w.images.launchData(g))
+      const templateProblem = this.launchProblemOf(g)
       if (templateProblem !== undefined) {
         if (this.w.now() >= g.nextLaunchAttempt) {
           this.recordActivity(g, {
@@ -326,7 +326,7 @@ export class AutoScalingModel {
   /** AZRebalance (simplified): with a spread worse than 1 between zones, launch in the emptiest and terminate in the fullest. */
   private rebalance(g: SimGroup): void {
     if (g.availabilityZones.length < 2 || g.launchFailure !== undefined) return
-    if (this.w.images.launchProblem(this.w.images.launchData(g)) !== undefined) return
+    if (this.launchProblemOf(g) !== undefined) return
     if (['AZRebalance', 'Launch', 'Terminate'].some((p) => g.suspended.has(p))) return
     const active = this.activeInstances(g)
     if (countsUnits(g) || active.length !== g.desired) return
@@ -340,6 +340,12 @@ export class AutoScalingModel {
     if (!victim) return
     this.launchInstance(g, active.length, g.desired, low[0], 'rebalancing')
     this.beginTermination(g, victim, `At ${iso(this.w.now())} an instance was taken out of service in response to an Availability Zone rebalancing operation.`)
+  }
+
+  /** Why the group's next launch (its next instance type, the template version that type resolves to) fails, if it does. */
+  private launchProblemOf(g: SimGroup): string | undefined {
+    const instanceType = peekInstanceType(g)
+    return this.w.images.launchProblem(this.w.images.launchData(g, instanceType), instanceType)
   }
 
   private launchInstance(g: SimGroup, from: number, to: number, az?: string, why = 'capacity'): SimInstance {
@@ -371,7 +377,7 @@ export class AutoScalingModel {
       activityId: undefined,
       healthOverride: undefined,
       launchTemplate: g.launchTemplate,
-      imageId: this.w.images.launchData(g)?.ImageId
+      imageId: this.w.images.launchData(g, instanceType)?.ImageId
     }
     const hook = g.lifecycleHooks.find((h) => h.LifecycleTransition === 'autoscaling:EC2_INSTANCE_LAUNCHING' && h.holdSeconds !== undefined)
     if (hook) {

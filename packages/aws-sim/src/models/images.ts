@@ -13,7 +13,21 @@ export interface SimImage {
   owner: string
   /** Epoch ms (CreationDate). */
   created: number
-  state: 'available' | 'pending' | 'deregistered' | 'failed'
+  state: 'available' | 'pending' | 'deregistered' | 'failed' | 'disabled'
+  /** DescribeImages Architecture (default x86_64). */
+  architecture: ImageArchitecture
+}
+
+export type ImageArchitecture = 'x86_64' | 'arm64' | 'i386'
+
+/**
+ * The architecture of an instance type, by its name (a simplification of DescribeInstanceTypes
+ * ProcessorInfo.SupportedArchitectures): Graviton families (`a1`, and a `g` after the generation digit:
+ * `t4g`, `m7g`, `c6gn`, `x2gd`, `im4gn`) are arm64; every other type x86_64.
+ */
+export function architectureOf(instanceType: string): ImageArchitecture {
+  const family = instanceType.split('.')[0] ?? ''
+  return family === 'a1' || /^[a-z]+\d+g[a-z]*$/.test(family) ? 'arm64' : 'x86_64'
 }
 
 /** The launch parameters of one version (a subset of LaunchTemplateData). */
@@ -46,14 +60,15 @@ export class ImagesModel {
 
   constructor(private readonly w: Account) {}
 
-  addImage(o: { id?: string; name: string; owner?: string; created?: number | string; state?: SimImage['state'] }): SimImage {
+  addImage(o: { id?: string; name: string; owner?: string; created?: number | string; state?: SimImage['state']; architecture?: ImageArchitecture }): SimImage {
     const id = o.id ?? `ami-${this.w.ids.uuid().replace(/-/g, '').slice(0, 17)}`
     const image: SimImage = {
       id,
       name: o.name,
       owner: o.owner ?? this.w.accountId,
       created: typeof o.created === 'string' ? Date.parse(o.created) : (o.created ?? this.w.now()),
-      state: o.state ?? 'available'
+      state: o.state ?? 'available',
+      architecture: o.architecture ?? 'x86_64'
     }
     this.images.set(id, image)
     return image
@@ -127,28 +142,48 @@ export class ImagesModel {
     return { t, version }
   }
 
-  /** What the group's next launch uses: the template version its spec resolves to now, if the template is known. */
-  launchData(g: SimGroup): SimTemplateData | undefined {
-    const spec: LaunchTemplateSpec | undefined = g.launchTemplate
-    if (!spec) return undefined
-    const t = this.template(spec)
-    if (!t) return undefined
-    return this.version(t, spec.Version)?.data
+  /**
+   * What the group's next launch (of `instanceType`) uses: the template version its spec resolves to now,
+   * if the template is known. A mixed instances override of that type may name its own launch template
+   * (LaunchTemplateOverrides.LaunchTemplateSpecification: "some instance types might require a launch
+   * template with a different AMI") or its own image (LaunchTemplateOverrides.ImageId); both win over the
+   * policy's template.
+   */
+  launchData(g: SimGroup, instanceType?: string): SimTemplateData | undefined {
+    const override = instanceType === undefined ? undefined : g.overrides?.find((o) => o.instanceType === instanceType)
+    const spec: LaunchTemplateSpec | undefined = override?.launchTemplate ?? g.launchTemplate
+    const t = spec ? this.template(spec) : undefined
+    const data = t && spec ? this.version(t, spec.Version)?.data : undefined
+    if (override?.imageId !== undefined) return { ...(data ?? {}), ImageId: override.imageId }
+    return data
   }
 
   /**
-   * Why a launch from this data fails, in the words Auto Scaling records on the Failed activity
-   * (StatusMessage), or undefined. A missing or deregistered image: InvalidAMIID.NotFound's message,
-   * "The image id '[ami-…]' does not exist" (EC2 error codes; public CLI/SDK output). Security group
-   * names in a group that launches into VPC subnets: "The parameter groupName cannot be used with the
-   * parameter subnet" (InvalidParameterCombination; every simulated group launches into subnets).
+   * Why a launch from this data (of this instance type) fails, in the words Auto Scaling records on the
+   * Failed activity (StatusMessage), or undefined. The image messages are the ones the Auto Scaling user
+   * guide lists ("Troubleshoot Amazon EC2 Auto Scaling: AMI issues"): a missing or deregistered image
+   * "The AMI ID <id> does not exist. Launching EC2 instance failed.", a pending one "AMI <id> is pending,
+   * and cannot be run. Launching EC2 instance failed.", a disabled one "AMI '<id>' is disabled, and cannot
+   * be run. Launching EC2 instance failed.", and an instance type of another architecture "The
+   * architecture '<type's>' of the specified instance type does not match the architecture '<image's>' of
+   * the specified AMI...". Security group names in a group that launches into VPC subnets: "The parameter
+   * groupName cannot be used with the parameter subnet" (InvalidParameterCombination; every simulated
+   * group launches into subnets).
    */
-  launchProblem(data: SimTemplateData | undefined): string | undefined {
+  launchProblem(data: SimTemplateData | undefined, instanceType?: string): string | undefined {
     if (!data) return undefined
     if (data.ImageId !== undefined) {
-      const image = this.images.get(data.ImageId)
-      if (!image || image.state === 'deregistered' || image.state === 'failed') return `The image id '[${data.ImageId}]' does not exist. Launching EC2 instance failed.`
-      if (image.state !== 'available') return `The image '${data.ImageId}' is not available (state ${image.state}). Launching EC2 instance failed.`
+      const id = data.ImageId
+      const image = this.images.get(id)
+      if (!image || image.state === 'deregistered' || image.state === 'failed') return `The AMI ID ${id} does not exist. Launching EC2 instance failed.`
+      if (image.state === 'disabled') return `AMI '${id}' is disabled, and cannot be run. Launching EC2 instance failed.`
+      if (image.state !== 'available') return `AMI ${id} is ${image.state}, and cannot be run. Launching EC2 instance failed.`
+      if (instanceType !== undefined && architectureOf(instanceType) !== image.architecture) {
+        return (
+          `The architecture '${architectureOf(instanceType)}' of the specified instance type does not match the architecture '${image.architecture}' of the specified AMI. ` +
+          "Specify an instance type and an AMI that have matching architectures, and try again. You can use 'describe-instance-types' or 'describe-images' to discover the architecture of the instance type or AMI. Launching EC2 instance failed."
+        )
+      }
     }
     if ((data.SecurityGroups ?? []).length > 0) return 'The parameter groupName cannot be used with the parameter subnet. Launching EC2 instance failed.'
     return undefined

@@ -43,6 +43,12 @@ export function weightOfType(g: SimGroup, instanceType: string): number {
   return g.overrides?.find((o) => o.instanceType === instanceType)?.weight ?? 1
 }
 
+/** The instance type the next launch picks, without taking its turn. */
+export function peekInstanceType(g: SimGroup): string {
+  const list = g.overrides ?? []
+  return list.length === 0 ? g.instanceType : (list[g.launchTurn % list.length] as InstanceTypeOverride).instanceType
+}
+
 /** The next instance type a launch picks: the overrides in turn (so a group holds a mix), else the group's type. */
 export function nextInstanceType(g: SimGroup): string {
   const list = g.overrides ?? []

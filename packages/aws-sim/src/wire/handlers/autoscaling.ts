@@ -78,7 +78,12 @@ export function renderGroup(w: World, g: SimGroup, includeInstances: boolean): X
       ? {
           LaunchTemplate: {
             LaunchTemplateSpecification: g.launchTemplate ? { ...g.launchTemplate } : { LaunchTemplateName: `${g.name}-lt`, Version: '$Default' },
-            Overrides: g.overrides.map((o) => ({ InstanceType: o.instanceType, WeightedCapacity: o.weight === undefined ? undefined : String(o.weight) }))
+            Overrides: g.overrides.map((o) => ({
+              InstanceType: o.instanceType,
+              WeightedCapacity: o.weight === undefined ? undefined : String(o.weight),
+              LaunchTemplateSpecification: o.launchTemplate ? { ...o.launchTemplate } : undefined,
+              ImageId: o.imageId
+            }))
           },
           InstancesDistribution: { OnDemandBaseCapacity: 0, OnDemandPercentageAboveBaseCapacity: 0, SpotAllocationStrategy: 'price-capacity-optimized' }
         }
