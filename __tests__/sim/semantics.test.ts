@@ -8,6 +8,7 @@ import {
   EnterStandbyCommand,
   ExitStandbyCommand,
   PutScalingPolicyCommand,
+  ResumeProcessesCommand,
   PutScheduledUpdateGroupActionCommand,
   SetDesiredCapacityCommand,
   SuspendProcessesCommand,
@@ -129,7 +130,8 @@ describe('standby, detach, terminate', () => {
     expect(world.targetStates('prod-web').map((t) => t.id).filter((id) => blue.includes(id))).toEqual([])
     world.assertNoViolations()
 
-    // rollback: exit standby → Pending → InService → initial → healthy
+    // rollback: resume Launch (ExitStandby needs it), exit standby → Pending → InService → initial → healthy
+    await c.autoScaling.send(new ResumeProcessesCommand({ AutoScalingGroupName: 'prod-web-blue', ScalingProcesses: ['Launch'] }))
     const exit = await c.autoScaling.send(new ExitStandbyCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: blue }))
     expect(exit.Activities?.[0]).toMatchObject({ StatusCode: 'PreInService', Progress: 30 })
     expect(world.group('prod-web-blue').desired).toBe(3)
@@ -151,9 +153,27 @@ describe('standby, detach, terminate', () => {
       message: `The instance ${blue[0] ?? ''} is not in Standby.`
     })
     world.advance(300_000)
+    await c.autoScaling.send(new ResumeProcessesCommand({ AutoScalingGroupName: 'prod-web-blue', ScalingProcesses: ['Launch'] }))
     await c.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'prod-web-blue', MaxSize: 2 }))
     await expect(c.autoScaling.send(new ExitStandbyCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: blue }))).rejects.toMatchObject({ name: 'ValidationError' })
     await expect(c.autoScaling.send(new EnterStandbyCommand({ AutoScalingGroupName: 'prod-web-green', InstanceIds: green.slice(0, 1).map((x) => x), ShouldDecrementDesiredCapacity: true }))).resolves.toBeDefined()
+  })
+
+  it('ExitStandby is refused while Launch is suspended, and nothing moves; it works once Launch is resumed', async () => {
+    // User guide, "Suspend and resume a process for an Auto Scaling group": "you can't return an instance in a
+    // standby state to service if the Launch process is suspended, because the group can't scale".
+    const world = pairWorld()
+    const c = connect(world)
+    const { blue } = await cutover(world, c)
+    world.advance(300_000)
+    await expect(c.autoScaling.send(new ExitStandbyCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: blue }))).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: 'Cannot move instances out of Standby for AutoScalingGroup prod-web-blue while the Launch process is suspended'
+    })
+    expect(world.group('prod-web-blue')).toMatchObject({ desired: 0, instances: blue.map((id) => expect.objectContaining({ id, lifecycle: 'Standby' })) })
+    await c.autoScaling.send(new ResumeProcessesCommand({ AutoScalingGroupName: 'prod-web-blue', ScalingProcesses: ['Launch'] }))
+    await c.autoScaling.send(new ExitStandbyCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: blue }))
+    expect(ids(world, 'prod-web-blue', 'Pending')).toEqual(blue)
   })
 
   it('EnterStandby without decrement launches replacements (invariant 4 violation)', async () => {
@@ -196,7 +216,6 @@ describe('standby, detach, terminate', () => {
     world.advance(60_000)
     expect(world.group('prod-web-blue').instances[0]).toMatchObject({ id: blue[0], lifecycle: 'Standby', health: 'Healthy', ec2State: 'terminated' })
     await c.autoScaling.send(new SuspendProcessesCommand({ AutoScalingGroupName: 'prod-web-blue', ScalingProcesses: [] }))
-    const { ResumeProcessesCommand } = await import('@aws-sdk/client-auto-scaling')
     await c.autoScaling.send(new ResumeProcessesCommand({ AutoScalingGroupName: 'prod-web-blue' }))
     await c.autoScaling.send(new ExitStandbyCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: blue.slice(0, 1) }))
     world.advance(10_000)

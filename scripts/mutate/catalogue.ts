@@ -107,11 +107,29 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'owner-suspended-resumed',
     title: "rollback and finalize resume the processes the owner had suspended",
-    file: 'src/domain/plan.ts',
+    file: 'src/domain/processes.ts',
     find: 'const ownerSuspended = decodeList(previous.tags[LIVE_SUSPENDED_TAG])',
     replace: 'const ownerSuspended: string[] = []',
     tests: [T.rerun],
     only: 'owner'
+  },
+  {
+    id: 'owner-launch-not-lifted',
+    title: 'a rollback leaves Launch suspended (as the owner had it) for its ExitStandby, which Auto Scaling then refuses',
+    file: 'src/domain/processes.ts',
+    find: "const ownerLaunch = decodeList(previous.tags[LIVE_SUSPENDED_TAG]).includes('Launch')",
+    replace: 'const ownerLaunch = false',
+    tests: [T.rerun],
+    only: 'Launch suspended by the owner'
+  },
+  {
+    id: 'owner-launch-not-reinstated',
+    title: "a rollback that lifted the owner's Launch suspension for its ExitStandby never suspends it again",
+    file: 'src/domain/processes.ts',
+    find: 'return { before, after: [reinstate] }',
+    replace: 'return { before, after: [] }',
+    tests: [T.rerun],
+    only: 'Launch suspended by the owner'
   },
   {
     id: 'detach-decrements',
