@@ -101,6 +101,14 @@ describe('an Auto Scaling group in domain terms', () => {
     expect(weighted.instances.map((i) => i.weight)).toEqual([2, undefined])
   })
 
+  it("the instance types' weights, sorted (what pre-flight compares between the colors); none without weights", () => {
+    const mixed = (Overrides: { InstanceType: string; WeightedCapacity?: string }[]) =>
+      toGroup({ ...group, LaunchTemplate: undefined, MixedInstancesPolicy: { LaunchTemplate: { LaunchTemplateSpecification: { LaunchTemplateId: 'lt-1' }, Overrides } } })
+    expect(mixed([{ InstanceType: 'c5.xlarge', WeightedCapacity: '2' }, { InstanceType: 'c5.large', WeightedCapacity: '1' }]).weights).toEqual(['c5.large=1', 'c5.xlarge=2'])
+    expect(mixed([{ InstanceType: 'c5.large' }]).weights).toBeUndefined()
+    expect(toGroup(group).weights).toBeUndefined()
+  })
+
   it('DesiredCapacityType vcpu counts vCPUs; a group that counts instances ignores WeightedCapacity', () => {
     expect(toGroup({ ...group, DesiredCapacityType: 'vcpu' }).capacityUnit).toBe('vcpu')
     const plain = toGroup({ ...group, Instances: [instance({ InstanceId: 'i-1', WeightedCapacity: '4' })] })

@@ -402,6 +402,24 @@ export const MUTATIONS: Mutation[] = [
     tests: [T.weights]
   },
   {
+    id: 'colors-units-not-compared',
+    title: "a deploy copies the live group's sizes onto an idle group that counts them in other units or weights",
+    file: 'src/domain/preflight-units.ts',
+    find: 'if (a.key === b.key) return undefined',
+    replace: 'if (a.key !== b.key || a.key === b.key) return undefined',
+    tests: [T.weights],
+    only: 'count capacity differently'
+  },
+  {
+    id: 'colors-weights-not-compared',
+    title: 'pre-flight compares whether both colors are weighted, not their weights',
+    file: 'src/domain/preflight-units.ts',
+    find: "return { key: `units:${weights.join(',')}`",
+    replace: "return { key: 'units'",
+    tests: [T.weights],
+    only: 'count capacity differently'
+  },
+  {
     id: 'classic-draining-read-as-healthy',
     title: "a Classic LB's deregistering (connection draining) instance read as still serving",
     file: 'src/domain/classic.ts',

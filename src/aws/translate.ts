@@ -42,8 +42,16 @@ export function toGroup(g: AutoScalingGroup): GroupDescription {
     policies: [],
     scheduledActions: [],
     activities: [],
-    ...(unit ? { capacityUnit: unit } : {})
+    ...(unit ? { capacityUnit: unit } : {}),
+    ...weightsOf(g)
   }
+}
+
+/** The instance types' weights (`type=weight`, sorted), when the overrides carry any. */
+function weightsOf(g: AutoScalingGroup): { weights?: string[] } {
+  const overrides = (g.MixedInstancesPolicy?.LaunchTemplate?.Overrides ?? []).filter((o) => o.WeightedCapacity !== undefined && o.WeightedCapacity !== '')
+  if (overrides.length === 0) return {}
+  return { weights: overrides.map((o) => `${o.InstanceType ?? '(instance requirements)'}=${o.WeightedCapacity}`).sort() }
 }
 
 /**

@@ -110,6 +110,11 @@ export interface Group {
    * `vcpu` or `memory-mib` (DesiredCapacityType). Absent: instances.
    */
   capacityUnit?: CapacityUnit
+  /**
+   * The WeightedCapacity of each instance type of its mixed instances policy (`LaunchTemplateOverrides`), as
+   * `type=weight` sorted; absent when no override carries one (each instance counts 1, or its vCPUs / MiB).
+   */
+  weights?: string[]
   /** The launch template the group launches from (LaunchTemplate, or inside MixedInstancesPolicy). */
   launchTemplate?: LaunchSource
   /** Set when the group launches from a launch configuration instead. */
