@@ -103,6 +103,38 @@ describe('launch and health', () => {
   })
 })
 
+describe('traffic sources (AttachTrafficSources)', () => {
+  it('are reported in TrafficSources only, not in TargetGroupARNs; an elbv2 one takes traffic like any target group', async () => {
+    const world = new SimWorld({ start: START, region: 'us-east-1', accountId: '123456789012', realism: false })
+    world.addTargetGroup({ name: 'prod-web', deregistrationDelaySeconds: 300, healthCheckIntervalSeconds: 10, healthyAfterChecks: 2 })
+    world.addTargetGroup({ name: 'legacy', deregistrationDelaySeconds: 300, healthCheckIntervalSeconds: 10, healthyAfterChecks: 2 })
+    world.addGroup({
+      name: 'prod-web-blue',
+      min: 2,
+      max: 6,
+      desired: 2,
+      running: true,
+      targetGroups: ['legacy'],
+      trafficSources: [
+        { type: 'elbv2', name: 'prod-web' },
+        { type: 'vpc-lattice', name: 'web' }
+      ]
+    })
+    const c = connect(world)
+    const g = (await c.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['prod-web-blue'] }))).AutoScalingGroups?.[0]
+    const tg = [...world.targetGroups.values()].find((t) => t.name === 'prod-web')?.arn
+    const legacy = [...world.targetGroups.values()].find((t) => t.name === 'legacy')?.arn
+    expect(g?.TargetGroupARNs).toEqual([legacy])
+    expect(g?.TrafficSources).toEqual([
+      { Identifier: legacy, Type: 'elbv2' },
+      { Identifier: tg, Type: 'elbv2' },
+      { Identifier: 'arn:aws:vpc-lattice:us-east-1:123456789012:targetgroup/tg-web', Type: 'vpc-lattice' }
+    ])
+    expect(world.healthyCount('prod-web')).toBe(2)
+    expect(world.healthyCount('legacy')).toBe(2)
+  })
+})
+
 describe('standby, detach, terminate', () => {
   async function cutover(world: SimWorld, c: SimClients): Promise<{ blue: string[]; green: string[] }> {
     await c.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'prod-web-green', DesiredCapacity: 3 }))

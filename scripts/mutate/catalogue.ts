@@ -56,6 +56,24 @@ export const MUTATIONS: Mutation[] = [
     tests: [T.targetGroups]
   },
   {
+    id: 'traffic-source-target-groups-ignored',
+    title: 'target groups attached with AttachTrafficSources (in TrafficSources, not TargetGroupARNs) are not gated on',
+    file: 'src/aws/translate.ts',
+    find: "targetGroupArns: [...new Set([...(g.TargetGroupARNs ?? []), ...of('elbv2')])],",
+    replace: 'targetGroupArns: g.TargetGroupARNs ?? [],',
+    tests: [T.targetGroups],
+    only: 'traffic sources'
+  },
+  {
+    id: 'lattice-traffic-source-allowed',
+    title: 'a VPC Lattice traffic source (nothing gates on it) is not refused',
+    file: 'src/domain/preflight.ts',
+    find: 'out.push(...trafficSourceRefusals([live, idle]))',
+    replace: 'void trafficSourceRefusals',
+    tests: [T.targetGroups],
+    only: 'traffic sources'
+  },
+  {
     id: 'standby-before-health',
     title: 'deploy enters Standby without waiting for the new group to be healthy',
     file: 'src/domain/plan.ts',

@@ -91,8 +91,12 @@ export interface Group {
   capacity: Capacity
   instances: Instance[]
   tags: Record<string, string>
+  /** ELBv2 target groups, attached either way (TargetGroupARNs, or AttachTrafficSources type elbv2). */
   targetGroupArns: string[]
+  /** Classic Load Balancers, attached either way (LoadBalancerNames, or a traffic source of type elb). */
   loadBalancerNames: string[]
+  /** Traffic sources of another type (VPC Lattice, or one this action does not know): nothing gates on them. */
+  otherTrafficSources?: { type: string; identifier: string }[]
   suspendedProcesses: string[]
   newInstancesProtected: boolean
   /** Seconds Auto Scaling waits before health-checking a new instance (HealthCheckGracePeriod). */

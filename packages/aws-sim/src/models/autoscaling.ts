@@ -58,6 +58,15 @@ export class AutoScalingModel {
       desired: o.desired,
       targetGroupArns: tgArns,
       loadBalancerNames: o.loadBalancerNames ?? [],
+      trafficSources: (o.trafficSources ?? []).map((t) => ({
+        type: t.type,
+        identifier:
+          t.type === 'elbv2'
+            ? this.w.targets.targetGroupByName(t.name).arn
+            : t.type === 'vpc-lattice'
+              ? `arn:aws:vpc-lattice:${this.w.region}:${this.w.accountId}:targetgroup/tg-${t.name}`
+              : t.name
+      })),
       tags,
       suspended: new Map(),
       instanceIds: [],
