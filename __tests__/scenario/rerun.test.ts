@@ -113,3 +113,82 @@ describe("the owner's own suspended processes", () => {
     expect(world.group(BLUE).suspendedProcesses).toEqual(['AZRebalance'])
   })
 })
+
+describe('Launch suspended by the owner on the live group (Auto Scaling refuses ExitStandby while Launch is suspended)', () => {
+  /** Blue serves v1 × 3 with Launch (and AZRebalance) suspended by its owner. */
+  function launchSuspended(): SimWorld {
+    const world = newWorld()
+    addService(world, { instances: 3 })
+    world.suspendProcesses(BLUE, ['AZRebalance', 'Launch'])
+    return world
+  }
+
+  function inService(world: SimWorld, name: string): string[] {
+    return world
+      .group(name)
+      .instances.filter((i) => i.lifecycle === 'InService')
+      .map((i) => i.id)
+      .sort()
+  }
+
+  function expectBack(world: SimWorld, v1: string[]): void {
+    expect(inService(world, BLUE)).toEqual(v1)
+    expect(world.group(BLUE)).toMatchObject({ min: 3, desired: 3, max: 6 })
+    expect([...world.group(BLUE).suspendedProcesses].sort()).toEqual(['AZRebalance', 'Launch'])
+    expect(world.group(GREEN)).toMatchObject({ min: 0, desired: 0 })
+    expect(world.healthyCount('prod-web')).toBe(3)
+    expect(Object.keys(world.group(BLUE).tags).filter((k) => k.startsWith('blue-green:'))).toEqual([])
+    world.assertNoViolations()
+  }
+
+  it('mode: rollback lifts Launch for the ExitStandby and the restore, then suspends it again', async () => {
+    const world = launchSuspended()
+    const v1 = inService(world, BLUE)
+    const deploy = await runAction(world, { mode: 'deploy', version: 'v2' })
+    expect(deploy.outputs.state).toBe('awaiting-finalize')
+    expect(world.group(BLUE).tags['blue-green:live-suspended']).toBe('AZRebalance,Launch')
+    const r = await runAction(world, { mode: 'rollback' })
+    expect(r.errors).toEqual([])
+    expect(r.outputs.state).toBe('rolled-back')
+    expect(r.log).toMatch(/Launch.*suspended by the owner.*ExitStandby/)
+    expectBack(world, v1)
+  })
+
+  it('a rollback killed right after its ExitStandby (Launch resumed), run again, still ends with Launch suspended', async () => {
+    const world = launchSuspended()
+    const v1 = inService(world, BLUE)
+    await runAction(world, { mode: 'deploy', version: 'v2' })
+    let exited = false
+    world.faults.beforeWrite = (op, params) => {
+      if (isLockWrite(op, params)) return
+      if (exited) throw new RunnerKilled()
+      exited = op === 'ExitStandby'
+    }
+    const killed = await runAction(world, { mode: 'rollback' })
+    world.faults.beforeWrite = undefined
+    expect(killed.failed).toBe(true)
+    expect(world.group(BLUE).suspendedProcesses).not.toContain('Launch')
+    const again = await runAction(world, { mode: 'rollback' })
+    expect(again.outputs.state).toBe('rolled-back')
+    expectBack(world, v1)
+  })
+
+  it("the bake's automatic rollback does the same", async () => {
+    const world = launchSuspended()
+    const v1 = inService(world, BLUE)
+    world.addAlarm({ AlarmName: 'web-5xx', MetricName: 'HTTPCode_Target_5XX_Count', Namespace: 'AWS/ApplicationELB', Threshold: 10 })
+    world.setAlarmState('web-5xx', 'OK')
+    world.setBaseline()
+    let armed = true
+    world.faults.beforeWrite = (op) => {
+      if (op !== 'EnterStandby' || !armed) return
+      armed = false
+      void world.clock.sleep(7 * 60_000).then(() => world.setAlarmState('web-5xx', 'ALARM', 'errors after cutover'))
+    }
+    const deploy = await runAction(world, { mode: 'deploy', version: 'v2', 'bake-time': '10m', 'alarm-names': 'web-5xx' })
+    world.faults.beforeWrite = undefined
+    expect(deploy.outputs).toMatchObject({ state: 'rolled-back', 'bake-result': 'rolled-back' })
+    expect(deploy.errors.join('\n')).toContain('rolled back automatically')
+    expectBack(world, v1)
+  })
+})

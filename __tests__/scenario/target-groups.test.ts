@@ -43,3 +43,58 @@ describe('two target groups with different health-check timings', () => {
     for (const tg of ['prod-web', 'prod-api']) expect({ tg, healthy: world.healthyCount(tg) }).toEqual({ tg, healthy: 3 })
   })
 })
+
+describe('traffic sources attached with AttachTrafficSources (reported in TrafficSources, not in TargetGroupARNs)', () => {
+  /** prod-web attached the old way, the slow prod-api as a traffic source; `extra` adds more traffic sources. */
+  function sourced(o: { legacy?: boolean; lattice?: boolean } = {}): SimWorld {
+    const world = new SimWorld({ start: START, region: 'us-east-1', accountId: '123456789012' })
+    world.addTargetGroup({ name: 'prod-web', deregistrationDelaySeconds: 300, healthCheckIntervalSeconds: 10, healthyAfterChecks: 2 })
+    world.addTargetGroup({ name: 'prod-api', deregistrationDelaySeconds: 300, healthCheckIntervalSeconds: 30, healthyAfterChecks: 10 })
+    const attach = {
+      targetGroups: o.legacy === false ? [] : ['prod-web'],
+      trafficSources: [
+        ...(o.legacy === false ? [{ type: 'elbv2' as const, name: 'prod-web' }] : []),
+        { type: 'elbv2' as const, name: 'prod-api' },
+        ...(o.lattice ? [{ type: 'vpc-lattice' as const, name: 'web' }] : [])
+      ]
+    }
+    world.addGroup({ name: BLUE, min: 3, max: 6, desired: 3, ...attach, tags: { 'docker:image:name': 'web', 'docker:image:version': 'v1' }, running: true })
+    world.addGroup({ name: GREEN, min: 0, max: 6, desired: 0, ...attach, tags: { 'docker:image:name': 'web' } })
+    return world
+  }
+
+  it('deploy gates cutover on a target group attached as a traffic source, like one in TargetGroupARNs', async () => {
+    const world = sourced()
+    const r = await runAction(world, { mode: 'deploy', version: 'v2' })
+    expect(r.outputs.state).toBe('awaiting-finalize')
+    const firstStandby = world.calls.find((c) => c.operation === 'EnterStandby' && c.ok)
+    const launched = world.calls.find((c) => c.operation === 'UpdateAutoScalingGroup' && c.ok)
+    // The traffic source prod-api turns new targets healthy after 10 checks of 30 s: cutover waits for it.
+    expect((firstStandby?.time ?? 0) - (launched?.time ?? 0)).toBeGreaterThanOrEqual(6 * 60_000)
+    for (const tg of ['prod-web', 'prod-api']) expect({ tg, healthy: world.healthyCount(tg) }).toEqual({ tg, healthy: 3 })
+    world.assertNoViolations()
+  })
+
+  it('a pair attached only through traffic sources deploys and rolls back (not refused as attached to nothing)', async () => {
+    const world = sourced({ legacy: false })
+    const deploy = await runAction(world, { mode: 'deploy', version: 'v2' })
+    expect(deploy.errors).toEqual([])
+    expect(deploy.outputs.state).toBe('awaiting-finalize')
+    const rollback = await runAction(world, { mode: 'rollback' })
+    expect(rollback.outputs.state).toBe('rolled-back')
+    for (const tg of ['prod-web', 'prod-api']) expect({ tg, healthy: world.healthyCount(tg) }).toEqual({ tg, healthy: 3 })
+    world.assertNoViolations()
+  })
+
+  it('a VPC Lattice traffic source is refused before anything is written, naming the group, the source and why', async () => {
+    const world = sourced({ lattice: true })
+    const writes = world.writes().length
+    const r = await runAction(world, { mode: 'deploy', version: 'v2' })
+    expect(r.outputs.state).toBe('refused')
+    const error = r.errors.join('\n')
+    expect(error).toContain('prod-web-green: traffic source arn:aws:vpc-lattice:us-east-1:123456789012:targetgroup/tg-web (vpc-lattice)')
+    expect(error).toContain('cannot tell when it sends requests to the new instances')
+    expect(error).toContain('aws autoscaling detach-traffic-sources --auto-scaling-group-name prod-web-green')
+    expect(world.writes().length).toBe(writes)
+  })
+})

@@ -195,3 +195,38 @@ describe('Spot', () => {
     expect(world.lostInstances()).toEqual([])
   })
 })
+
+describe('two colors that count capacity differently (the deploy copies the live group\'s sizes onto the idle one)', () => {
+  type Counting = { instanceTypes?: InstanceTypeOverride[]; desiredCapacityType?: DesiredCapacityType }
+  function pair(blue: Counting, green: Counting): void {
+    world = newWorld()
+    world.addTargetGroup({ name: 'prod-web', deregistrationDelaySeconds: 300, healthCheckIntervalSeconds: 10, healthyAfterChecks: 2 })
+    const common = { max: 24, targetGroups: ['prod-web'] }
+    world.addGroup({ name: 'prod-web-blue', min: 8, desired: 8, running: true, tags: { 'docker:image:name': 'web', 'docker:image:version': 'v1' }, ...common, ...blue })
+    world.addGroup({ name: 'prod-web-green', min: 0, desired: 0, tags: { 'docker:image:name': 'web' }, ...common, ...green })
+  }
+
+  it.each([
+    ['live counts instances, idle weighs c5.2xlarge 4', {}, { instanceTypes: [{ instanceType: 'c5.2xlarge', weight: 4 }] }, /prod-web-blue counts its capacity in instances \(no weights\) and prod-web-green in capacity units \(WeightedCapacity c5\.2xlarge=4\)/],
+    ['both weighted, with other weights', { instanceTypes: WEIGHTED }, { instanceTypes: [{ instanceType: 'c5.large', weight: 2 }, { instanceType: 'c5.xlarge', weight: 4 }, { instanceType: 'c5.2xlarge', weight: 8 }] }, /in capacity units \(WeightedCapacity c5\.2xlarge=4, c5\.large=1, c5\.xlarge=2\) and prod-web-green in capacity units \(WeightedCapacity c5\.2xlarge=8, c5\.large=2, c5\.xlarge=4\)/],
+    ['live counts vCPUs, idle counts instances', { instanceTypes: [{ instanceType: 'c5.xlarge' }], desiredCapacityType: 'vcpu' as const }, { instanceTypes: [{ instanceType: 'c5.xlarge' }] }, /prod-web-blue counts its capacity in vCPUs \(DesiredCapacityType vcpu\) and prod-web-green in instances/]
+  ])('%s: refused before anything is written, naming both groups, their units and what to change', async (_, blue: Counting, green: Counting, message: RegExp) => {
+    pair(blue, green)
+    const writes = world.writes().length
+    const r = await runAction(world, { mode: 'deploy', version: 'v2' })
+    expect(r.failed).toBe(true)
+    expect(r.outputs.state).toBe('refused')
+    const error = r.errors.join('\n')
+    expect(error).toMatch(message)
+    expect(error).toContain('min 8 / desired 8 / max 24')
+    expect(error).toContain('Give prod-web-green the same DesiredCapacityType and the same WeightedCapacity for each instance type as prod-web-blue')
+    expect(world.writes().length).toBe(writes)
+    expect(world.group('prod-web-green')).toMatchObject({ desired: 0, instances: [] })
+  })
+
+  it('the same weights on both colors deploy as before', async () => {
+    pair({ instanceTypes: WEIGHTED }, { instanceTypes: [...WEIGHTED].reverse() })
+    const r = await runAction(world, { mode: 'deploy', version: 'v2' })
+    expect(r.outputs.state).toBe('awaiting-finalize')
+  })
+})

@@ -8,6 +8,7 @@ import {
   EnterStandbyCommand,
   ExitStandbyCommand,
   PutScalingPolicyCommand,
+  ResumeProcessesCommand,
   PutScheduledUpdateGroupActionCommand,
   SetDesiredCapacityCommand,
   SuspendProcessesCommand,
@@ -102,6 +103,38 @@ describe('launch and health', () => {
   })
 })
 
+describe('traffic sources (AttachTrafficSources)', () => {
+  it('are reported in TrafficSources only, not in TargetGroupARNs; an elbv2 one takes traffic like any target group', async () => {
+    const world = new SimWorld({ start: START, region: 'us-east-1', accountId: '123456789012', realism: false })
+    world.addTargetGroup({ name: 'prod-web', deregistrationDelaySeconds: 300, healthCheckIntervalSeconds: 10, healthyAfterChecks: 2 })
+    world.addTargetGroup({ name: 'legacy', deregistrationDelaySeconds: 300, healthCheckIntervalSeconds: 10, healthyAfterChecks: 2 })
+    world.addGroup({
+      name: 'prod-web-blue',
+      min: 2,
+      max: 6,
+      desired: 2,
+      running: true,
+      targetGroups: ['legacy'],
+      trafficSources: [
+        { type: 'elbv2', name: 'prod-web' },
+        { type: 'vpc-lattice', name: 'web' }
+      ]
+    })
+    const c = connect(world)
+    const g = (await c.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['prod-web-blue'] }))).AutoScalingGroups?.[0]
+    const tg = [...world.targetGroups.values()].find((t) => t.name === 'prod-web')?.arn
+    const legacy = [...world.targetGroups.values()].find((t) => t.name === 'legacy')?.arn
+    expect(g?.TargetGroupARNs).toEqual([legacy])
+    expect(g?.TrafficSources).toEqual([
+      { Identifier: legacy, Type: 'elbv2' },
+      { Identifier: tg, Type: 'elbv2' },
+      { Identifier: 'arn:aws:vpc-lattice:us-east-1:123456789012:targetgroup/tg-web', Type: 'vpc-lattice' }
+    ])
+    expect(world.healthyCount('prod-web')).toBe(2)
+    expect(world.healthyCount('legacy')).toBe(2)
+  })
+})
+
 describe('standby, detach, terminate', () => {
   async function cutover(world: SimWorld, c: SimClients): Promise<{ blue: string[]; green: string[] }> {
     await c.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'prod-web-green', DesiredCapacity: 3 }))
@@ -129,7 +162,8 @@ describe('standby, detach, terminate', () => {
     expect(world.targetStates('prod-web').map((t) => t.id).filter((id) => blue.includes(id))).toEqual([])
     world.assertNoViolations()
 
-    // rollback: exit standby → Pending → InService → initial → healthy
+    // rollback: resume Launch (ExitStandby needs it), exit standby → Pending → InService → initial → healthy
+    await c.autoScaling.send(new ResumeProcessesCommand({ AutoScalingGroupName: 'prod-web-blue', ScalingProcesses: ['Launch'] }))
     const exit = await c.autoScaling.send(new ExitStandbyCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: blue }))
     expect(exit.Activities?.[0]).toMatchObject({ StatusCode: 'PreInService', Progress: 30 })
     expect(world.group('prod-web-blue').desired).toBe(3)
@@ -151,9 +185,27 @@ describe('standby, detach, terminate', () => {
       message: `The instance ${blue[0] ?? ''} is not in Standby.`
     })
     world.advance(300_000)
+    await c.autoScaling.send(new ResumeProcessesCommand({ AutoScalingGroupName: 'prod-web-blue', ScalingProcesses: ['Launch'] }))
     await c.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'prod-web-blue', MaxSize: 2 }))
     await expect(c.autoScaling.send(new ExitStandbyCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: blue }))).rejects.toMatchObject({ name: 'ValidationError' })
     await expect(c.autoScaling.send(new EnterStandbyCommand({ AutoScalingGroupName: 'prod-web-green', InstanceIds: green.slice(0, 1).map((x) => x), ShouldDecrementDesiredCapacity: true }))).resolves.toBeDefined()
+  })
+
+  it('ExitStandby is refused while Launch is suspended, and nothing moves; it works once Launch is resumed', async () => {
+    // User guide, "Suspend and resume a process for an Auto Scaling group": "you can't return an instance in a
+    // standby state to service if the Launch process is suspended, because the group can't scale".
+    const world = pairWorld()
+    const c = connect(world)
+    const { blue } = await cutover(world, c)
+    world.advance(300_000)
+    await expect(c.autoScaling.send(new ExitStandbyCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: blue }))).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: 'Cannot move instances out of Standby for AutoScalingGroup prod-web-blue while the Launch process is suspended'
+    })
+    expect(world.group('prod-web-blue')).toMatchObject({ desired: 0, instances: blue.map((id) => expect.objectContaining({ id, lifecycle: 'Standby' })) })
+    await c.autoScaling.send(new ResumeProcessesCommand({ AutoScalingGroupName: 'prod-web-blue', ScalingProcesses: ['Launch'] }))
+    await c.autoScaling.send(new ExitStandbyCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: blue }))
+    expect(ids(world, 'prod-web-blue', 'Pending')).toEqual(blue)
   })
 
   it('EnterStandby without decrement launches replacements (invariant 4 violation)', async () => {
@@ -196,7 +248,6 @@ describe('standby, detach, terminate', () => {
     world.advance(60_000)
     expect(world.group('prod-web-blue').instances[0]).toMatchObject({ id: blue[0], lifecycle: 'Standby', health: 'Healthy', ec2State: 'terminated' })
     await c.autoScaling.send(new SuspendProcessesCommand({ AutoScalingGroupName: 'prod-web-blue', ScalingProcesses: [] }))
-    const { ResumeProcessesCommand } = await import('@aws-sdk/client-auto-scaling')
     await c.autoScaling.send(new ResumeProcessesCommand({ AutoScalingGroupName: 'prod-web-blue' }))
     await c.autoScaling.send(new ExitStandbyCommand({ AutoScalingGroupName: 'prod-web-blue', InstanceIds: blue.slice(0, 1) }))
     world.advance(10_000)

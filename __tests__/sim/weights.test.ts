@@ -56,6 +56,25 @@ describe('weighted capacity', () => {
     expect(g?.DesiredCapacity).toBe(8)
   })
 
+  it('the same DesiredCapacity is a different fleet in groups with other weights or another DesiredCapacityType', async () => {
+    // LaunchTemplateOverrides.WeightedCapacity: "you must specify these sizes with the same units that you use
+    // for weighting instances"; each group counts in its own units.
+    const world = new SimWorld({ start: START, region: 'us-east-1', accountId: '123456789012', realism: false })
+    world.addTargetGroup({ name: 'prod-web', deregistrationDelaySeconds: 30, healthCheckIntervalSeconds: 10, healthyAfterChecks: 2 })
+    const common = { min: 0, max: 24, desired: 8, running: true, targetGroups: ['prod-web'], tags: { 'docker:image:name': 'web' } }
+    world.addGroup({ name: 'plain', ...common })
+    world.addGroup({ name: 'weight-4', ...common, instanceTypes: [{ instanceType: 'c5.2xlarge', weight: 4 }] })
+    world.addGroup({ name: 'by-vcpu', ...common, instanceTypes: [{ instanceType: 'c5.xlarge' }], desiredCapacityType: 'vcpu' })
+    world.clearBaseline()
+    clients = simClients(world)
+    const groups = (await clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['plain', 'weight-4', 'by-vcpu'] }))).AutoScalingGroups ?? []
+    expect(groups.map((g) => [g.AutoScalingGroupName, g.DesiredCapacity, g.DesiredCapacityType, g.MixedInstancesPolicy?.LaunchTemplate?.Overrides?.map((o) => o.WeightedCapacity), g.Instances?.length])).toEqual([
+      ['by-vcpu', 8, 'vcpu', [undefined], 2],
+      ['plain', 8, undefined, undefined, 8],
+      ['weight-4', 8, undefined, ['4'], 2]
+    ])
+  })
+
   it('launches fill the desired units and may overshoot them by less than the last weight; that overshoot stays', () => {
     const world = weighted({ desired: 6, types: [{ instanceType: 'c5.2xlarge', weight: 4 }] })
     expect(inService(world)).toHaveLength(2)

@@ -128,6 +128,35 @@ describe('an Auto Scaling group in domain terms', () => {
     })
   })
 
+  it('traffic sources: elbv2 ones join the target groups, elb ones the Classic LBs (no duplicates), others are kept apart', () => {
+    const tg = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/1'
+    const api = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/2'
+    const lattice = 'arn:aws:vpc-lattice:us-east-1:123456789012:targetgroup/tg-1'
+    const g = toGroup({
+      ...group,
+      TargetGroupARNs: [tg],
+      LoadBalancerNames: [],
+      TrafficSources: [
+        { Identifier: tg, Type: 'elbv2' },
+        { Identifier: api, Type: 'elbv2' },
+        { Identifier: 'classic-web', Type: 'elb' },
+        { Identifier: lattice, Type: 'vpc-lattice' }
+      ]
+    })
+    expect(g.targetGroupArns).toEqual([tg, api])
+    expect(g.loadBalancerNames).toEqual(['classic-web'])
+    expect(g.otherTrafficSources).toEqual([{ type: 'vpc-lattice', identifier: lattice }])
+    expect(toGroup(group).otherTrafficSources).toBeUndefined()
+  })
+
+  it("the instance types' weights, sorted (what pre-flight compares between the colors); none without weights", () => {
+    const mixed = (Overrides: { InstanceType: string; WeightedCapacity?: string }[]) =>
+      toGroup({ ...group, LaunchTemplate: undefined, MixedInstancesPolicy: { LaunchTemplate: { LaunchTemplateSpecification: { LaunchTemplateId: 'lt-1' }, Overrides } } })
+    expect(mixed([{ InstanceType: 'c5.xlarge', WeightedCapacity: '2' }, { InstanceType: 'c5.large', WeightedCapacity: '1' }]).weights).toEqual(['c5.large=1', 'c5.xlarge=2'])
+    expect(mixed([{ InstanceType: 'c5.large' }]).weights).toBeUndefined()
+    expect(toGroup(group).weights).toBeUndefined()
+  })
+
   it('DesiredCapacityType vcpu counts vCPUs; a group that counts instances ignores WeightedCapacity', () => {
     expect(toGroup({ ...group, DesiredCapacityType: 'vcpu' }).capacityUnit).toBe('vcpu')
     const plain = toGroup({ ...group, Instances: [instance({ InstanceId: 'i-1', WeightedCapacity: '4' })] })

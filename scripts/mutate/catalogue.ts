@@ -60,6 +60,24 @@ export const MUTATIONS: Mutation[] = [
     tests: [T.targetGroups]
   },
   {
+    id: 'traffic-source-target-groups-ignored',
+    title: 'target groups attached with AttachTrafficSources (in TrafficSources, not TargetGroupARNs) are not gated on',
+    file: 'src/aws/translate.ts',
+    find: "targetGroupArns: [...new Set([...(g.TargetGroupARNs ?? []), ...of('elbv2')])],",
+    replace: 'targetGroupArns: g.TargetGroupARNs ?? [],',
+    tests: [T.targetGroups],
+    only: 'traffic sources'
+  },
+  {
+    id: 'lattice-traffic-source-allowed',
+    title: 'a VPC Lattice traffic source (nothing gates on it) is not refused',
+    file: 'src/domain/preflight.ts',
+    find: 'out.push(...trafficSourceRefusals([live, idle]))',
+    replace: 'void trafficSourceRefusals',
+    tests: [T.targetGroups],
+    only: 'traffic sources'
+  },
+  {
     id: 'standby-before-health',
     title: 'deploy enters Standby without waiting for the new group to be healthy',
     file: 'src/domain/plan.ts',
@@ -111,11 +129,29 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'owner-suspended-resumed',
     title: "rollback and finalize resume the processes the owner had suspended",
-    file: 'src/domain/plan.ts',
+    file: 'src/domain/processes.ts',
     find: 'const ownerSuspended = decodeList(previous.tags[LIVE_SUSPENDED_TAG])',
     replace: 'const ownerSuspended: string[] = []',
     tests: [T.rerun],
     only: 'owner'
+  },
+  {
+    id: 'owner-launch-not-lifted',
+    title: 'a rollback leaves Launch suspended (as the owner had it) for its ExitStandby, which Auto Scaling then refuses',
+    file: 'src/domain/processes.ts',
+    find: "const ownerLaunch = decodeList(previous.tags[LIVE_SUSPENDED_TAG]).includes('Launch')",
+    replace: 'const ownerLaunch = false',
+    tests: [T.rerun],
+    only: 'Launch suspended by the owner'
+  },
+  {
+    id: 'owner-launch-not-reinstated',
+    title: "a rollback that lifted the owner's Launch suspension for its ExitStandby never suspends it again",
+    file: 'src/domain/processes.ts',
+    find: 'return { before, after: [reinstate] }',
+    replace: 'return { before, after: [] }',
+    tests: [T.rerun],
+    only: 'Launch suspended by the owner'
   },
   {
     id: 'detach-decrements',
@@ -422,6 +458,24 @@ export const MUTATIONS: Mutation[] = [
     find: 'healthy += weightOf(inst)',
     replace: 'healthy += 1',
     tests: [T.weights]
+  },
+  {
+    id: 'colors-units-not-compared',
+    title: "a deploy copies the live group's sizes onto an idle group that counts them in other units or weights",
+    file: 'src/domain/preflight-units.ts',
+    find: 'if (a.key === b.key) return undefined',
+    replace: 'if (a.key !== b.key || a.key === b.key) return undefined',
+    tests: [T.weights],
+    only: 'count capacity differently'
+  },
+  {
+    id: 'colors-weights-not-compared',
+    title: 'pre-flight compares whether both colors are weighted, not their weights',
+    file: 'src/domain/preflight-units.ts',
+    find: "return { key: `units:${weights.join(',')}`",
+    replace: "return { key: 'units'",
+    tests: [T.weights],
+    only: 'count capacity differently'
   },
   {
     id: 'classic-draining-read-as-healthy',

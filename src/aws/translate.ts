@@ -33,8 +33,7 @@ export function toGroup(g: AutoScalingGroup): GroupDescription {
       targets: {}
     })),
     tags,
-    targetGroupArns: g.TargetGroupARNs ?? [],
-    loadBalancerNames: g.LoadBalancerNames ?? [],
+    ...trafficOf(g),
     suspendedProcesses: (g.SuspendedProcesses ?? []).map((p) => p.ProcessName ?? '').filter((p) => p !== ''),
     newInstancesProtected: g.NewInstancesProtectedFromScaleIn ?? false,
     ...(g.HealthCheckGracePeriod !== undefined ? { healthCheckGracePeriodSeconds: g.HealthCheckGracePeriod } : {}),
@@ -43,8 +42,32 @@ export function toGroup(g: AutoScalingGroup): GroupDescription {
     policies: [],
     scheduledActions: [],
     activities: [],
-    ...(unit ? { capacityUnit: unit } : {})
+    ...(unit ? { capacityUnit: unit } : {}),
+    ...weightsOf(g)
   }
+}
+
+/**
+ * Where the group's instances take traffic: target groups and Classic LBs attached with the older APIs
+ * (TargetGroupARNs, LoadBalancerNames) or with AttachTrafficSources, which DescribeAutoScalingGroups reports in
+ * TrafficSources only (types elbv2, elb, vpc-lattice). Other types are kept apart: nothing can gate on them.
+ */
+function trafficOf(g: AutoScalingGroup): Pick<GroupDescription, 'targetGroupArns' | 'loadBalancerNames' | 'otherTrafficSources'> {
+  const sources = (g.TrafficSources ?? []).filter((t) => t.Identifier)
+  const of = (type: string) => sources.filter((t) => t.Type === type).map((t) => t.Identifier as string)
+  const other = sources.filter((t) => t.Type !== 'elbv2' && t.Type !== 'elb').map((t) => ({ type: t.Type ?? '(no type)', identifier: t.Identifier as string }))
+  return {
+    targetGroupArns: [...new Set([...(g.TargetGroupARNs ?? []), ...of('elbv2')])],
+    loadBalancerNames: [...new Set([...(g.LoadBalancerNames ?? []), ...of('elb')])],
+    ...(other.length > 0 ? { otherTrafficSources: other } : {})
+  }
+}
+
+/** The instance types' weights (`type=weight`, sorted), when the overrides carry any. */
+function weightsOf(g: AutoScalingGroup): { weights?: string[] } {
+  const overrides = (g.MixedInstancesPolicy?.LaunchTemplate?.Overrides ?? []).filter((o) => o.WeightedCapacity !== undefined && o.WeightedCapacity !== '')
+  if (overrides.length === 0) return {}
+  return { weights: overrides.map((o) => `${o.InstanceType ?? '(instance requirements)'}=${o.WeightedCapacity}`).sort() }
 }
 
 /**

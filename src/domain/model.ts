@@ -93,8 +93,12 @@ export interface Group {
   capacity: Capacity
   instances: Instance[]
   tags: Record<string, string>
+  /** ELBv2 target groups, attached either way (TargetGroupARNs, or AttachTrafficSources type elbv2). */
   targetGroupArns: string[]
+  /** Classic Load Balancers, attached either way (LoadBalancerNames, or a traffic source of type elb). */
   loadBalancerNames: string[]
+  /** Traffic sources of another type (VPC Lattice, or one this action does not know): nothing gates on them. */
+  otherTrafficSources?: { type: string; identifier: string }[]
   suspendedProcesses: string[]
   newInstancesProtected: boolean
   /** Seconds Auto Scaling waits before health-checking a new instance (HealthCheckGracePeriod). */
@@ -112,6 +116,11 @@ export interface Group {
    * `vcpu` or `memory-mib` (DesiredCapacityType). Absent: instances.
    */
   capacityUnit?: CapacityUnit
+  /**
+   * The WeightedCapacity of each instance type of its mixed instances policy (`LaunchTemplateOverrides`), as
+   * `type=weight` sorted; absent when no override carries one (each instance counts 1, or its vCPUs / MiB).
+   */
+  weights?: string[]
   /** The launch template the group launches from (LaunchTemplate, or inside MixedInstancesPolicy). */
   launchTemplate?: LaunchSource
   /** Set when the group launches from a launch configuration instead. */

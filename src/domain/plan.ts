@@ -24,6 +24,7 @@ import {
 } from './markers.js'
 import { type Capacity, type Group, activeInstances, inStandby, unitWord, unitsOf } from './model.js'
 import { type Phase, stillTakesTraffic } from './phase.js'
+import { restoreProcesses, rollbackProcesses } from './processes.js'
 import { PROTECTION_BATCH, RETIRE_BATCH, STANDBY_BATCH, type Step, chunk } from './steps.js'
 
 export interface PlanOptions {
@@ -214,15 +215,14 @@ export function planRollback(phase: Phase, r: RecordOptions): Step[] {
   if (phase.kind !== 'cut-over') return []
   const { previous, next } = phase
   const steps: Step[] = []
-  // Resume first: ExitStandby must be able to register the instances and the group to replace any lost one.
-  steps.push(...restoreProcesses(previous))
-  if (previous.instances.some((i) => i.lifecycle === 'EnteringStandby' && !i.gone)) steps.push({ kind: 'wait-standby', group: previous.name })
+  const restore: Step[] = []
+  if (previous.instances.some((i) => i.lifecycle === 'EnteringStandby' && !i.gone)) restore.push({ kind: 'wait-standby', group: previous.name })
   const standby = previous.instances.filter((i) => i.lifecycle === 'Standby' || i.lifecycle === 'EnteringStandby')
   const dead = standby.filter((i) => i.gone).map((i) => i.id)
   const returning = standby.filter((i) => !i.gone)
   const alive = returning.map((i) => i.id)
-  for (const batch of chunk(dead, STANDBY_BATCH)) steps.push({ kind: 'detach-dead', group: previous.name, instanceIds: batch })
-  for (const batch of chunk(alive, STANDBY_BATCH)) steps.push({ kind: 'exit-standby', group: previous.name, instanceIds: batch })
+  for (const batch of chunk(dead, STANDBY_BATCH)) restore.push({ kind: 'detach-dead', group: previous.name, instanceIds: batch })
+  for (const batch of chunk(alive, STANDBY_BATCH)) restore.push({ kind: 'exit-standby', group: previous.name, instanceIds: batch })
   const recorded = liveCapacityOf(previous) ?? ownCapacityOf(previous)
   // Min and max come back exactly. Desired too, unless traffic grew meanwhile: the new group's scaling
   // may have raised its desired, and serving capacity must not drop (the policies come back right after).
@@ -231,12 +231,15 @@ export function planRollback(phase: Phase, r: RecordOptions): Step[] {
   const saved: Capacity = { ...recorded, desired: Math.min(recorded.max, grown) }
   // ExitStandby adds what each instance counts for: its weight in a group that counts units.
   const afterExit: Capacity = { ...previous.capacity, desired: previous.capacity.desired + unitsOf(returning) }
-  if (!sameCapacity(afterExit, saved)) steps.push({ kind: 'set-capacity', group: previous.name, capacity: saved })
+  if (!sameCapacity(afterExit, saved)) restore.push({ kind: 'set-capacity', group: previous.name, capacity: saved })
   if (alive.length > 0 || !sameCapacity(afterExit, saved)) {
-    steps.push({ kind: 'wait-healthy', group: previous.name, count: saved.desired, targetGroupArns: trafficKeys(previous), purpose: 'restore', ...unitOf(previous) })
+    restore.push({ kind: 'wait-healthy', group: previous.name, count: saved.desired, targetGroupArns: trafficKeys(previous), purpose: 'restore', ...unitOf(previous) })
   } else {
-    waitHealthyIfNeeded(previous, saved.desired, steps, 'restore')
+    waitHealthyIfNeeded(previous, saved.desired, restore, 'restore')
   }
+  // Resume first: ExitStandby must be able to register the instances and the group to replace any lost one.
+  const processes = rollbackProcesses(previous, restore.length > 0)
+  steps.push(...processes.before, ...restore, ...processes.after)
   for (const policy of next.policies) steps.push({ kind: 'move-policy', from: next.name, to: previous.name, policy })
   for (const action of next.scheduledActions) {
     steps.push({ kind: 'move-scheduled-action', from: next.name, to: previous.name, action })
@@ -260,13 +263,6 @@ function idleSteps(next: Group): Step[] {
     steps.push({ kind: 'wait-deregistering', group: next.name })
   }
   return steps
-}
-
-/** Resume what quarantine suspended, and nothing the owner had suspended before. */
-function restoreProcesses(previous: Group): Step[] {
-  const ownerSuspended = decodeList(previous.tags[LIVE_SUSPENDED_TAG])
-  const toResume = QUARANTINE_PROCESSES.filter((p) => previous.suspendedProcesses.includes(p) && !ownerSuspended.includes(p))
-  return toResume.length > 0 ? [{ kind: 'resume', group: previous.name, processes: toResume }] : []
 }
 
 /** One DeleteTags call for every marker of both groups, so no half-cleared record is ever observed. */

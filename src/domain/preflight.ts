@@ -5,6 +5,8 @@ import { formatDuration } from '../duration.js'
 import { type Group, LEAVING_STATES, type Mode, type Pair, activeInstances, inStandby, launchHooks, terminationHooks } from './model.js'
 import type { Phase } from './phase.js'
 import { canaryBlocks, canaryChecks } from './canary.js'
+import { capacityUnitRefusal } from './preflight-units.js'
+import { trafficSourceRefusals } from './preflight-traffic.js'
 import type { Verdict } from './verdict.js'
 
 export interface PreflightOptions {
@@ -121,6 +123,9 @@ function deployChecks(pair: Pair, phase: Phase, opts: PreflightOptions): Verdict
     }
     const hookRefusal = launchHookRefusal(idle, opts.healthTimeoutMs)
     if (hookRefusal) out.push(hookRefusal)
+    const unitRefusal = capacityUnitRefusal(pair.base, live, idle)
+    if (unitRefusal) out.push(unitRefusal)
+    out.push(...trafficSourceRefusals([live, idle]))
     if (live.capacity.desired > live.capacity.max || activeInstances(live).length === 0) {
       out.push(`${live.name}: the live group has no instance in service to take capacity from; fix it first.`)
     }

@@ -13,8 +13,8 @@ export type Step =
   | { kind: 'set-image'; group: string; template: LaunchSource; imageId: string }
   /** MinSize only: desired is left to whatever the group has at that moment. */
   | { kind: 'set-min'; group: string; min: number }
-  | { kind: 'suspend'; group: string; processes: string[] }
-  | { kind: 'resume'; group: string; processes: string[] }
+  | { kind: 'suspend'; group: string; processes: string[]; /** Printed with the step. */ why?: string }
+  | { kind: 'resume'; group: string; processes: string[]; why?: string }
   | { kind: 'enter-standby'; group: string; instanceIds: string[] }
   | { kind: 'exit-standby'; group: string; instanceIds: string[] }
   | { kind: 'unprotect'; group: string; instanceIds: string[] }
@@ -78,9 +78,9 @@ export function describeStep(s: Step): string {
     case 'set-min':
       return `lower the MinSize of ${s.group} to ${s.min} (desired and max unchanged)`
     case 'suspend':
-      return `suspend ${s.processes.join(', ')} on ${s.group}`
+      return `suspend ${s.processes.join(', ')} on ${s.group}${s.why ? ` (${s.why})` : ''}`
     case 'resume':
-      return `resume ${s.processes.join(', ')} on ${s.group}`
+      return `resume ${s.processes.join(', ')} on ${s.group}${s.why ? ` (${s.why})` : ''}`
     case 'enter-standby':
       return `move ${s.instanceIds.length} instance(s) of ${s.group} to Standby (desired decremented): ${ids(s.instanceIds)}`
     case 'exit-standby':

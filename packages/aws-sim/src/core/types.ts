@@ -209,6 +209,11 @@ export interface WarmPoolOptions {
   size?: number
 }
 
+export interface SimTrafficSource {
+  type: 'elbv2' | 'elb' | 'vpc-lattice'
+  identifier: string
+}
+
 export interface SimGroup {
   name: string
   arn: string
@@ -217,6 +222,12 @@ export interface SimGroup {
   desired: number
   targetGroupArns: string[]
   loadBalancerNames: string[]
+  /**
+   * Attached with AttachTrafficSources (or CreateAutoScalingGroup TrafficSources): reported in TrafficSources
+   * only, never in TargetGroupARNs / LoadBalancerNames. `identifier`: a target group ARN (elbv2, vpc-lattice)
+   * or a Classic LB name (elb).
+   */
+  trafficSources: SimTrafficSource[]
   tags: Map<string, SimTag>
   suspended: Map<string, string>
   instanceIds: string[]

@@ -84,6 +84,12 @@ export interface GroupOptions {
   desired: number
   targetGroups?: string[]
   loadBalancerNames?: string[]
+  /**
+   * Traffic sources attached as AttachTrafficSources does: `elbv2` names a target group of this world (by name),
+   * `elb` a Classic LB, `vpc-lattice` a VPC Lattice target group (an ARN is made up from the name; no traffic is
+   * modelled). Reported in TrafficSources only, not in TargetGroupARNs / LoadBalancerNames.
+   */
+  trafficSources?: { type: 'elbv2' | 'elb' | 'vpc-lattice'; name: string }[]
   /** Plain values propagate at launch; use `{ value, propagateAtLaunch }` to choose. */
   tags?: Record<string, string | { value: string; propagateAtLaunch: boolean }>
   /** Create the desired instances already InService and healthy in every target group. */

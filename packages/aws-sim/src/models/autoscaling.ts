@@ -58,6 +58,15 @@ export class AutoScalingModel {
       desired: o.desired,
       targetGroupArns: tgArns,
       loadBalancerNames: o.loadBalancerNames ?? [],
+      trafficSources: (o.trafficSources ?? []).map((t) => ({
+        type: t.type,
+        identifier:
+          t.type === 'elbv2'
+            ? this.w.targets.targetGroupByName(t.name).arn
+            : t.type === 'vpc-lattice'
+              ? `arn:aws:vpc-lattice:${this.w.region}:${this.w.accountId}:targetgroup/tg-${t.name}`
+              : t.name
+      })),
       tags,
       suspended: new Map(),
       instanceIds: [],
@@ -592,6 +601,9 @@ export class AutoScalingModel {
     this.limitIds(ids, 20, 'ExitStandby')
     const insts = ids.map((id) => this.groupInstance(g, id))
     for (const i of insts) if (i.lifecycle !== 'Standby') throw validation(`The instance ${i.id} is not in Standby.`)
+    // User guide, "Suspend and resume a process": "you can't return an instance in a standby state to service if
+    // the Launch process is suspended, because the group can't scale" (the message is from public CLI output).
+    if (g.suspended.has('Launch')) throw validation(`Cannot move instances out of Standby for AutoScalingGroup ${g.name} while the Launch process is suspended`)
     const from = g.desired
     const to = from + unitsOf(insts)
     // Assumption (AWS docs are silent): refuse rather than silently exceed MaxSize.

@@ -69,7 +69,10 @@ export class TargetsModel {
    * has) it names in LoadBalancerNames.
    */
   trafficOf(g: SimGroup): string[] {
-    return [...g.targetGroupArns, ...g.loadBalancerNames.map(classicKey).filter((k) => this.w.targetGroups.has(k))]
+    // Target groups and Classic LBs attached either way take traffic alike (VPC Lattice is not modelled).
+    const arns = [...g.targetGroupArns, ...g.trafficSources.filter((t) => t.type === 'elbv2').map((t) => t.identifier)]
+    const lbs = [...g.loadBalancerNames, ...g.trafficSources.filter((t) => t.type === 'elb').map((t) => t.identifier)]
+    return [...new Set([...arns, ...lbs.map(classicKey).filter((k) => this.w.targetGroups.has(k))])]
   }
 
   classicStates(name: string): { id: string; state: string }[] {

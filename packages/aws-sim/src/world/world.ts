@@ -29,6 +29,7 @@ import {
   type SimGroup,
   type SimInstance,
   type SimScheduledAction,
+  type SimTrafficSource,
   type SimTargetGroup,
   type VersionHealth,
 } from '../core/types.js'
@@ -258,7 +259,8 @@ export class World {
       suspendedProcesses: [...g.suspended.keys()].sort(),
       policies: [...g.policies.values()].map((p) => ({ name: p.PolicyName, type: p.PolicyType, arn: p.PolicyARN, enabled: p.Enabled, fields: p.fields })),
       scheduledActions: [...g.scheduled.values()].map((s) => ({ ...s })),
-      targetGroupArns: [...g.targetGroupArns]
+      targetGroupArns: [...g.targetGroupArns],
+      trafficSources: g.trafficSources.map((t) => ({ ...t }))
     }
   }
 
@@ -609,4 +611,5 @@ export interface GroupSnapshot {
   policies: { name: string; type: string; arn: string; enabled: boolean; fields: Record<string, unknown> }[]
   scheduledActions: SimScheduledAction[]
   targetGroupArns: string[]
+  trafficSources: SimTrafficSource[]
 }

@@ -116,7 +116,12 @@ export function renderGroup(w: World, g: SimGroup, includeInstances: boolean): X
       ? { MinSize: g.warmPool.MinSize ?? 0, MaxGroupPreparedCapacity: g.warmPool.MaxGroupPreparedCapacity, PoolState: g.warmPool.PoolState ?? 'Stopped' }
       : undefined,
     WarmPoolSize: g.warmPool ? (g.warmPool.size ?? g.warmPool.MinSize ?? 0) : undefined,
-    TrafficSources: g.targetGroupArns.map((Identifier) => ({ Identifier, Type: 'elbv2' }))
+    // Every attachment, by either API (DescribeTrafficSources "include all the traffic sources"); those attached
+    // with AttachTrafficSources are in TrafficSources only (see the README).
+    TrafficSources: [
+      ...g.targetGroupArns.map((Identifier) => ({ Identifier, Type: 'elbv2' })),
+      ...g.trafficSources.filter((t) => !g.targetGroupArns.includes(t.identifier)).map((t) => ({ Identifier: t.identifier, Type: t.type }))
+    ]
   }
 }
 
