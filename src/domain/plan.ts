@@ -290,10 +290,7 @@ function restoreProcesses(previous: Group): Step[] {
   return toResume.length > 0 ? [{ kind: 'resume', group: previous.name, processes: toResume }] : []
 }
 
-/**
- * One DeleteTags call for every marker of both groups, so no half-cleared record is ever observed (at most
- * 2 × MARKER_TAGS = 14 tags, within the 25 a call may carry).
- */
+/** One DeleteTags call (at most 14 tags of the 25 a call takes) for every marker of both groups: no half-cleared record. */
 function untagAll(groups: Group[], alsoWritten: { group: string; key: string }[] = []): Step[] {
   const present = groups.flatMap((g) => MARKER_TAGS.filter((k) => g.tags[k] !== undefined).map((key) => ({ group: g.name, key })))
   const tags = [...present, ...alsoWritten.filter((t) => !present.some((p) => p.group === t.group && p.key === t.key))]
