@@ -5,6 +5,7 @@ import { formatDuration } from '../duration.js'
 import { type Group, LEAVING_STATES, type Mode, type Pair, activeInstances, inStandby, launchHooks, terminationHooks } from './model.js'
 import type { Phase } from './phase.js'
 import { canaryBlocks, canaryChecks } from './canary.js'
+import { lockPreflight } from './lock.js'
 import type { Verdict } from './verdict.js'
 
 export interface PreflightOptions {
@@ -16,6 +17,8 @@ export interface PreflightOptions {
   bake?: { timeMs: number }
   /** How long a deploy waits for new instances to turn healthy; launch hooks must fit in it. */
   healthTimeoutMs?: number
+  /** This run (its URL) and the time, to refuse a pair under another run's live lock; `over`: runs GitHub reports over. */
+  lock?: { me: string; now: number; over?: ReadonlySet<string> }
 }
 
 const FINAL_ACTIVITY = new Set(['Successful', 'Failed', 'Cancelled'])
@@ -25,6 +28,8 @@ const NEEDED_TO_LAUNCH = ['Launch', 'AddToLoadBalancer']
 export function preflight(pair: Pair, phase: Phase, opts: PreflightOptions): Verdict {
   const refusals = structural(pair)
   if (opts.mode === 'status') return { refusals: [] }
+  const held = opts.lock && lockPreflight(pair, opts.lock)
+  if (held) return { refusals: [...refusals, held] }
   if (phase.kind === 'unknown') return { refusals: [...refusals, `${pair.base}: ${phase.reason}.`] }
   if (phase.kind === 'empty') {
     if (opts.mode === 'deploy') {

@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js'
 import { formatDuration } from '../duration.js'
 import { ActionError, errorMessage } from '../errors.js'
 import type { Logger } from '../log.js'
-import { HEARTBEAT_MS, LOCK_TAG, STALE_AFTER_MS, decodeLock, encodeLock, isMine, lockGroup, lockVerdict } from '../domain/lock.js'
+import { HEARTBEAT_MS, LOCK_TAG, STALE_AFTER_MS, decodeLock, encodeLock, heldRefusal, isMine, lockGroup, lockVerdict } from '../domain/lock.js'
 import type { Pair } from '../domain/model.js'
 
 /** How often, and how long, a run reads its lock back until AWS shows it (reads may lag writes). */
@@ -164,12 +164,7 @@ async function decide(pairs: Pair[], me: string, deps: LockDeps): Promise<{ refu
       log.warning(`${pair.base}: taking over the lock of ${v.holder.run}: GitHub reports that run completed.`)
       continue
     }
-    if (v.kind === 'held') {
-      refusals.push(
-        `${pair.base}: another run is driving this pair: ${v.holder.run} (last heartbeat ${formatDuration(v.ageMs)} ago). ` +
-          `Wait for it to finish; a lock whose run is over is taken over automatically ${formatDuration(STALE_AFTER_MS)} after its last heartbeat.`
-      )
-    }
+    if (v.kind === 'held') refusals.push(heldRefusal(pair.base, v))
     if (v.kind === 'stale') {
       log.warning(`${pair.base}: taking over the lock of ${v.holder.run}, whose last heartbeat was ${formatDuration(v.ageMs)} ago (the run is over).`)
     }
