@@ -31,6 +31,7 @@ const T = {
   traffic: '__tests__/scenario/traffic.test.ts',
   race: '__tests__/scenario/race.test.ts',
   locks: '__tests__/scenario/locks.test.ts',
+  bake: '__tests__/scenario/bake.test.ts',
   idempotency: '__tests__/scenario/idempotency.test.ts',
   realAws: '__tests__/scenario/real-aws.test.ts',
   slow: '__tests__/faults/slow.test.ts',
@@ -260,6 +261,24 @@ export const MUTATIONS: Mutation[] = [
     replace: 'if (false) {',
     tests: [T.locks],
     only: 'more pairs than one tag call'
+  },
+  {
+    id: 'settled-pair-lock-unread',
+    title: "pre-flight ignores another run's live lock: a pair it bakes is reported unchanged, another version is told to finalize or roll back",
+    file: 'src/domain/preflight.ts',
+    find: '  if (held) return { refusals: [...refusals, held] }\n',
+    replace: '\n',
+    tests: [T.bake],
+    only: 'while a bake holds the pair'
+  },
+  {
+    id: 'lock-of-finished-run-refused',
+    title: 'pre-flight refuses a pair whose lock belongs to a run GitHub reports completed (instead of taking it over)',
+    file: 'src/run/prepare.ts',
+    find: 'if (await deps.isRunOver?.(run)) over.add(run)',
+    replace: 'if (false) over.add(run)',
+    tests: [T.github],
+    only: 'GitHub reports completed'
   },
   {
     id: 'partial-lock-kept',
