@@ -3,7 +3,7 @@
 // back by itself (the same rollback mode: rollback runs) and fails the step naming the cause. A quiet bake
 // ends with the pair awaiting finalize, as a deploy without a bake does.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { runAction } from '../../test-support/harness.js'
+import { type ActionRun, runAction } from '../../test-support/harness.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
 import type { SimWorld } from '../../test-support/world.js'
 
@@ -250,5 +250,42 @@ describe('bake after cutover', () => {
     expect(r.outputs.state).toBe('invalid-input')
     expect(r.errors.join('\n')).toContain(`Input 'alarm-names' is invalid: "web-typo". CloudWatch has no alarm of this name`)
     expect(world.writes().length).toBe(writes)
+  })
+})
+
+describe('another run while a bake holds the pair (invariant 7)', () => {
+  const runEnv = (id: string): Record<string, string> => ({ GITHUB_REPOSITORY: 'octo-org/web', GITHUB_RUN_ID: id, GITHUB_SERVER_URL: 'https://github.com' })
+  const BAKER = 'https://github.com/octo-org/web/actions/runs/71'
+  /** A run's own verdict (concurrent runs share this process's output files). */
+  const verdictOf = (r: ActionRun | undefined): { failed: boolean | undefined; states: string[]; refusals: string } => ({
+    failed: r?.failed,
+    states: r?.result?.outcomes.map((o) => o.state) ?? [],
+    refusals: r?.result?.refusals.join('\n') ?? ''
+  })
+
+  it('a deploy of the version being baked is refused naming the baking run, not reported unchanged; the bake then rolls it back', async () => {
+    const { blue, green, tg, v1 } = setup()
+    const during: Promise<ActionRun>[] = []
+    // Six minutes into the bake v2 serves and the old instances are in Standby: the pair looks settled.
+    afterCutover(6 * 60_000, () => {
+      during.push(runAction(world, { mode: 'deploy', version: 'v2' }, { env: runEnv('72') }))
+      during.push(runAction(world, { mode: 'deploy', version: 'v3' }, { env: runEnv('73') }))
+      void world.clock.sleep(60_000).then(() => world.setAlarmState('web-5xx', 'ALARM', 'errors under load'))
+    })
+    const baking = await runAction(world, { mode: 'deploy', version: 'v2', ...BAKE }, { env: runEnv('71') })
+    world.faults.beforeWrite = undefined
+    const [same, other] = await Promise.all(during)
+    expect(verdictOf(baking)).toMatchObject({ failed: true, states: ['rolled-back'] })
+    expectRolledBack(blue, green, tg, v1)
+    // The run deploying the same version did not report v2 in place while the bake could still undo it.
+    const v2 = verdictOf(same)
+    expect(v2).toMatchObject({ failed: true, states: ['refused'] })
+    expect(v2.refusals).toMatch(new RegExp(`prod-web: another run is driving this pair: ${BAKER.replace(/[/.]/g, '\\$&')} \\(last heartbeat \\d+s ago\\)`))
+    expect(v2.refusals).toMatch(/Wait for it to finish, then re-run/)
+    // The run deploying another version is told about the live lock, not to run modes the lock would refuse too.
+    const v3 = verdictOf(other)
+    expect(v3).toMatchObject({ failed: true, states: ['refused'] })
+    expect(v3.refusals).toMatch(new RegExp(`prod-web: another run is driving this pair: ${BAKER.replace(/[/.]/g, '\\$&')}`))
+    expect(v3.refusals).not.toMatch(/mode: finalize|mode: rollback|re-run deploy with version/)
   })
 })

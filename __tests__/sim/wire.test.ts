@@ -165,15 +165,43 @@ describe('Auto Scaling wire format', () => {
     expect(world.group('prod-web-green').tags).toEqual({ 'docker:image:name': 'web', 'docker:image:version': 'v2' })
     await expect(c.autoScaling.send(new CreateOrUpdateTagsCommand({ Tags: [tag('v', 'x'.repeat(257))] }))).rejects.toMatchObject({ name: 'ValidationError' })
     await c.autoScaling.send(new CreateOrUpdateTagsCommand({ Tags: [tag('v', 'x'.repeat(256))] }))
-    const many = Array.from({ length: 48 }, (_, n) => tag(`k${n}`, 'x'))
+    // 3 tags + 24 + 24 > 50 (each call within the 25 a call may carry).
+    await c.autoScaling.send(new CreateOrUpdateTagsCommand({ Tags: Array.from({ length: 24 }, (_, n) => tag(`k${n}`, 'x')) }))
+    const many = Array.from({ length: 24 }, (_, n) => tag(`k${n + 24}`, 'x'))
     await expect(c.autoScaling.send(new CreateOrUpdateTagsCommand({ Tags: many }))).rejects.toMatchObject({ name: 'LimitExceededFault' })
     expect(world.writes().map((w) => [w.operation, w.ok])).toEqual([
       ['CreateOrUpdateTags', true],
       ['DeleteTags', true],
       ['CreateOrUpdateTags', false],
       ['CreateOrUpdateTags', true],
+      ['CreateOrUpdateTags', true],
       ['CreateOrUpdateTags', false]
     ])
+  })
+
+  it('tags: a CreateOrUpdateTags or DeleteTags call carries at most 25 tags, counted over all its groups; more is refused whole', async () => {
+    const world = pairWorld()
+    const c = connect(world)
+    const tags = (n: number, key = 'k'): { ResourceId: string; ResourceType: string; Key: string; Value: string }[] =>
+      Array.from({ length: n }, (_, i) => ({ ResourceId: i % 2 === 0 ? 'prod-web-blue' : 'prod-web-green', ResourceType: 'auto-scaling-group', Key: `${key}${i}`, Value: 'x' }))
+    const keys = (group: string): string[] => Object.keys(world.group(group).tags).filter((k) => /^[kd]\d/.test(k))
+    await expect(c.autoScaling.send(new CreateOrUpdateTagsCommand({ Tags: tags(26) }))).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: expect.stringMatching(/CreateOrUpdateTags request \(26\) exceeds the maximum of 25 tags per call/)
+    })
+    expect([...keys('prod-web-blue'), ...keys('prod-web-green')]).toEqual([])
+    await c.autoScaling.send(new CreateOrUpdateTagsCommand({ Tags: tags(25) }))
+    await c.autoScaling.send(new CreateOrUpdateTagsCommand({ Tags: tags(2, 'd') }))
+    expect(keys('prod-web-blue')).toHaveLength(14)
+    expect(keys('prod-web-green')).toHaveLength(13)
+    const keysOf = (n: number): { ResourceId: string; ResourceType: string; Key: string }[] => tags(n).map(({ ResourceId, ResourceType, Key }) => ({ ResourceId, ResourceType, Key }))
+    await expect(c.autoScaling.send(new DeleteTagsCommand({ Tags: [...keysOf(25), { ResourceId: 'prod-web-blue', ResourceType: 'auto-scaling-group', Key: 'd0' }] }))).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: expect.stringMatching(/DeleteTags request \(26\) exceeds the maximum of 25 tags per call/)
+    })
+    expect(keys('prod-web-blue')).toHaveLength(14)
+    await c.autoScaling.send(new DeleteTagsCommand({ Tags: keysOf(25) }))
+    expect([...keys('prod-web-blue'), ...keys('prod-web-green')]).toEqual(['d0', 'd1'])
   })
 
   it('scaling policies round-trip every field; target tracking manages its alarms', async () => {

@@ -3,6 +3,7 @@
 // is the answer AWS documents for the API (field names as the SDK types them).
 import { describe, expect, it } from '@jest/globals'
 import type { Activity, AutoScalingGroup, Instance } from '@aws-sdk/client-auto-scaling'
+import { tagCalls } from '../../src/aws/autoscaling.js'
 import {
   activeRefreshOf,
   deregistrationDelayOf,
@@ -297,5 +298,24 @@ describe('load balancers, alarms, instances and images', () => {
       { Name: 'Service', Value: 'web-blue' }
     ])
     expect(swapped.when).toBe(when)
+  })
+})
+
+describe('tag writes in calls Auto Scaling accepts (src/aws/autoscaling.ts)', () => {
+  const entries = (group: string, n: number): { ResourceId: string; ResourceType: string; Key: string }[] =>
+    Array.from({ length: n }, (_, i) => ({ ResourceId: group, ResourceType: 'auto-scaling-group', Key: `k${i}` }))
+  const shape = (calls: { ResourceId: string }[][]): string[] => calls.map((c) => [...new Set(c.map((t) => t.ResourceId))].map((g) => `${g}×${c.filter((t) => t.ResourceId === g).length}`).join(' '))
+
+  it('at most 25 tags a call, a group\'s tags never split while they fit in one call', () => {
+    // 13 groups of 2 tags (a lock and its attempt record): 12 groups in the first call, the 13th in the second.
+    const locks = Array.from({ length: 13 }, (_, n) => entries(`g${n}`, 2)).flat()
+    const calls = tagCalls(locks)
+    expect(calls.map((c) => c.length)).toEqual([24, 2])
+    expect(shape(calls)[1]).toBe('g12×2')
+    expect(tagCalls(entries('a', 25)).map((c) => c.length)).toEqual([25])
+    expect(shape(tagCalls([...entries('a', 20), ...entries('b', 7)]))).toEqual(['a×20', 'b×7'])
+    // Only a group with more than 25 tags is split.
+    expect(shape(tagCalls([...entries('a', 30), ...entries('b', 3)]))).toEqual(['a×25', 'a×5 b×3'])
+    expect(tagCalls([])).toEqual([])
   })
 })

@@ -1,7 +1,7 @@
 // The pair lock (SPEC invariant 7): a tag holding the run and its heartbeat; who may take it, and when a
 // lock left by a run that is over may be taken over. Pure: no AWS, no clock.
 import { describe, expect, it } from '@jest/globals'
-import { LOCK_TAG, type LockVerdict, STALE_AFTER_MS, decodeLock, encodeLock, isMine, lockGroup, lockVerdict } from '../../src/domain/lock.js'
+import { LOCK_TAG, type LockVerdict, STALE_AFTER_MS, decodeLock, encodeLock, isMine, lockGroup, lockPreflight, lockVerdict } from '../../src/domain/lock.js'
 import type { Pair } from '../../src/domain/model.js'
 import { group, pair } from '../../test-support/fixtures.js'
 
@@ -96,5 +96,22 @@ describe('isMine', () => {
     { name: 'a lock written with a cut, very long run identity is still mine', tag: encodeLock(LONG_RUN, NOW), me: LONG_RUN, mine: true }
   ])('$name', ({ tag, me, mine }) => {
     expect(isMine(tag, me)).toBe(mine)
+  })
+})
+
+describe('lockPreflight: a pair under another run\'s live lock is refused, naming that run', () => {
+  it.each<{ name: string; tag: string | undefined; over?: string[]; refused: boolean }>([
+    { name: "another run's fresh lock", tag: encodeLock(OTHER, NOW - 30_000), refused: true },
+    { name: 'no lock', tag: undefined, refused: false },
+    { name: 'my own lock (a re-run)', tag: encodeLock(ME, NOW - 30_000), refused: false },
+    { name: "another run's stale lock (taken over)", tag: encodeLock(OTHER, NOW - STALE_AFTER_MS - 1), refused: false },
+    { name: "the lock of a run GitHub reports over (taken over)", tag: encodeLock(OTHER, NOW - 30_000), over: [OTHER], refused: false }
+  ])('$name', ({ tag, over, refused }) => {
+    const why = lockPreflight(lockedPair(tag), { me: ME, now: NOW, over: new Set(over ?? []) })
+    if (!refused) return expect(why).toBeUndefined()
+    expect(why).toBe(
+      `prod-web: another run is driving this pair: ${OTHER} (last heartbeat 30s ago). What serves may still change until that run ends (its bake may roll back), ` +
+        'so this run neither acts on the pair nor reports it unchanged. Wait for it to finish, then re-run; a lock whose run is over is taken over automatically 5m after its last heartbeat.'
+    )
   })
 })

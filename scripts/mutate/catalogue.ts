@@ -30,6 +30,8 @@ const T = {
   throttling: '__tests__/faults/throttling.test.ts',
   traffic: '__tests__/scenario/traffic.test.ts',
   race: '__tests__/scenario/race.test.ts',
+  locks: '__tests__/scenario/locks.test.ts',
+  bake: '__tests__/scenario/bake.test.ts',
   idempotency: '__tests__/scenario/idempotency.test.ts',
   realAws: '__tests__/scenario/real-aws.test.ts',
   slow: '__tests__/faults/slow.test.ts',
@@ -290,6 +292,42 @@ export const MUTATIONS: Mutation[] = [
     find: '    locks.check(pair)\n',
     replace: '\n',
     tests: [T.race]
+  },
+  {
+    id: 'tags-one-call',
+    title: 'every pair\'s lock goes in one CreateOrUpdateTags call, past the 25 tags a call may carry',
+    file: 'src/aws/autoscaling.ts',
+    find: 'if (current.length + part.length > TAGS_PER_CALL) {',
+    replace: 'if (false) {',
+    tests: [T.locks],
+    only: 'more pairs than one tag call'
+  },
+  {
+    id: 'settled-pair-lock-unread',
+    title: "pre-flight ignores another run's live lock: a pair it bakes is reported unchanged, another version is told to finalize or roll back",
+    file: 'src/domain/preflight.ts',
+    find: '  if (held) return { refusals: [...refusals, held] }\n',
+    replace: '\n',
+    tests: [T.bake],
+    only: 'while a bake holds the pair'
+  },
+  {
+    id: 'lock-of-finished-run-refused',
+    title: 'pre-flight refuses a pair whose lock belongs to a run GitHub reports completed (instead of taking it over)',
+    file: 'src/run/prepare.ts',
+    find: 'if (await deps.isRunOver?.(run)) over.add(run)',
+    replace: 'if (false) over.add(run)',
+    tests: [T.github],
+    only: 'GitHub reports completed'
+  },
+  {
+    id: 'partial-lock-kept',
+    title: 'a lock write that fails half-way keeps the locks of the calls that landed',
+    file: 'src/run/pair-locks.ts',
+    find: 'const released = await releaseMine().then(',
+    replace: 'const released = await Promise.resolve().then(',
+    tests: [T.locks],
+    only: 'half-way'
   },
   {
     id: 'rollback-refuses-settled-pairs',

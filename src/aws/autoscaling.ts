@@ -19,6 +19,7 @@ import {
   paginateDescribeScheduledActions
 } from '@aws-sdk/client-auto-scaling'
 import type { Activity, Capacity } from '../domain/model.js'
+import { AwsCallFailed } from '../errors.js'
 import { type Aws, allPages } from './call.js'
 import type { GroupDescription } from './port.js'
 import { activeRefreshOf, toActivity, toGroup, toLifecycleHook, toPolicy, toScheduledAction } from './translate.js'
@@ -96,28 +97,89 @@ export async function loadDetails(aws: Aws, group: GroupDescription): Promise<Gr
   }
 }
 
+/**
+ * Tags one CreateOrUpdateTags or DeleteTags call may add or remove (user guide, "Tag Auto Scaling groups and
+ * instances": "The maximum number of tags that you can add or remove using a single call is 25").
+ */
+export const TAGS_PER_CALL = 25
+
+interface TagEntry {
+  ResourceId: string
+  ResourceType: string
+  Key: string
+}
+
+/** The tags in calls of at most TAGS_PER_CALL, each group's tags in one call whenever they fit in one. */
+export function tagCalls<T extends TagEntry>(tags: T[]): T[][] {
+  const byGroup = new Map<string, T[]>()
+  for (const t of tags) byGroup.set(t.ResourceId, [...(byGroup.get(t.ResourceId) ?? []), t])
+  const calls: T[][] = []
+  let current: T[] = []
+  for (const own of byGroup.values()) {
+    for (let i = 0; i < own.length; i += TAGS_PER_CALL) {
+      const part = own.slice(i, i + TAGS_PER_CALL)
+      if (current.length + part.length > TAGS_PER_CALL) {
+        calls.push(current)
+        current = []
+      }
+      current.push(...part)
+    }
+  }
+  if (current.length > 0) calls.push(current)
+  return calls
+}
+
+const groupsOf = (tags: TagEntry[]): string[] => [...new Set(tags.map((t) => t.ResourceId))]
+
+/**
+ * CreateOrUpdateTags in as many calls as the tags need, one after the other. A call that fails stops the
+ * rest; its error says whose tags the calls before it wrote (those stay written).
+ */
+async function createTags(aws: Aws, tags: (TagEntry & { Value: string; PropagateAtLaunch: boolean })[]): Promise<void> {
+  const calls = tagCalls(tags)
+  const written: string[] = []
+  for (const [n, Tags] of calls.entries()) {
+    const what = `CreateOrUpdateTags on ${groupsOf(Tags).join(', ')}${calls.length > 1 ? ` (call ${n + 1} of ${calls.length})` : ''}`
+    try {
+      await aws.write(what, () => aws.clients.autoscaling.send(new CreateOrUpdateTagsCommand({ Tags })))
+    } catch (err) {
+      if (written.length === 0 || !(err instanceof AwsCallFailed)) throw err
+      throw new AwsCallFailed(`${err.message} (the calls before it had written the tags of ${written.join(', ')})`, err.awsError)
+    }
+    written.push(...groupsOf(Tags))
+  }
+}
+
 export async function tag(aws: Aws, group: string, tags: Record<string, string>, propagate: string[]): Promise<void> {
-  const Tags = Object.entries(tags).map(([Key, Value]) => ({
-    ResourceId: group,
-    ResourceType: 'auto-scaling-group',
-    Key,
-    Value,
-    PropagateAtLaunch: propagate.includes(Key)
-  }))
-  await aws.write(`CreateOrUpdateTags on ${group}`, () => aws.clients.autoscaling.send(new CreateOrUpdateTagsCommand({ Tags })))
+  await createTags(
+    aws,
+    Object.entries(tags).map(([Key, Value]) => ({ ResourceId: group, ResourceType: 'auto-scaling-group', Key, Value, PropagateAtLaunch: propagate.includes(Key) }))
+  )
 }
 
-/** Several groups' tags in one call: all of them land, or none (no propagation). */
+/** Several groups' tags (no propagation), each group's in one call; the calls before a failing one stay written. */
 export async function tagAll(aws: Aws, tags: { group: string; key: string; value: string }[]): Promise<void> {
-  const Tags = tags.map((t) => ({ ResourceId: t.group, ResourceType: 'auto-scaling-group', Key: t.key, Value: t.value, PropagateAtLaunch: false }))
-  const groups = [...new Set(tags.map((t) => t.group))].join(', ')
-  await aws.write(`CreateOrUpdateTags on ${groups}`, () => aws.clients.autoscaling.send(new CreateOrUpdateTagsCommand({ Tags })))
+  await createTags(
+    aws,
+    tags.map((t) => ({ ResourceId: t.group, ResourceType: 'auto-scaling-group', Key: t.key, Value: t.value, PropagateAtLaunch: false }))
+  )
 }
 
+/** DeleteTags in as many calls as the tags need; every call is made even when one fails (deleting is always safe). */
 export async function untag(aws: Aws, tags: { group: string; key: string }[]): Promise<void> {
-  const Tags = tags.map((t) => ({ ResourceId: t.group, ResourceType: 'auto-scaling-group', Key: t.key }))
-  const groups = [...new Set(tags.map((t) => t.group))].join(', ')
-  await aws.write(`DeleteTags on ${groups}`, () => aws.clients.autoscaling.send(new DeleteTagsCommand({ Tags })))
+  const calls = tagCalls(tags.map((t) => ({ ResourceId: t.group, ResourceType: 'auto-scaling-group', Key: t.key })))
+  const failed: AwsCallFailed[] = []
+  for (const [n, Tags] of calls.entries()) {
+    const what = `DeleteTags on ${groupsOf(Tags).join(', ')}${calls.length > 1 ? ` (call ${n + 1} of ${calls.length})` : ''}`
+    try {
+      await aws.write(what, () => aws.clients.autoscaling.send(new DeleteTagsCommand({ Tags })))
+    } catch (err) {
+      if (!(err instanceof AwsCallFailed) || calls.length === 1) throw err
+      failed.push(err)
+    }
+  }
+  const first = failed[0]
+  if (first) throw new AwsCallFailed(failed.map((e) => e.message).join('; '), first.awsError)
 }
 
 export async function setCapacity(aws: Aws, group: string, c: Capacity): Promise<void> {

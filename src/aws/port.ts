@@ -51,9 +51,15 @@ export interface Fleet {
   /** Each instance's AMI (EC2 ImageId), what it really launched from; unknown ids are left out. */
   instanceImages(instanceIds: string[]): Promise<Record<string, string>>
 
+  // Auto Scaling takes at most 25 tags per CreateOrUpdateTags / DeleteTags call: the tag writes below are
+  // made in as many calls as they need, each group's tags in one call whenever they fit (at most 25).
   tag(group: string, tags: Record<string, string>, propagate: string[]): Promise<void>
-  /** Several groups' tags in one call: all of them land, or none (no propagation). */
+  /**
+   * Several groups' tags (no propagation), in calls of at most 25, each group's tags in one call. Not all or
+   * none across calls: when one fails, the tags of the calls before it stay written.
+   */
   tagAll(tags: { group: string; key: string; value: string }[]): Promise<void>
+  /** Several groups' tags removed, in calls of at most 25 (each group's in one call); every call is tried. */
   untag(tags: { group: string; key: string }[]): Promise<void>
   setCapacity(group: string, capacity: Capacity): Promise<void>
   setMin(group: string, min: number): Promise<void>

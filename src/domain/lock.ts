@@ -1,5 +1,6 @@
 // One run drives a pair at a time (SPEC invariant 7). The lock is a tag on the pair's first group
 // holding the run's URL and a heartbeat time; a lock whose heartbeat stopped is taken over safely.
+import { formatDuration } from '../duration.js'
 import type { Pair } from './model.js'
 
 export const LOCK_TAG = 'blue-green:lock'
@@ -56,4 +57,31 @@ export function lockVerdict(pair: Pair, me: string, now: number): LockVerdict {
   if (isMine(pair.groups[0].tags[LOCK_TAG], me)) return { kind: 'mine' }
   const ageMs = Math.max(0, now - holder.at)
   return ageMs > STALE_AFTER_MS ? { kind: 'stale', holder, ageMs } : { kind: 'held', holder, ageMs }
+}
+
+/** Another run's lock that is not stale, or undefined (free, ours, stale, or held by a run known to be over). */
+export function liveForeignLock(pair: Pair, me: string, now: number, over: ReadonlySet<string> = new Set()): { holder: LockHolder; ageMs: number } | undefined {
+  const v = lockVerdict(pair, me, now)
+  return v.kind === 'held' && !over.has(v.holder.run) ? v : undefined
+}
+
+/** The refusal for a pair another run drives, naming that run (`why`: what it means for this run's mode). */
+export function heldRefusal(base: string, held: { holder: LockHolder; ageMs: number }, why?: string): string {
+  return (
+    `${base}: another run is driving this pair: ${held.holder.run} (last heartbeat ${formatDuration(held.ageMs)} ago).${why ? ` ${why}` : ''} ` +
+    `Wait for it to finish, then re-run; a lock whose run is over is taken over automatically ${formatDuration(STALE_AFTER_MS)} after its last heartbeat.`
+  )
+}
+
+/**
+ * Pre-flight under another run's live lock. A pair that looks settled (the version already serves, nothing
+ * to roll back) may still change while that run goes on (its bake rolls back by itself), and the advice
+ * for a pair in another deployment (finalize, roll back, resume) would be refused by the same lock: the
+ * refusal names the lock instead. A run GitHub reports over is not in the way (its lock is taken over).
+ */
+export function lockPreflight(pair: Pair, lock: { me: string; now: number; over?: ReadonlySet<string> }): string | undefined {
+  const held = liveForeignLock(pair, lock.me, lock.now, lock.over)
+  return held
+    ? heldRefusal(pair.base, held, 'What serves may still change until that run ends (its bake may roll back), so this run neither acts on the pair nor reports it unchanged.')
+    : undefined
 }

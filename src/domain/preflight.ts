@@ -7,6 +7,7 @@ import type { Phase } from './phase.js'
 import { canaryBlocks, canaryChecks } from './canary.js'
 import { capacityUnitRefusal } from './preflight-units.js'
 import { trafficSourceRefusals } from './preflight-traffic.js'
+import { lockPreflight } from './lock.js'
 import type { Verdict } from './verdict.js'
 
 export interface PreflightOptions {
@@ -18,6 +19,8 @@ export interface PreflightOptions {
   bake?: { timeMs: number }
   /** How long a deploy waits for new instances to turn healthy; launch hooks must fit in it. */
   healthTimeoutMs?: number
+  /** This run (its URL) and the time, to refuse a pair under another run's live lock; `over`: runs GitHub reports over. */
+  lock?: { me: string; now: number; over?: ReadonlySet<string> }
 }
 
 const FINAL_ACTIVITY = new Set(['Successful', 'Failed', 'Cancelled'])
@@ -27,6 +30,8 @@ const NEEDED_TO_LAUNCH = ['Launch', 'AddToLoadBalancer']
 export function preflight(pair: Pair, phase: Phase, opts: PreflightOptions): Verdict {
   const refusals = structural(pair)
   if (opts.mode === 'status') return { refusals: [] }
+  const held = opts.lock && lockPreflight(pair, opts.lock)
+  if (held) return { refusals: [...refusals, held] }
   if (phase.kind === 'unknown') return { refusals: [...refusals, `${pair.base}: ${phase.reason}.`] }
   if (phase.kind === 'empty') {
     if (opts.mode === 'deploy') {

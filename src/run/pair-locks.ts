@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js'
 import { formatDuration } from '../duration.js'
 import { ActionError, errorMessage } from '../errors.js'
 import type { Logger } from '../log.js'
-import { HEARTBEAT_MS, LOCK_TAG, STALE_AFTER_MS, decodeLock, encodeLock, isMine, lockGroup, lockVerdict } from '../domain/lock.js'
+import { HEARTBEAT_MS, LOCK_TAG, STALE_AFTER_MS, decodeLock, encodeLock, heldRefusal, isMine, lockGroup, lockVerdict } from '../domain/lock.js'
 import type { Pair } from '../domain/model.js'
 
 /** How often, and how long, a run reads its lock back until AWS shows it (reads may lag writes). */
@@ -67,11 +67,10 @@ export async function acquireLocks(pairs: Pair[], me: string, deps: LockDeps, fi
   const none = { check: () => undefined, release: async () => {} }
   if (refusals.length > 0) return { refusals, ...none }
 
-  // One call for every pair: all locks (and the attempt record) land, or none.
+  // Each pair's lock (with its attempt record) lands in one call; Auto Scaling takes at most 25 tags a call,
+  // so many pairs take several calls, and a failing call leaves the earlier ones' locks written.
   const write = (to: string[], extra: Record<string, string> = {}): Promise<void> =>
     fleet.tagAll(to.flatMap((group) => Object.entries({ [LOCK_TAG]: encodeLock(me, clock.now()), ...extra }).map(([key, value]) => ({ group, key, value }))))
-  await write(groups, firstWriteTags)
-  const lost = await confirm(states, me, fleet, clock)
   // Another run's lock, or undefined when the value is ours, none, or the one seen before our write (a
   // read that still shows it lags our own write).
   const foreign = (s: LockState, value: string | undefined): string | undefined =>
@@ -89,6 +88,20 @@ export async function acquireLocks(pairs: Pair[], me: string, deps: LockDeps, fi
     }
     if (ours.size > 0) await fleet.untag([...ours].map((s) => ({ group: s.group, key: LOCK_TAG })))
   }
+  try {
+    await write(groups, firstWriteTags)
+  } catch (err) {
+    // All locks or none: give back the ones that landed (the failing call's too, if AWS applied it).
+    const released = await releaseMine().then(
+      () => 'The locks it had written were removed again',
+      (e: unknown) => `Removing the locks it had written failed too (${errorMessage(e)}); they are taken over ${formatDuration(STALE_AFTER_MS)} after this run`
+    )
+    throw new ActionError(
+      `Could not take the pair locks (${LOCK_TAG} on ${groups.join(', ')}): ${errorMessage(err)}. ${released}, and nothing else was changed. ` +
+        'Re-run the job; if the same call fails again, check the role may call autoscaling:CreateOrUpdateTags and autoscaling:DeleteTags on these groups.'
+    )
+  }
+  const lost = await confirm(states, me, fleet, clock)
   if (lost.length > 0) {
     await releaseMine()
     return {
@@ -151,12 +164,7 @@ async function decide(pairs: Pair[], me: string, deps: LockDeps): Promise<{ refu
       log.warning(`${pair.base}: taking over the lock of ${v.holder.run}: GitHub reports that run completed.`)
       continue
     }
-    if (v.kind === 'held') {
-      refusals.push(
-        `${pair.base}: another run is driving this pair: ${v.holder.run} (last heartbeat ${formatDuration(v.ageMs)} ago). ` +
-          `Wait for it to finish; a lock whose run is over is taken over automatically ${formatDuration(STALE_AFTER_MS)} after its last heartbeat.`
-      )
-    }
+    if (v.kind === 'held') refusals.push(heldRefusal(pair.base, v))
     if (v.kind === 'stale') {
       log.warning(`${pair.base}: taking over the lock of ${v.holder.run}, whose last heartbeat was ${formatDuration(v.ageMs)} ago (the run is over).`)
     }

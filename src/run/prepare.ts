@@ -11,7 +11,8 @@ import type { Pair } from '../domain/model.js'
 import { MODE_RULES } from '../domain/modes.js'
 import { stateOf } from '../domain/pair-state.js'
 import { classify } from '../domain/phase.js'
-import { finalizeProtectionChecks, finalizeTerminates, preflight } from '../domain/preflight.js'
+import { liveForeignLock } from '../domain/lock.js'
+import { type PreflightOptions, finalizeProtectionChecks, finalizeTerminates, preflight } from '../domain/preflight.js'
 import { InputError } from '../errors.js'
 import type { Logger } from '../log.js'
 import { warnLatestUsers } from './image-users.js'
@@ -23,6 +24,8 @@ export interface PrepareDeps {
   fleet: Fleet
   clock: Clock
   log: Logger
+  /** Asks GitHub whether a lock holder's run is over (then its lock is no obstacle). */
+  isRunOver?: ((run: string) => Promise<boolean>) | undefined
 }
 
 export interface Prepared {
@@ -49,9 +52,10 @@ export async function prepare(given: Config, deps: PrepareDeps): Promise<Prepare
   const retiring = rules.terminatesThroughEc2 ? found.pairs.flatMap((p) => finalizeTerminates(classify(p))) : []
   const protectedIds = retiring.length > 0 ? await deps.fleet.terminationProtected(retiring) : []
   const options = modeOptionsOf(config)
+  const lock = rules.writes ? await lockOptions(config.runUrl, found.pairs, deps) : undefined
   const planned = found.pairs.map((pair): PairOutcome => {
     const phase = classify(pair)
-    const verdict = preflight(pair, phase, config)
+    const verdict = preflight(pair, phase, lock ? { ...config, lock } : config)
     refusals.push(...verdict.refusals, ...(rules.terminatesThroughEc2 ? finalizeProtectionChecks(phase, protectedIds) : []))
     const { nothingToDo: notice, cannot } = verdict
     return {
@@ -66,6 +70,15 @@ export async function prepare(given: Config, deps: PrepareDeps): Promise<Prepare
   })
   refusals.push(...(await alarmRefusals(config, planned, deps)))
   return { config, planned, refusals, discoveryFailed: false }
+}
+
+/** What pre-flight needs to refuse pairs under another run's live lock (even those with nothing to do). */
+async function lockOptions(me: string, pairs: Pair[], deps: PrepareDeps): Promise<NonNullable<PreflightOptions['lock']>> {
+  const now = deps.clock.now()
+  const holders = new Set(pairs.flatMap((p) => liveForeignLock(p, me, now)?.holder.run ?? []))
+  const over = new Set<string>()
+  for (const run of holders) if (await deps.isRunOver?.(run)) over.add(run)
+  return { me, now, over }
 }
 
 /**

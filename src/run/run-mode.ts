@@ -40,11 +40,14 @@ export async function runMode(given: Config, deps: RunDeps): Promise<RunResult> 
     finishedAt: deps.clock.now()
   })
 
-  let prepared = await inGroup(deps.log, 'Discovery and pre-flight', () => prepare(given, deps))
+  const hooks = deps.hooks
+  const isRunOver = hooks ? (run: string) => hooks.isRunOver(run) : undefined
+  const prepareDeps = { ...deps, isRunOver }
+  let prepared = await inGroup(deps.log, 'Discovery and pre-flight', () => prepare(given, prepareDeps))
   if (prepared.refusals.length > 0 && rules.writes) {
-    // A read may lag a write made a moment ago (a finalize right after its deploy): look once more.
+    // A read may lag a write made a moment ago (a finalize right after its deploy, a lock just released): look once more.
     await deps.clock.sleep(PREFLIGHT_RECHECK_MS, deps.signal).catch(() => undefined)
-    prepared = await prepare(given, deps)
+    prepared = await prepare(given, prepareDeps)
   }
   // A deploy by image knows its version (by default the AMI id) once the image is resolved.
   config = prepared.config
@@ -58,7 +61,6 @@ export async function runMode(given: Config, deps: RunDeps): Promise<RunResult> 
 
   const toRun = planned.filter((o) => !settled(o))
   if (toRun.length === 0) return result(planned, [])
-  const hooks = deps.hooks
   const outOfOrder = (await hooks?.orderRefusals(toRun.map((o) => o.before))) ?? []
   if (outOfOrder.length > 0) return refuse(outOfOrder)
   // A deploy records its attempt with the lock, before its first change: a rollback can then tell a pair
@@ -67,7 +69,7 @@ export async function runMode(given: Config, deps: RunDeps): Promise<RunResult> 
   const locks = await acquireLocks(
     toRun.map((o) => o.before),
     config.runUrl,
-    { ...deps, ...(hooks ? { isRunOver: (run: string) => hooks.isRunOver(run) } : {}) },
+    { ...deps, ...(isRunOver ? { isRunOver } : {}) },
     attempt
   )
   if (locks.refusals.length > 0) return refuse(locks.refusals)

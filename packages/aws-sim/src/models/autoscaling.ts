@@ -27,6 +27,17 @@ const STANDBYISH: ReadonlySet<string> = new Set(['Standby', 'EnteringStandby'])
 const TERMINATED_LINGER_MS = 10_000
 const LAUNCH_RETRY_MS = 10_000
 const EXIT_STANDBY_SECONDS = 10
+/**
+ * Tags one CreateOrUpdateTags or DeleteTags call may add or remove (user guide, "Tag Auto Scaling groups and
+ * instances": "The maximum number of tags that you can add or remove using a single call is 25."). A call
+ * with more is refused whole: no tag of it lands.
+ */
+export const TAGS_PER_CALL = 25
+
+function checkTagsPerCall(operation: string, count: number): void {
+  // The wording is ours: AWS documents the limit, not the error's text.
+  if (count > TAGS_PER_CALL) throw validation(`The number of tags in a ${operation} request (${count}) exceeds the maximum of ${TAGS_PER_CALL} tags per call.`)
+}
 
 /**
  * What Auto Scaling sees of the account: the shared state and the services it drives (targets, alarms,
@@ -693,6 +704,7 @@ export class AutoScalingModel {
   }
 
   createOrUpdateTags(tags: { ResourceId?: string; ResourceType?: string; Key?: string; Value?: string; PropagateAtLaunch?: boolean }[]): void {
+    checkTagsPerCall('CreateOrUpdateTags', tags.length)
     tags.forEach((t, n) => {
       if (!t.Key) throw validation(`1 validation error detected: Value null at 'tags.${n + 1}.member.key' failed to satisfy constraint: Member must not be null`)
       if (t.Key.length > 128) throw validation(`1 validation error detected: Value '${t.Key}' at 'tags.${n + 1}.member.key' failed to satisfy constraint: Member must have length less than or equal to 128`)
@@ -712,6 +724,7 @@ export class AutoScalingModel {
   }
 
   deleteTags(tags: { ResourceId?: string; Key?: string }[]): void {
+    checkTagsPerCall('DeleteTags', tags.length)
     const groups = tags.map((t) => this.apiGroup(t.ResourceId))
     tags.forEach((t, n) => (groups[n] as SimGroup).tags.delete(t.Key ?? ''))
   }
