@@ -254,8 +254,8 @@ export const MUTATIONS: Mutation[] = [
     id: 'rollback-launches-new',
     title: 'rollback scales the old group up with new instances instead of bringing the standby ones back',
     file: 'src/domain/plan.ts',
-    find: "chunk(alive, STANDBY_BATCH)) steps.push({ kind: 'exit-standby'",
-    replace: "chunk(alive.slice(0, 0), STANDBY_BATCH)) steps.push({ kind: 'exit-standby'",
+    find: "chunk(alive, STANDBY_BATCH)) restore.push({ kind: 'exit-standby'",
+    replace: "chunk(alive.slice(0, 0), STANDBY_BATCH)) restore.push({ kind: 'exit-standby'",
     tests: [T.cycle]
   },
   {
