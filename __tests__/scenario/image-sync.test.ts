@@ -62,6 +62,20 @@ describe('a deploy without image after a deploy by image', () => {
     expect(imagesLaunchedBy(world, GREEN).filter((i) => i === NEW)).toHaveLength(3) // only the rejected deploy's
   })
 
+  it('a canary after a deploy by image and its rollback: the canary instance launches the live image, not the rejected one', async () => {
+    const made = imagePair()
+    world = made.world
+    expect((await runAction(world, { mode: 'deploy', image: NEW })).outputs.state).toBe('awaiting-finalize')
+    expect((await runAction(world, { mode: 'rollback' })).failed).toBe(false)
+
+    const r = await runAction(world, { mode: 'canary', version: 'v3' })
+
+    expect(r.failed).toBe(false)
+    expect(r.outputs.state).toBe('canary')
+    expect(world.groups.get(GREEN)?.launchTemplate).toEqual({ LaunchTemplateId: made.template, Version: '1' })
+    expect(servingImages(GREEN)).toEqual([OLD])
+  })
+
   it('a mixed instances group is pointed inside its MixedInstancesPolicy (the overrides stay), at the live version string exactly', async () => {
     const made = imagePair({ blueVersion: '$Default', greenVersion: '2', overrides: [{ instanceType: 't3.micro' }, { instanceType: 't3a.micro' }] })
     world = made.world

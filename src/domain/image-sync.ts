@@ -4,6 +4,7 @@
 // string. Colors on different templates are their owner's choice and are left alone. Pure.
 import type { Group, LaunchSource } from './model.js'
 import { sameTemplate } from './image.js'
+import type { Phase } from './phase.js'
 import type { Step } from './steps.js'
 
 /**
@@ -24,4 +25,9 @@ export function matchTemplateSteps(live: Group, idle: Group): Step[] {
   const template = templateToMatch(live, idle)
   const from = idle.launchTemplate
   return template && from ? [{ kind: 'match-template', group: idle.name, live: live.name, template, from: from.version }] : []
+}
+
+/** A plan that starts a new deployment from rest (a canary's) matches the template first. */
+export function matchingTemplateFirst(phase: Phase, steps: Step[]): Step[] {
+  return phase.kind === 'at-rest' && steps.length > 0 ? [...matchTemplateSteps(phase.live, phase.idle), ...steps] : steps
 }
