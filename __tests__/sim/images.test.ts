@@ -2,7 +2,7 @@
 // templates"): the StatusMessage of a launch that fails because of its image, in the words of the Auto
 // Scaling user guide ("Troubleshoot Amazon EC2 Auto Scaling: AMI issues").
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling'
+import { DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling'
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2'
 import { type InstanceTypeOverride, type SimClients, simClients } from '../../packages/aws-sim/src/index.js'
 import { SimWorld } from '../../test-support/world.js'
@@ -102,5 +102,36 @@ describe('what the action reads of it over the wire', () => {
     w.updateGroup('batch', { DesiredCapacity: 1 })
     w.advance(120_000)
     expect(w.activeInstances(w.mustGroup('batch')).map((i) => i.imageId)).toEqual([ARM.replace('a1', 'b2')])
+  })
+})
+
+describe('UpdateAutoScalingGroup re-points a group at a template version', () => {
+  const NEWER = 'ami-0a1b2c3d4e5f600b2'
+
+  it('the next launch uses the version given (a number or $Default, resolved at launch); running instances keep their image', async () => {
+    const { w, template } = world({ overrides: [{ instanceType: 't3.micro' }, { instanceType: 't3a.micro' }] })
+    w.addImage({ id: NEWER, name: 'web-2' })
+    w.images.createVersion({ LaunchTemplateId: template, SourceVersion: '1', data: { ImageId: NEWER } })
+    clients = simClients(w)
+    await clients.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'web', MixedInstancesPolicy: { LaunchTemplate: { LaunchTemplateSpecification: { LaunchTemplateId: template, Version: '2' } } } }))
+    w.updateGroup('web', { DesiredCapacity: 1 })
+    w.advance(120_000)
+    expect(w.activeInstances(w.mustGroup('web')).map((i) => i.imageId)).toEqual([NEWER])
+    // Only the policy's template changed: the overrides stay.
+    expect(w.groups.get('web')?.overrides?.map((o) => o.instanceType)).toEqual(['t3.micro', 't3a.micro'])
+
+    await clients.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'web', MixedInstancesPolicy: { LaunchTemplate: { LaunchTemplateSpecification: { LaunchTemplateId: template, Version: '$Default' } } } }))
+    w.updateGroup('web', { DesiredCapacity: 2 })
+    w.advance(120_000)
+    expect(w.activeInstances(w.mustGroup('web')).map((i) => i.imageId).sort()).toEqual([AMI, NEWER].sort())
+  })
+
+  it('a plain LaunchTemplate replaces the mixed instances policy, overrides included', async () => {
+    const { w, template } = world({ overrides: [{ instanceType: 't3.micro' }, { instanceType: 'm7g.large', imageId: ARM }] })
+    clients = simClients(w)
+    await clients.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'web', LaunchTemplate: { LaunchTemplateId: template, Version: '1' } }))
+    const g = (await clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] }))).AutoScalingGroups?.[0]
+    expect(g?.MixedInstancesPolicy).toBeUndefined()
+    expect(g?.LaunchTemplate).toMatchObject({ LaunchTemplateId: template, Version: '1' })
   })
 })

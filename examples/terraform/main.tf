@@ -12,7 +12,10 @@
 #     declare);
 #   * suspended_processes: the old color is quarantined while it waits in Standby;
 #   * launch_template, mixed_instances_policy: a deploy by image (the image input) pins the idle color to
-#     a new version of its launch template (Terraform would put it back on the version it last applied).
+#     a new version of its launch template, and a deploy without image first gives the idle color the
+#     live color's version (Terraform would put both back on the version it last applied, the live one
+#     too). A change to aws_launch_template makes a version no group launches until you point a group at
+#     it: the idle one, then deploy with image (README, "What infrastructure as code must leave alone").
 # Keep aws_autoscaling_policy, aws_autoscaling_schedule and the alarms that fire scaling policies out of
 # Terraform: a deploy moves scaling policies and scheduled actions to the new color and re-points the alarms.
 # To change min/max, change the live group (aws autoscaling update-auto-scaling-group): the next deploy

@@ -46,6 +46,7 @@ const T = {
   imageLaunchFailures: '__tests__/scenario/image-launch-failures.test.ts',
   imageOverrides: '__tests__/scenario/image-overrides.test.ts',
   imageLatest: '__tests__/scenario/image-latest.test.ts',
+  imageSync: '__tests__/scenario/image-sync.test.ts',
   config: '__tests__/unit/config.test.ts',
   imageConfig: '__tests__/unit/image-config.test.ts',
   credentialRetry: '__tests__/credentials/retry.test.ts',
@@ -638,5 +639,13 @@ export const MUTATIONS: Mutation[] = [
     find: "return typeof e.code === 'string' && NETWORK_CODES.has(e.code)",
     replace: 'return false',
     tests: [T.credentialRetry]
+  },
+  {
+    id: 'idle-template-not-matched',
+    title: 'a deploy without image after a deploy by image launches the idle color\'s own (old or rejected) template version',
+    file: 'src/domain/image-sync.ts',
+    find: 'if (!l || !i || !sameTemplate(l, i) || l.version === i.version) return undefined',
+    replace: 'return undefined',
+    tests: [T.imageSync]
   }
 ]

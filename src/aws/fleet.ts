@@ -150,4 +150,8 @@ export class AwsFleet implements Fleet {
   setImage(group: string, template: LaunchSource, imageId: string): Promise<string> {
     return images.setImage(this.aws, group, template, imageId)
   }
+
+  pointTemplate(group: string, template: LaunchSource): Promise<string> {
+    return images.pointTemplate(this.aws, group, template)
+  }
 }

@@ -90,14 +90,24 @@ export async function setImage(aws: Aws, group: string, t: LaunchSource, imageId
     number = created
     how = `created version ${number} from version ${current.number}`
   }
-  const spec = { ...templateRef(t), Version: String(number) }
-  await aws.write(`UpdateAutoScalingGroup ${group} (launch template ${t.id ?? t.name} version ${number})`, () =>
+  await pointTemplate(aws, group, { ...t, version: String(number) })
+  return `${how}; ${group} pinned to it`
+}
+
+/**
+ * `UpdateAutoScalingGroup` with the group's launch template and version: `LaunchTemplate` for a plain group;
+ * for a mixed instances group only `MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification` (what
+ * an update leaves out is not changed: its overrides and distribution stay; `LaunchTemplate` would replace
+ * the policy). New launches use it; running instances keep what they were launched with.
+ */
+export async function pointTemplate(aws: Aws, group: string, t: LaunchSource): Promise<string> {
+  const spec = { ...templateRef(t), Version: t.version }
+  await aws.write(`UpdateAutoScalingGroup ${group} (launch template ${t.id ?? t.name} version ${t.version})`, () =>
     aws.clients.autoscaling.send(
-      // A MixedInstancesPolicy update names only what changes (its overrides and distribution stay).
       t.mixed
         ? new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MixedInstancesPolicy: { LaunchTemplate: { LaunchTemplateSpecification: spec } } })
         : new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, LaunchTemplate: spec })
     )
   )
-  return `${how}; ${group} pinned to it`
+  return `${group} launches launch template ${t.id ?? t.name} version ${t.version}${t.mixed ? ' (mixed instances policy)' : ''}`
 }

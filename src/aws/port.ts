@@ -83,4 +83,6 @@ export interface Fleet {
   templateVersion(template: LaunchSource, version: string): Promise<TemplateVersion>
   /** A version of the group's template with this image, the group pinned to its number; says what it did. */
   setImage(group: string, template: LaunchSource, imageId: string): Promise<string>
+  /** Points the group at this template and version (`LaunchTemplate`, or inside its mixed instances policy when `mixed`). */
+  pointTemplate(group: string, template: LaunchSource): Promise<string>
 }

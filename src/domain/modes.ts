@@ -1,6 +1,7 @@
 // What each mode does differently, in one table: the run (src/run/) asks it instead of testing the mode
 // name, so a rule changes in one place and a new mode is one row. Rules take narrow options, not Config.
 import { canaryReady, planCanary } from './canary.js'
+import { matchingTemplateFirst } from './image-sync.js'
 import { lockGroup } from './lock.js'
 import type { Mode, Pair } from './model.js'
 import type { PairState } from './pair-state.js'
@@ -70,7 +71,9 @@ export const MODE_RULES: Record<Mode, ModeRules> = {
     deployLike: true,
     writes: true,
     doneState: 'canary',
-    plan: (phase, _pair, o) => planCanary(phase, { version: o.version, versionTagKey: o.versionTagKey, run: o.run, releaseTag: o.releaseTag, count: o.canaryCount }),
+    // A canary never deploys by image: it launches what the live group launches (domain/image-sync.ts).
+    plan: (phase, _pair, o) =>
+      matchingTemplateFirst(phase, planCanary(phase, { version: o.version, versionTagKey: o.versionTagKey, run: o.run, releaseTag: o.releaseTag, count: o.canaryCount })),
     servingAtEnd: () => undefined,
     arrived: (p, o) => p.kind === 'deploying' && p.canary === o.canaryCount && canaryReady(p.next, o.canaryCount)
   },

@@ -1,6 +1,7 @@
 // Planning: given where a pair stands, the ordered AWS writes (and waits) that move it on.
 // Always computed from observed state, so a re-run after any interruption plans only what is left.
 import { assessHealth } from './health.js'
+import { matchTemplateSteps } from './image-sync.js'
 import { holdSteps, releaseHoldSteps } from './hold.js'
 import { trafficKeys } from './classic.js'
 import {
@@ -71,6 +72,7 @@ export function planDeploy(phase: Phase, opts: PlanOptions): Step[] {
     if (opts.image && idle.launchTemplate && !opts.image.ready.includes(idle.name)) {
       steps.push({ kind: 'set-image', group: idle.name, template: idle.launchTemplate, imageId: opts.image.id })
     }
+    if (!opts.image) steps.push(...matchTemplateSteps(live, idle))
     steps.push({
       kind: 'tag',
       group: idle.name,

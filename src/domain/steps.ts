@@ -11,6 +11,11 @@ export type Step =
    * (SourceVersion: everything else inherited) with this ImageId, and the group pinned to its number.
    */
   | { kind: 'set-image'; group: string; template: LaunchSource; imageId: string }
+  /**
+   * A deploy without image: the idle group launches exactly the live group's template version (`template`,
+   * written where the idle group keeps its own), not the one it was left on (`from`). Domain: image-sync.ts.
+   */
+  | { kind: 'match-template'; group: string; live: string; template: LaunchSource; from: string }
   /** MinSize only: desired is left to whatever the group has at that moment. */
   | { kind: 'set-min'; group: string; min: number }
   | { kind: 'suspend'; group: string; processes: string[]; /** Printed with the step. */ why?: string }
@@ -75,6 +80,8 @@ export function describeStep(s: Step): string {
       return `set ${s.group} to ${formatCapacity(s.capacity)}`
     case 'set-image':
       return `launch ${s.group} from a new version of launch template ${s.template.id ?? s.template.name} (based on the version it launches now, ${s.template.version}) with image ${s.imageId}, pinned by version number${s.template.mixed ? ' in its mixed instances policy' : ''}`
+    case 'match-template':
+      return `point ${s.group} at launch template ${s.template.id ?? s.template.name} version ${s.template.version}, the version ${s.live} (live) launches${s.template.mixed ? ' (in its mixed instances policy)' : ''}, instead of version ${s.from}: the new version starts on the live group's image`
     case 'set-min':
       return `lower the MinSize of ${s.group} to ${s.min} (desired and max unchanged)`
     case 'suspend':

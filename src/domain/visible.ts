@@ -20,6 +20,8 @@ export function showsWrite(pair: Pair, step: Step): boolean {
       const c = group(step.group)?.capacity
       return !c || (c.min === step.capacity.min && c.max === step.capacity.max)
     }
+    case 'match-template':
+      return (group(step.group)?.launchTemplate?.version ?? step.template.version) === step.template.version
     case 'set-min':
       return (group(step.group)?.capacity.min ?? step.min) === step.min
     case 'suspend':

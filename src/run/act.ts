@@ -21,6 +21,8 @@ export async function act(f: Fleet, waits: Waits, pair: Pair, s: Step, guard: Gu
       return f.setMin(s.group, s.min)
     case 'set-image':
       return f.setImage(s.group, s.template, s.imageId)
+    case 'match-template':
+      return f.pointTemplate(s.group, s.template)
     case 'suspend':
       return f.suspend(s.group, s.processes)
     case 'resume':

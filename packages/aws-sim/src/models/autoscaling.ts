@@ -539,7 +539,9 @@ export class AutoScalingModel {
     if (p.HealthCheckGracePeriod !== undefined) g.healthCheckGracePeriod = p.HealthCheckGracePeriod
     if (p.LaunchTemplate !== undefined) {
       g.launchTemplate = p.LaunchTemplate
+      // A plain LaunchTemplate replaces the mixed instances policy: its overrides (types, weights, their own templates or images) go too.
       g.mixedInstanceTypes = undefined
+      g.overrides = undefined
     }
     // A MixedInstancesPolicy update names only what changes: here its launch template (the Overrides stay).
     if (p.MixedLaunchTemplate !== undefined) {
