@@ -81,6 +81,8 @@ export class Ec2Model {
   /** shutting-down → terminated, and forgetting terminated instances. */
   stepEc2(now: number): void {
     for (const i of this.w.instances.values()) {
+      // Auto Scaling's health check sees the interruption from now on (autoscaling.ts reads it unset as seen).
+      if (i.asgSeesEc2At !== undefined && i.asgSeesEc2At <= now) i.asgSeesEc2At = undefined
       if (i.ec2TerminatedAt !== undefined && i.ec2TerminatedAt <= now) {
         i.ec2TerminatedAt = undefined
         i.ec2State = 'terminated'
