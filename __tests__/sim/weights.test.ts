@@ -2,6 +2,7 @@
 // Spot"), read back through the real SDK where the action reads them.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { DescribeAutoScalingGroupsCommand, EnterStandbyCommand, ExitStandbyCommand } from '@aws-sdk/client-auto-scaling'
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2'
 import { type SimClients, simClients } from '../../packages/aws-sim/src/index.js'
 import { SimWorld } from '../../test-support/world.js'
 import { START } from './fixture.js'
@@ -106,5 +107,41 @@ describe('weighted capacity', () => {
     expect(world.instance(atRisk).lifecycle).toBe('Terminating')
     expect(world.group('prod-web-blue').desired).toBe(8)
     expect(() => world.rebalanceSpot(atRisk)).toThrow(/Terminating/)
+  })
+
+  it('a Spot interruption without Capacity Rebalancing: EC2 says why (StateReason, InstanceLifecycle spot), the target fails first, Auto Scaling replaces it later', async () => {
+    const world = weighted()
+    clients = simClients(world)
+    const spot = inService(world)[0] as string
+    world.interruptByAws(spot)
+    // EC2 shut it down at once: its target fails its health checks while Auto Scaling still has it InService.
+    expect(world.targetStates('prod-web').find((t) => t.id === spot)).toMatchObject({ state: 'unhealthy' })
+    world.advance(30_000)
+    expect(world.instance(spot).lifecycle).toBe('InService')
+    const read = await clients.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: [spot] }] }))
+    const seen = read.Reservations?.[0]?.Instances?.[0]
+    expect(seen).toMatchObject({ InstanceLifecycle: 'spot', State: { Name: 'terminated' }, StateReason: { Code: 'Server.SpotInstanceTermination' } })
+    // Auto Scaling's EC2 health check sees it: out of service, and a replacement launches.
+    world.advance(31_000)
+    expect(world.instance(spot).lifecycle).toMatch(/Terminat/)
+    world.advance(120_000)
+    const serving = inService(world)
+    expect(serving).not.toContain(spot)
+    expect(serving.reduce((n, id) => n + world.instance(id).weight, 0)).toBeGreaterThanOrEqual(8)
+  })
+
+  it('an instance Auto Scaling terminates (or a person through the API) says Client.UserInitiatedShutdown, and is no Spot interruption', async () => {
+    const world = weighted()
+    clients = simClients(world)
+    const [one, two] = inService(world) as [string, string]
+    world.terminateBehindOurBack(one)
+    world.terminateInstanceInGroup(two, false)
+    world.advance(40_000)
+    const read = await clients.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: [one, two] }] }))
+    const reasons = (read.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => [i.InstanceId, i.StateReason?.Code, i.InstanceLifecycle])
+    expect(reasons.sort()).toEqual([
+      [one, 'Client.UserInitiatedShutdown', undefined],
+      [two, 'Client.UserInitiatedShutdown', undefined]
+    ].sort())
   })
 })

@@ -22,6 +22,7 @@ const T = {
   interference: '__tests__/faults/interference.test.ts',
   github: '__tests__/scenario/github.test.ts',
   interruptions: '__tests__/scenario/interruptions.test.ts',
+  spot: '__tests__/scenario/spot-interruption.test.ts',
   paging: '__tests__/scenario/paging.test.ts',
   protection: '__tests__/scenario/protection.test.ts',
   rerun: '__tests__/scenario/rerun.test.ts',
@@ -647,5 +648,21 @@ export const MUTATIONS: Mutation[] = [
     find: 'if (!l || !i || !sameTemplate(l, i) || l.version === i.version) return undefined',
     replace: 'return undefined',
     tests: [T.imageSync]
+  },
+  {
+    id: 'aws-interruption-blamed-on-release',
+    title: 'an instance EC2 took away (Spot interruption, retirement: StateReason Server.*) fails the health wait as if the release had',
+    file: 'src/domain/interruption.ts',
+    find: "!fate.reasonCode?.startsWith('Server.')",
+    replace: 'true',
+    tests: [T.spot]
+  },
+  {
+    id: 'bake-interruption-not-asked',
+    title: 'the bake rolls back for a target that failed because EC2 interrupted its Spot instance, without asking EC2',
+    file: 'src/run/bake-watch.ts',
+    find: 'targets.suspects(g, health, clock.now())',
+    replace: '[]',
+    tests: [T.spot]
   }
 ]

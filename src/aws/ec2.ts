@@ -4,7 +4,8 @@ import type { Instance as Ec2Instance } from '@aws-sdk/client-ec2'
 import { ActionError, AwsCallFailed } from '../errors.js'
 import { chunk } from '../domain/steps.js'
 import { type Aws, allPages, errorName, wrap } from './call.js'
-import { isRunning, tagsOf } from './translate.js'
+import { isRunning, tagsOf, toInstanceFate } from './translate.js'
+import type { InstanceFate } from '../domain/interruption.js'
 
 /** DescribeInstances: instance ids per call (one `instance-id` filter each). */
 const INSTANCES_PER_CALL = 100
@@ -32,6 +33,13 @@ export async function instanceTags(aws: Aws, instanceIds: string[]): Promise<Rec
 export async function instanceImages(aws: Aws, instanceIds: string[]): Promise<Record<string, string>> {
   const out: Record<string, string> = {}
   for (const i of await describeInstances(aws, instanceIds)) if (i.InstanceId && i.ImageId) out[i.InstanceId] = i.ImageId
+  return out
+}
+
+/** Each instance's EC2 state, StateReason and InstanceLifecycle: whether AWS took it away (domain/interruption.ts). */
+export async function instanceFates(aws: Aws, instanceIds: string[]): Promise<Record<string, InstanceFate>> {
+  const out: Record<string, InstanceFate> = {}
+  for (const i of await describeInstances(aws, instanceIds)) if (i.InstanceId) out[i.InstanceId] = toInstanceFate(i)
   return out
 }
 

@@ -3,6 +3,7 @@
 // whose calls go through the same wrappers (call.ts).
 import type { AlarmStatus } from '../domain/bake.js'
 import type { ImageInfo, TemplateVersion } from '../domain/image.js'
+import type { InstanceFate } from '../domain/interruption.js'
 import type { Activity, Capacity, LaunchSource, ScalingPolicy, ScheduledAction, TargetHealth } from '../domain/model.js'
 import type { Clock } from '../clock.js'
 import * as autoscaling from './autoscaling.js'
@@ -77,6 +78,10 @@ export class AwsFleet implements Fleet {
 
   instanceImages(instanceIds: string[]): Promise<Record<string, string>> {
     return ec2.instanceImages(this.aws, instanceIds)
+  }
+
+  instanceFates(instanceIds: string[]): Promise<Record<string, InstanceFate>> {
+    return ec2.instanceFates(this.aws, instanceIds)
   }
 
   tag(group: string, tags: Record<string, string>, propagate: string[]): Promise<void> {

@@ -2,6 +2,7 @@
 // pagination, batching to API limits, retries the SDK cannot know about, and error wording.
 import type { AlarmStatus } from '../domain/bake.js'
 import type { ImageInfo, TemplateVersion } from '../domain/image.js'
+import type { InstanceFate } from '../domain/interruption.js'
 import type { Capacity, Group, LaunchSource, ScalingPolicy, ScheduledAction, TargetHealth } from '../domain/model.js'
 
 export type GroupDescription = Omit<Group, 'color'>
@@ -50,6 +51,8 @@ export interface Fleet {
   instanceTags(instanceIds: string[]): Promise<Record<string, Record<string, string>>>
   /** Each instance's AMI (EC2 ImageId), what it really launched from; unknown ids are left out. */
   instanceImages(instanceIds: string[]): Promise<Record<string, string>>
+  /** Each instance's EC2 state, StateReason and InstanceLifecycle (who took it away); unknown ids are left out. */
+  instanceFates(instanceIds: string[]): Promise<Record<string, InstanceFate>>
 
   // Auto Scaling takes at most 25 tags per CreateOrUpdateTags / DeleteTags call: the tag writes below are
   // made in as many calls as they need, each group's tags in one call whenever they fit (at most 25).

@@ -13,6 +13,7 @@ import type { Image, Instance as Ec2Instance } from '@aws-sdk/client-ec2'
 import type { TargetGroup, TargetHealthDescription, TargetGroupAttribute } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { AlarmStatus } from '../domain/bake.js'
 import type { ImageInfo } from '../domain/image.js'
+import type { InstanceFate } from '../domain/interruption.js'
 import type { Activity, CapacityUnit, LaunchOverride, LaunchSource, LifecycleHook, ScalingPolicy, ScheduledAction, TargetHealth, TargetState } from '../domain/model.js'
 import type { GroupDescription, TargetGroupHealthCheck } from './port.js'
 
@@ -230,6 +231,16 @@ export function toAlarmStatus(a: MetricAlarm | CompositeAlarm): AlarmStatus | un
 }
 
 const GONE_EC2_STATES = new Set(['shutting-down', 'terminated'])
+
+/** What EC2 says of an instance's fate: its state, StateReason and InstanceLifecycle. */
+export function toInstanceFate(i: Ec2Instance): InstanceFate {
+  return {
+    state: i.State?.Name ?? 'unknown',
+    ...(i.StateReason?.Code ? { reasonCode: i.StateReason.Code } : {}),
+    ...(i.StateReason?.Message ? { reasonMessage: i.StateReason.Message } : {}),
+    ...(i.InstanceLifecycle ? { lifecycle: i.InstanceLifecycle } : {})
+  }
+}
 
 /** Whether EC2 still runs (or is about to run) this instance: not shutting down or terminated. */
 export function isRunning(i: Ec2Instance): boolean {

@@ -86,6 +86,8 @@ export class TargetWatch {
   private readonly firstSeen = new Map<string, number>()
   private readonly streak = new Map<string, number>()
   private readonly wasUnhealthy = new Map<string, string>()
+  /** Taken away by AWS (excuse): never blamed. */
+  private readonly excused = new Set<string>()
 
   constructor(
     start: Group,
@@ -96,26 +98,51 @@ export class TargetWatch {
     for (const i of activeInstances(start)) this.firstSeen.set(i.id, startedAt - bootTimeMs)
   }
 
+  /**
+   * The instances this check would blame (taken out after failing, or unhealthy too long), without recording
+   * the check: the caller asks EC2 whether AWS took them away and excuses those first.
+   */
+  suspects(group: Group, report: HealthReport, now: number): string[] {
+    const streak = (id: string): number => (this.streak.get(id) ?? 0) + 1
+    return [...new Set([...this.replacedIds(group).map(([id]) => id), ...this.stuckIds(report, now, streak)])]
+  }
+
+  /** AWS took this instance away (a Spot interruption, a retirement): never counted against the release. */
+  excuse(id: string): void {
+    this.excused.add(id)
+    this.streak.delete(id)
+    this.wasUnhealthy.delete(id)
+  }
+
   /** Returns why the bake fails, or undefined while the targets hold. */
   observe(group: Group, report: HealthReport, now: number): string | undefined {
     const active = new Set(activeInstances(group).map((i) => i.id))
-    const leaving = new Set(group.instances.filter((i) => LEAVING_STATES.has(i.lifecycle)).map((i) => i.id))
-    const replaced = [...this.wasUnhealthy.entries()].filter(([id]) => leaving.has(id) || !group.instances.some((i) => i.id === id))
+    const replaced = this.replacedIds(group)
     if (replaced.length > 0) {
       return `Auto Scaling took ${replaced.map(([id, why]) => `${id} (${why})`).join(', ')} out of ${group.name} after failed health checks`
     }
+    const unhealthy = report.unhealthy.filter((id) => !this.excused.has(id))
     for (const id of active) if (!this.firstSeen.has(id)) this.firstSeen.set(id, now)
-    for (const id of [...this.streak.keys()]) if (!report.unhealthy.includes(id)) this.streak.delete(id)
-    for (const id of report.unhealthy) this.streak.set(id, (this.streak.get(id) ?? 0) + 1)
+    for (const id of [...this.streak.keys()]) if (!unhealthy.includes(id)) this.streak.delete(id)
+    for (const id of unhealthy) this.streak.set(id, (this.streak.get(id) ?? 0) + 1)
     this.wasUnhealthy.clear()
     for (const n of report.notReady) {
-      if (report.unhealthy.includes(n.instanceId)) this.wasUnhealthy.set(n.instanceId, n.targets.map((t) => `${t.state}${t.reason ? ` ${t.reason}` : ''}`).join('; '))
+      if (unhealthy.includes(n.instanceId)) this.wasUnhealthy.set(n.instanceId, n.targets.map((t) => `${t.state}${t.reason ? ` ${t.reason}` : ''}`).join('; '))
     }
-    const stuck = [...this.streak.entries()]
-      .filter(([id, n]) => n >= this.polls && now - (this.firstSeen.get(id) ?? now) >= this.bootTimeMs)
-      .map(([id]) => id)
+    const stuck = this.stuckIds({ ...report, unhealthy }, now, (id) => this.streak.get(id) ?? 0)
     if (stuck.length === 0) return undefined
     const shown: HealthReport = { ...report, notReady: report.notReady.filter((n) => stuck.includes(n.instanceId)) }
     return `${stuck.length} target(s) of ${group.name} unhealthy ${this.polls} checks in a row: ${describeNotReady(shown)}`
+  }
+
+  /** Unhealthy at the last check, now leaving the group or gone from it. */
+  private replacedIds(group: Group): [string, string][] {
+    const leaving = new Set(group.instances.filter((i) => LEAVING_STATES.has(i.lifecycle)).map((i) => i.id))
+    return [...this.wasUnhealthy.entries()].filter(([id]) => !this.excused.has(id) && (leaving.has(id) || !group.instances.some((i) => i.id === id)))
+  }
+
+  /** Unhealthy `streak` checks in a row, and past the boot time. */
+  private stuckIds(report: HealthReport, now: number, streak: (id: string) => number): string[] {
+    return report.unhealthy.filter((id) => !this.excused.has(id) && streak(id) >= this.polls && now - (this.firstSeen.get(id) ?? now) >= this.bootTimeMs)
   }
 }

@@ -141,9 +141,31 @@ export class HealthTracker {
   private readonly missing = new Map<string, number>()
   /** Unhealthy at its last observation while in service. */
   private readonly wasUnhealthy = new Set<string>()
+  /** Taken away by AWS (excuse): never blamed. */
+  private readonly excused = new Set<string>()
 
   constructor(private readonly o: TrackerOptions) {
     this.knownActivities = o.knownActivities
+  }
+
+  /**
+   * The instances this poll would blame (replaced after failed health checks, or stuck unhealthy), without
+   * recording the poll: the caller asks EC2 whether AWS took them away (domain/interruption.ts) and excuses
+   * those before `observe` judges.
+   */
+  suspects(group: Group, report: HealthReport, now: number): string[] {
+    if (this.o.patient) return []
+    const active = new Set(activeInstances(group).map((i) => i.id))
+    const missing = (id: string): number => (active.has(id) ? 0 : (this.missing.get(id) ?? 0) + 1)
+    const streak = (id: string): number => (this.streak.get(id) ?? 0) + 1
+    return [...new Set([...this.replacedIds(group, missing), ...this.stuckIds(report, now, streak)])]
+  }
+
+  /** AWS took this instance away (a Spot interruption, a retirement): never counted against the release. */
+  excuse(id: string): void {
+    this.excused.add(id)
+    for (const m of [this.firstSeen, this.streak, this.missing]) m.delete(id)
+    this.wasUnhealthy.delete(id)
   }
 
   observe(group: Group, report: HealthReport, now: number): string | undefined {
@@ -152,29 +174,41 @@ export class HealthTracker {
     const repeated = this.repeatedFailure(report.failedActivities)
     if (repeated) return `launches failed ${repeated.count} times with the same error: ${repeated.message}`
     if (this.o.patient) return undefined
-    const active = new Set(activeInstances(group).map((i) => i.id))
+    const active = new Set(activeInstances(group).map((i) => i.id).filter((id) => !this.excused.has(id)))
+    const unhealthy = report.unhealthy.filter((id) => !this.excused.has(id))
     // Out of service: seen leaving, or missing from two reads in a row (one read may lag a launch).
-    const leaving = new Set(group.instances.filter((i) => LEAVING_STATES.has(i.lifecycle)).map((i) => i.id))
     for (const id of this.firstSeen.keys()) this.missing.set(id, active.has(id) ? 0 : (this.missing.get(id) ?? 0) + 1)
     // Replaced after failing its health checks: Auto Scaling gave up on it. (One terminated by someone
-    // else, or by a Spot reclaim, while it booted is simply replaced: keep waiting for the replacement.)
-    const replaced = [...this.firstSeen.keys()].filter((id) => this.wasUnhealthy.has(id) && (leaving.has(id) || (this.missing.get(id) ?? 0) >= 2))
+    // else while it booted is simply replaced: keep waiting for the replacement. One AWS took away after
+    // its target failed, a Spot interruption, is excused before this by the caller.)
+    const replaced = this.replacedIds(group, (id) => this.missing.get(id) ?? 0)
     if (replaced.length > 0) {
       const why = group.activities.find((a) => replaced.some((id) => a.description.includes(id)))
       return `Auto Scaling replaced ${replaced.slice(0, 5).join(', ')} after failed health checks${why ? ` ("${why.description}"${why.message ? `: ${why.message}` : ''})` : ''}`
     }
-    for (const id of report.unhealthy) this.wasUnhealthy.add(id)
-    for (const id of active) if (!report.unhealthy.includes(id)) this.wasUnhealthy.delete(id)
+    for (const id of unhealthy) this.wasUnhealthy.add(id)
+    for (const id of active) if (!unhealthy.includes(id)) this.wasUnhealthy.delete(id)
     for (const id of active) if (!this.firstSeen.has(id)) this.firstSeen.set(id, now)
-    for (const id of [...this.streak.keys()]) if (!report.unhealthy.includes(id)) this.streak.delete(id)
-    for (const id of report.unhealthy) this.streak.set(id, (this.streak.get(id) ?? 0) + 1)
-    const stuck = [...this.streak.entries()]
-      .filter(([id, n]) => n >= this.o.unhealthyPolls && now - (this.firstSeen.get(id) ?? now) >= this.o.bootTimeMs)
-      .map(([id]) => id)
+    for (const id of [...this.streak.keys()]) if (!unhealthy.includes(id)) this.streak.delete(id)
+    for (const id of unhealthy) this.streak.set(id, (this.streak.get(id) ?? 0) + 1)
+    const stuck = this.stuckIds({ ...report, unhealthy }, now, (id) => this.streak.get(id) ?? 0)
     if (stuck.length > 0) {
       return `${stuck.length} instance(s) still unhealthy ${Math.round(this.o.bootTimeMs / 1000)} s after they appeared (boot-time), ${this.o.unhealthyPolls} checks in a row`
     }
     return undefined
+  }
+
+  /** Seen unhealthy, now leaving the group or missing from two reads in a row (`missing`). */
+  private replacedIds(group: Group, missing: (id: string) => number): string[] {
+    const leaving = new Set(group.instances.filter((i) => LEAVING_STATES.has(i.lifecycle)).map((i) => i.id))
+    return [...this.firstSeen.keys()].filter((id) => !this.excused.has(id) && this.wasUnhealthy.has(id) && (leaving.has(id) || missing(id) >= 2))
+  }
+
+  /** Unhealthy `streak` polls in a row, and past the boot time. */
+  private stuckIds(report: HealthReport, now: number, streak: (id: string) => number): string[] {
+    return report.unhealthy.filter(
+      (id) => !this.excused.has(id) && streak(id) >= this.o.unhealthyPolls && now - (this.firstSeen.get(id) ?? now) >= this.o.bootTimeMs
+    )
   }
 
   private repeatedFailure(failed: Activity[]): { message: string; count: number } | undefined {

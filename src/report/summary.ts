@@ -2,6 +2,7 @@
 // timeline. A pure function returning markdown (with HTML tables); every user string is escaped.
 import { formatDuration } from '../duration.js'
 import { trafficKeys } from '../domain/classic.js'
+import { describeInterruptions } from '../domain/interruption.js'
 import { type Group, type Instance, type LifecycleHook, type Pair, activeInstances, launchHooks, standbyInstances, terminationHooks, unitWord, unitsOf } from '../domain/model.js'
 import { describeStep } from '../domain/steps.js'
 import { type BakeReport, type PairOutcome, type RunResult, describeWatched } from '../run/result.js'
@@ -87,7 +88,8 @@ const BAKE_RESULT: Record<BakeReport['result'], string> = {
 
 /** The bake: what it watched, for how long, and every state each alarm was seen in. */
 function bakeSection(b: BakeReport, runStart: number): string[] {
-  const out = [`**Bake:** ${esc(BAKE_RESULT[b.result])}; watched ${esc(describeWatched(b))}.${b.reason ? ` ${esc(b.reason)}.` : ''}`, '']
+  const lost = b.interruptions?.length ? ` AWS took away ${esc(describeInterruptions(b.interruptions))} during the bake; not counted against the release.` : ''
+  const out = [`**Bake:** ${esc(BAKE_RESULT[b.result])}; watched ${esc(describeWatched(b))}.${b.reason ? ` ${esc(b.reason)}.` : ''}${lost}`, '']
   const names = Object.keys(b.alarms)
   if (names.length === 0) return out
   const rows = names.flatMap((name) =>

@@ -12,6 +12,7 @@ import { formatDuration } from '../duration.js'
 import { ActionError, AwsCallFailed, errorMessage } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { Guard } from './guard.js'
+import { takenAwayByAws } from './interruptions.js'
 import { observePair } from './observe.js'
 import type { BakeReport } from './result.js'
 
@@ -74,7 +75,14 @@ export async function watchBake(pair: Pair, group: string, cfg: BakeConfig, deps
       deps.guard(last)
       const g = last.groups.find((x) => x.name === group)
       if (!g) throw new ActionError(`${group} left the pair during the bake`)
-      const why = targets.observe(g, assessHealth(g, 0, trafficKeys(g)), clock.now())
+      const health = assessHealth(g, 0, trafficKeys(g))
+      // An instance AWS took away (Spot interruption, retirement) is not the release's: Auto Scaling replaces it.
+      for (const i of await takenAwayByAws(fleet, targets.suspects(g, health, clock.now()))) {
+        targets.excuse(i.instanceId)
+        ;(report.interruptions ??= []).push(i)
+        log.warning(`${pair.base}: ${i.instanceId} was taken away by AWS during the bake (${i.why}); not counted against the release: the bake goes on while Auto Scaling replaces it.`)
+      }
+      const why = targets.observe(g, health, clock.now())
       if (why) return { report: { ...report, reason: why }, trip: why, last }
       failures = 0
     } catch (err) {

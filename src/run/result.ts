@@ -1,6 +1,7 @@
 // What a run returns: each pair's outcome, the timeline of its steps and what a bake saw. The report
 // (outputs, summary) and GitHub read these; they import nothing of the run that produces them.
 import type { AlarmSighting } from '../domain/bake.js'
+import type { Interruption } from '../domain/interruption.js'
 import type { Pair } from '../domain/model.js'
 import type { PairState } from '../domain/pair-state.js'
 import type { Step } from '../domain/steps.js'
@@ -55,6 +56,8 @@ export interface BakeReport {
   alarms: Record<string, AlarmSighting[]>
   /** Why the bake failed (the alarm and its reason, or the instances and their reason codes). */
   reason?: string
+  /** Instances AWS took away during the bake (Spot interruption, retirement): not counted against the release. */
+  interruptions?: Interruption[]
 }
 
 /** What the bake watched and for how long, as one line (the `bake-watched` output). */

@@ -4,6 +4,7 @@ import type { Fleet, TargetGroupHealthCheck } from '../aws/port.js'
 import type { Clock } from '../clock.js'
 import { HealthCadence } from '../domain/cadence.js'
 import { type HealthReport, HealthTracker, MIN_BOOT_TIME_MS, UNHEALTHY_POLLS, assessHealth, describeFailures, describeNotReady } from '../domain/health.js'
+import { type Interruption, describeInterruptions } from '../domain/interruption.js'
 import { type Pair, PENDING_STATES } from '../domain/model.js'
 import { stillTakesTraffic } from '../domain/phase.js'
 import type { Step } from '../domain/steps.js'
@@ -11,6 +12,7 @@ import { formatDuration } from '../duration.js'
 import { ActionError, Cancelled } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { Guard } from './guard.js'
+import { takenAwayByAws } from './interruptions.js'
 import { observePair } from './observe.js'
 import { waitFor } from './poll.js'
 import type { UnseenWrites } from './unseen.js'
@@ -68,6 +70,7 @@ export class Waits {
       toHealthyMs: Math.max(0, ...Object.values(checks).map((t) => t.healthyThreshold * t.intervalSeconds * 1000)),
       fastMs: () => this.fastPollMs()
     })
+    const interrupted: Interruption[] = []
     this.waits++
     const result = await waitFor<HealthReport>(
       async () => {
@@ -85,6 +88,14 @@ export class Waits {
           this.o.log.warning(`${s.group}: desired capacity changed to ${group.capacity.desired} while waiting for ${s.count}; re-planning.`)
           return { ready: true, value: report }
         }
+        // An instance AWS took away (Spot interruption, retirement) is not the release's: wait for its replacement.
+        for (const i of await takenAwayByAws(this.o.fleet, tracker.suspects(group, report, this.o.clock.now()))) {
+          tracker.excuse(i.instanceId)
+          interrupted.push(i)
+          this.o.log.warning(
+            `${s.group}: ${i.instanceId} was taken away by AWS (${i.why}); not counted against the release: waiting for Auto Scaling to replace it within health-timeout.`
+          )
+        }
         const hopeless = tracker.observe(group, report, this.o.clock.now())
         return hopeless ? { ready: false, value: report, hopeless } : { ready: false, value: report }
       },
@@ -98,7 +109,8 @@ export class Waits {
     ).finally(() => this.waits--)
     if (result.done) {
       const r = result.value
-      return r.ready ? `${r.healthy}${r.unit === 'instance(s)' ? '' : ` ${r.unit}`} healthy after ${formatDuration(result.elapsedMs)} (${result.polls} checks)` : `interrupted after ${formatDuration(result.elapsedMs)}: capacity changed, re-planned`
+      const lost = interrupted.length > 0 ? `; AWS took away ${describeInterruptions(interrupted)}, replaced` : ''
+      return r.ready ? `${r.healthy}${r.unit === 'instance(s)' ? '' : ` ${r.unit}`} healthy after ${formatDuration(result.elapsedMs)} (${result.polls} checks)${lost}` : `interrupted after ${formatDuration(result.elapsedMs)}: capacity changed, re-planned`
     }
     if (result.why === 'aborted') throw new Cancelled(`waiting for ${s.group} to become healthy`)
     const r = result.last
@@ -106,7 +118,8 @@ export class Waits {
     const launches = r && r.failedActivities.length > 0 ? `; failed launches: ${describeFailures(r.failedActivities)}` : ''
     const why = result.why === 'timeout' ? `not healthy within health-timeout ${formatDuration(this.o.healthTimeoutMs)}` : result.detail
     const seen = r && r.notReady.length > 0 ? `; not ready: ${describeNotReady(r)}` : ''
-    throw new HealthWaitFailed(`${s.group}: ${why} (${counts} after ${formatDuration(result.elapsedMs)})${seen}${launches}.`)
+    const lost = interrupted.length > 0 ? `; AWS took away ${describeInterruptions(interrupted)} meanwhile (not counted against the release)` : ''
+    throw new HealthWaitFailed(`${s.group}: ${why} (${counts} after ${formatDuration(result.elapsedMs)})${seen}${launches}${lost}.`)
   }
 
   /**

@@ -106,6 +106,12 @@ export interface SimInstance {
   detachedBy?: 'test' | 'api' | undefined
   /** Slow-booting version: when the app on this instance starts answering its health checks. */
   appReadyAt?: number | undefined
+  /** EC2 `StateReason` of its last state change (set when it stops running: who or what took it away). */
+  stateReason?: { code: string; message: string } | undefined
+  /** EC2 `InstanceLifecycle` (`spot` for a Spot instance; absent for On-Demand). */
+  instanceLifecycle?: 'spot' | undefined
+  /** An interruption by EC2: when Auto Scaling's EC2 health check first sees it is no longer running. */
+  asgSeesEc2At?: number | undefined
 }
 
 export interface LaunchTemplateSpec {

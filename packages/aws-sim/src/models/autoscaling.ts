@@ -9,7 +9,7 @@ import type { CloudWatchModel } from './cloudwatch.js'
 import type { ImagesModel } from './images.js'
 import type { ScalingModel } from './scaling.js'
 import type { TargetsModel } from './targets.js'
-import { EC2_SHUTDOWN_MS } from './ec2.js'
+import { EC2_SHUTDOWN_MS, USER_SHUTDOWN } from './ec2.js'
 import { countsUnits, nextInstanceType, peekInstanceType, unitsOf, validateOverrides, weightOfType } from './weights.js'
 import {
   ALL_PROCESSES,
@@ -237,6 +237,7 @@ export class AutoScalingModel {
       case 'Terminating':
         i.lifecycle = 'Terminated'
         if (i.ec2State !== 'terminated') {
+          i.stateReason ??= USER_SHUTDOWN
           i.ec2State = 'shutting-down'
           i.ec2TerminatedAt = this.w.now() + EC2_SHUTDOWN_MS
         }
@@ -265,7 +266,7 @@ export class AutoScalingModel {
     for (const id of g.instanceIds) {
       const i = this.w.instances.get(id) as SimInstance
       if (i.lifecycle !== 'InService') continue
-      let unhealthy = i.ec2State === 'shutting-down' || i.ec2State === 'terminated'
+      let unhealthy = (i.ec2State === 'shutting-down' || i.ec2State === 'terminated') && (i.asgSeesEc2At ?? 0) <= this.w.now()
       const graceOver = (i.inServiceSince ?? 0) + g.healthCheckGracePeriod * 1000 <= this.w.now()
       if (!unhealthy && graceOver && g.healthCheckType.split(',').includes('ELB')) {
         // ELB health checks cover the group's Classic LBs as well as its target groups.

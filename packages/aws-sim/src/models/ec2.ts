@@ -11,6 +11,19 @@ export interface Ec2Account extends Account {
 }
 import type { SimInstance } from '../core/types.js'
 
+/** EC2 StateReason code of a Spot interruption. */
+export const SPOT_INTERRUPTION = 'Server.SpotInstanceTermination'
+
+/** EC2 API reference, StateReason: the messages of the codes EC2 sets when it takes an instance away. */
+const SERVER_MESSAGES: Record<string, string> = {
+  'Server.SpotInstanceTermination': 'Spot instance termination',
+  'Server.ScheduledStop': 'Stopped due to scheduled retirement',
+  'Server.InternalError': 'Internal error'
+}
+
+/** The StateReason of a termination through the EC2 API (a person, or Auto Scaling replacing an instance). */
+export const USER_SHUTDOWN = { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' }
+
 /** shutting-down → terminated. */
 export const EC2_SHUTDOWN_MS = 5_000
 
@@ -30,6 +43,22 @@ export class Ec2Model {
     this.w.settle()
   }
 
+  /**
+   * EC2 takes an instance away by itself: a Spot interruption (`Server.SpotInstanceTermination`, after the
+   * two-minute notice the test models by waiting), a scheduled retirement (`Server.ScheduledStop`) or a host
+   * failure (`Server.InternalError`). EC2 shuts it down at once (its targets fail their health checks);
+   * Auto Scaling's EC2 health check sees it only `asgNoticeMs` later (unknown timing: harsh), then replaces it.
+   */
+  interruptByAws(instanceId: string, code: string = SPOT_INTERRUPTION, asgNoticeMs = 60_000): void {
+    const i = this.w.mustInstance(instanceId)
+    if (i.ec2State !== 'pending' && i.ec2State !== 'running') throw new Error(`${instanceId} is ${i.ec2State}`)
+    if (code.startsWith('Server.Spot')) i.instanceLifecycle = 'spot'
+    i.stateReason = { code, message: `${code}: ${SERVER_MESSAGES[code] ?? 'Server error'}` }
+    i.asgSeesEc2At = this.w.now() + asgNoticeMs
+    this.ec2Terminate([i])
+    this.w.settle()
+  }
+
   /** EC2 termination protection (`DisableApiTermination`) of one instance. */
   protectFromTermination(instanceId: string, on = true): void {
     this.w.mustInstance(instanceId).disableApiTermination = on
@@ -45,12 +74,15 @@ export class Ec2Model {
     for (const i of this.w.instances.values()) {
       see(i.ec2TerminatedAt)
       see(i.forgetAt)
+      see(i.asgSeesEc2At)
     }
   }
 
   /** shutting-down → terminated, and forgetting terminated instances. */
   stepEc2(now: number): void {
     for (const i of this.w.instances.values()) {
+      // Auto Scaling's health check sees the interruption from now on (autoscaling.ts reads it unset as seen).
+      if (i.asgSeesEc2At !== undefined && i.asgSeesEc2At <= now) i.asgSeesEc2At = undefined
       if (i.ec2TerminatedAt !== undefined && i.ec2TerminatedAt <= now) {
         i.ec2TerminatedAt = undefined
         i.ec2State = 'terminated'
@@ -87,6 +119,7 @@ export class Ec2Model {
     return insts.map((i) => {
       const previous = i.ec2State
       if (i.ec2State === 'pending' || i.ec2State === 'running') {
+        i.stateReason ??= USER_SHUTDOWN
         i.ec2State = 'shutting-down'
         i.ec2TerminatedAt = this.w.now() + EC2_SHUTDOWN_MS
         const g = i.group ? this.w.groups.get(i.group) : undefined
@@ -104,7 +137,8 @@ export class Ec2Model {
             i.due = this.w.now()
             i.hookHoldMs = undefined
           }
-          i.healthStatus = 'Unhealthy'
+          // Auto Scaling sees an API termination at once; an interruption by EC2 when its health check runs.
+          if (i.asgSeesEc2At === undefined) i.healthStatus = 'Unhealthy'
         }
       }
       return { id: i.id, previous, current: i.ec2State }

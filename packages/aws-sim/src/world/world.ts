@@ -426,6 +426,15 @@ export class World {
     return this.ec2.terminateBehindOurBack(...args)
   }
 
+  /**
+   * EC2 takes the instance away by itself (Spot interruption by default; `Server.ScheduledStop`,
+   * `Server.InternalError`): its StateReason says so, its targets turn unhealthy at once, Auto Scaling sees
+   * it `asgNoticeMs` later and replaces it. Not a request of the code under test.
+   */
+  interruptByAws(...args: Parameters<Ec2Model['interruptByAws']>): ReturnType<Ec2Model['interruptByAws']> {
+    return this.ec2.interruptByAws(...args)
+  }
+
   /** EC2 termination protection (`DisableApiTermination`) of one instance. */
   protectFromTermination(...args: Parameters<Ec2Model['protectFromTermination']>): ReturnType<Ec2Model['protectFromTermination']> {
     return this.ec2.protectFromTermination(...args)

@@ -12,6 +12,10 @@ import { page, read, type Service, write } from './service.js'
 const CODES: Record<string, number> = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48 }
 const state = (name: string): { code: number; name: string } => ({ code: CODES[name] ?? 0, name })
 
+function ec2StateOf(v: { state: string; reason: SimInstance['stateReason'] }): Record<string, XmlValue> {
+  return { instanceState: state(v.state), ...(v.reason ? { stateReason: { code: v.reason.code, message: v.reason.message } } : {}) }
+}
+
 function matches(i: SimInstance, filters: Record<string, unknown>[]): boolean {
   return filters.every((f) => {
     const name = str(f, 'Name') ?? ''
@@ -71,8 +75,9 @@ export const ec2: Service = {
               imageId: i.imageId,
               launchTime: new Date(i.launchTime),
               placement: { availabilityZone: i.availabilityZone },
-              // Eventually consistent (realism): a recent TerminateInstances may not show yet.
-              instanceState: state(w.readLag.view(`ec2:${i.id}`, () => i.ec2State)),
+              // Eventually consistent (realism): a recent TerminateInstances may not show yet (nor its reason).
+              ...ec2StateOf(w.readLag.view(`ec2:${i.id}`, () => ({ state: i.ec2State, reason: i.stateReason }))),
+              instanceLifecycle: i.instanceLifecycle,
               tagSet: Object.entries(i.tags).map(([key, value]) => ({ key, value }))
             }
           ]

@@ -14,6 +14,6 @@ export const LAG_SOURCES: ViewSource<World>[] = [
     for (const tg of w.targetGroups.values()) yield [`tg:${tg.arn}`, registeredTargets(w, tg)]
   },
   function* instances(w) {
-    for (const i of w.instances.values()) if (!i.forgotten) yield [`ec2:${i.id}`, i.ec2State]
+    for (const i of w.instances.values()) if (!i.forgotten) yield [`ec2:${i.id}`, { state: i.ec2State, reason: i.stateReason }]
   }
 ]
