@@ -115,6 +115,8 @@ export interface LaunchTemplateSpec {
 }
 
 export interface SimTarget {
+  /** When Auto Scaling deregistered it (an NLB may still route new connections to it for minutes after). */
+  deregisteredAt?: number
   id: string
   port: number
   state: TargetState
@@ -135,6 +137,8 @@ export interface SimTargetGroup {
   protocol: string
   vpcId: string
   deregistrationDelaySeconds: number
+  /** NLB target groups: `deregistration_delay.connection_termination.enabled` (close what is open when the delay ends). */
+  connectionTermination: boolean
   healthCheckIntervalSeconds: number
   healthyAfterChecks: number
   unhealthyThresholdCount: number
