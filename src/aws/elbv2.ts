@@ -11,7 +11,7 @@ import type { TargetHealth } from '../domain/model.js'
 import { chunk } from '../domain/steps.js'
 import { type Aws, allPages } from './call.js'
 import { withoutForgotten } from './ec2.js'
-import type { TargetGroupHealthCheck } from './port.js'
+import type { TargetGroupDrain, TargetGroupHealthCheck } from './port.js'
 import { NOT_REGISTERED, deregistrationDelayOf, toHealthCheck, toTargetHealth } from './translate.js'
 
 /** DescribeTargetHealth: instances named per call before asking for the whole target group instead. */
@@ -70,7 +70,7 @@ export async function targetGroupHealthChecks(aws: Aws, keys: string[]): Promise
 }
 
 // DescribeTargetGroupAttributes is not paged (no paginator): one target group's attributes per call.
-export async function deregistrationDelays(aws: Aws, targetGroupArns: string[]): Promise<Record<string, number>> {
+export async function deregistrationDelays(aws: Aws, targetGroupArns: string[]): Promise<Record<string, TargetGroupDrain>> {
   const pairs = await Promise.all(
     targetGroupArns.map(async (arn) => {
       const attributes = await aws.call(`DescribeTargetGroupAttributes for ${arn}`, async () => {

@@ -14,7 +14,7 @@ import type { TargetGroup, TargetHealthDescription, TargetGroupAttribute } from 
 import type { AlarmStatus } from '../domain/bake.js'
 import type { ImageInfo } from '../domain/image.js'
 import type { Activity, CapacityUnit, LaunchOverride, LaunchSource, LifecycleHook, ScalingPolicy, ScheduledAction, TargetHealth, TargetState } from '../domain/model.js'
-import type { GroupDescription, TargetGroupHealthCheck } from './port.js'
+import type { GroupDescription, TargetGroupDrain, TargetGroupHealthCheck } from './port.js'
 
 export function toGroup(g: AutoScalingGroup): GroupDescription {
   const tags: Record<string, string> = {}
@@ -208,15 +208,21 @@ export function toHealthCheck(tg: TargetGroup): TargetGroupHealthCheck {
   return {
     intervalSeconds: tg.HealthCheckIntervalSeconds ?? 30,
     healthyThreshold: tg.HealthyThresholdCount ?? 5,
-    unhealthyThreshold: tg.UnhealthyThresholdCount ?? 2
+    unhealthyThreshold: tg.UnhealthyThresholdCount ?? 2,
+    network: NETWORK_PROTOCOLS.has(tg.Protocol ?? '')
   }
 }
 
+/** A Network Load Balancer's target group protocols (an ALB's are HTTP and HTTPS, a GWLB's GENEVE). */
+const NETWORK_PROTOCOLS = new Set(['TCP', 'TLS', 'UDP', 'TCP_UDP', 'QUIC', 'TCP_QUIC'])
+
 /** A target group's deregistration delay in seconds, from its attributes. */
-export function deregistrationDelayOf(attributes: TargetGroupAttribute[]): number {
+export function deregistrationDelayOf(attributes: TargetGroupAttribute[]): TargetGroupDrain {
   const value = attributes.find((a) => a.Key === 'deregistration_delay.timeout_seconds')?.Value
+  // NLB target groups only: close the connections still open when the delay ends (default false).
+  const termination = attributes.find((a) => a.Key === 'deregistration_delay.connection_termination.enabled')?.Value
   // ELBv2's default when the attribute is absent (it is always returned in practice).
-  return value === undefined ? 300 : Number(value)
+  return { delaySeconds: value === undefined ? 300 : Number(value), ...(termination !== undefined ? { connectionTermination: termination === 'true' } : {}) }
 }
 
 export function toAlarmStatus(a: MetricAlarm | CompositeAlarm): AlarmStatus | undefined {
