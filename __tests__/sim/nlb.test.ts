@@ -33,11 +33,13 @@ describe('Network Load Balancer target groups (simulated)', () => {
     world.advance(59_000)
     expect(world.takesNewConnections('web-nlb', a)).toBe(true)
     world.advance(2_000)
-    // Removed after its 60 s delay: nothing routes to it any more.
-    expect(world.takesNewConnections('web-nlb', a)).toBe(false)
-    // The 300 s delay of the other NLB target group: new connections for "a few minutes".
+    // Removed after its 60 s delay, yet the NLB still routes to it for "a few minutes" (300 s here).
+    expect(world.targetStates('web-nlb').some((t) => t.id === a)).toBe(false)
+    expect(world.takesNewConnections('web-nlb', a)).toBe(true)
     expect(world.takesNewConnections('web-nlb-term', a)).toBe(true)
+    expect(world.takesNewConnections('web-alb', a)).toBe(false)
     world.advance(240_000)
+    expect(world.takesNewConnections('web-nlb', a)).toBe(false)
     expect(world.takesNewConnections('web-nlb-term', a)).toBe(false)
   })
 

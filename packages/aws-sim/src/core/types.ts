@@ -139,6 +139,8 @@ export interface SimTargetGroup {
   deregistrationDelaySeconds: number
   /** NLB target groups: `deregistration_delay.connection_termination.enabled` (close what is open when the delay ends). */
   connectionTermination: boolean
+  /** NLB target groups: until when a deregistered instance may still get new connections (models/targets.ts). */
+  newConnectionsUntil?: Map<string, number>
   healthCheckIntervalSeconds: number
   healthyAfterChecks: number
   unhealthyThresholdCount: number

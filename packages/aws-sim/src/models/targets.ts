@@ -250,6 +250,8 @@ export class TargetsModel {
         const draining = { state: 'draining' as const, reason: 'Target.DeregistrationInProgress', description: 'Target deregistration is in progress' }
         const removedAt = this.w.now() + lag + tg.deregistrationDelaySeconds * 1000
         t.deregisteredAt = this.w.now() + lag
+        // An NLB may keep routing new connections to it for minutes, whatever its (shorter) delay.
+        if (isNetworkProtocol(tg.protocol)) (tg.newConnectionsUntil ??= new Map()).set(i.id, t.deregisteredAt + NLB_ROUTING_AFTER_DEREGISTER_MS)
         if (lag === 0) Object.assign(t, { ...draining, due: removedAt, next: { state: 'removed' }, after: undefined })
         else Object.assign(t, { due: this.w.now() + lag, next: draining, after: { due: removedAt, next: { state: 'removed' } } })
       }
@@ -263,14 +265,15 @@ export class TargetsModel {
    * Whether the load balancer may still open a new connection to this target. An Application Load
    * Balancer (and a Classic LB) sends a deregistering target no new requests; a Network Load Balancer may
    * keep routing new connections to it for a few minutes after deregistration (NLB user guide, "Register
-   * targets"): modelled harshly as until the target is removed, or NLB_ROUTING_AFTER_DEREGISTER_MS at least.
+   * targets"): modelled harshly as until the target is removed (its deregistration delay) or
+   * NLB_ROUTING_AFTER_DEREGISTER_MS after deregistration, whichever is later.
    */
   takesNewConnections(targetGroupName: string, instanceId: string): boolean {
     const tg = this.targetGroupByName(targetGroupName)
     const t = tg.targets.get(instanceId)
-    if (!t) return false
-    if (t.state !== 'draining' || t.deregisteredAt === undefined) return t.state === 'healthy'
-    return isNetworkProtocol(tg.protocol) && this.w.now() < t.deregisteredAt + NLB_ROUTING_AFTER_DEREGISTER_MS
+    if (t && t.state !== 'draining') return t.state === 'healthy'
+    if (!isNetworkProtocol(tg.protocol)) return false
+    return t !== undefined || this.w.now() < (tg.newConnectionsUntil?.get(instanceId) ?? 0)
   }
 
   /**
