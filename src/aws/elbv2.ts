@@ -12,7 +12,7 @@ import { chunk } from '../domain/steps.js'
 import { type Aws, allPages } from './call.js'
 import { withoutForgotten } from './ec2.js'
 import type { TargetGroupDrain, TargetGroupHealthCheck } from './port.js'
-import { NOT_REGISTERED, deregistrationDelayOf, toHealthCheck, toTargetHealth } from './translate.js'
+import { NOT_REGISTERED, drainOf, toHealthCheck, toTargetHealth } from './translate.js'
 
 /** DescribeTargetHealth: instances named per call before asking for the whole target group instead. */
 const TARGETS_PER_CALL = 100
@@ -77,7 +77,7 @@ export async function deregistrationDelays(aws: Aws, targetGroupArns: string[]):
         const r = await aws.clients.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn }))
         return r.Attributes ?? []
       })
-      return [arn, deregistrationDelayOf(attributes)] as const
+      return [arn, drainOf(attributes)] as const
     })
   )
   return Object.fromEntries(pairs)

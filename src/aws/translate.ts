@@ -209,7 +209,7 @@ export function toHealthCheck(tg: TargetGroup): TargetGroupHealthCheck {
     intervalSeconds: tg.HealthCheckIntervalSeconds ?? 30,
     healthyThreshold: tg.HealthyThresholdCount ?? 5,
     unhealthyThreshold: tg.UnhealthyThresholdCount ?? 2,
-    network: NETWORK_PROTOCOLS.has(tg.Protocol ?? '')
+    ...(NETWORK_PROTOCOLS.has(tg.Protocol ?? '') ? { network: true } : {})
   }
 }
 
@@ -217,12 +217,16 @@ export function toHealthCheck(tg: TargetGroup): TargetGroupHealthCheck {
 const NETWORK_PROTOCOLS = new Set(['TCP', 'TLS', 'UDP', 'TCP_UDP', 'QUIC', 'TCP_QUIC'])
 
 /** A target group's deregistration delay in seconds, from its attributes. */
-export function deregistrationDelayOf(attributes: TargetGroupAttribute[]): TargetGroupDrain {
+export function deregistrationDelayOf(attributes: TargetGroupAttribute[]): number {
   const value = attributes.find((a) => a.Key === 'deregistration_delay.timeout_seconds')?.Value
-  // NLB target groups only: close the connections still open when the delay ends (default false).
-  const termination = attributes.find((a) => a.Key === 'deregistration_delay.connection_termination.enabled')?.Value
   // ELBv2's default when the attribute is absent (it is always returned in practice).
-  return { delaySeconds: value === undefined ? 300 : Number(value), ...(termination !== undefined ? { connectionTermination: termination === 'true' } : {}) }
+  return value === undefined ? 300 : Number(value)
+}
+
+/** A target group's drain: its delay, and (NLB target groups only) whether the connections still open when it ends are closed. */
+export function drainOf(attributes: TargetGroupAttribute[]): TargetGroupDrain {
+  const termination = attributes.find((a) => a.Key === 'deregistration_delay.connection_termination.enabled')?.Value
+  return { delaySeconds: deregistrationDelayOf(attributes), ...(termination !== undefined ? { connectionTermination: termination === 'true' } : {}) }
 }
 
 export function toAlarmStatus(a: MetricAlarm | CompositeAlarm): AlarmStatus | undefined {
