@@ -7,6 +7,7 @@ import { tagCalls } from '../../src/aws/autoscaling.js'
 import {
   activeRefreshOf,
   deregistrationDelayOf,
+  drainOf,
   isRunning,
   tagsOf,
   toActivity,
@@ -239,6 +240,15 @@ describe('load balancers, alarms, instances and images', () => {
     })
     expect(deregistrationDelayOf([{ Key: 'stickiness.enabled', Value: 'false' }, { Key: 'deregistration_delay.timeout_seconds', Value: '45' }])).toBe(45)
     expect(deregistrationDelayOf([])).toBe(300)
+  })
+
+  it('a target group of a Network Load Balancer: its protocol, and connection termination from the attributes', () => {
+    expect(toHealthCheck({ Protocol: 'TCP' }).network).toBe(true)
+    expect(toHealthCheck({ Protocol: 'TLS' }).network).toBe(true)
+    expect(toHealthCheck({ Protocol: 'HTTPS' }).network).toBeUndefined()
+    expect(drainOf([{ Key: 'deregistration_delay.timeout_seconds', Value: '45' }])).toEqual({ delaySeconds: 45 })
+    expect(drainOf([{ Key: 'deregistration_delay.connection_termination.enabled', Value: 'true' }])).toEqual({ delaySeconds: 300, connectionTermination: true })
+    expect(drainOf([{ Key: 'deregistration_delay.connection_termination.enabled', Value: 'false' }])).toEqual({ delaySeconds: 300, connectionTermination: false })
   })
 
   it('an alarm changed state when it last transitioned; one without a name is left out', () => {

@@ -664,5 +664,13 @@ export const MUTATIONS: Mutation[] = [
     find: 'targets.suspects(g, health, clock.now())',
     replace: '[]',
     tests: [T.spot]
+  },
+  {
+    id: 'nlb-drain-said-as-alb',
+    title: "behind a Network Load Balancer the deploy says the old instances left the load balancer (an ALB's fact), not that new connections may still reach them",
+    file: 'src/run/pair.ts',
+    find: 'if (network.length === 0) return { drainEndsAt }',
+    replace: 'return { drainEndsAt }',
+    tests: ['__tests__/scenario/nlb.test.ts']
   }
 ]

@@ -11,8 +11,8 @@ import type { TargetHealth } from '../domain/model.js'
 import { chunk } from '../domain/steps.js'
 import { type Aws, allPages } from './call.js'
 import { withoutForgotten } from './ec2.js'
-import type { TargetGroupHealthCheck } from './port.js'
-import { NOT_REGISTERED, deregistrationDelayOf, toHealthCheck, toTargetHealth } from './translate.js'
+import type { TargetGroupDrain, TargetGroupHealthCheck } from './port.js'
+import { NOT_REGISTERED, drainOf, toHealthCheck, toTargetHealth } from './translate.js'
 
 /** DescribeTargetHealth: instances named per call before asking for the whole target group instead. */
 const TARGETS_PER_CALL = 100
@@ -70,14 +70,14 @@ export async function targetGroupHealthChecks(aws: Aws, keys: string[]): Promise
 }
 
 // DescribeTargetGroupAttributes is not paged (no paginator): one target group's attributes per call.
-export async function deregistrationDelays(aws: Aws, targetGroupArns: string[]): Promise<Record<string, number>> {
+export async function deregistrationDelays(aws: Aws, targetGroupArns: string[]): Promise<Record<string, TargetGroupDrain>> {
   const pairs = await Promise.all(
     targetGroupArns.map(async (arn) => {
       const attributes = await aws.call(`DescribeTargetGroupAttributes for ${arn}`, async () => {
         const r = await aws.clients.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn }))
         return r.Attributes ?? []
       })
-      return [arn, deregistrationDelayOf(attributes)] as const
+      return [arn, drainOf(attributes)] as const
     })
   )
   return Object.fromEntries(pairs)

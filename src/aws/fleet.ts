@@ -14,7 +14,7 @@ import { describeAlarms } from './cloudwatch.js'
 import * as ec2 from './ec2.js'
 import * as elbv2 from './elbv2.js'
 import * as images from './images.js'
-import type { Fleet, GroupDescription, TargetGroupHealthCheck } from './port.js'
+import type { Fleet, GroupDescription, TargetGroupDrain, TargetGroupHealthCheck } from './port.js'
 import { movePolicy, moveScheduledAction } from './scaling.js'
 
 export class AwsFleet implements Fleet {
@@ -64,7 +64,7 @@ export class AwsFleet implements Fleet {
     return describeAlarms(this.aws, names)
   }
 
-  deregistrationDelays(targetGroupArns: string[]): Promise<Record<string, number>> {
+  deregistrationDelays(targetGroupArns: string[]): Promise<Record<string, TargetGroupDrain>> {
     return elbv2.deregistrationDelays(this.aws, targetGroupArns)
   }
 

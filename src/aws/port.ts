@@ -12,6 +12,15 @@ export interface TargetGroupHealthCheck {
   intervalSeconds: number
   healthyThreshold: number
   unhealthyThreshold: number
+  /** A Network Load Balancer's target group (Protocol TCP, TLS, UDP, TCP_UDP, QUIC or TCP_QUIC), not an ALB's. */
+  network?: boolean
+}
+
+/** How a target group drains a deregistered target (DescribeTargetGroupAttributes). */
+export interface TargetGroupDrain {
+  delaySeconds: number
+  /** NLB only: `deregistration_delay.connection_termination.enabled` (undefined: the attribute is not there, an ALB's). */
+  connectionTermination?: boolean
 }
 
 export interface Fleet {
@@ -43,8 +52,8 @@ export interface Fleet {
   targetGroupHealthChecks(targetGroupArns: string[]): Promise<Record<string, TargetGroupHealthCheck>>
   /** The state of these CloudWatch alarms (metric and composite); names CloudWatch does not know are left out. */
   alarms(names: string[]): Promise<AlarmStatus[]>
-  /** Each target group's deregistration delay in seconds (how long a deregistering target drains). */
-  deregistrationDelays(targetGroupArns: string[]): Promise<Record<string, number>>
+  /** Each target group's deregistration delay in seconds (how long a deregistering target drains) and NLB connection termination. */
+  deregistrationDelays(targetGroupArns: string[]): Promise<Record<string, TargetGroupDrain>>
   /** Of these instance ids, the ones EC2 no longer runs (terminated, shutting down, or forgotten). */
   instancesGone(instanceIds: string[]): Promise<Set<string>>
   /** Each instance's EC2 tags (the group's PropagateAtLaunch tags as they were at its launch); unknown ids are left out. */

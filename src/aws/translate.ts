@@ -15,7 +15,7 @@ import type { AlarmStatus } from '../domain/bake.js'
 import type { ImageInfo } from '../domain/image.js'
 import type { InstanceFate } from '../domain/interruption.js'
 import type { Activity, CapacityUnit, LaunchOverride, LaunchSource, LifecycleHook, ScalingPolicy, ScheduledAction, TargetHealth, TargetState } from '../domain/model.js'
-import type { GroupDescription, TargetGroupHealthCheck } from './port.js'
+import type { GroupDescription, TargetGroupDrain, TargetGroupHealthCheck } from './port.js'
 
 export function toGroup(g: AutoScalingGroup): GroupDescription {
   const tags: Record<string, string> = {}
@@ -209,15 +209,25 @@ export function toHealthCheck(tg: TargetGroup): TargetGroupHealthCheck {
   return {
     intervalSeconds: tg.HealthCheckIntervalSeconds ?? 30,
     healthyThreshold: tg.HealthyThresholdCount ?? 5,
-    unhealthyThreshold: tg.UnhealthyThresholdCount ?? 2
+    unhealthyThreshold: tg.UnhealthyThresholdCount ?? 2,
+    ...(NETWORK_PROTOCOLS.has(tg.Protocol ?? '') ? { network: true } : {})
   }
 }
+
+/** A Network Load Balancer's target group protocols (an ALB's are HTTP and HTTPS, a GWLB's GENEVE). */
+const NETWORK_PROTOCOLS = new Set(['TCP', 'TLS', 'UDP', 'TCP_UDP', 'QUIC', 'TCP_QUIC'])
 
 /** A target group's deregistration delay in seconds, from its attributes. */
 export function deregistrationDelayOf(attributes: TargetGroupAttribute[]): number {
   const value = attributes.find((a) => a.Key === 'deregistration_delay.timeout_seconds')?.Value
   // ELBv2's default when the attribute is absent (it is always returned in practice).
   return value === undefined ? 300 : Number(value)
+}
+
+/** A target group's drain: its delay, and (NLB target groups only) whether the connections still open when it ends are closed. */
+export function drainOf(attributes: TargetGroupAttribute[]): TargetGroupDrain {
+  const termination = attributes.find((a) => a.Key === 'deregistration_delay.connection_termination.enabled')?.Value
+  return { delaySeconds: deregistrationDelayOf(attributes), ...(termination !== undefined ? { connectionTermination: termination === 'true' } : {}) }
 }
 
 export function toAlarmStatus(a: MetricAlarm | CompositeAlarm): AlarmStatus | undefined {

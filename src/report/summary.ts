@@ -174,6 +174,23 @@ function scaling(g: Group): string {
   return parts.join('; ') || '—'
 }
 
+/**
+ * What deregistration means, by load balancer type: an ALB sends a deregistering target no new requests;
+ * an NLB may still send it new connections for a few minutes, and closes the ones open when the
+ * deregistration delay ends only with connection termination on (NLB user guide, deregistration delay).
+ */
+function drainingWords(o: PairOutcome, draining: number): string {
+  if (!o.networkDrain) {
+    const until = o.drainEndsAt !== undefined ? ` until ${utcSecond(o.drainEndsAt)} at the latest (the target groups' deregistration delay)` : ''
+    return `left the load balancer; ${draining} still drain open connections${until}`
+  }
+  const closing = o.networkDrain.connectionTermination
+    ? 'the load balancer closes the connections still open then (connection termination on deregistration is on)'
+    : 'connections still open then are not closed by the load balancer (connection termination on deregistration is off)'
+  const until = o.drainEndsAt !== undefined ? ` until ${utcSecond(o.drainEndsAt)} at the latest (the deregistration delay), when ${closing}` : ''
+  return `were deregistered from the target groups of a Network Load Balancer, which may still send them new connections for a few minutes; ${draining} drain open connections${until}`
+}
+
 function nextStep(o: PairOutcome, r: RunResult): string {
   const c = r.config
   const v = viewOf(o.after, c.versionTagKey)
@@ -192,10 +209,9 @@ function nextStep(o: PairOutcome, r: RunResult): string {
           ? ` ${gone.length} of them (${esc(gone.slice(0, 10).map((i) => i.id).join(', '))}) are gone: EC2 no longer runs them (terminated outside this action); a rollback has Auto Scaling launch replacements, a finalize detaches them.`
           : ''
       const draining = v.other ? v.other.instances.filter((i) => i.lifecycle === 'EnteringStandby' && !i.gone).length : 0
-      const until = o.drainEndsAt !== undefined ? ` until ${utcSecond(o.drainEndsAt)} at the latest (the target groups' deregistration delay)` : ''
       const where =
         draining > 0
-          ? `${n} instance(s) of ${other} (${esc(v.previousVersion)}) left the load balancer; ${draining} still drain open connections${until}, then wait in Standby. A finalize or rollback started before then waits for the drain.`
+          ? `${n} instance(s) of ${other} (${esc(v.previousVersion)}) ${drainingWords(o, draining)}, then wait in Standby. A finalize or rollback started before then waits for the drain.`
           : `${n} instance(s) of ${other} (${esc(v.previousVersion)}) wait in Standby, out of the load balancer.`
       return (
         `${esc(v.version)} serves from ${live}; ${where}${warning} ` +

@@ -45,8 +45,8 @@ export async function runPair(config: Config, executor: Executor, o: PairOutcome
       const now = phase.kind === 'at-rest' ? `at rest with ${phase.live.name} serving${serving ? `, not ${serving}` : ''}` : stateOf(phase)
       throw new ActionError(`${o.base}: the ${config.mode} finished its plan but the pair is ${now}${phase.kind === 'unknown' ? ` (${phase.reason})` : ''}; something else (another run?) changed the groups meanwhile. Run mode: status to see where it stands.`)
     }
-    const drainEndsAt = rules.reportsDrainEnd ? await drainEnd(executor, deps, o.base, phase) : undefined
-    const arrived: PairOutcome = { ...o, state: rules.doneState as PairState, after, ...(drainEndsAt !== undefined ? { drainEndsAt } : {}) }
+    const drain = rules.reportsDrainEnd ? await drainEnd(executor, deps, o.base, phase) : undefined
+    const arrived: PairOutcome = { ...o, state: rules.doneState as PairState, after, ...drain }
     return rules.deployLike && (config.bake?.timeMs ?? 0) > 0 ? await bakeAndJudge(config, executor, arrived, deps) : arrived
   } catch (err) {
     const reason = errorMessage(err)
@@ -70,15 +70,20 @@ function assertNoRefresh(phase: Phase): void {
  * The deploy ends when traffic has moved; the old instances drain on for the target groups' deregistration
  * delay. When that ends, at the latest: finalize and rollback wait for it.
  */
-async function drainEnd(executor: Executor, deps: PairDeps, base: string, phase: Phase): Promise<number | undefined> {
+async function drainEnd(executor: Executor, deps: PairDeps, base: string, phase: Phase): Promise<Pick<PairOutcome, 'drainEndsAt' | 'networkDrain'> | undefined> {
   if (phase.kind !== 'cut-over' || phase.draining.length === 0) return undefined
   // A Classic LB's connection-draining timeout is not read (it would need DescribeLoadBalancerAttributes):
   // no drain end rather than one that ignores the Classic LBs.
   if (phase.previous.loadBalancerNames.length > 0) return undefined
   const movedAt = executor.trafficMovedAt.get(base) ?? deps.clock.now()
   try {
-    const delays = await deps.fleet.deregistrationDelays(phase.previous.targetGroupArns)
-    return movedAt + Math.max(0, ...Object.values(delays)) * 1000
+    const arns = phase.previous.targetGroupArns
+    const [delays, kinds] = await Promise.all([deps.fleet.deregistrationDelays(arns), deps.fleet.targetGroupHealthChecks(arns)])
+    const drainEndsAt = movedAt + Math.max(0, ...Object.values(delays).map((d) => d.delaySeconds)) * 1000
+    // An NLB's target group (DescribeTargetGroups: Protocol TCP/TLS/UDP...) is not drained as an ALB's is.
+    const network = arns.filter((a) => kinds[a]?.network === true)
+    if (network.length === 0) return { drainEndsAt }
+    return { drainEndsAt, networkDrain: { connectionTermination: network.every((a) => delays[a]?.connectionTermination === true) } }
   } catch (err) {
     deps.log.warning(`Could not read the deregistration delay of ${phase.previous.name}'s target groups (${errorMessage(err)}); the drain end is not reported.`)
     return undefined

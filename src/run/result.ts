@@ -22,6 +22,12 @@ export interface PairOutcome {
   bake?: BakeReport
   /** A deploy that ended while old instances still drain: when the slowest target group's drain ends at the latest. */
   drainEndsAt?: number
+  /**
+   * The old instances drain from a Network Load Balancer's target group: it may still send them new
+   * connections for a few minutes, and closes the ones open at drainEndsAt only with connection termination
+   * on (`connectionTermination`: every NLB target group has it on).
+   */
+  networkDrain?: { connectionTermination: boolean }
 }
 
 export interface RunResult {

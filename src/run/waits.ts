@@ -140,7 +140,10 @@ export class Waits {
     )
     if (result.done) {
       this.trafficMovedAt.set(pair.base, this.o.clock.now())
-      return `traffic moved after ${formatDuration(result.elapsedMs)}`
+      const took = formatDuration(result.elapsedMs)
+      // An ALB sends a deregistering target no new requests: traffic moved. An NLB may for a few minutes.
+      if (!(await this.behindNetworkLoadBalancer(pair, group))) return `traffic moved after ${took}`
+      return `deregistered from the load balancer after ${took}; a Network Load Balancer may still send them new connections for a few minutes`
     }
     if (result.why === 'aborted') throw new Cancelled(`waiting for traffic to leave ${group}`)
     throw new ActionError(
@@ -181,6 +184,18 @@ export class Waits {
     const settings = await this.healthChecks(targetGroupArns)
     const toHealthy = Math.max(0, ...Object.values(settings).map((t) => t.healthyThreshold * t.intervalSeconds * 1000))
     return Math.max((group?.healthCheckGracePeriodSeconds ?? 0) * 1000, MIN_BOOT_TIME_MS) + toHealthy
+  }
+
+  /** Whether the group's target groups include an NLB's (DescribeTargetGroups, cached); unknown counts as one. */
+  private async behindNetworkLoadBalancer(pair: Pair, group: string): Promise<boolean> {
+    const arns = pair.groups.find((g) => g.name === group)?.targetGroupArns ?? []
+    if (arns.length === 0) return false
+    try {
+      const kinds = await this.healthChecks(arns)
+      return arns.some((a) => kinds[a] === undefined || kinds[a]?.network === true)
+    } catch {
+      return true
+    }
   }
 
   private async healthChecks(arns: string[]): Promise<Record<string, TargetGroupHealthCheck>> {

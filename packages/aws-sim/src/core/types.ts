@@ -121,6 +121,8 @@ export interface LaunchTemplateSpec {
 }
 
 export interface SimTarget {
+  /** When Auto Scaling deregistered it (an NLB may still route new connections to it for minutes after). */
+  deregisteredAt?: number
   id: string
   port: number
   state: TargetState
@@ -141,6 +143,10 @@ export interface SimTargetGroup {
   protocol: string
   vpcId: string
   deregistrationDelaySeconds: number
+  /** NLB target groups: `deregistration_delay.connection_termination.enabled` (close what is open when the delay ends). */
+  connectionTermination: boolean
+  /** NLB target groups: until when a deregistered instance may still get new connections (models/targets.ts). */
+  newConnectionsUntil?: Map<string, number>
   healthCheckIntervalSeconds: number
   healthyAfterChecks: number
   unhealthyThresholdCount: number

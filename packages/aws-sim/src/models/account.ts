@@ -53,8 +53,11 @@ export interface Account {
 export interface TargetGroupOptions {
   name: string
   port?: number
+  /** HTTP/HTTPS (an Application Load Balancer's, the default) or TCP/TLS/UDP/TCP_UDP (a Network Load Balancer's). */
   protocol?: string
   deregistrationDelaySeconds?: number
+  /** NLB only: `deregistration_delay.connection_termination.enabled` (default false, as in ELBv2). */
+  connectionTermination?: boolean
   healthCheckIntervalSeconds?: number
   /** Passing checks before `initial` → `healthy` (also reported as HealthyThresholdCount). */
   healthyAfterChecks?: number

@@ -16,6 +16,7 @@ export class TargetsModel {
       protocol: o.protocol ?? 'HTTP',
       vpcId: 'vpc-0a1b2c3d4e5f60718',
       deregistrationDelaySeconds: o.deregistrationDelaySeconds ?? 300,
+      connectionTermination: o.connectionTermination ?? false,
       healthCheckIntervalSeconds: o.healthCheckIntervalSeconds ?? 30,
       healthyAfterChecks: o.healthyAfterChecks ?? 5,
       unhealthyThresholdCount: o.unhealthyAfterChecks ?? 2,
@@ -46,6 +47,7 @@ export class TargetsModel {
       protocol: 'HTTP',
       vpcId: 'vpc-0a1b2c3d4e5f60718',
       deregistrationDelaySeconds: o.connectionDrainingSeconds ?? 300,
+      connectionTermination: false,
       healthCheckIntervalSeconds: o.healthCheckIntervalSeconds ?? 30,
       healthyAfterChecks: o.healthyAfterChecks ?? 10,
       unhealthyThresholdCount: o.unhealthyAfterChecks ?? 2,
@@ -247,6 +249,9 @@ export class TargetsModel {
         const lag = max > 0 ? this.w.rng.int(min, max) : 0
         const draining = { state: 'draining' as const, reason: 'Target.DeregistrationInProgress', description: 'Target deregistration is in progress' }
         const removedAt = this.w.now() + lag + tg.deregistrationDelaySeconds * 1000
+        t.deregisteredAt = this.w.now() + lag
+        // An NLB may keep routing new connections to it for minutes, whatever its (shorter) delay.
+        if (isNetworkProtocol(tg.protocol)) (tg.newConnectionsUntil ??= new Map()).set(i.id, t.deregisteredAt + NLB_ROUTING_AFTER_DEREGISTER_MS)
         if (lag === 0) Object.assign(t, { ...draining, due: removedAt, next: { state: 'removed' }, after: undefined })
         else Object.assign(t, { due: this.w.now() + lag, next: draining, after: { due: removedAt, next: { state: 'removed' } } })
       }
@@ -254,6 +259,30 @@ export class TargetsModel {
       longest = Math.max(longest, gone - this.w.now())
     }
     return longest
+  }
+
+  /**
+   * Whether the load balancer may still open a new connection to this target. An Application Load
+   * Balancer (and a Classic LB) sends a deregistering target no new requests; a Network Load Balancer may
+   * keep routing new connections to it for a few minutes after deregistration (NLB user guide, "Register
+   * targets"): modelled harshly as until the target is removed (its deregistration delay) or
+   * NLB_ROUTING_AFTER_DEREGISTER_MS after deregistration, whichever is later.
+   */
+  takesNewConnections(targetGroupName: string, instanceId: string): boolean {
+    const tg = this.targetGroupByName(targetGroupName)
+    const t = tg.targets.get(instanceId)
+    if (t && t.state !== 'draining') return t.state === 'healthy'
+    if (!isNetworkProtocol(tg.protocol)) return false
+    return t !== undefined || this.w.now() < (tg.newConnectionsUntil?.get(instanceId) ?? 0)
+  }
+
+  /**
+   * Whether connections still open to this target may outlast its deregistration delay: on an NLB with
+   * connection termination off (the default), the load balancer does not close them when the delay ends.
+   */
+  keepsConnectionsPastDelay(targetGroupName: string): boolean {
+    const tg = this.targetGroupByName(targetGroupName)
+    return isNetworkProtocol(tg.protocol) && !tg.connectionTermination
   }
 
   /** State of an instance in a target group, as DescribeTargetHealth reports it. */
@@ -277,6 +306,14 @@ export class TargetsModel {
     return this.healthyCountArn(this.targetGroupByName(targetGroupName).arn)
   }
 }
+
+/** A Network Load Balancer's target group protocols (an ALB's are HTTP and HTTPS; a GWLB's GENEVE). */
+export function isNetworkProtocol(protocol: string): boolean {
+  return ['TCP', 'TLS', 'UDP', 'TCP_UDP', 'QUIC', 'TCP_QUIC'].includes(protocol)
+}
+
+/** "A few minutes" (NLB user guide): the simulator routes new connections to a deregistered NLB target this long. */
+export const NLB_ROUTING_AFTER_DEREGISTER_MS = 300_000
 
 /** A Classic LB's key in `world.targetGroups`: not an ARN, so it never collides with a target group's. */
 export function classicKey(name: string): string {

@@ -471,6 +471,15 @@ export class World {
     return this.targets.targetStates(...args)
   }
 
+  /** ALB: a deregistering target gets no new requests; NLB: it may for minutes after (models/targets.ts). */
+  takesNewConnections(...args: Parameters<TargetsModel['takesNewConnections']>): ReturnType<TargetsModel['takesNewConnections']> {
+    return this.targets.takesNewConnections(...args)
+  }
+
+  keepsConnectionsPastDelay(...args: Parameters<TargetsModel['keepsConnectionsPastDelay']>): ReturnType<TargetsModel['keepsConnectionsPastDelay']> {
+    return this.targets.keepsConnectionsPastDelay(...args)
+  }
+
   healthyCount(...args: Parameters<TargetsModel['healthyCount']>): ReturnType<TargetsModel['healthyCount']> {
     return this.targets.healthyCount(...args)
   }

@@ -1,6 +1,7 @@
 // Elastic Load Balancing v2 (AWS Query, version 2015-12-01): target groups and target health.
 
 import { SimError } from '../../core/errors.js'
+import { isNetworkProtocol } from '../../models/targets.js'
 import { num, objList, str, strList } from '../form.js'
 import type { SimTargetGroup } from '../../core/types.js'
 import type { World } from '../../world/world.js'
@@ -88,7 +89,10 @@ export const elbv2: Service = {
         Attributes: [
           { Key: 'deregistration_delay.timeout_seconds', Value: String(tg.deregistrationDelaySeconds) },
           { Key: 'stickiness.enabled', Value: 'false' },
-          { Key: 'slow_start.duration_seconds', Value: '0' }
+          // An NLB target group has connection termination and no slow start; an ALB's the reverse.
+          ...(isNetworkProtocol(tg.protocol)
+            ? [{ Key: 'deregistration_delay.connection_termination.enabled', Value: String(tg.connectionTermination) }]
+            : [{ Key: 'slow_start.duration_seconds', Value: '0' }])
         ]
       }
     })
