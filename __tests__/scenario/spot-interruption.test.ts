@@ -7,9 +7,8 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { runAction } from '../../test-support/harness.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
 import type { SimWorld } from '../../test-support/world.js'
+import { BLUE, GREEN } from '../../test-support/faults.js'
 
-const BLUE = 'prod-web-blue'
-const GREEN = 'prod-web-green'
 let world: SimWorld
 afterEach(() => {
   world.faults.beforeWrite = undefined

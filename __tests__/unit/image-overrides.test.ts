@@ -3,24 +3,10 @@ import { describe, expect, it } from '@jest/globals'
 import { overrideRefusals } from '../../src/domain/image-overrides.js'
 import type { Group, LaunchOverride } from '../../src/domain/model.js'
 import type { Phase } from '../../src/domain/phase.js'
+import { group as fixtureGroup } from '../../test-support/fixtures.js'
 
 function group(name: string, overrides?: LaunchOverride[]): Group {
-  return {
-    name,
-    color: name.split('-').pop() ?? '',
-    capacity: { min: 0, desired: 0, max: 6 },
-    instances: [],
-    tags: {},
-    targetGroupArns: [],
-    loadBalancerNames: [],
-    suspendedProcesses: [],
-    newInstancesProtected: false,
-    warmPool: false,
-    policies: [],
-    scheduledActions: [],
-    activities: [],
-    launchTemplate: { id: 'lt-1', version: '3', mixed: overrides !== undefined, ...(overrides ? { overrides } : {}) }
-  }
+  return fixtureGroup(name, { launchTemplate: { id: 'lt-1', version: '3', mixed: overrides !== undefined, ...(overrides ? { overrides } : {}) } })
 }
 
 const atRest = (idle: Group): Phase => ({ kind: 'at-rest', live: group('web-blue'), idle }) as Phase
