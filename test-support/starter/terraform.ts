@@ -87,8 +87,12 @@ export function policyDocument(config: TerraformConfig, name: string): PolicyDoc
   }
 }
 
-/** A write the action makes, and what it changes that an aws_autoscaling_group (or another resource) declares. */
-type Effect = { attributes: string[] } | { resourceType: string } | { instancesOnly: true }
+/**
+ * A write the action makes, and what it changes that the Terraform example declares: attributes of the
+ * aws_autoscaling_group, a resource type Terraform must not manage at all, or attributes of another
+ * resource type that its lifecycle.ignore_changes must list.
+ */
+type Effect = { attributes: string[] } | { resourceType: string } | { resourceAttributes: { type: string; attributes: string[] } } | { instancesOnly: true }
 
 /** Parameters of UpdateAutoScalingGroup the action may send, as aws_autoscaling_group attributes. */
 const UPDATE_PARAM: Record<string, string | null> = {
@@ -121,7 +125,11 @@ const WRITE_EFFECT: Record<string, Effect> = {
   TerminateInstances: { instancesOnly: true },
   AssumeRoleWithWebIdentity: { instancesOnly: true },
   // Deploy by image: a new version of a Terraform-managed template changes none of its declared arguments.
-  CreateLaunchTemplateVersion: { attributes: [] }
+  CreateLaunchTemplateVersion: { attributes: [] },
+  // Weighted target groups: cutover and rollback rewrite the weights of the forward actions (the whole
+  // action list: ModifyListener/ModifyRule replace it), which the listener and its rules declare.
+  ModifyListener: { resourceAttributes: { type: 'aws_lb_listener', attributes: ['default_action'] } },
+  ModifyRule: { resourceAttributes: { type: 'aws_lb_listener_rule', attributes: ['action'] } }
 }
 
 const READ = /^(Describe|Get|List)/
@@ -131,9 +139,10 @@ const READ = /^(Describe|Get|List)/
  * (UpdateAutoScalingGroup's parameters are read from each call's object literal) and the resource types
  * whose objects it creates, deletes or rewrites. A write command or parameter this table does not know fails.
  */
-export function writtenByCode(dir = 'src'): { attributes: string[]; resourceTypes: string[] } {
+export function writtenByCode(dir = 'src'): { attributes: string[]; resourceTypes: string[]; resourceAttributes: Record<string, string[]> } {
   const attributes = new Set<string>()
   const resourceTypes = new Set<string>()
+  const resourceAttributes: Record<string, Set<string>> = {}
   const files = (d: string): string[] =>
     fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(d, e.name)) : e.name.endsWith('.ts') ? [path.join(d, e.name)] : []))
   for (const file of files(dir)) {
@@ -155,7 +164,12 @@ export function writtenByCode(dir = 'src'): { attributes: string[]; resourceType
       if (!effect) throw new Error(`${file}: the action writes with ${op}, which test-support/starter/terraform.ts does not map to a Terraform attribute`)
       if ('attributes' in effect) for (const a of effect.attributes) attributes.add(a)
       if ('resourceType' in effect) resourceTypes.add(effect.resourceType)
+      if ('resourceAttributes' in effect) for (const a of effect.resourceAttributes.attributes) (resourceAttributes[effect.resourceAttributes.type] ??= new Set()).add(a)
     }
   }
-  return { attributes: [...attributes].sort(), resourceTypes: [...resourceTypes].sort() }
+  return {
+    attributes: [...attributes].sort(),
+    resourceTypes: [...resourceTypes].sort(),
+    resourceAttributes: Object.fromEntries(Object.entries(resourceAttributes).map(([t, a]) => [t, [...a].sort()]))
+  }
 }
