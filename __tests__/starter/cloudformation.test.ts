@@ -1,8 +1,12 @@
 // The starter kit's CloudFormation template (examples/cloudformation/blue-green.yaml): the contract the
-// action relies on (names, one target group for both colors, tags, capacity 0, health check), the deploy
-// role (its actions are exactly the ones the code calls; the trust policy takes the example workflows'
-// jobs and nobody else), and a deploy cycle on a simulated AWS built from the template's resources, with a
-// stack update replayed after the deploy that must not undo it.
+// action relies on (names, tags, capacity 0, health check, and the traffic topology: TrafficSwitch weights,
+// the default, gives each color its own target group and weights both in the listener's forward action;
+// standby puts both colors on one target group), the deploy role (its actions are the ones the code calls
+// plus the listener/rule actions of the weighted topology granted ahead of the code; the trust policy takes
+// the example workflows' jobs and nobody else), and a deploy cycle on a simulated AWS built from the
+// template's resources, with a stack update replayed after the deploy that must not undo it. The deploy
+// cycle runs on a standby stack: the simulated AWS has no listeners yet, and the action's weighted
+// topology is being built in src/ (until then it refuses colors on different target groups).
 import fs from 'node:fs'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { CreateOrUpdateTagsCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling'
@@ -11,15 +15,31 @@ import { simClients, type SimClients } from '../../packages/aws-sim/src/index.js
 import type { SimWorld } from '../../test-support/world.js'
 import { BOOT_SCRIPT } from '../../test-support/starter/boot.js'
 import { applyStackUpdate, buildWorld, loadTemplate, props, resourcesOfType, stackOf, type Json, type Stack, type Template } from '../../test-support/starter/cfn.js'
-import { actionsCalledByCode, allowedActions, bootScriptActions, policyInMarkdown, statementFor, trustAccepts, type PolicyDocument } from '../../test-support/starter/iam.js'
+import {
+  GRANTED_AHEAD_OF_CODE,
+  actionsCalledByCode,
+  allowedActions,
+  bootScriptActions,
+  kitActions,
+  policyInMarkdown,
+  resourceMatches,
+  statementFor,
+  trustAccepts,
+  type PolicyDocument
+} from '../../test-support/starter/iam.js'
 import { newWorld } from '../../test-support/worlds.js'
 
 const template = loadTemplate()
+/** The defaults: TrafficSwitch weights. */
 const stack = stackOf(template)
+const standby = stackOf(template, { TrafficSwitch: 'standby' })
 const groupIds = resourcesOfType(stack, 'AWS::AutoScaling::AutoScalingGroup').map(([id]) => id)
+const targetGroupRefs = (s: Stack): string[] => resourcesOfType(s, 'AWS::ElasticLoadBalancingV2::TargetGroup').map(([id]) => s.refs[id] as string)
+const groupTargetGroups = (s: Stack, id: string): string[] => props(s, id).TargetGroupARNs as string[]
+const defaultActions = (s: Stack): Json[] => props(s, 'Listener').DefaultActions as Json[]
 
-function role(id: string): { trust: PolicyDocument; policy: PolicyDocument } {
-  const p = props(stack, id)
+function role(id: string, s: Stack = stack): { trust: PolicyDocument; policy: PolicyDocument } {
+  const p = props(s, id)
   const policies = p.Policies as unknown as { PolicyDocument: PolicyDocument }[]
   return {
     trust: p.AssumeRolePolicyDocument as unknown as PolicyDocument,
@@ -28,16 +48,55 @@ function role(id: string): { trust: PolicyDocument; policy: PolicyDocument } {
 }
 
 describe('the template gives the action the pair it needs', () => {
-  it('declares exactly two groups, <Prefix><ServiceName>-blue and -green, behind the same target group(s)', () => {
-    expect(groupIds).toHaveLength(2)
-    const names = groupIds.map((id) => props(stack, id).AutoScalingGroupName).sort()
-    // The example workflows' inputs: prefix prod-, image-name web.
-    expect(names).toEqual(['prod-web-blue', 'prod-web-green'])
-    const [a, b] = groupIds.map((id) => props(stack, id).TargetGroupARNs as string[])
-    expect(a?.length).toBeGreaterThan(0)
-    expect([...(a ?? [])].sort()).toEqual([...(b ?? [])].sort())
-    for (const tg of a ?? []) expect(resourcesOfType(stack, 'AWS::ElasticLoadBalancingV2::TargetGroup').map(([id]) => stack.refs[id])).toContain(tg)
-    expect(resourcesOfType(stack, 'AWS::ElasticLoadBalancingV2::Listener')).toHaveLength(1)
+  it('declares exactly two groups, <Prefix><ServiceName>-blue and -green', () => {
+    for (const s of [stack, standby]) {
+      const ids = resourcesOfType(s, 'AWS::AutoScaling::AutoScalingGroup').map(([id]) => id)
+      expect(ids).toEqual(groupIds)
+      // The example workflows' inputs: prefix prod-, image-name web.
+      expect(ids.map((id) => props(s, id).AutoScalingGroupName).sort()).toEqual(['prod-web-blue', 'prod-web-green'])
+      expect(resourcesOfType(s, 'AWS::ElasticLoadBalancingV2::Listener')).toHaveLength(1)
+    }
+  })
+
+  it('offers the two traffic topologies, weights by default', () => {
+    expect(template.Parameters.TrafficSwitch).toMatchObject({ Type: 'String', Default: 'weights', AllowedValues: ['weights', 'standby'] })
+    expect(template.Parameters.WeightsLiveColor).toMatchObject({ Type: 'String', Default: 'blue', AllowedValues: ['blue', 'green'] })
+  })
+
+  it('standby: both colors behind the one target group, which the listener forwards to', () => {
+    expect(targetGroupRefs(standby)).toEqual(['prod-web'])
+    for (const id of groupIds) expect(groupTargetGroups(standby, id)).toEqual(['prod-web'])
+    expect(defaultActions(standby)).toEqual([{ Type: 'forward', TargetGroupArn: 'prod-web' }])
+  })
+
+  it('weights: each color behind its own target group, the listener forwarding to both, blue at 1 and green at 0 on a new stack', () => {
+    // Blue keeps the standby stack's target group (a stack switched to weights keeps the one that serves).
+    expect(targetGroupRefs(stack).sort()).toEqual(['prod-web', 'prod-web-green'])
+    expect(groupTargetGroups(stack, 'BlueGroup')).toEqual(['prod-web'])
+    expect(groupTargetGroups(stack, 'GreenGroup')).toEqual(['prod-web-green'])
+    // Every color target group in the forward, nothing else (the action refuses a third target group, and
+    // a color target group in no rule), within the 5 target groups a forward action takes, weights 0-999.
+    const forward = { Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: 'prod-web', Weight: 1 }, { TargetGroupArn: 'prod-web-green', Weight: 0 }] } }
+    expect(defaultActions(stack)).toEqual([forward])
+    // Before an update that rewrites the listener while green serves, WeightsLiveColor=green keeps green's weight.
+    expect(defaultActions(stackOf(template, { WeightsLiveColor: 'green' }))).toEqual([
+      { Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: 'prod-web', Weight: 0 }, { TargetGroupArn: 'prod-web-green', Weight: 1 }] } }
+    ])
+    // WeightsLiveColor means nothing to a standby stack.
+    expect(defaultActions(stackOf(template, { TrafficSwitch: 'standby', WeightsLiveColor: 'green' }))).toEqual(defaultActions(standby))
+  })
+
+  it('weights: the two target groups are the same but for the name (health check, drain, port)', () => {
+    const { Name: blueName, ...blue } = props(stack, 'TargetGroup')
+    const { Name: greenName, ...green } = props(stack, 'GreenTargetGroup')
+    expect([blueName, greenName]).toEqual(['prod-web', 'prod-web-green'])
+    expect(green).toEqual(blue)
+    expect(props(standby, 'TargetGroup')).toEqual(props(stack, 'TargetGroup'))
+  })
+
+  it('outputs the listener and each target group', () => {
+    expect(Object.keys(template.Outputs ?? {})).toEqual(expect.arrayContaining(['TargetGroupArn', 'GreenTargetGroupArn', 'ListenerArn']))
+    expect(template.Outputs?.GreenTargetGroupArn).toMatchObject({ Condition: 'Weights' })
   })
 
   it('tags both colors with the image name (propagated at launch) and leaves the tags the action writes undeclared', () => {
@@ -66,12 +125,15 @@ describe('the template gives the action the pair it needs', () => {
   })
 
   it('health-checks the app on its own path, and lets the ELB health check replace broken instances', () => {
-    const tgId = resourcesOfType(stack, 'AWS::ElasticLoadBalancingV2::TargetGroup')[0]?.[0] as string
-    const tg = props(stack, tgId)
-    expect(tg.HealthCheckPath).toBe('/health')
-    expect(Number(tg.HealthCheckIntervalSeconds) * Number(tg.HealthyThresholdCount)).toBeLessThanOrEqual(60)
-    expect(Number(tg.HealthCheckTimeoutSeconds)).toBeLessThan(Number(tg.HealthCheckIntervalSeconds))
-    for (const id of groupIds) expect(props(stack, id)).toMatchObject({ HealthCheckType: 'ELB', HealthCheckGracePeriod: 300 })
+    for (const s of [stack, standby]) {
+      for (const [tgId] of resourcesOfType(s, 'AWS::ElasticLoadBalancingV2::TargetGroup')) {
+        const tg = props(s, tgId)
+        expect(tg.HealthCheckPath).toBe('/health')
+        expect(Number(tg.HealthCheckIntervalSeconds) * Number(tg.HealthyThresholdCount)).toBeLessThanOrEqual(60)
+        expect(Number(tg.HealthCheckTimeoutSeconds)).toBeLessThan(Number(tg.HealthCheckIntervalSeconds))
+      }
+      for (const id of groupIds) expect(props(s, id)).toMatchObject({ HealthCheckType: 'ELB', HealthCheckGracePeriod: 300 })
+    }
   })
 
   it('launches instances that require IMDSv2 and boot with examples/user-data/boot.sh verbatim', () => {
@@ -96,12 +158,37 @@ describe('the deploy role', () => {
   // sts:AssumeRoleWithWebIdentity is the one call the trust policy grants, not the permissions policy.
   const needed = called.filter((a) => a !== 'sts:AssumeRoleWithWebIdentity')
 
-  it('allows exactly the AWS calls the code makes, as the README and docs/github-setup.md list them', () => {
+  it('allows exactly the AWS calls the code makes (plus the listener/rule actions granted ahead of it), as the README and docs/github-setup.md list the code\'s', () => {
     expect(called).toContain('sts:AssumeRoleWithWebIdentity')
     expect(needed.length).toBeGreaterThan(20)
-    expect(allowedActions(role('DeployRole').policy)).toEqual(needed)
+    // The same role in both topologies: the action detects the topology per pair.
+    expect(allowedActions(role('DeployRole').policy)).toEqual(kitActions(needed))
+    expect(role('DeployRole', standby).policy).toEqual(role('DeployRole').policy)
     expect(allowedActions(policyInMarkdown('README.md', '## IAM permissions'))).toEqual(needed)
     expect(allowedActions(policyInMarkdown('docs/github-setup.md', '## 3. The permissions policy'))).toEqual(needed)
+  })
+
+  it('reads listeners and rules on any resource, and rewrites the weights of this stack\'s load balancer\'s listeners and rules only', () => {
+    const { policy } = role('DeployRole')
+    for (const a of ['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeRules']) expect(statementFor(policy, a)?.Resource).toBe('*')
+    const modify = statementFor(policy, 'elasticloadbalancing:ModifyListener')
+    expect(modify).toBe(statementFor(policy, 'elasticloadbalancing:ModifyRule'))
+    expect(modify?.Action).toEqual(['elasticloadbalancing:ModifyListener', 'elasticloadbalancing:ModifyRule'])
+    expect(modify?.Condition).toBeUndefined()
+    // What CloudFormation gives for the load balancer's LoadBalancerFullName, e.g. app/my-load-balancer/50dc6c495c0c9188.
+    const resources = (modify?.Resource as string[]).map((r) => r.replace('<LoadBalancer.LoadBalancerFullName>', 'app/prod-web-alb/50dc6c495c0c9188'))
+    const may = (arn: string): boolean => resources.some((r) => resourceMatches(r, arn))
+    // ARN formats: service authorization reference, Elastic Load Balancing V2, resource types listener/app and listener-rule/app.
+    const arn = 'arn:aws:elasticloadbalancing:us-east-1:123456789012'
+    expect(may(`${arn}:listener/app/prod-web-alb/50dc6c495c0c9188/f2f7dc8efc522ab2`)).toBe(true)
+    expect(may(`${arn}:listener-rule/app/prod-web-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee`)).toBe(true)
+    expect(may(`${arn}:listener/app/other-alb/0123456789abcdef/f2f7dc8efc522ab2`)).toBe(false)
+    expect(may(`${arn}:listener-rule/app/other-alb/0123456789abcdef/f2f7dc8efc522ab2/9683b2d02a6cabee`)).toBe(false)
+    expect(may(`${arn}:loadbalancer/app/prod-web-alb/50dc6c495c0c9188`)).toBe(false)
+    expect(may(`${arn}:targetgroup/prod-web/0123456789abcdef`)).toBe(false)
+    expect(may(`arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/prod-web-alb/50dc6c495c0c9188/f2f7dc8efc522ab2`)).toBe(false)
+    // Nothing else is granted ahead of the code.
+    expect(allowedActions(policy).filter((a) => !needed.includes(a))).toEqual(GRANTED_AHEAD_OF_CODE.filter((a) => !needed.includes(a)).sort())
   })
 
   it("lets it terminate only instances tagged with this service's image name", () => {
@@ -189,7 +276,7 @@ const statusOf = (o: Record<string, string>): Record<string, string | undefined>
 describe('a deploy on a stack built from the template', () => {
   it('deploys v2 next to v1, and a stack update while v1 waits in standby changes nothing the action owns; finalize and the next deploy work after it', async () => {
     world = newWorld()
-    const { blue, green, tg } = await startFirstVersion(stack, 'v1', 2)
+    const { blue, green, tg } = await startFirstVersion(standby, 'v1', 2)
     expect(world.healthyCount(tg)).toBe(2)
     expect(world.group(green)).toMatchObject({ desired: 0 })
 
@@ -203,11 +290,11 @@ describe('a deploy on a stack built from the template', () => {
     const statusBefore = await runAction(world, { mode: 'status' })
 
     // CloudFormation updates the stack (e.g. a new launch template version) while the old instances wait in Standby.
-    await applyStackUpdate(clients as SimClients, stack)
+    await applyStackUpdate(clients as SimClients, standby)
     world.advance(60_000)
     expect(pairState([blue, green])).toEqual(before)
     // Even if CloudFormation re-applied the declared sizes (no update policy), only MinSize would move.
-    await applyStackUpdate(clients as SimClients, stack, { worstCase: true })
+    await applyStackUpdate(clients as SimClients, standby, { worstCase: true })
     world.advance(60_000)
     expect(pairState([blue, green], false)).toEqual(beforeSizes)
     const statusAfter = await runAction(world, { mode: 'status' })
@@ -218,7 +305,7 @@ describe('a deploy on a stack built from the template', () => {
     expect(finalize.outputs).toMatchObject({ state: 'finalized', 'live-group': green, version: 'v2' })
     expect(world.lostInstances()).toEqual([])
 
-    await applyStackUpdate(clients as SimClients, stack)
+    await applyStackUpdate(clients as SimClients, standby)
     world.advance(60_000)
     world.setBaseline()
     const next = await runAction(world, { mode: 'deploy', version: 'v3' })
@@ -228,10 +315,10 @@ describe('a deploy on a stack built from the template', () => {
 
   it('rolls back to the standby instances after a stack update', async () => {
     world = newWorld()
-    const { blue, green, tg } = await startFirstVersion(stack, 'v1', 3)
+    const { blue, green, tg } = await startFirstVersion(standby, 'v1', 3)
     const v1 = world.group(blue).instances.map((i) => i.id).sort()
     await runAction(world, { mode: 'deploy', version: 'v2' })
-    await applyStackUpdate(clients as SimClients, stack, { worstCase: true })
+    await applyStackUpdate(clients as SimClients, standby, { worstCase: true })
     world.setBaseline()
     const rollback = await runAction(world, { mode: 'rollback' })
     expect(rollback.outputs).toMatchObject({ state: 'rolled-back', 'live-group': blue, version: 'v1' })
@@ -245,7 +332,7 @@ describe('a deploy on a stack built from the template', () => {
     const naive = structuredClone(template) as Template
     const blueProps = (naive.Resources.BlueGroup as { Properties: Record<string, Json> }).Properties
     ;(blueProps.Tags as Json[]).push({ Key: 'docker:image:version', Value: 'v1', PropagateAtLaunch: true })
-    const naiveStack = stackOf(naive)
+    const naiveStack = stackOf(naive, { TrafficSwitch: 'standby' })
     const { blue, green } = await startFirstVersion(naiveStack, 'v1', 2)
     for (const version of ['v2', 'v3']) {
       world.setBaseline()

@@ -1,8 +1,10 @@
 // The walkthrough of docs/GETTING-STARTED.md, run on a simulated AWS built from the starter kit's
 // CloudFormation template: start the first version, look at the pair, ship v2, approve (finalize), ship v3,
-// roll back. The guide's figures come from this script (run it: npx tsx test-support/starter/walkthrough.ts,
-// it prints each step's log, outputs and job summary); __tests__/starter/getting-started.test.ts checks that
-// what the guide quotes is still what the action prints.
+// roll back. On a standby stack (TrafficSwitch=standby: both colors on one target group), the topology the
+// guide's figures show: the template's default, weights, is being built in the action's src/, and the
+// simulated AWS has no listeners yet. The guide's figures come from this script (run it:
+// npx tsx test-support/starter/walkthrough.ts, it prints each step's log, outputs and job summary);
+// __tests__/starter/getting-started.test.ts checks that what the guide quotes is still what the action prints.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CreateOrUpdateTagsCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling'
@@ -32,7 +34,7 @@ export const STEPS: [string, Record<string, string>, Record<string, string>][] =
 ]
 
 export async function runWalkthrough(world: SimWorld = newWorld({ seed: 12 })): Promise<{ world: SimWorld; runs: [string, ActionRun][] }> {
-  const built = buildWorld(world, stackOf(loadTemplate()))
+  const built = buildWorld(world, stackOf(loadTemplate(), { TrafficSwitch: 'standby' }))
   const blue = built.groups.BlueGroup as string
   const clients = simClients(world)
   try {
