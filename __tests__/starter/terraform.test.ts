@@ -1,16 +1,19 @@
-// The starter kit's Terraform example (examples/terraform/), parsed with HashiCorp's HCL parser: the pair
-// contract (as for the CloudFormation template), the deploy role (actions = what the code calls; trust =
-// the example workflows' jobs), and no drift fight: lifecycle.ignore_changes covers every group attribute
-// the action writes (derived from the code's SDK calls), and no resource the action rewrites (scaling
-// policies, scheduled actions, alarms) is managed by Terraform. Not checked here: `terraform validate`/plan
-// (no Terraform binary on this machine).
+// The starter kit's Terraform example (examples/terraform/), parsed with HashiCorp's HCL parser and its
+// expressions evaluated for both values of traffic_switch: the pair contract (as for the CloudFormation
+// template: "weights", the default, gives each color its own target group and weights both in the
+// listener's forward action; "standby" puts both colors on one target group), the deploy role (actions =
+// what the code calls plus the listener/rule actions granted ahead of it; trust = the example workflows'
+// jobs), and no drift fight: lifecycle.ignore_changes covers every group attribute the action writes
+// (derived from the code's SDK calls) and the listener's default_action (the weights), and no resource the
+// action rewrites (scaling policies, scheduled actions, alarms) is managed by Terraform. Not checked here:
+// `terraform validate`/plan (no Terraform binary on this machine).
 import fs from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { BOOT_SCRIPT } from '../../test-support/starter/boot.js'
 import { loadTemplate, props, stackOf } from '../../test-support/starter/cfn.js'
-import { actionsCalledByCode, allowedActions, bootScriptActions, statementFor, trustAccepts } from '../../test-support/starter/iam.js'
-import { TERRAFORM_DIR, forEachKeys, interpolate, loadTerraform, policyDocument, writtenByCode, type TerraformConfig } from '../../test-support/starter/terraform.js'
+import { GRANTED_AHEAD_OF_CODE, actionsCalledByCode, allowedActions, bootScriptActions, kitActions, resourceMatches, statementFor, trustAccepts } from '../../test-support/starter/iam.js'
+import { TERRAFORM_DIR, instancesOf, interpolate, loadTerraform, policyDocument, writtenByCode, type TerraformConfig } from '../../test-support/starter/terraform.js'
 
 let tf: TerraformConfig
 beforeAll(async () => {
@@ -18,42 +21,94 @@ beforeAll(async () => {
 })
 
 type Block = Record<string, unknown>
-const groups = (): { key: string | undefined; block: Block }[] =>
-  Object.values(tf.resource.aws_autoscaling_group ?? {}).flatMap(([block]) => forEachKeys(block).map((key) => ({ key, block: interpolate(tf, block, { eachKey: key }) as Block })))
+const MODES = ['weights', 'standby'] as const
+type Mode = (typeof MODES)[number]
+const vars = (mode: Mode): Record<string, string> => ({ traffic_switch: mode })
+/** The groups' evaluated blocks, by color. */
+const groups = (mode: Mode = 'weights'): Record<string, Block> =>
+  Object.fromEntries(Object.entries(instancesOf(tf, 'aws_autoscaling_group', vars(mode))).map(([address, block]) => [address.match(/\["(\w+)"\]$/)?.[1] as string, block]))
 const ignored = (block: Block): string[] => (((block.lifecycle as Block[] | undefined)?.[0]?.ignore_changes ?? []) as string[]).map((e) => e.replace(/^\$\{(.*)\}$/, '$1'))
+const listener = (mode: Mode): Block => instancesOf(tf, 'aws_lb_listener', vars(mode))['aws_lb_listener.http'] as Block
+const forwardTargets = (mode: Mode): unknown => ((((listener(mode).default_action as Block[])[0] as Block).forward as Block[])[0] as Block).target_group
 
 describe('terraform example: no drift fight with the action', () => {
   it('ignores every group attribute the action writes, and manages nothing the action moves between colors', () => {
     const written = writtenByCode('src')
     expect(written.attributes).toEqual(expect.arrayContaining(['desired_capacity', 'min_size', 'tag', 'suspended_processes']))
-    expect(groups()).toHaveLength(2)
-    for (const g of groups()) expect(ignored(g.block)).toEqual(expect.arrayContaining(written.attributes))
+    for (const mode of MODES) {
+      expect(Object.keys(groups(mode)).sort()).toEqual(['blue', 'green'])
+      for (const g of Object.values(groups(mode))) expect(ignored(g)).toEqual(expect.arrayContaining(written.attributes))
+    }
     for (const type of written.resourceTypes) expect(Object.keys(tf.resource[type] ?? {})).toEqual([])
+  })
+
+  it('ignores the listener\'s default_action, whose weights are the action\'s after the first deploy, and every other attribute the code writes outside the groups', () => {
+    // Ahead of the code, like GRANTED_AHEAD_OF_CODE: src/ does not write the weights yet.
+    expect(ignored(tf.resource.aws_lb_listener?.http?.[0] as Block)).toEqual(['default_action'])
+    // Derived from the code: ModifyListener → the listener's default_action, ModifyRule → a rule's action.
+    for (const [type, attributes] of Object.entries(writtenByCode('src').resourceAttributes)) {
+      for (const [, [block]] of Object.entries(tf.resource[type] ?? {})) expect(ignored(block)).toEqual(expect.arrayContaining(attributes))
+    }
   })
 })
 
 describe('terraform example: the pair', () => {
-  it('declares <prefix><service>-blue and -green, identical, behind the same target group, at capacity 0', () => {
-    const gs = groups()
-    expect(gs.map((g) => g.block.name).sort()).toEqual(['prod-web-blue', 'prod-web-green'])
-    const [a, b] = gs.map(({ block }) => {
-      const { name: _, ...rest } = block
-      return rest
-    })
-    expect(a).toEqual(b)
-    for (const { block } of gs) {
-      expect(block.target_group_arns).toEqual(['${aws_lb_target_group.app.arn}'])
-      expect(block.min_size).toBe(0)
-      expect(block.desired_capacity).toBeUndefined()
-      expect(block.tag).toEqual([{ key: 'docker:image:name', value: 'web', propagate_at_launch: true }])
-      expect(block).toMatchObject({ health_check_type: 'ELB', health_check_grace_period: 300 })
+  it('declares <prefix><service>-blue and -green, identical but for the name and the target group, at capacity 0', () => {
+    for (const mode of MODES) {
+      const gs = groups(mode)
+      expect([gs.blue?.name, gs.green?.name]).toEqual(['prod-web-blue', 'prod-web-green'])
+      const [a, b] = [gs.blue, gs.green].map((block) => {
+        const { name: _, target_group_arns: _tg, ...rest } = block as Block
+        return rest
+      })
+      expect(a).toEqual(b)
+      for (const block of Object.values(gs)) {
+        expect(block.min_size).toBe(0)
+        expect(block.desired_capacity).toBeUndefined()
+        expect(block.tag).toEqual([{ key: 'docker:image:name', value: 'web', propagate_at_launch: true }])
+        expect(block).toMatchObject({ health_check_type: 'ELB', health_check_grace_period: 300 })
+      }
     }
   })
 
-  it('matches the CloudFormation template: health check, drain, sizes, IMDSv2, the boot script', () => {
+  it('offers the two traffic topologies, weights by default', () => {
+    const v = tf.variable.traffic_switch?.[0] as Block
+    expect(v).toMatchObject({ type: '${string}', default: 'weights' })
+    expect((v.validation as Block[])[0]?.condition).toBe('${contains(["weights", "standby"], var.traffic_switch)}')
+    for (const mode of MODES) expect(interpolate(tf, (v.validation as Block[])[0]?.condition, { vars: vars(mode) })).toBe(true)
+    expect(interpolate(tf, (v.validation as Block[])[0]?.condition, { vars: { traffic_switch: 'weight' } })).toBe(false)
+  })
+
+  it('standby: both colors behind the one target group, which the listener forwards to', () => {
+    expect(Object.keys(instancesOf(tf, 'aws_lb_target_group', vars('standby')))).toEqual(['aws_lb_target_group.app'])
+    for (const g of Object.values(groups('standby'))) expect(g.target_group_arns).toEqual(['${aws_lb_target_group.app.arn}'])
+    expect(forwardTargets('standby')).toEqual([{ arn: '${aws_lb_target_group.app.arn}', weight: 1 }])
+  })
+
+  it('weights: each color behind its own target group, the listener forwarding to both, blue at 1 and green at 0', () => {
+    const tgs = instancesOf(tf, 'aws_lb_target_group', vars('weights'))
+    expect(Object.keys(tgs)).toEqual(['aws_lb_target_group.app', 'aws_lb_target_group.green[0]'])
+    const gs = groups('weights')
+    expect(gs.blue?.target_group_arns).toEqual(['${aws_lb_target_group.app.arn}'])
+    expect(gs.green?.target_group_arns).toEqual(['${aws_lb_target_group.green[0].arn}'])
+    expect(forwardTargets('weights')).toEqual([
+      { arn: '${aws_lb_target_group.app.arn}', weight: 1 },
+      { arn: '${aws_lb_target_group.green[0].arn}', weight: 0 }
+    ])
+    // The two target groups are the same but for the name; blue's keeps the standby stack's.
+    const { name: blueName, ...blue } = tgs['aws_lb_target_group.app'] as Block
+    const { name: greenName, ...green } = tgs['aws_lb_target_group.green[0]'] as Block
+    expect([blueName, greenName]).toEqual(['prod-web', 'prod-web-green'])
+    expect(green).toEqual(blue)
+    expect(instancesOf(tf, 'aws_lb_target_group', vars('standby'))['aws_lb_target_group.app']).toEqual(tgs['aws_lb_target_group.app'])
+  })
+
+  it('matches the CloudFormation template: target group names, health check, drain, sizes, IMDSv2, the boot script', () => {
     const stack = stackOf(loadTemplate())
     const cfnTg = props(stack, 'TargetGroup')
     const tg = interpolate(tf, tf.resource.aws_lb_target_group?.app?.[0]) as Block
+    expect(tg.name).toBe(cfnTg.Name)
+    expect(instancesOf(tf, 'aws_lb_target_group')['aws_lb_target_group.green[0]']?.name).toBe(props(stack, 'GreenTargetGroup').Name)
     const hc = (tg.health_check as Block[])[0] as Block
     expect(hc).toMatchObject({
       path: cfnTg.HealthCheckPath,
@@ -63,7 +118,7 @@ describe('terraform example: the pair', () => {
       unhealthy_threshold: Number(cfnTg.UnhealthyThresholdCount)
     })
     expect(String(tg.deregistration_delay)).toBe((cfnTg.TargetGroupAttributes as { Value: string }[])[0]?.Value)
-    expect(String(groups()[0]?.block.max_size)).toBe(String(props(stack, 'BlueGroup').MaxSize))
+    expect(String(groups().blue?.max_size)).toBe(String(props(stack, 'BlueGroup').MaxSize))
 
     const lt = tf.resource.aws_launch_template?.app?.[0] as Block
     expect((lt.metadata_options as Block[])[0]).toMatchObject({ http_tokens: 'required' })
@@ -78,14 +133,40 @@ describe('terraform example: the pair', () => {
 })
 
 describe('terraform example: the deploy role', () => {
-  it('allows exactly the AWS calls the code makes, and terminates only this service’s instances', () => {
+  it('allows exactly the AWS calls the code makes (plus the listener/rule actions granted ahead of it), and terminates only this service’s instances', () => {
     const needed = actionsCalledByCode('src').actions.filter((a) => a !== 'sts:AssumeRoleWithWebIdentity')
     const policy = policyDocument(tf, 'deploy')
-    expect(allowedActions(policy)).toEqual(needed)
+    expect(allowedActions(policy)).toEqual(kitActions(needed))
+    expect(allowedActions(policy).filter((a) => !needed.includes(a))).toEqual(GRANTED_AHEAD_OF_CODE.filter((a) => !needed.includes(a)).sort())
     const terminate = statementFor(policy, 'ec2:TerminateInstances')
     expect(terminate?.Action).toEqual(['ec2:TerminateInstances'])
     expect(terminate?.Resource).toEqual(['arn:aws:ec2:*:123456789012:instance/*'])
     expect(terminate?.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/docker:image:name': ['web'] } })
+  })
+
+  it("reads listeners and rules on any resource, and rewrites the weights of this load balancer's listeners and rules only", () => {
+    const policy = policyDocument(tf, 'deploy')
+    for (const a of ['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeRules']) expect(statementFor(policy, a)?.Resource).toEqual(['*'])
+    const modify = statementFor(policy, 'elasticloadbalancing:ModifyListener')
+    expect(modify).toBe(statementFor(policy, 'elasticloadbalancing:ModifyRule'))
+    expect(modify?.Action).toEqual(['elasticloadbalancing:ModifyListener', 'elasticloadbalancing:ModifyRule'])
+    expect(modify?.Condition).toBeUndefined()
+    // aws_lb's arn_suffix: the load balancer ARN after "loadbalancer/", e.g. app/my-load-balancer/50dc6c495c0c9188.
+    const resources = (modify?.Resource as string[]).map((r) => r.replace('${aws_lb.app.arn_suffix}', 'app/prod-web/50dc6c495c0c9188'))
+    const may = (arn: string): boolean => resources.some((r) => resourceMatches(r, arn))
+    const arn = 'arn:aws:elasticloadbalancing:us-east-1:123456789012'
+    expect(may(`${arn}:listener/app/prod-web/50dc6c495c0c9188/f2f7dc8efc522ab2`)).toBe(true)
+    expect(may(`${arn}:listener-rule/app/prod-web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee`)).toBe(true)
+    expect(may(`${arn}:listener/app/other/0123456789abcdef/f2f7dc8efc522ab2`)).toBe(false)
+    expect(may(`${arn}:listener-rule/app/other/0123456789abcdef/f2f7dc8efc522ab2/9683b2d02a6cabee`)).toBe(false)
+    expect(may(`${arn}:loadbalancer/app/prod-web/50dc6c495c0c9188`)).toBe(false)
+    expect(may(`${arn}:targetgroup/prod-web/0123456789abcdef`)).toBe(false)
+    // The same grant as the CloudFormation template's.
+    const cfn = (props(stackOf(loadTemplate()), 'DeployRole').Policies as unknown as { PolicyDocument: { Statement: { Sid?: string; Resource?: unknown }[] } }[])[0]?.PolicyDocument.Statement.find(
+      (st) => st.Sid === 'SwitchWeightsOnThisLoadBalancer'
+    )
+    expect(modify?.Sid).toBe(cfn?.Sid)
+    expect((cfn?.Resource as string[]).map((r) => r.replace('<LoadBalancer.LoadBalancerFullName>', '${aws_lb.app.arn_suffix}'))).toEqual(modify?.Resource)
   })
 
   it("is assumed by the example workflows' jobs and nobody else", () => {

@@ -1,8 +1,10 @@
 # A blue/green pair for the asg-blue-green GitHub Action, in Terraform (the same stack as
-# examples/cloudformation/blue-green.yaml): an Application Load Balancer, one target group, a launch
-# template whose user data runs the version tagged on the instance's group, the two groups
-# <prefix><service>-blue and -green (same target group, capacity 0 until the first version is started with
-# examples/cloudformation/start-first-version.sh), the GitHub OIDC provider and a least-privilege deploy role.
+# examples/cloudformation/blue-green.yaml): an Application Load Balancer, a launch template whose user data
+# runs the version tagged on the instance's group, the two groups <prefix><service>-blue and -green
+# (capacity 0 until the first version is started with examples/cloudformation/start-first-version.sh), each
+# with its own target group and the listener weighting both (traffic_switch = "weights", the default) or
+# both on one target group (traffic_switch = "standby"), the GitHub OIDC provider and a least-privilege
+# deploy role.
 #
 # No drift fight: the action changes, and Terraform must leave alone (lifecycle.ignore_changes below):
 #   * min_size, max_size, desired_capacity: a deploy gives the new color the live color's sizes and sets
@@ -16,6 +18,9 @@
 #     live color's version (Terraform would put both back on the version it last applied, the live one
 #     too). A change to aws_launch_template makes a version no group launches until you point a group at
 #     it: the idle one, then deploy with image (README, "What infrastructure as code must leave alone").
+# And on the listener (lifecycle.ignore_changes = [default_action]): the weights of its forward action, which
+# cutover and rollback swap (traffic_switch = "weights"). Listener rules of your own (aws_lb_listener_rule)
+# that forward to the colors need ignore_changes = [action] for the same reason.
 # Keep aws_autoscaling_policy, aws_autoscaling_schedule and the alarms that fire scaling policies out of
 # Terraform: a deploy moves scaling policies and scheduled actions to the new color and re-points the alarms.
 # To change min/max, change the live group (aws autoscaling update-auto-scaling-group): the next deploy
@@ -36,6 +41,10 @@ provider "aws" {
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
+
+locals {
+  weights = var.traffic_switch == "weights"
+}
 
 data "aws_ssm_parameter" "al2023" {
   name = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
@@ -88,7 +97,9 @@ resource "aws_lb" "app" {
   security_groups    = [aws_security_group.lb.id]
 }
 
-# Both colors register here. A new instance counts as healthy after 2 passing checks 10 s apart.
+# traffic_switch = "standby": both colors register here. "weights": blue's target group (it keeps the shared
+# one's name and address in the state, so that switching a standby stack to weights keeps the target group
+# that serves). A new instance counts as healthy after 2 passing checks 10 s apart.
 resource "aws_lb_target_group" "app" {
   name                 = "${var.prefix}${var.service}"
   vpc_id               = var.vpc_id
@@ -108,14 +119,61 @@ resource "aws_lb_target_group" "app" {
   }
 }
 
+# traffic_switch = "weights": green's target group, the same as blue's but for the name (a test checks it).
+resource "aws_lb_target_group" "green" {
+  count = local.weights ? 1 : 0
+
+  name                 = "${var.prefix}${var.service}-green"
+  vpc_id               = var.vpc_id
+  protocol             = "HTTP"
+  port                 = var.app_port
+  target_type          = "instance"
+  deregistration_delay = 30
+
+  health_check {
+    protocol            = "HTTP"
+    path                = var.health_check_path
+    interval            = 10
+    timeout             = 5
+    healthy_threshold   = 2
+    unhealthy_threshold = 2
+    matcher             = "200"
+  }
+}
+
+# "standby": a forward to the one target group. "weights": a forward to both colors' target groups, blue at
+# weight 1 (the color start-first-version.sh starts) and green at 0 (weights go from 0 to 999, a forward
+# takes 1 to 5 target groups). The load balancer health-checks a target group only while a listener rule
+# names it, so the idle color's stays in the forward at weight 0: its new instances turn healthy there
+# before a cutover moves the weights (ModifyListener). From the first deploy on the weights are the
+# action's: ignore_changes keeps `terraform apply` from putting back the weights below, and keeps
+# Terraform from ever updating default_action, here or in a later apply. A change you want there (or the
+# listener of a stack switched between standby and weights) goes through `aws elbv2 modify-listener`, at
+# rest (docs/MIGRATION.md).
 resource "aws_lb_listener" "http" {
   load_balancer_arn = aws_lb.app.arn
   port              = 80
   protocol          = "HTTP"
 
   default_action {
-    type             = "forward"
-    target_group_arn = aws_lb_target_group.app.arn
+    type = "forward"
+    forward {
+      target_group {
+        arn    = aws_lb_target_group.app.arn
+        weight = 1
+      }
+      dynamic "target_group" {
+        for_each = aws_lb_target_group.green[*].arn
+        content {
+          arn    = target_group.value
+          weight = 0
+        }
+      }
+    }
+  }
+
+  lifecycle {
+    ignore_changes = [default_action]
   }
 }
 
@@ -173,8 +231,8 @@ resource "aws_launch_template" "app" {
   }
 }
 
-# The two colors, identical but for the name suffix. No desired_capacity and no version tag: a deploy sets
-# them. min_size 0: both start idle.
+# The two colors, identical but for the name suffix and, with traffic_switch = "weights", green's target
+# group. No desired_capacity and no version tag: a deploy sets them. min_size 0: both start idle.
 resource "aws_autoscaling_group" "color" {
   for_each = toset(["blue", "green"])
 
@@ -182,7 +240,7 @@ resource "aws_autoscaling_group" "color" {
   min_size                  = 0
   max_size                  = var.max_size
   vpc_zone_identifier       = var.instance_subnet_ids
-  target_group_arns         = [aws_lb_target_group.app.arn]
+  target_group_arns         = [each.key == "green" && local.weights ? aws_lb_target_group.green[0].arn : aws_lb_target_group.app.arn]
   health_check_type         = "ELB"
   health_check_grace_period = 300
   wait_for_capacity_timeout = "0"
@@ -258,7 +316,9 @@ data "aws_iam_policy_document" "deploy_trust" {
 }
 
 data "aws_iam_policy_document" "deploy" {
-  # Every AWS call the action makes (a test compares this list with the code).
+  # Every AWS call the action makes (a test compares this list with the code), and the listener and rule
+  # reads of the weighted topology, granted ahead of the code (test-support/starter/iam.ts,
+  # GRANTED_AHEAD_OF_CODE). Describe* take only "*" as resource.
   statement {
     sid = "BlueGreen"
     actions = [
@@ -285,6 +345,8 @@ data "aws_iam_policy_document" "deploy" {
       "elasticloadbalancing:DescribeTargetGroups",
       "elasticloadbalancing:DescribeTargetGroupAttributes",
       "elasticloadbalancing:DescribeInstanceHealth",
+      "elasticloadbalancing:DescribeListeners",
+      "elasticloadbalancing:DescribeRules",
       "ec2:DescribeInstances",
       "ec2:DescribeInstanceAttribute",
       # Deploy by image (the image input) only; it also needs ec2:RunInstances, iam:PassRole on the
@@ -309,6 +371,19 @@ data "aws_iam_policy_document" "deploy" {
       variable = "aws:ResourceTag/docker:image:name"
       values   = [var.service]
     }
+  }
+
+  # traffic_switch = "weights": cutover and rollback rewrite the weights of the forward actions, of the
+  # listeners (listener/app/<name>/<id>/<listener-id>) and rules (listener-rule/app/<name>/<id>/<listener-id>/
+  # <rule-id>) of this load balancer only (arn_suffix: app/<name>/<id>), a listener added to it later
+  # included. Granted ahead of the code, like the reads.
+  statement {
+    sid     = "SwitchWeightsOnThisLoadBalancer"
+    actions = ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule"]
+    resources = [
+      "arn:${data.aws_partition.current.partition}:elasticloadbalancing:${var.region}:${data.aws_caller_identity.current.account_id}:listener/${aws_lb.app.arn_suffix}/*",
+      "arn:${data.aws_partition.current.partition}:elasticloadbalancing:${var.region}:${data.aws_caller_identity.current.account_id}:listener-rule/${aws_lb.app.arn_suffix}/*",
+    ]
   }
 }
 

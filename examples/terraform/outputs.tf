@@ -10,3 +10,15 @@ output "deploy_role_arn" {
 output "group_names" {
   value = [aws_autoscaling_group.color["blue"].name, aws_autoscaling_group.color["green"].name]
 }
+
+output "target_group_arns" {
+  description = "Each color's target group: the same one for both with traffic_switch = \"standby\"."
+  value = {
+    blue  = aws_lb_target_group.app.arn
+    green = local.weights ? aws_lb_target_group.green[0].arn : aws_lb_target_group.app.arn
+  }
+}
+
+output "listener_arn" {
+  value = aws_lb_listener.http.arn
+}

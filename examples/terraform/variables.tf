@@ -82,3 +82,14 @@ variable "create_oidc_provider" {
   type        = bool
   default     = true
 }
+
+variable "traffic_switch" {
+  description = "How a deploy moves traffic. weights (recommended for an Application Load Balancer): each color has its own target group and the listener forwards to both with weights; cutover and rollback swap the weights in one listener write, the old instances stay in service at weight 0 until finalize. standby: both colors on one target group; cutover moves the old instances to Standby. Change it on an existing stack only at rest with blue live (docs/MIGRATION.md)."
+  type        = string
+  default     = "weights"
+
+  validation {
+    condition     = contains(["weights", "standby"], var.traffic_switch)
+    error_message = "traffic_switch is weights or standby."
+  }
+}

@@ -32,25 +32,331 @@ export async function loadTerraform(dir = TERRAFORM_DIR): Promise<TerraformConfi
   return merged as unknown as TerraformConfig
 }
 
-/**
- * Evaluates the simple expressions of the example: `${var.x}` (the variable's default or `vars`),
- * `${each.key}`, `${data.aws_partition.current.partition}`, `${data.aws_caller_identity.current.account_id}`;
- * any other reference is left as written.
- */
-export function interpolate(config: TerraformConfig, value: unknown, scope: { vars?: Record<string, string>; eachKey?: string } = {}): unknown {
-  if (typeof value === 'string') {
-    return value.replace(/\$\{([^}]+)\}/g, (whole, expr: string) => {
-      const v = expr.match(/^var\.(\w+)$/)?.[1]
-      if (v) return scope.vars?.[v] ?? String(config.variable[v]?.[0]?.default ?? whole)
-      if (expr === 'each.key' && scope.eachKey !== undefined) return scope.eachKey
-      if (expr === 'data.aws_partition.current.partition') return 'aws'
-      if (expr === 'data.aws_caller_identity.current.account_id') return '123456789012'
-      return whole
+/** What an expression sees: variable values (else their defaults), each.key, count.index, dynamic block iterators. */
+export interface Scope {
+  vars?: Record<string, string>
+  eachKey?: string
+  countIndex?: number
+  iterators?: Record<string, { key: unknown; value: unknown }>
+}
+
+/** An expression (or a part of one) this evaluator does not model: the caller keeps it as written. */
+class Unsupported extends Error {}
+
+type Node =
+  | { k: 'lit'; v: unknown }
+  | { k: 'list'; items: Node[] }
+  | { k: 'ref'; root: string; steps: ({ attr: string } | { index: Node } | { splat: true })[] }
+  | { k: 'call'; fn: string; args: Node[] }
+  | { k: 'not'; x: Node }
+  | { k: 'bin'; op: '==' | '!=' | '&&' | '||'; a: Node; b: Node }
+  | { k: 'cond'; c: Node; t: Node; f: Node }
+
+const TOKEN = /\s*(?:("(?:[^"\\]|\\.)*")|(\d+(?:\.\d+)?)|([A-Za-z_][\w-]*)|(==|!=|&&|\|\||[!?:.,()[\]*]))/y
+
+function tokenize(expr: string): string[] {
+  const out: string[] = []
+  TOKEN.lastIndex = 0
+  while (TOKEN.lastIndex < expr.length) {
+    if (/^\s*$/.test(expr.slice(TOKEN.lastIndex))) break
+    const m = TOKEN.exec(expr)
+    if (!m) throw new Unsupported(`cannot read ${expr.slice(TOKEN.lastIndex)}`)
+    out.push((m[1] ?? m[2] ?? m[3] ?? m[4]) as string)
+  }
+  return out
+}
+
+/** Parses the subset of HCL expressions the example uses: literals, lists, references, calls, !, ==, !=, &&, ||, ?:. */
+function parseExpression(expr: string): Node {
+  const t = tokenize(expr)
+  let i = 0
+  const peek = (): string | undefined => t[i]
+  const eat = (tok: string): void => {
+    if (t[i] !== tok) throw new Unsupported(`expected ${tok} in ${expr}`)
+    i++
+  }
+  const cond = (): Node => {
+    const c = or()
+    if (peek() !== '?') return c
+    eat('?')
+    const tr = cond()
+    eat(':')
+    return { k: 'cond', c, t: tr, f: cond() }
+  }
+  const binary = (ops: string[], next: () => Node) => (): Node => {
+    let a = next()
+    while (ops.includes(peek() ?? '')) {
+      const op = t[i++] as '==' | '!=' | '&&' | '||'
+      a = { k: 'bin', op, a, b: next() }
+    }
+    return a
+  }
+  const unary = (): Node => {
+    if (peek() === '!') {
+      i++
+      return { k: 'not', x: unary() }
+    }
+    return postfix()
+  }
+  const eq = binary(['==', '!='], unary)
+  const and = binary(['&&'], eq)
+  const or = binary(['||'], and)
+  const postfix = (): Node => {
+    const p = primary()
+    if (p.k !== 'ref') return p
+    for (;;) {
+      if (peek() === '.') {
+        i++
+        p.steps.push({ attr: t[i++] as string })
+      } else if (peek() === '[') {
+        i++
+        if (peek() === '*') {
+          i++
+          p.steps.push({ splat: true })
+        } else p.steps.push({ index: cond() })
+        eat(']')
+      } else return p
+    }
+  }
+  const primary = (): Node => {
+    const tok = t[i++]
+    if (tok === undefined) throw new Unsupported(`unexpected end of ${expr}`)
+    if (tok.startsWith('"')) {
+      if (tok.includes('${')) throw new Unsupported(`template inside ${expr}`)
+      return { k: 'lit', v: JSON.parse(tok) }
+    }
+    if (/^\d/.test(tok)) return { k: 'lit', v: Number(tok) }
+    if (tok === 'true' || tok === 'false') return { k: 'lit', v: tok === 'true' }
+    if (tok === 'null') return { k: 'lit', v: null }
+    if (tok === '(') {
+      const x = cond()
+      eat(')')
+      return x
+    }
+    if (tok === '[') {
+      const items: Node[] = []
+      while (peek() !== ']') {
+        items.push(cond())
+        if (peek() === ',') i++
+        else break
+      }
+      eat(']')
+      return { k: 'list', items }
+    }
+    if (/^[A-Za-z_]/.test(tok)) {
+      if (peek() === '(') {
+        i++
+        const args: Node[] = []
+        while (peek() !== ')') {
+          args.push(cond())
+          if (peek() === ',') i++
+          else break
+        }
+        eat(')')
+        return { k: 'call', fn: tok, args }
+      }
+      return { k: 'ref', root: tok, steps: [] }
+    }
+    throw new Unsupported(`unexpected ${tok} in ${expr}`)
+  }
+  const node = cond()
+  if (i !== t.length) throw new Unsupported(`trailing ${t.slice(i).join(' ')} in ${expr}`)
+  return node
+}
+
+function localsOf(config: TerraformConfig): Record<string, unknown> {
+  return Object.assign({}, ...Object.values((config as unknown as { locals?: Record<string, Block> }).locals ?? {}))
+}
+
+/** How many instances a resource's count or for_each makes, by their index or key. */
+function instanceKeys(config: TerraformConfig, block: Block, scope: Scope): (number | string | undefined)[] {
+  if (block.count !== undefined) {
+    const n = interpolate(config, block.count, { vars: scope.vars })
+    if (typeof n !== 'number') throw new Error(`count ${String(block.count)} is not a number`)
+    return [...Array(n).keys()]
+  }
+  return forEachKeys(block)
+}
+
+function renderRef(root: string, steps: string[]): string {
+  return `\${${[root, ...steps].join('')}}`
+}
+
+function evalNode(config: TerraformConfig, n: Node, scope: Scope): unknown {
+  switch (n.k) {
+    case 'lit':
+      return n.v
+    case 'list':
+      return n.items.map((x) => evalNode(config, x, scope))
+    case 'not':
+      return !evalNode(config, n.x, scope)
+    case 'cond':
+      return evalNode(config, n.c, scope) === true ? evalNode(config, n.t, scope) : evalNode(config, n.f, scope)
+    case 'bin': {
+      const a = evalNode(config, n.a, scope)
+      if (n.op === '&&') return a === true && evalNode(config, n.b, scope) === true
+      if (n.op === '||') return a === true || evalNode(config, n.b, scope) === true
+      const b = evalNode(config, n.b, scope)
+      if (typeof a === 'string' && a.startsWith('${') && a !== b) throw new Unsupported(`comparison with the unknown ${a}`)
+      return n.op === '==' ? a === b : a !== b
+    }
+    case 'call': {
+      const args = n.args.map((x) => evalNode(config, x, scope))
+      if (n.fn === 'toset') return [...new Set(args[0] as unknown[])]
+      if (n.fn === 'contains') return (args[0] as unknown[]).includes(args[1])
+      throw new Unsupported(`function ${n.fn}`)
+    }
+    case 'ref':
+      return evalRef(config, n, scope)
+  }
+}
+
+function evalRef(config: TerraformConfig, n: Extract<Node, { k: 'ref' }>, scope: Scope): unknown {
+  const attr = (j: number): string | undefined => {
+    const st = n.steps[j]
+    return st && 'attr' in st ? st.attr : undefined
+  }
+  const rest = (from: number): string[] =>
+    n.steps.slice(from).map((st) => {
+      if ('attr' in st) return `.${st.attr}`
+      if ('splat' in st) return '[*]'
+      return `[${JSON.stringify(evalNode(config, st.index, scope))}]`
     })
+  if (n.root === 'var') {
+    const name = attr(0) as string
+    const v = scope.vars?.[name] ?? config.variable[name]?.[0]?.default
+    if (v === undefined || n.steps.length !== 1) throw new Unsupported(`var.${name}`)
+    return v
+  }
+  if (n.root === 'local') {
+    const name = attr(0) as string
+    const locals = localsOf(config)
+    if (!(name in locals) || n.steps.length !== 1) throw new Unsupported(`local.${name}`)
+    return interpolate(config, locals[name], { vars: scope.vars })
+  }
+  if (n.root === 'each' && attr(0) === 'key' && scope.eachKey !== undefined) return scope.eachKey
+  if (n.root === 'count' && attr(0) === 'index' && scope.countIndex !== undefined) return scope.countIndex
+  if (n.root === 'data') {
+    const path = [attr(0), attr(1), attr(2)].join('.')
+    if (path === 'aws_partition.current.partition') return 'aws'
+    if (path === 'aws_caller_identity.current.account_id') return '123456789012'
+    return renderRef('data', rest(0))
+  }
+  const iterator = scope.iterators?.[n.root]
+  if (iterator) {
+    const which = attr(0)
+    if ((which === 'value' || which === 'key') && n.steps.length === 1) return iterator[which]
+    throw new Unsupported(`${n.root}.${which ?? ''}`)
+  }
+  const resource = config.resource[n.root]?.[attr(0) ?? '']?.[0]
+  if (resource) {
+    const splat = n.steps[1]
+    if (splat && 'splat' in splat) {
+      // type.name[*].attr: one value per instance (count or for_each).
+      return instanceKeys(config, resource, scope).map((key) => renderRef(n.root, [`.${attr(0) as string}`, `[${JSON.stringify(key)}]`, ...rest(2)]))
+    }
+    return renderRef(n.root, rest(0))
+  }
+  throw new Unsupported(`${n.root}${rest(0).join('')}`)
+}
+
+/** The `${...}` parts of a template string, with balanced braces (a quoted template inside one stays in it). */
+function templateParts(value: string): ({ text: string } | { expr: string; whole: string })[] {
+  const out: ({ text: string } | { expr: string; whole: string })[] = []
+  let i = 0
+  while (i < value.length) {
+    const at = value.indexOf('${', i)
+    if (at < 0) {
+      out.push({ text: value.slice(i) })
+      break
+    }
+    if (at > i) out.push({ text: value.slice(i, at) })
+    let depth = 1
+    let j = at + 2
+    let quoted = false
+    for (; j < value.length && depth > 0; j++) {
+      const c = value[j]
+      if (quoted) {
+        if (c === '\\') j++
+        else if (c === '"') quoted = false
+        else if (c === '$' && value[j + 1] === '{') {
+          depth++
+          j++
+        }
+      } else if (c === '"') quoted = true
+      else if (c === '{') depth++
+      else if (c === '}') depth--
+    }
+    out.push({ expr: value.slice(at + 2, j - 1), whole: value.slice(at, j) })
+    i = j
+  }
+  return out
+}
+
+/**
+ * Evaluates the expressions of the example, as Terraform would with the variables' defaults (or `vars`):
+ * var.x, local.x, each.key, count.index, the partition and account data sources (aws, 123456789012), ==, !=,
+ * &&, ||, !, ?:, lists, toset() and contains(); a string that is one `${...}` gives the expression's value
+ * (a boolean, a number, a list), one with text around its `${...}` parts a string. Resource attributes stay
+ * as written (`${aws_lb_target_group.app.arn}`), and so does any expression this does not model
+ * (`${filebase64("${path.module}/...")}`). Dynamic blocks are expanded with their iterator (`x.value`).
+ */
+export function interpolate(config: TerraformConfig, value: unknown, scope: Scope = {}): unknown {
+  if (typeof value === 'string') {
+    const parts = templateParts(value)
+    const one = parts.length === 1 ? parts[0] : undefined
+    if (one && 'expr' in one) {
+      try {
+        return evalNode(config, parseExpression(one.expr), scope)
+      } catch (e) {
+        if (e instanceof Unsupported) return value
+        throw e
+      }
+    }
+    return parts
+      .map((p) => {
+        if ('text' in p) return p.text
+        try {
+          const v = evalNode(config, parseExpression(p.expr), scope)
+          if (typeof v === 'object' && v !== null) throw new Unsupported(`a ${typeof v} inside a string`)
+          return String(v)
+        } catch (e) {
+          if (e instanceof Unsupported) return p.whole
+          throw e
+        }
+      })
+      .join('')
   }
   if (Array.isArray(value)) return value.map((v) => interpolate(config, v, scope))
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(config, v, scope)]))
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) if (k !== 'dynamic') out[k] = interpolate(config, v, scope)
+    // dynamic "name" { for_each = ..., content { ... } }: after the static blocks of that name.
+    for (const [name, specs] of Object.entries(((value as Block).dynamic ?? {}) as Record<string, Block[]>)) {
+      for (const spec of specs) {
+        const each = interpolate(config, spec.for_each, scope)
+        if (typeof each === 'string') throw new Error(`dynamic "${name}": for_each ${each} is not evaluated`)
+        const entries = Array.isArray(each) ? each.map((v, i) => [i, v] as const) : Object.entries(each as object)
+        const blocks = entries.map(([key, v]) => interpolate(config, (spec.content as Block[])[0], { ...scope, iterators: { ...scope.iterators, [name]: { key, value: v } } }))
+        out[name] = [...((out[name] as unknown[] | undefined) ?? []), ...blocks]
+      }
+    }
+    return out
+  }
   return value
+}
+
+/** Each instance of every resource of a type, evaluated (count, for_each, dynamic blocks), as `type.name[key]` → block. */
+export function instancesOf(config: TerraformConfig, type: string, vars: Record<string, string> = {}): Record<string, Block> {
+  const out: Record<string, Block> = {}
+  for (const [name, [block]] of Object.entries(config.resource[type] ?? {})) {
+    for (const key of instanceKeys(config, block, { vars })) {
+      const scope: Scope = { vars, ...(typeof key === 'number' ? { countIndex: key } : {}), ...(typeof key === 'string' ? { eachKey: key } : {}) }
+      const { count: _c, for_each: _f, ...rest } = block
+      out[`${type}.${name}${key === undefined ? '' : `[${JSON.stringify(key)}]`}`] = interpolate(config, rest, scope) as Block
+    }
+  }
+  return out
 }
 
 /** The keys of a `for_each = toset([...])` of string literals, or [undefined] for a single resource. */
