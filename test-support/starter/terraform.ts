@@ -1,7 +1,9 @@
 // Reads the starter kit's Terraform example with HashiCorp's own HCL parser (@cdktf/hcl2json, the Go
-// library compiled to WebAssembly, offline), and derives from the action's code what it writes to an
-// Auto Scaling group, as Terraform attributes and resource types, so a test can check that the example's
-// lifecycle.ignore_changes covers it. Terraform itself (plan/apply) is not run here.
+// library compiled to WebAssembly, offline), evaluates the subset of expressions it uses (so a test can
+// look at each instance a variable value makes: traffic_switch = "weights" or "standby"), and derives from
+// the action's code what it writes to an Auto Scaling group or a listener, as Terraform attributes and
+// resource types, so a test can check that the example's lifecycle.ignore_changes covers it. Terraform
+// itself (plan/apply) is not run here.
 import fs from 'node:fs'
 import path from 'node:path'
 import { parse } from '@cdktf/hcl2json'
