@@ -84,7 +84,7 @@ variable "create_oidc_provider" {
 }
 
 variable "traffic_switch" {
-  description = "How a deploy moves traffic. weights (recommended for an Application Load Balancer): each color has its own target group and the listener forwards to both with weights; cutover and rollback swap the weights in one listener write, the old instances stay in service at weight 0 until finalize. standby: both colors on one target group; cutover moves the old instances to Standby. Change it on an existing stack only at rest with blue live (docs/MIGRATION.md)."
+  description = "How a deploy moves traffic. weights (recommended for an Application Load Balancer): each color has its own target group and the listener forwards to both with weights; cutover and rollback swap the weights in one listener write, the old instances stay in service at weight 0 until finalize. standby: both colors on one target group; cutover moves the old instances to Standby. Change it on an existing stack only at rest with blue live (docs/MIGRATION.md); a stack applied before this variable existed gets weights on its next apply unless you set standby."
   type        = string
   default     = "weights"
 
