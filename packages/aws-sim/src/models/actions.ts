@@ -35,6 +35,8 @@ export interface ActionContext {
 
 /** ActionTypeEnum (ELBv2 API 2015-12-01). */
 const ACTION_TYPES = ['forward', 'authenticate-oidc', 'authenticate-cognito', 'redirect', 'fixed-response', 'jwt-validation']
+/** FixedResponseActionConfig.ContentType valid values. */
+const CONTENT_TYPES = ['text/plain', 'text/css', 'text/html', 'application/javascript', 'application/json']
 /** ALB quota "Target Groups per Action per Application Load Balancer": 5, not adjustable. */
 export const MAX_TARGET_GROUPS_PER_ACTION = 5
 /** TargetGroupTuple.Weight: "The range is 0 to 999." */
@@ -75,7 +77,12 @@ function fixedResponse(ctx: ActionContext, a: ActionInput, at: string): SimActio
   if (!/^(2|4|5)\d\d$/.test(code)) {
     throw validation(`1 validation error detected: Value '${code}' at '${at}.fixedResponseConfig.statusCode' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(2|4|5)\\d\\d$`)
   }
-  return { type: 'fixed-response', order: a.Order, targetGroupArn: undefined, forward: undefined, fixedResponse: { statusCode: code, contentType: c?.ContentType, messageBody: c?.MessageBody } }
+  const type = c?.ContentType
+  if (type !== undefined && !CONTENT_TYPES.includes(type)) {
+    throw validation(`1 validation error detected: Value '${type}' at '${at}.fixedResponseConfig.contentType' failed to satisfy constraint: Member must satisfy enum value set: [${CONTENT_TYPES.join(', ')}]`)
+  }
+  if ((c?.MessageBody ?? '').length > 1024) throw validation(`1 validation error detected: Value at '${at}.fixedResponseConfig.messageBody' failed to satisfy constraint: Member must have length less than or equal to 1024`)
+  return { type: 'fixed-response', order: a.Order, targetGroupArn: undefined, forward: undefined, fixedResponse: { statusCode: code, contentType: type, messageBody: c?.MessageBody } }
 }
 
 function forward(ctx: ActionContext, a: ActionInput, at: string): SimAction {
