@@ -130,7 +130,7 @@ describe('ALB listeners and rules on the wire (simulated)', () => {
     expect(await send(weighted([[s.blue, 1000], [s.green, 0]]))).toBe('ValidationError') // weights 0-999
     expect(await send(weighted([[s.blue, -1], [s.green, 1]]))).toBe('ValidationError')
     const six = ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => s.world.addTargetGroup({ name: `tg-${n}` }).arn)
-    expect(await send(weighted(six.map((arn) => [arn, 1])))).toBe('ValidationError') // at most 5 per action
+    expect(await send(weighted(six.map((arn) => [arn, 1])))).toBe('TooManyTargetGroups') // at most 5 per action
     expect(await send(weighted(six.slice(0, 5).map((arn) => [arn, 1])))).toBe('accepted')
     await modify(s, before)
     expect(await send([{ Type: 'forward', TargetGroupArn: s.blue, ForwardConfig: { TargetGroups: [{ TargetGroupArn: s.green, Weight: 1 }] } }])).toBe('InvalidLoadBalancerAction')

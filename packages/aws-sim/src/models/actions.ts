@@ -94,8 +94,10 @@ function forward(ctx: ActionContext, a: ActionInput, at: string): SimAction {
   if (a.TargetGroupArn !== undefined && tuples.length > 0 && (tuples.length !== 1 || tuples[0]?.TargetGroupArn !== a.TargetGroupArn)) {
     throw new SimError('InvalidLoadBalancerAction', 'You cannot specify multiple target groups in a forward action when a target group ARN is specified, and the target group in the forward configuration must be the same as the target group ARN')
   }
+  // The code: CreateRule lists TooManyTargetGroups (a call that creates no target group: the limit it can hit is
+  // this one); ModifyListener / ModifyRule list none for it (assumption: the same code).
   if (tuples.length > MAX_TARGET_GROUPS_PER_ACTION) {
-    throw validation(`1 validation error detected: Value at '${at}.forwardConfig.targetGroups' failed to satisfy constraint: Member must have length less than or equal to ${MAX_TARGET_GROUPS_PER_ACTION}`)
+    throw new SimError('TooManyTargetGroups', `You cannot specify more than ${MAX_TARGET_GROUPS_PER_ACTION} target groups in a forward action (${at})`)
   }
   const targets: SimWeightedTarget[] = tuples.map((t, n) => {
     const w = t.Weight ?? 1
