@@ -1,8 +1,8 @@
-// World: the simulated AWS account (Auto Scaling, ELBv2 target groups, EC2 instances, CloudWatch alarms,
-// STS). The state lives here; each service's behaviour has one home in ../models/ (autoscaling.ts,
-// targets.ts, ec2.ts, cloudwatch.ts); this class is the façade: options, virtual time and event processing,
-// invariant baseline, inspection, and the public API delegating to the models. No wire format here: the
-// handlers (../wire/) translate requests into calls on this class and its results back into XML/JSON, and
+// World: the simulated AWS account (Auto Scaling, ELBv2 target groups, load balancers and listeners, EC2
+// instances, CloudWatch alarms, STS). The state lives here; each service's behaviour has one home in ../models/
+// (autoscaling.ts, targets.ts, listeners.ts with the requests listeners route, ec2.ts, cloudwatch.ts); this
+// class is the façade: options, virtual time and event processing, invariant baseline, inspection, and the
+// public API delegating to the models. No wire format here: the handlers (../wire/) translate requests into calls on this class and its results back into XML/JSON, and
 // ../sim-world.ts (SimWorld) is this world with its request handler.
 
 import { VirtualClock } from '../core/clock.js'
