@@ -2,8 +2,9 @@
 // instances, CloudWatch alarms, STS). The state lives here; each service's behaviour has one home in ../models/
 // (autoscaling.ts, targets.ts, listeners.ts with the requests listeners route, ec2.ts, cloudwatch.ts); this
 // class is the façade: options, virtual time and event processing, invariant baseline, inspection, and the
-// public API delegating to the models. No wire format here: the handlers (../wire/) translate requests into calls on this class and its results back into XML/JSON, and
-// ../sim-world.ts (SimWorld) is this world with its request handler.
+// public API delegating to the models. No wire format here: the handlers (../wire/) translate requests into
+// calls on this class and its results back into XML/JSON, and ../sim-world.ts (SimWorld) is this world with its
+// request handler.
 
 import { VirtualClock } from '../core/clock.js'
 import { Faults } from '../core/faults.js'
