@@ -33,7 +33,9 @@ export interface RateLimitRule {
  *   developer guide, "Request throttling for the Amazon EC2 API", the DescribeHosts example). Mutating actions:
  *   the bench chose 50 / 5 per second (assumption, on the low side).
  * - ELBv2 (documented): one account bucket for the non-mutating Describe* actions, 40 tokens, 10 per second (ELB
- *   user guide, "Request throttling for the Elastic Load Balancing API"). Other actions: 20 / 2 (assumption).
+ *   user guide, "Request throttling for the Elastic Load Balancing API"); Modify* (ModifyListener, ModifyRule, ...)
+ *   20 tokens, 3 per second (the same page's bucket table, as kubernetes-sigs/aws-load-balancer-controller PR 4641
+ *   copies it; the table itself could not be read here). Other actions: 20 / 2 (assumption).
  * - Auto Scaling: one account bucket shared by every action (Auto Scaling API reference, "API request rate"); AWS
  *   publishes no size: assumption 40 tokens, 10 per second, ELB's documented Describe* bucket.
  * - CloudWatch: no figure used here; assumption 20 tokens, 5 per second, shared.
@@ -42,6 +44,7 @@ export const DEFAULT_RATE_LIMITS: readonly RateLimitRule[] = [
   { service: 'ec2', match: /^Describe/, perOperation: true, bucket: { capacity: 100, refillPerSecond: 20 }, source: 'EC2 developer guide, Request throttling for the Amazon EC2 API (non-mutating: 100, 20/s per API)' },
   { service: 'ec2', perOperation: true, bucket: { capacity: 50, refillPerSecond: 5 }, source: 'assumption (mutating EC2 actions, chosen low)' },
   { service: 'elbv2', match: /^Describe/, bucket: { capacity: 40, refillPerSecond: 10 }, source: 'ELB user guide, Request throttling for the Elastic Load Balancing API (Describe*: 40, 10/s)' },
+  { service: 'elbv2', match: /^Modify/, bucket: { capacity: 20, refillPerSecond: 3 }, source: 'ELB user guide, Request throttling for the ELB API, bucket capacity and refill rate (Modify*: 20, 3/s; via aws-load-balancer-controller PR 4641)' },
   { service: 'elbv2', bucket: { capacity: 20, refillPerSecond: 2 }, source: 'assumption (ELB mutating actions)' },
   { service: 'autoscaling', bucket: { capacity: 40, refillPerSecond: 10 }, source: 'assumption: one bucket for every Auto Scaling action (documented), size not published; ELB Describe* figures' },
   { service: 'cloudwatch', bucket: { capacity: 20, refillPerSecond: 5 }, source: 'assumption' }

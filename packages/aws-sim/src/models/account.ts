@@ -3,6 +3,7 @@
 // models depend on this interface, not on the world, so the arrows point down (core ← models ← world).
 
 import type { IdFactory } from '../core/ids.js'
+import type { LoadBalancerType, SimAction } from '../core/listener-types.js'
 import type { Realism } from '../core/realism.js'
 import type { SeededRandom } from '../core/rng.js'
 import type {
@@ -35,7 +36,7 @@ export interface Account {
   readonly versionHealth: Map<string, VersionHealth>
   readonly scalingEvents: ScalingEvent[]
   /** Invariant check counters (see SimWorld.checks). */
-  readonly checks: { ticks: number; inv1: number; inv2: number; inv3: number; inv4: number }
+  readonly checks: { ticks: number; inv1: number; inv2: number; inv3: number; inv4: number; inv5: number }
   /** Current virtual time (epoch ms). */
   now(): number
   /** Process what is due now. */
@@ -48,6 +49,8 @@ export interface Account {
   checkNotServing(insts: SimInstance[], operation: string): void
   /** Invariant 2: EnterStandby on `group` for `moving` instances. */
   checkEnterStandby(group: SimGroup, moving: SimInstance[]): void
+  /** Invariant 5: the forward actions a ModifyListener / ModifyRule wrote (`where` names the call and the resource). */
+  checkForwardWeights(where: string, actions: readonly SimAction[]): void
 }
 
 export interface TargetGroupOptions {
@@ -78,6 +81,39 @@ export interface ClassicLoadBalancerOptions {
   healthyAfterChecks?: number
   /** HealthCheck.UnhealthyThreshold (default 2). */
   unhealthyAfterChecks?: number
+}
+
+/** An ELBv2 load balancer (models/listeners.ts `addLoadBalancer`). */
+export interface LoadBalancerOptions {
+  name: string
+  /** Default `application`. */
+  type?: LoadBalancerType
+}
+
+/** A forward action of the builders: target groups by name with their weights. */
+export interface ForwardOptions {
+  forward: { targetGroup: string; weight: number }[]
+  /** The forward's TargetGroupStickinessConfig. */
+  stickiness?: { enabled: boolean; durationSeconds: number }
+  /** One target group: written as a plain forward with TargetGroupArn (no ForwardConfig), as AWS shows an action created so. */
+  singleTarget?: boolean
+}
+
+/** A listener (models/listeners.ts `addListener`): a forward default action, or a fixed-response 404. */
+export interface ListenerOptions extends Partial<ForwardOptions> {
+  loadBalancer: string
+  port: number
+  /** Default HTTP (TCP on a Network Load Balancer). */
+  protocol?: 'HTTP' | 'HTTPS' | 'TCP'
+  defaultAction?: 'fixed-response'
+}
+
+/** A listener rule with a path-pattern condition and a forward action (models/listeners.ts `addRule`). */
+export interface RuleOptions extends ForwardOptions {
+  /** The listener's ARN. */
+  listener: string
+  priority: number
+  pathPattern: string
 }
 
 export interface GroupOptions {

@@ -5,7 +5,8 @@
 //
 // Resources and keys: `asg:<group name>` (the whole DescribeAutoScalingGroups entry: capacity, tags,
 // processes, instances with their lifecycle states), `tg:<target group arn>` (every registered target's
-// health), `ec2:<instance id>` (EC2 state).
+// health), `ec2:<instance id>` (EC2 state), `listener:<listener arn>` (DescribeListeners entry, and the default
+// rule DescribeRules derives from it), `rule:<rule arn>` (DescribeRules entry).
 
 import type { Realism } from '../core/realism.js'
 import type { SeededRandom } from '../core/rng.js'

@@ -1,11 +1,14 @@
 // The simulator's own invariant checks: healthy capacity (invariants 1 and 2; 3 and 4 sit where the
-// terminate and the launch happen), recorded in world.violations, never thrown. Rules of a particular
+// terminate and the launch happen; 5, forward weights, is checked where ModifyListener / ModifyRule is
+// accepted, models/listeners.ts), recorded in world.violations, never thrown. Rules of a particular
 // client of the simulator (its tags, its time limits) plug in as tick checks (world.ts WorldPlugins).
 
 import type { Account } from '../models/account.js'
 import type { AutoScalingModel } from '../models/autoscaling.js'
 import type { TargetsModel } from '../models/targets.js'
 import type { SimGroup, SimInstance } from '../core/types.js'
+import type { SimAction } from '../core/listener-types.js'
+import { forwardTargets } from '../models/actions.js'
 
 /** What the checks read of the world (structural: the world implements it). */
 export interface InvariantWorld extends Account {
@@ -76,5 +79,28 @@ export function checkEnterStandby(world: InvariantWorld, group: SimGroup, moving
   const units = (list: SimInstance[]): number => list.reduce((n, i) => n + i.weight, 0)
   if (units(others) < units(moving)) {
     world.violate(`invariant 2: EnterStandby on ${group.name} moves ${units(moving)} capacity units but only ${units(others)} replacement units serve`)
+  }
+}
+
+/**
+ * Invariant 5, checked when a ModifyListener / ModifyRule is accepted, on the forward actions it wrote: no
+ * forward gives weight (> 0) to a target group with no healthy target while another target group of the same
+ * forward has healthy targets (the traffic given that weight would fail or fail open, when it had somewhere
+ * healthy to go). `where` names the call and the resource.
+ */
+export function checkForwardWeights(world: InvariantWorld, where: string, actions: readonly SimAction[]): void {
+  for (const a of actions) {
+    const targets = forwardTargets(a)
+    if (a.type !== 'forward') continue
+    world.checks.inv5++
+    const healthy = targets.map((t) => world.targets.healthyCountArn(t.targetGroupArn))
+    const served = targets.findIndex((_, n) => (healthy[n] ?? 0) > 0)
+    if (served < 0) continue
+    targets.forEach((t, n) => {
+      if (t.weight === 0 || (healthy[n] ?? 0) > 0) return
+      const name = (arn: string): string => world.targetGroups.get(arn)?.name ?? arn
+      const other = targets[served] as (typeof targets)[number]
+      world.violate(`invariant 5: ${where} gives weight ${t.weight} to target group ${name(t.targetGroupArn)}, which has no healthy target, while ${name(other.targetGroupArn)} of the same forward has ${healthy[served]} healthy`)
+    })
   }
 }

@@ -1,15 +1,16 @@
-// World: the simulated AWS account (Auto Scaling, ELBv2 target groups, EC2 instances, CloudWatch alarms,
-// STS). The state lives here; each service's behaviour has one home in ../models/ (autoscaling.ts,
-// targets.ts, ec2.ts, cloudwatch.ts); this class is the façade: options, virtual time and event processing,
-// invariant baseline, inspection, and the public API delegating to the models. No wire format here: the
-// handlers (../wire/) translate requests into calls on this class and its results back into XML/JSON, and
-// ../sim-world.ts (SimWorld) is this world with its request handler.
+// World: the simulated AWS account (Auto Scaling, ELBv2 target groups, load balancers and listeners, EC2
+// instances, CloudWatch alarms, STS). The state lives here; each service's behaviour has one home in ../models/
+// (autoscaling.ts, targets.ts, listeners.ts with the requests listeners route, ec2.ts, cloudwatch.ts); this
+// class is the façade: options, virtual time and event processing, invariant baseline, inspection, and the
+// public API delegating to the models. No wire format here: the handlers (../wire/) translate requests into
+// calls on this class and its results back into XML/JSON, and ../sim-world.ts (SimWorld) is this world with its
+// request handler.
 
 import { VirtualClock } from '../core/clock.js'
 import { Faults } from '../core/faults.js'
 import { copyGraph } from '../core/fork.js'
 import { IdFactory } from '../core/ids.js'
-import { checkEnterStandby, checkTickInvariants } from './invariants.js'
+import { checkEnterStandby, checkForwardWeights, checkTickInvariants } from './invariants.js'
 import { ReadLag } from './consistency.js'
 import { type Realism, resolveRealism } from '../core/realism.js'
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitRule } from '../core/ratelimit.js'
@@ -21,6 +22,8 @@ import { Ec2Model } from '../models/ec2.js'
 import { TargetsModel } from '../models/targets.js'
 import { StsSim } from '../models/sts.js'
 import { ImagesModel } from '../models/images.js'
+import { ListenersModel } from '../models/listeners.js'
+import type { ServedRequest, SimAction } from '../core/listener-types.js'
 import { iso } from '../core/time.js'
 import {
   type CallRecord,
@@ -104,9 +107,10 @@ export class World {
    * How many invariant checks this world made (counting only; nothing here changes behaviour): `ticks`
    * = runs of the tick check (after every step of virtual time and every accepted write), `inv1` =
    * target groups compared with their baseline, `inv2` = EnterStandby calls checked, `inv3` = instances
-   * checked before a terminate, `inv4` = launches checked. Read by test-support/stats.ts.
+   * checked before a terminate, `inv4` = launches checked, `inv5` = forward actions checked at an accepted
+   * ModifyListener / ModifyRule. Read by test-support/stats.ts.
    */
-  readonly checks = { ticks: 0, inv1: 0, inv2: 0, inv3: 0, inv4: 0 }
+  readonly checks = { ticks: 0, inv1: 0, inv2: 0, inv3: 0, inv4: 0, inv5: 0 }
   /** Virtual time at construction (for the "virtual time simulated" figure). */
   readonly startedAt: number
   readonly groups = new Map<string, SimGroup>()
@@ -123,6 +127,8 @@ export class World {
   readonly cloudWatch: CloudWatchModel
   /** AMIs and launch templates (EC2). */
   readonly images: ImagesModel
+  /** ELBv2 load balancers, listeners and rules, and the requests they route (`listeners.routing`). */
+  readonly listeners: ListenersModel
   private time: number
   /** Virtual time as a function (for the rate limiter); fork() gives the fork one of its own. */
   private readonly timeNow = (): number => this.time
@@ -149,6 +155,7 @@ export class World {
     this.ec2 = new Ec2Model(this)
     this.cloudWatch = new CloudWatchModel(this)
     this.images = new ImagesModel(this)
+    this.listeners = new ListenersModel(this)
     this.readLag = new ReadLag<World>(this)
     const limits = options.rateLimits
     this.rateLimits = limits ? new RateLimiter(this.timeNow, limits === true ? DEFAULT_RATE_LIMITS : limits) : undefined
@@ -321,11 +328,14 @@ export class World {
     this.scaling.nextDueScaling(see)
     this.ec2.nextDueEc2(see)
     this.targets.nextDueTargets(see)
+    this.listeners.routing.nextDue(see)
     return min
   }
 
   private step(): void {
     const now = this.time
+    // First the simulated requests since the last step, routed by the state of that interval.
+    this.listeners.routing.step(now)
     this.autoScaling.stepInstances(now)
     this.ec2.stepEc2(now)
     this.targets.stepTargets(now)
@@ -351,10 +361,61 @@ export class World {
     checkEnterStandby(this, group, moving)
   }
 
+  /** Invariant 5, on the forward actions an accepted ModifyListener / ModifyRule wrote (invariants.ts). */
+  checkForwardWeights(where: string, actions: readonly SimAction[]): void {
+    checkForwardWeights(this, where, actions)
+  }
+
   // ---------------------------------------------------------------- façade over the service models
 
   addTargetGroup(...args: Parameters<TargetsModel['addTargetGroup']>): ReturnType<TargetsModel['addTargetGroup']> {
     return this.targets.addTargetGroup(...args)
+  }
+
+  /** An ELBv2 load balancer (`type` application, the default, or network). */
+  addLoadBalancer(...args: Parameters<ListenersModel['addLoadBalancer']>): ReturnType<ListenersModel['addLoadBalancer']> {
+    return this.listeners.addLoadBalancer(...args)
+  }
+
+  /** A listener whose default action forwards to weighted target groups (or answers a fixed-response 404). */
+  addListener(...args: Parameters<ListenersModel['addListener']>): ReturnType<ListenersModel['addListener']> {
+    return this.listeners.addListener(...args)
+  }
+
+  /** A listener rule: a path-pattern condition and a forward action. */
+  addRule(...args: Parameters<ListenersModel['addRule']>): ReturnType<ListenersModel['addRule']> {
+    return this.listeners.addRule(...args)
+  }
+
+  /** ModifyListener as AWS applies it (the new default actions route requests after the propagation lag). */
+  modifyListener(...args: Parameters<ListenersModel['modifyListener']>): ReturnType<ListenersModel['modifyListener']> {
+    return this.listeners.modifyListener(...args)
+  }
+
+  /** ModifyRule as AWS applies it (refused on a default rule). */
+  modifyRule(...args: Parameters<ListenersModel['modifyRule']>): ReturnType<ListenersModel['modifyRule']> {
+    return this.listeners.modifyRule(...args)
+  }
+
+  /** The weights (by target group name) that apply to the requests of a listener's default action or a rule now. */
+  forwardWeights(...args: Parameters<ListenersModel['routing']['forwardWeights']>): ReturnType<ListenersModel['routing']['forwardWeights']> {
+    return this.listeners.routing.forwardWeights(...args)
+  }
+
+  /** From now on every route (listener default action, rule) gets `perSecond` (default 10) requests per virtual second. */
+  startRequests(options: { perSecond?: number } = {}): void {
+    this.listeners.routing.start(options.perSecond ?? 10)
+    this.settle()
+  }
+
+  /** Every simulated request, in time order. */
+  get requests(): ServedRequest[] {
+    return this.listeners.routing.requests
+  }
+
+  /** How many simulated requests match (all given fields; `since`/`until` inclusive, virtual ms). */
+  servedBy(...args: Parameters<ListenersModel['routing']['servedBy']>): ReturnType<ListenersModel['routing']['servedBy']> {
+    return this.listeners.routing.servedBy(...args)
   }
 
   addClassicLoadBalancer(...args: Parameters<TargetsModel['addClassicLoadBalancer']>): ReturnType<TargetsModel['addClassicLoadBalancer']> {

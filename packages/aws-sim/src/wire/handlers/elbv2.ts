@@ -1,10 +1,12 @@
-// Elastic Load Balancing v2 (AWS Query, version 2015-12-01): target groups and target health.
+// Elastic Load Balancing v2 (AWS Query, version 2015-12-01): target groups and target health; load balancers,
+// listeners and rules are in elbv2-listeners.ts.
 
 import { SimError } from '../../core/errors.js'
 import { isNetworkProtocol } from '../../models/targets.js'
 import { num, objList, str, strList } from '../form.js'
 import type { SimTargetGroup } from '../../core/types.js'
 import type { World } from '../../world/world.js'
+import { listenerOps } from './elbv2-listeners.js'
 import { page, read, type Service, type XmlResult } from './service.js'
 
 function mustTargetGroup(w: World, arn: string | undefined): SimTargetGroup {
@@ -50,6 +52,7 @@ export const elbv2: Service = {
   protocol: 'query',
   xmlns: 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/',
   ops: {
+    ...listenerOps,
     DescribeTargetHealth: read((w, p) => {
       const tg = mustTargetGroup(w, str(p, 'TargetGroupArn'))
       const requested = objList(p, 'Targets')
