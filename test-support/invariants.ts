@@ -29,13 +29,22 @@ function stateOf(world: World): TickState {
   return s
 }
 
-/** The groups attached to each target group: a blue/green "pair" (or more) shares the target group. */
+/**
+ * The groups attached to each target group: a blue/green "pair" (or more) shares the target group; and the
+ * groups behind each weighted listener default action or rule (each color on a target group of its own).
+ */
 function pairs(world: World): { tgArn: string; groups: SimGroup[] }[] {
   const out: { tgArn: string; groups: SimGroup[] }[] = []
   for (const tg of world.targetGroups.values()) {
     // A Classic LB counts like a target group (models/targets.ts trafficOf).
     const groups = [...world.groups.values()].filter((g) => world.targets.trafficOf(g).includes(tg.arn))
     if (groups.length > 0) out.push({ tgArn: tg.arn, groups })
+  }
+  // Weights: the colors of a pair have target groups of their own, forwarded together by a listener or rule.
+  for (const route of world.listeners.routing.routes.keys()) {
+    const named = world.listeners.routing.namedTargetGroups(route)
+    const groups = [...world.groups.values()].filter((g) => world.targets.trafficOf(g).some((arn) => named.includes(arn)))
+    if (groups.length > 1) out.push({ tgArn: route, groups })
   }
   return out
 }
@@ -100,9 +109,31 @@ function checkScalingPause(world: World, state: TickState): void {
   }
 }
 
+/**
+ * Weights (issue 20), after every tick: a listener default action or rule whose applied weights send requests
+ * to target groups of two groups at once while neither carries the deploy marker: both colors carry weight
+ * outside a deploy or a rollback. Recorded once per route, again after the condition cleared.
+ */
+function checkWeights(world: World, state: TickState): void {
+  for (const route of world.listeners.routing.routes.keys()) {
+    const weighted = world.weightedTargetGroups(route)
+    const groups = [...world.groups.values()].filter((g) => world.targets.trafficOf(g).some((arn) => weighted.includes(arn)))
+    const key = `route:${route}`
+    if (groups.length < 2 || groups.some((g) => g.tags.has(DEPLOY_MARKER_TAG))) {
+      state.mixed.delete(key)
+      continue
+    }
+    const names = groups.map((g) => g.name).join(', ')
+    if (state.mixed.get(key) === names) continue
+    state.mixed.set(key, names)
+    world.violate(`both colors carry weight outside a deploy: forward ${route} sends requests to ${names} and none of them carries ${DEPLOY_MARKER_TAG}`)
+  }
+}
+
 /** The tick checks of this action's deploy contract, in the order they have always run. */
 export function checkActionInvariants(world: World): void {
   const state = stateOf(world)
   checkVersions(world, state)
   checkScalingPause(world, state)
+  checkWeights(world, state)
 }

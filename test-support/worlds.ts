@@ -35,3 +35,54 @@ export function addService(world: SimWorld, o: ServiceOptions = {}): { blue: str
   world.addGroup({ name: `${base}-green`, min: 0, max: o.max ?? Math.max(6, n * 2), desired: 0, targetGroups: tgs, tags: { 'docker:image:name': o.imageName ?? 'web' } })
   return { blue: `${base}-blue`, green: `${base}-green`, tg: tgs[0] as string }
 }
+
+export interface WeightedServiceOptions extends Omit<ServiceOptions, 'targetGroups'> {
+  /** ALB health checks (default: an ALB target group's defaults, 30 s apart, 5 to healthy). */
+  healthCheckIntervalSeconds?: number
+  healthyAfterChecks?: number
+  deregistrationDelaySeconds?: number
+  /** TargetGroupStickinessConfig of every forward. */
+  stickiness?: { enabled: boolean; durationSeconds: number }
+  /** Also a listener HTTPS:443 with a rule for /api/* forwarding to both colors. */
+  secondListener?: boolean
+}
+
+/**
+ * A pair that moves traffic by weights: each color on a target group of its own (`<base>-blue`, `<base>-green`),
+ * an ALB whose listener HTTP:80 forwards to both (blue weight 1, green 0), and optionally a second listener with a rule.
+ */
+export function addWeightedService(
+  world: SimWorld,
+  o: WeightedServiceOptions = {}
+): { blue: string; green: string; blueTg: string; greenTg: string; listeners: string[]; rules: string[] } {
+  const base = o.base ?? 'prod-web'
+  const n = o.instances ?? 3
+  const [blueTg, greenTg] = [`${base}-blue`, `${base}-green`]
+  for (const name of [blueTg, greenTg]) {
+    world.addTargetGroup({
+      name,
+      deregistrationDelaySeconds: o.deregistrationDelaySeconds ?? 300,
+      healthCheckIntervalSeconds: o.healthCheckIntervalSeconds ?? 30,
+      healthyAfterChecks: o.healthyAfterChecks ?? 5
+    })
+  }
+  const lb = `${base}-alb`
+  world.addLoadBalancer({ name: lb })
+  const both = [
+    { targetGroup: blueTg, weight: 1 },
+    { targetGroup: greenTg, weight: 0 }
+  ]
+  const sticky = o.stickiness ? { stickiness: o.stickiness } : {}
+  const listeners = [world.addListener({ loadBalancer: lb, port: 80, forward: both, ...sticky }).arn]
+  const rules: string[] = []
+  if (o.secondListener) {
+    const https = world.addListener({ loadBalancer: lb, port: 443, protocol: 'HTTPS', forward: both, ...sticky }).arn
+    listeners.push(https)
+    rules.push(world.addRule({ listener: https, priority: 10, pathPattern: '/api/*', forward: both, ...sticky }).arn)
+  }
+  const tags = { 'docker:image:name': o.imageName ?? 'web', 'docker:image:version': o.version ?? 'v1' }
+  const max = o.max ?? Math.max(6, n * 2)
+  world.addGroup({ name: `${base}-blue`, min: n, max, desired: n, targetGroups: [blueTg], tags, running: true })
+  world.addGroup({ name: `${base}-green`, min: 0, max, desired: 0, targetGroups: [greenTg], tags: { 'docker:image:name': o.imageName ?? 'web' } })
+  return { blue: `${base}-blue`, green: `${base}-green`, blueTg, greenTg, listeners, rules }
+}

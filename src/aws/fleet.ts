@@ -4,7 +4,7 @@
 import type { AlarmStatus } from '../domain/bake.js'
 import type { ImageInfo, TemplateVersion } from '../domain/image.js'
 import type { InstanceFate } from '../domain/interruption.js'
-import type { Activity, Capacity, LaunchSource, ScalingPolicy, ScheduledAction, TargetHealth } from '../domain/model.js'
+import type { Activity, Capacity, Forward, LaunchSource, PairListeners, ScalingPolicy, ScheduledAction, TargetHealth } from '../domain/model.js'
 import type { Clock } from '../clock.js'
 import * as autoscaling from './autoscaling.js'
 import { type Aws, withClients } from './call.js'
@@ -14,6 +14,7 @@ import { describeAlarms } from './cloudwatch.js'
 import * as ec2 from './ec2.js'
 import * as elbv2 from './elbv2.js'
 import * as images from './images.js'
+import * as listeners from './listeners.js'
 import type { Fleet, GroupDescription, TargetGroupDrain, TargetGroupHealthCheck } from './port.js'
 import { movePolicy, moveScheduledAction } from './scaling.js'
 
@@ -54,6 +55,14 @@ export class AwsFleet implements Fleet {
 
   classicHealth(loadBalancerName: string, instanceIds: string[]): Promise<Record<string, TargetHealth>> {
     return classic.instanceHealth(this.aws, loadBalancerName, instanceIds)
+  }
+
+  listeners(targetGroupArns: string[], known?: PairListeners['listeners']): Promise<PairListeners> {
+    return listeners.readListeners(this.aws, targetGroupArns, known)
+  }
+
+  setWeights(forward: Forward, weights: { arn: string; weight: number }[]): Promise<string> {
+    return listeners.setWeights(this.aws, forward, weights)
   }
 
   targetGroupHealthChecks(keys: string[]): Promise<Record<string, TargetGroupHealthCheck>> {

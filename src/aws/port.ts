@@ -3,7 +3,7 @@
 import type { AlarmStatus } from '../domain/bake.js'
 import type { ImageInfo, TemplateVersion } from '../domain/image.js'
 import type { InstanceFate } from '../domain/interruption.js'
-import type { Capacity, Group, LaunchSource, ScalingPolicy, ScheduledAction, TargetHealth } from '../domain/model.js'
+import type { Capacity, Forward, Group, LaunchSource, PairListeners, ScalingPolicy, ScheduledAction, TargetHealth } from '../domain/model.js'
 
 export type GroupDescription = Omit<Group, 'color'>
 
@@ -48,6 +48,13 @@ export interface Fleet {
    * (domain/classic.ts). Instances EC2 no longer knows are left out, as for targetHealth.
    */
   classicHealth(loadBalancerName: string, instanceIds: string[]): Promise<Record<string, TargetHealth>>
+  /**
+   * The ALB listeners in front of these target groups (found through their load balancers, or `known`) and
+   * every forward action of them that names one of the target groups.
+   */
+  listeners(targetGroupArns: string[], known?: PairListeners['listeners']): Promise<PairListeners>
+  /** Rewrites one forward action's weights (ModifyListener / ModifyRule), every other field kept; says what it wrote. */
+  setWeights(forward: Forward, weights: { arn: string; weight: number }[]): Promise<string>
   /** Health-check timing of each target group. */
   targetGroupHealthChecks(targetGroupArns: string[]): Promise<Record<string, TargetGroupHealthCheck>>
   /** The state of these CloudWatch alarms (metric and composite); names CloudWatch does not know are left out. */

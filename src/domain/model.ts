@@ -156,7 +156,31 @@ export type CapacityUnit = 'units' | 'vcpu' | 'memory-mib'
 export interface Pair {
   base: string
   groups: [Group, Group]
+  /** The ALB listeners in front of the pair, read when its colors use different target groups (domain/traffic.ts). */
+  listeners?: PairListeners
 }
+
+/** One forward action that names a target group of the pair: a listener's default action or a rule's. */
+export interface Forward {
+  /** The listener ARN (its default action) or the rule ARN. */
+  arn: string
+  on: 'listener' | 'rule'
+  /** For messages: `listener HTTP:80 of web` or `rule 10 of listener HTTP:80 of web`. */
+  label: string
+  /** Its target groups and weights, in the action's order. */
+  targetGroups: { arn: string; weight: number }[]
+  /** TargetGroupStickinessConfig is enabled: clients stay on their target group up to this many seconds. */
+  stickySeconds?: number
+}
+
+/** What an observation read of the listeners in front of a pair whose colors use different target groups. */
+export interface PairListeners {
+  /** Every listener of the load balancers of the pair's target groups (found once, then re-read by ARN). */
+  listeners: { arn: string; label: string }[]
+  /** Every forward action of those listeners that names a target group of either color. */
+  forwards: Forward[]
+}
+
 
 /** Lifecycle states in which an instance is on its way into or in Standby. */
 export const STANDBY_STATES = new Set(['EnteringStandby', 'Standby'])

@@ -9,22 +9,25 @@ import {
   liveCapacityOf
 } from './markers.js'
 import { trafficKeys } from './classic.js'
-import { type Group, type Instance, type Pair, PENDING_STATES, activeInstances, standbyInstances } from './model.js'
+import { type Forward, type Group, type Instance, type Pair, PENDING_STATES, activeInstances, standbyInstances } from './model.js'
+import { carriesAll, topologyOf } from './traffic.js'
 
+// `weights`: the pair's forward actions when traffic moves by weights (domain/traffic.ts); absent: by Standby.
 export type Phase =
   /** One group serves, the other is idle: the pair is ready for a deploy. */
-  | { kind: 'at-rest'; live: Group; idle: Group }
+  | { kind: 'at-rest'; live: Group; idle: Group; weights?: Forward[] }
   /**
    * A deploy scaled up `next` and has not started cutover: `live` still serves untouched. With `canary`, a
    * canary of that many instances runs in `next` beside `live` and holds there until promoted or rolled back.
    */
-  | { kind: 'deploying'; live: Group; next: Group; canary?: number }
+  | { kind: 'deploying'; live: Group; next: Group; canary?: number; weights?: Forward[] }
   /**
-   * Cutover began: `previous` served when it began and is (partly) in Standby; `next` serves. `complete`:
-   * traffic has moved (no old instance serves or is about to, every one entering Standby is already
-   * deregistering) and scaling is handed over; `draining` lists the old instances still entering Standby.
+   * Cutover began: `previous` served when it began and is (partly) in Standby, or (weights) gets less
+   * weight; `next` serves. `complete`: traffic has moved (no old instance serves or is about to, every one
+   * entering Standby is already deregistering; or every forward gives `next` all the weight) and scaling is
+   * handed over; `draining` lists the old instances still entering Standby.
    */
-  | { kind: 'cut-over'; previous: Group; next: Group; complete: boolean; finalizing: boolean; draining: Instance[] }
+  | { kind: 'cut-over'; previous: Group; next: Group; complete: boolean; finalizing: boolean; draining: Instance[]; weights?: Forward[] }
   /** Neither group serves. */
   | { kind: 'empty' }
   /** Something a person must look at; nothing is changed. */
@@ -36,6 +39,8 @@ function serving(g: Group): boolean {
 
 export function classify(pair: Pair): Phase {
   const [a, b] = pair.groups
+  const topology = pair.listeners ? topologyOf(pair) : undefined
+  const weights = topology?.kind === 'weights' ? { weights: topology.forwards } : {}
   const idleMarked = pair.groups.filter((g) => g.tags[IDLE_CAPACITY_TAG] !== undefined)
   const liveMarked = pair.groups.filter((g) => g.tags[LIVE_CAPACITY_TAG] !== undefined)
 
@@ -60,13 +65,10 @@ export function classify(pair: Pair): Phase {
     if (next === previous) {
       return unknown(`${next.name} carries both ${IDLE_CAPACITY_TAG} and ${LIVE_CAPACITY_TAG}`)
     }
-    const draining = previous.instances.filter((i) => i.lifecycle === 'EnteringStandby')
-    const complete =
-      activeInstances(previous).length === 0 &&
-      draining.every((i) => deregistering(previous, i)) &&
-      previous.policies.length === 0 &&
-      previous.scheduledActions.length === 0
-    return { kind: 'cut-over', previous, next, complete, finalizing: previous.tags[FINALIZING_TAG] !== undefined, draining }
+    const draining = weights.weights ? [] : previous.instances.filter((i) => i.lifecycle === 'EnteringStandby')
+    const moved = weights.weights ? carriesAll(weights.weights, next, previous) : activeInstances(previous).length === 0 && draining.every((i) => deregistering(previous, i))
+    const complete = moved && previous.policies.length === 0 && previous.scheduledActions.length === 0
+    return { kind: 'cut-over', previous, next, complete, finalizing: previous.tags[FINALIZING_TAG] !== undefined, draining, ...weights }
   }
   if (previous) {
     const other = previous === a ? b : a
@@ -81,7 +83,7 @@ export function classify(pair: Pair): Phase {
     }
     const canary = canaryOf(next)
     if (canary !== undefined && Number.isNaN(canary)) return unknown(`${next.name} has an unreadable ${CANARY_TAG} tag ("${next.tags[CANARY_TAG]}")`)
-    return canary !== undefined ? { kind: 'deploying', live, next, canary } : { kind: 'deploying', live, next }
+    return canary !== undefined ? { kind: 'deploying', live, next, canary, ...weights } : { kind: 'deploying', live, next, ...weights }
   }
 
   const withStandby = pair.groups.filter((g) => standbyInstances(g).length > 0)
@@ -97,7 +99,15 @@ export function classify(pair: Pair): Phase {
   }
   const live = servingGroups[0]
   if (!live) return { kind: 'empty' }
-  return { kind: 'at-rest', live, idle: live === a ? b : a }
+  const idle = live === a ? b : a
+  if (weights.weights && !carriesAll(weights.weights, live, idle)) {
+    const off = weights.weights.filter((f) => !carriesAll([f], live, idle)).map((f) => f.label)
+    return unknown(
+      `${off.join(' and ')} ${off.length > 1 ? 'do' : 'does'} not give all the weight to ${live.name}, the group that serves, although no deployment is recorded: ` +
+        `set the weights (${live.name}'s target group positive, ${idle.name}'s 0) with aws elbv2 modify-listener / modify-rule, then re-run`
+    )
+  }
+  return { kind: 'at-rest', live, idle, ...weights }
 }
 
 /**

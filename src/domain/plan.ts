@@ -4,29 +4,24 @@ import { assessHealth } from './health.js'
 import { matchTemplateSteps } from './image-sync.js'
 import { holdSteps, releaseHoldSteps } from './hold.js'
 import { trafficKeys } from './classic.js'
-import {
-  CANARY_TAG,
-  DEPLOY_RUN_TAG,
-  FINALIZING_TAG,
-  IDLE_CAPACITY_TAG,
-  LAST_RUN_TAG,
-  LIVE_CAPACITY_TAG,
-  LIVE_SUSPENDED_TAG,
-  MARKER_TAGS,
-  QUARANTINE_PROCESSES,
-  RELEASE_TAG,
-  decodeList,
-  encodeCapacity,
-  encodeLastRun,
-  encodeList,
-  idleCapacityOf,
-  liveCapacityOf,
-  ownCapacityOf
-} from './markers.js'
-import { type Capacity, type Group, activeInstances, inStandby, unitWord, unitsOf } from './model.js'
+import { CANARY_TAG, DEPLOY_RUN_TAG, FINALIZING_TAG, IDLE_CAPACITY_TAG, RELEASE_TAG, decodeList, encodeCapacity, liveCapacityOf, ownCapacityOf } from './markers.js'
+import { type Capacity, type Forward, type Group, inStandby, unitsOf } from './model.js'
 import { type Phase, stillTakesTraffic } from './phase.js'
+import {
+  type RecordOptions,
+  handOverSteps,
+  idleSteps,
+  recordStep,
+  sameCapacity,
+  unitOf,
+  untagAll,
+  waitHealthyIfNeeded
+} from './plan-common.js'
+import { planWeightsFinalize, planWeightsRollback, untilWeightsApply, weightCutoverSteps, weightSteps } from './plan-weights.js'
 import { restoreProcesses, rollbackProcesses } from './processes.js'
-import { PROTECTION_BATCH, RETIRE_BATCH, STANDBY_BATCH, type Step, chunk } from './steps.js'
+import { RETIRE_BATCH, STANDBY_BATCH, type Step, chunk } from './steps.js'
+
+export type { RecordOptions } from './plan-common.js'
 
 export interface PlanOptions {
   version: string
@@ -37,21 +32,6 @@ export interface PlanOptions {
   releaseTag?: string | undefined
   /** Deploy by image: the AMI the idle group launches; `ready` groups already launch a pinned version with it. */
   image?: { id: string; ready: readonly string[] } | undefined
-}
-
-/** The wait's unit for a group that counts units (none for one that counts instances). */
-export function unitOf(g: Group): { unit?: string } {
-  return g.capacityUnit ? { unit: unitWord(g) } : {}
-}
-
-function sameCapacity(a: Capacity, b: Capacity): boolean {
-  return a.min === b.min && a.desired === b.desired && a.max === b.max
-}
-
-function waitHealthyIfNeeded(g: Group, count: number, steps: Step[], purpose: 'deploy' | 'restore'): void {
-  if (!assessHealth(g, count, trafficKeys(g)).ready) {
-    steps.push({ kind: 'wait-healthy', group: g.name, count, targetGroupArns: trafficKeys(g), purpose, ...unitOf(g) })
-  }
 }
 
 /**
@@ -88,7 +68,7 @@ export function planDeploy(phase: Phase, opts: PlanOptions): Step[] {
     steps.push({ kind: 'set-capacity', group: idle.name, capacity: ownCapacityOf(live) })
     steps.push({ kind: 'wait-healthy', group: idle.name, count: live.capacity.desired, targetGroupArns: trafficKeys(idle), purpose: 'deploy', ...unitOf(live) })
     steps.push(checkVersions(idle.name, opts))
-    steps.push(...cutoverSteps(live, idle, live.capacity.desired, true))
+    steps.push(...cutoverSteps(live, idle, live.capacity.desired, true, phase.weights))
     return steps
   }
   if (phase.kind === 'deploying') {
@@ -107,14 +87,14 @@ export function planDeploy(phase: Phase, opts: PlanOptions): Step[] {
       steps.push({ kind: 'wait-healthy', group: next.name, count: live.capacity.desired, targetGroupArns: trafficKeys(next), purpose: 'deploy', ...unitOf(live) })
     }
     steps.push(checkVersions(next.name, opts))
-    steps.push(...cutoverSteps(live, next, live.capacity.desired, true))
+    steps.push(...cutoverSteps(live, next, live.capacity.desired, true, phase.weights))
     return steps
   }
   if (phase.kind === 'cut-over') {
     const saved = liveCapacityOf(phase.previous)
     const adopt: Step[] =
       phase.next.tags[DEPLOY_RUN_TAG] !== opts.run ? [{ kind: 'tag', group: phase.next.name, tags: { [DEPLOY_RUN_TAG]: opts.run }, propagate: [] }] : []
-    const rest = cutoverSteps(phase.previous, phase.next, saved?.desired ?? phase.next.capacity.desired)
+    const rest = cutoverSteps(phase.previous, phase.next, saved?.desired ?? phase.next.capacity.desired, false, phase.weights)
     return rest.length > 0 ? [...adopt, ...rest] : []
   }
   return steps
@@ -123,31 +103,16 @@ export function planDeploy(phase: Phase, opts: PlanOptions): Step[] {
 /**
  * Cutover: record the serving group's capacity and processes, hand its scaling policies and scheduled
  * actions to the new group (so one group can always scale out, also while the old instances drain),
- * quarantine it, and move its instances to Standby (out of the load balancer, still running). Every step
+ * quarantine it, and move its instances to Standby (or, weights: write the weights, domain/plan-weights.ts) (out of the load balancer, still running). Every step
  * is skipped when the state shows it done.
  */
-function cutoverSteps(previous: Group, next: Group, wanted: number, waitPlanned = false): Step[] {
+function cutoverSteps(previous: Group, next: Group, wanted: number, waitPlanned: boolean, weights: Forward[] | undefined): Step[] {
+  if (weights) return weightCutoverSteps(previous, next, weights, wanted, waitPlanned)
   const steps: Step[] = []
   const inService = previous.instances.filter((i) => i.lifecycle === 'InService')
   // Invariant 2: nothing of the serving group changes before every new instance is healthy.
   if (inService.length > 0 && !waitPlanned) waitHealthyIfNeeded(next, wanted, steps, 'deploy')
-  if (previous.tags[LIVE_CAPACITY_TAG] === undefined) {
-    steps.push({
-      kind: 'tag',
-      group: previous.name,
-      tags: {
-        [LIVE_CAPACITY_TAG]: encodeCapacity(ownCapacityOf(previous)),
-        [LIVE_SUSPENDED_TAG]: encodeList(previous.suspendedProcesses)
-      },
-      propagate: []
-    })
-  }
-  for (const policy of previous.policies) steps.push({ kind: 'move-policy', from: previous.name, to: next.name, policy })
-  for (const action of previous.scheduledActions) {
-    steps.push({ kind: 'move-scheduled-action', from: previous.name, to: next.name, action })
-  }
-  const toSuspend = QUARANTINE_PROCESSES.filter((p) => !previous.suspendedProcesses.includes(p))
-  if (toSuspend.length > 0) steps.push({ kind: 'suspend', group: previous.name, processes: toSuspend })
+  steps.push(...handOverSteps(previous, next))
   if (previous.capacity.min > 0) {
     // Entering Standby with a decrement is refused below MinSize (AWS ValidationError).
     steps.push({ kind: 'set-min', group: previous.name, min: 0 })
@@ -165,21 +130,10 @@ function cutoverSteps(previous: Group, next: Group, wanted: number, waitPlanned 
   return steps
 }
 
-/** Where and how a finished finalize or rollback is recorded (LAST_RUN_TAG on the pair's first group). */
-export interface RecordOptions {
-  recordOn: string
-  versionTagKey: string
-}
-
-function recordStep(groups: Group[], r: RecordOptions, mode: 'finalize' | 'rollback', version: string): Step[] {
-  const value = encodeLastRun({ mode, version })
-  const g = groups.find((x) => x.name === r.recordOn)
-  return g && g.tags[LAST_RUN_TAG] !== value ? [{ kind: 'tag', group: r.recordOn, tags: { [LAST_RUN_TAG]: value }, propagate: [] }] : []
-}
-
 /** Finalize: retire the standby instances for good and leave the previous group idle, as its owner had it. */
 export function planFinalize(phase: Phase, r: RecordOptions): Step[] {
   if (phase.kind !== 'cut-over') return []
+  if (phase.weights) return planWeightsFinalize(phase, r)
   const { previous, next } = phase
   const steps: Step[] = []
   const detached = decodeList(previous.tags[FINALIZING_TAG]).filter((id) => !previous.instances.some((i) => i.id === id))
@@ -208,6 +162,7 @@ export function planRollback(phase: Phase, r: RecordOptions): Step[] {
   if (phase.kind === 'deploying') {
     const { live, next } = phase
     return [
+      ...(phase.weights && weightSteps(phase.weights, next, live).length > 0 ? [...weightSteps(phase.weights, next, live), ...untilWeightsApply(phase.weights, next)] : []),
       ...idleSteps(next),
       ...releaseHoldSteps(live),
       ...recordStep([live, next], r, 'rollback', next.tags[r.versionTagKey] ?? ''),
@@ -215,6 +170,7 @@ export function planRollback(phase: Phase, r: RecordOptions): Step[] {
     ]
   }
   if (phase.kind !== 'cut-over') return []
+  if (phase.weights) return planWeightsRollback(phase, r, phase.weights)
   const { previous, next } = phase
   const steps: Step[] = []
   const restore: Step[] = []
@@ -252,24 +208,3 @@ export function planRollback(phase: Phase, r: RecordOptions): Step[] {
   return steps
 }
 
-function idleSteps(next: Group): Step[] {
-  const steps: Step[] = []
-  const idle = idleCapacityOf(next) ?? { min: 0, desired: 0, max: next.capacity.max }
-  const protectedIds = activeInstances(next)
-    .filter((i) => i.protectedFromScaleIn)
-    .map((i) => i.id)
-  for (const batch of chunk(protectedIds, PROTECTION_BATCH)) steps.push({ kind: 'unprotect', group: next.name, instanceIds: batch })
-  if (!sameCapacity(next.capacity, idle)) steps.push({ kind: 'set-capacity', group: next.name, capacity: idle })
-  // Done means the new version takes no more requests: its instances terminate, and deregister a moment later.
-  if (idle.desired === 0 && next.instances.some((i) => i.lifecycle === 'InService' || stillTakesTraffic(next, i))) {
-    steps.push({ kind: 'wait-deregistering', group: next.name })
-  }
-  return steps
-}
-
-/** One DeleteTags call (at most 14 tags of the 25 a call takes) for every marker of both groups: no half-cleared record. */
-function untagAll(groups: Group[], alsoWritten: { group: string; key: string }[] = []): Step[] {
-  const present = groups.flatMap((g) => MARKER_TAGS.filter((k) => g.tags[k] !== undefined).map((key) => ({ group: g.name, key })))
-  const tags = [...present, ...alsoWritten.filter((t) => !present.some((p) => p.group === t.group && p.key === t.key))]
-  return tags.length > 0 ? [{ kind: 'untag', tags }] : []
-}

@@ -7,6 +7,7 @@ import type { Phase } from './phase.js'
 import { canaryBlocks, canaryChecks } from './canary.js'
 import { capacityUnitRefusal } from './preflight-units.js'
 import { trafficSourceRefusals } from './preflight-traffic.js'
+import { forwardsToMove, topologyRefusals } from './traffic.js'
 import { lockPreflight } from './lock.js'
 import type { Verdict } from './verdict.js'
 
@@ -28,7 +29,7 @@ const FINAL_ACTIVITY = new Set(['Successful', 'Failed', 'Cancelled'])
 const NEEDED_TO_LAUNCH = ['Launch', 'AddToLoadBalancer']
 
 export function preflight(pair: Pair, phase: Phase, opts: PreflightOptions): Verdict {
-  const refusals = structural(pair)
+  const refusals = structural(pair, opts.mode)
   if (opts.mode === 'status') return { refusals: [] }
   const held = opts.lock && lockPreflight(pair, opts.lock)
   if (held) return { refusals: [...refusals, held] }
@@ -51,16 +52,14 @@ export function preflight(pair: Pair, phase: Phase, opts: PreflightOptions): Ver
   return { ...verdict, refusals: [...refusals, ...verdict.refusals] }
 }
 
-function structural(pair: Pair): string[] {
+function structural(pair: Pair, mode: Mode): string[] {
   const [a, b] = pair.groups
   const out: string[] = []
   const tgA = [...a.targetGroupArns].sort().join(',')
   const tgB = [...b.targetGroupArns].sort().join(',')
   const lbA = [...a.loadBalancerNames].sort().join(',')
   const lbB = [...b.loadBalancerNames].sort().join(',')
-  if (tgA !== tgB) {
-    out.push(`${pair.base}: ${a.name} and ${b.name} are attached to different target groups (${list(a.targetGroupArns)} vs ${list(b.targetGroupArns)}); attach both to the same ones.`)
-  }
+  out.push(...topologyRefusals(pair, mode))
   if (lbA !== lbB) {
     // Traffic would move between load balancers, not between groups behind one (aws autoscaling attach-load-balancers).
     out.push(
@@ -84,11 +83,6 @@ function structural(pair: Pair): string[] {
 
 function names(lbs: string[]): string {
   return lbs.length === 0 ? 'none' : lbs.join(', ')
-}
-
-function list(arns: string[]): string {
-  // arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id> → <name>
-  return arns.length === 0 ? 'none' : arns.map((a) => a.split(':').pop()?.split('/')[1] ?? a).join(', ')
 }
 
 /**
@@ -214,10 +208,12 @@ function finalizeChecks(pair: Pair, phase: Phase, opts: PreflightOptions): Verdi
     // Instances still draining into Standby are fine (finalize waits for them); old instances still
     // serving, or scaling not yet handed over, mean the deploy did not finish its cutover.
     const { previous, next } = phase
-    const serving = activeInstances(previous).length
+    // Weights: the old instances stay in service; what must have moved is the weight of every forward.
+    const serving = phase.weights ? forwardsToMove(phase.weights, previous, next).length : activeInstances(previous).length
     const scaling = previous.policies.length + previous.scheduledActions.length
     if (serving > 0 || scaling > 0) {
-      const what = serving > 0 ? `${serving} old instance(s) still in service` : `${scaling} scaling policy/scheduled action(s) not yet moved to ${next.name}`
+      const old = phase.weights ? `forward action(s) still giving ${previous.name} weight` : 'old instance(s) still in service'
+      const what = serving > 0 ? `${serving} ${old}` : `${scaling} scaling policy/scheduled action(s) not yet moved to ${next.name}`
       return { refusals: [`${pair.base}: cutover from ${previous.name} to ${next.name} did not finish (${what}); re-run deploy to finish it, or roll back.`] }
     }
     const hooks = terminationHookRefusal(previous)
@@ -252,7 +248,8 @@ function rollbackChecks(pair: Pair, phase: Phase, opts: PreflightOptions): Verdi
 
 /** What finalize terminates through EC2: the standby instances, and any an interrupted finalize already detached. */
 export function finalizeTerminates(phase: Phase): string[] {
-  if (phase.kind !== 'cut-over') return []
+  // Weights: Auto Scaling scales the old group in; nothing goes through EC2's TerminateInstances.
+  if (phase.kind !== 'cut-over' || phase.weights) return []
   const { previous } = phase
   const detached = decodeList(previous.tags[FINALIZING_TAG]).filter((id) => !previous.instances.some((i) => i.id === id))
   return [...detached, ...previous.instances.filter(inStandby).map((i) => i.id)]

@@ -1,6 +1,6 @@
 // The typed steps a plan is made of: each is one AWS write (or one bounded wait), printable as a line.
 import { classicName } from './classic.js'
-import { type Capacity, type LaunchSource, type ScalingPolicy, type ScheduledAction, formatCapacity } from './model.js'
+import { type Capacity, type Forward, type LaunchSource, type ScalingPolicy, type ScheduledAction, formatCapacity } from './model.js'
 
 export type Step =
   | { kind: 'tag'; group: string; tags: Record<string, string>; propagate: string[] }
@@ -29,6 +29,11 @@ export type Step =
   | { kind: 'retire'; group: string; instanceIds: string[] }
   /** Terminate instances a killed finalize had detached (ids from the group's finalizing tag). */
   | { kind: 'terminate-detached'; group: string; instanceIds: string[] }
+  /**
+   * Weights: one forward action's weights rewritten (ModifyListener for a listener's default action,
+   * ModifyRule for a rule), every other field of its actions kept; `to` is the group that gets the traffic.
+   */
+  | { kind: 'set-weights'; forward: Forward; weights: { arn: string; weight: number }[]; to: string }
   | { kind: 'move-policy'; from: string; to: string; policy: ScalingPolicy }
   | { kind: 'move-scheduled-action'; from: string; to: string; action: ScheduledAction }
   /**
@@ -44,12 +49,18 @@ export type Step =
   /** Until no instance of the group is still entering Standby (the drain is over) or pending. */
   | { kind: 'wait-standby'; group: string }
   /**
+   * Weights: until the run's weight writes apply (a few seconds), and with target group stickiness until it has
+   * passed (`stickySeconds`), so no request still sent to the group's target groups finds them emptied.
+   */
+  | { kind: 'wait-weights'; group: string; stickySeconds?: number }
+  /**
    * Until traffic has left the group's leaving instances: every one entering Standby or terminating is
    * draining from its target groups, none is pending, and (when the group is scaled to 0) none is InService.
    */
   | { kind: 'wait-deregistering'; group: string }
 
 export function isWait(s: Step): boolean {
+  // wait-weights is a pause, not a wait on what AWS shows: the plan carries on after it without observing again.
   return s.kind === 'wait-healthy' || s.kind === 'wait-standby' || s.kind === 'wait-deregistering'
 }
 
@@ -100,6 +111,10 @@ export function describeStep(s: Step): string {
       return `detach ${s.instanceIds.length} standby instance(s) from ${s.group} (no second decrement) and terminate them: ${ids(s.instanceIds)}`
     case 'terminate-detached':
       return `terminate ${s.instanceIds.length} instance(s) already detached from ${s.group}: ${ids(s.instanceIds)}`
+    case 'set-weights':
+      return `give ${s.to} the traffic of ${s.forward.label}: ${s.weights.map((t) => `${tgName(t.arn)} weight ${t.weight}`).join(', ')}${
+        s.forward.stickySeconds !== undefined ? ` (stickiness on: clients already sent to a target group stay there up to ${s.forward.stickySeconds} s)` : ''
+      }`
     case 'move-policy':
       return `move scaling policy ${s.policy.name} (${s.policy.type}${s.policy.alarmNames.length > 0 && s.policy.type !== 'TargetTrackingScaling' ? `, re-point alarm(s) ${s.policy.alarmNames.join(', ')}` : ''}) from ${s.from} to ${s.to}`
     case 'move-scheduled-action':
@@ -110,9 +125,16 @@ export function describeStep(s: Step): string {
       return `check that every instance of ${s.group} was launched with ${s.versionTagKey}=${s.version} (its own tag)${s.imageId ? ` from image ${s.imageId} (its EC2 ImageId)` : ''}`
     case 'wait-standby':
       return `wait until ${s.group} has no instance still entering Standby (draining) or pending`
+    case 'wait-weights':
+      return `wait until the new weights apply${s.stickySeconds !== undefined ? ` and the target group stickiness (${s.stickySeconds} s) no longer keeps clients` : ''} on ${s.group}, before scaling it in`
     case 'wait-deregistering':
       return `wait until traffic has left ${s.group}: every leaving instance deregistering (draining) from its target groups`
   }
+}
+
+/** A target group's name from its ARN (arn:...:targetgroup/<name>/<id>). */
+export function tgName(arn: string): string {
+  return arn.split(':').pop()?.split('/')[1] ?? arn
 }
 
 /** "2 target group(s)", or with Classic LBs "1 target group(s) and Classic LB(s) web" (keys: domain/classic.ts). */

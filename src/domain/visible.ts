@@ -43,6 +43,11 @@ export function showsWrite(pair: Pair, step: Step): boolean {
       })
     case 'unprotect':
       return step.instanceIds.every((id) => !group(step.group)?.instances.find((i) => i.id === id)?.protectedFromScaleIn)
+    case 'set-weights': {
+      // A forward no longer read (its rule deleted meanwhile) shows nothing more to wait for.
+      const f = pair.listeners?.forwards.find((x) => x.arn === step.forward.arn)
+      return !f || step.weights.every((w) => f.targetGroups.find((t) => t.arn === w.arn)?.weight === w.weight)
+    }
     case 'move-policy':
       return !group(step.from)?.policies.some((p) => p.name === step.policy.name)
     case 'move-scheduled-action':

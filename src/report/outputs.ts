@@ -43,6 +43,7 @@ export function outputsOf(r: RunResult): Record<string, string> {
       version: v.version,
       previousVersion: v.previousVersion,
       standbyInstanceIds: v.standbyInstanceIds,
+      traffic: v.traffic,
       ...(o.drainEndsAt !== undefined ? { drainEndsAt: new Date(o.drainEndsAt).toISOString() } : {}),
       bakeResult: o.bake?.result ?? 'skipped',
       ...(o.bake ? { bakeWatched: describeWatched(o.bake) } : {}),

@@ -202,6 +202,13 @@ function nextStep(o: PairOutcome, r: RunResult): string {
     case 'refused':
       return 'Nothing was changed: fix what pre-flight reported above, then run again.'
     case 'awaiting-finalize': {
+      if (v.traffic === 'weights') {
+        return (
+          `${esc(v.version)} serves from ${live}: every listener forward gives it the weight. ${v.standbyInstanceIds.length} instance(s) of ${other} (${esc(v.previousVersion)}) ` +
+            `stay InService in their own target groups at weight 0 (no requests; still health-checked).${stickyWords(v.stickySeconds)} ` +
+            'Approve the finalize job (`mode: finalize`) to terminate them, or run `mode: rollback`: one weight write per listener or rule gives them the traffic back in seconds.'
+        )
+      }
       const n = v.other ? standbyInstances(v.other).length : 0
       const gone = v.other ? standbyInstances(v.other).filter((i) => i.gone) : []
       const warning =
@@ -221,7 +228,7 @@ function nextStep(o: PairOutcome, r: RunResult): string {
     case 'finalized':
       return `${esc(v.version)} serves from ${live}; ${other} is idle and is the target of the next deploy. To go back now, deploy ${esc(v.previousVersion || 'the previous version')}.`
     case 'rolled-back':
-      return `${esc(v.version)} serves again from ${live}; ${other} is idle. Fix the release and deploy again.`
+      return `${esc(v.version)} serves again from ${live}; ${other} is idle.${stickyWords(v.stickySeconds)} Fix the release and deploy again.`
     case 'canary': {
       const share = canaryShare(o.after)
       const version = esc(v.other?.tags[c.versionTagKey] ?? c.version)
@@ -241,6 +248,13 @@ function nextStep(o: PairOutcome, r: RunResult): string {
     default:
       return 'The pair is in a state the action will not touch; see the reason above.'
   }
+}
+
+/** Weights with target group stickiness: who keeps going where after a switch. */
+function stickyWords(seconds: number | undefined): string {
+  return seconds === undefined
+    ? ''
+    : ` Target group stickiness is on: a client already sent to the other target group keeps going there for up to ${formatDuration(seconds * 1000)} after the switch.`
 }
 
 /** 2026-11-28 10:07:06 UTC (rounded up: "at the latest"). */

@@ -46,6 +46,11 @@ export async function act(f: Fleet, waits: Waits, pair: Pair, s: Step, guard: Gu
     }
     case 'terminate-detached':
       return f.terminate(s.instanceIds)
+    case 'set-weights': {
+      const wrote = await f.setWeights(s.forward, s.weights)
+      waits.weightsMoved(pair.base)
+      return wrote
+    }
     case 'move-policy':
       return f.movePolicy(s.from, s.to, s.policy)
     case 'move-scheduled-action':
@@ -58,6 +63,8 @@ export async function act(f: Fleet, waits: Waits, pair: Pair, s: Step, guard: Gu
       return waits.standby(pair, s.group, guard)
     case 'wait-deregistering':
       return waits.deregistering(pair, s.group, guard)
+    case 'wait-weights':
+      return waits.weightsApplied(pair, s)
   }
 }
 

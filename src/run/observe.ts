@@ -34,16 +34,28 @@ export async function observePair(fleet: Fleet, pair: Pair, light?: LightObserva
     const withActivities = await Promise.all(
       groups.map(async (g) => (g.name === light.activitiesOf ? { ...g, activities: await fleet.activities(g.name, light.knownActivities) } : g))
     )
-    return withHealth(fleet, { base: pair.base, groups: withActivities as [Group, Group] })
+    return withHealth(fleet, { base: pair.base, groups: withActivities as [Group, Group], ...(pair.listeners ? { listeners: pair.listeners } : {}) })
   }
-  return withDetails(fleet, { base: pair.base, groups })
+  return withDetails(fleet, { ...pair, groups })
 }
 
 async function withDetails(fleet: Fleet, pair: Pair): Promise<Pair> {
   const groups = (await Promise.all(
     pair.groups.map(async (g) => ({ ...(await fleet.loadDetails(g as GroupDescription)), color: g.color }))
   )) as [Group, Group]
-  return withHealth(fleet, await withStandbyLiveness(fleet, { base: pair.base, groups }))
+  const listened = await withListeners(fleet, { base: pair.base, groups }, pair.listeners)
+  return withHealth(fleet, await withStandbyLiveness(fleet, listened))
+}
+
+/**
+ * A pair whose colors use target groups of their own (none in common) may move traffic by weights
+ * (domain/traffic.ts): read the forward actions in front of it, through the listeners found before if any.
+ */
+async function withListeners(fleet: Fleet, pair: Pair, before: Pair['listeners']): Promise<Pair> {
+  const [a, b] = pair.groups
+  const disjoint = a.targetGroupArns.length > 0 && b.targetGroupArns.length > 0 && !a.targetGroupArns.some((arn) => b.targetGroupArns.includes(arn))
+  if (!disjoint) return pair
+  return { ...pair, listeners: await fleet.listeners([...a.targetGroupArns, ...b.targetGroupArns], before?.listeners) }
 }
 
 /**
@@ -56,7 +68,7 @@ async function withStandbyLiveness(fleet: Fleet, pair: Pair): Promise<Pair> {
   const gone = await fleet.instancesGone(standby)
   if (gone.size === 0) return pair
   const mark = (i: Instance): Instance => (gone.has(i.id) ? { ...i, gone: true } : i)
-  return { base: pair.base, groups: pair.groups.map((g) => ({ ...g, instances: g.instances.map(mark) })) as [Group, Group] }
+  return { ...pair, groups: pair.groups.map((g) => ({ ...g, instances: g.instances.map(mark) })) as [Group, Group] }
 }
 
 /** In Standby: out of every target group, so never asked about (EnteringStandby ones are still draining). */
@@ -90,5 +102,5 @@ async function withHealth(fleet: Fleet, pair: Pair): Promise<Pair> {
       })
     }
   }) as [Group, Group]
-  return { base: pair.base, groups }
+  return { ...pair, groups }
 }

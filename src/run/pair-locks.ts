@@ -9,8 +9,14 @@ import type { Logger } from '../log.js'
 import { HEARTBEAT_MS, LOCK_TAG, STALE_AFTER_MS, decodeLock, encodeLock, heldRefusal, isMine, lockGroup, lockVerdict } from '../domain/lock.js'
 import type { Pair } from '../domain/model.js'
 
-/** How often, and how long, a run reads its lock back until AWS shows it (reads may lag writes). */
+/** How often a run reads back a lock it may have lost (release), and how long it reads its new lock back. */
 const CONFIRM_EVERY_MS = 1_000
+/**
+ * Confirming a new lock looks often: every write of the run (a rollback's weight write first of all) waits
+ * for it, and a read stops lagging at any moment. The same few seconds of foreign reads mean lost.
+ */
+const CONFIRM_POLL_MS = 250
+const CONFIRM_FOREIGN_LOOKS = 5 * (CONFIRM_EVERY_MS / CONFIRM_POLL_MS)
 const CONFIRM_WITHIN_MS = 15_000
 /** Reads (one a second) after which a value that is not ours is no longer taken for a lagging read. */
 const LAG_LOOKS = 5
@@ -179,7 +185,7 @@ async function confirm(states: LockState[], me: string, fleet: Fleet, clock: Clo
   const lost: LockState[] = []
   const foreignReads = new Map<LockState, number>()
   while (pending.size > 0) {
-    await clock.sleep(CONFIRM_EVERY_MS)
+    await clock.sleep(CONFIRM_POLL_MS)
     const seen = await fleet.describeGroups([...pending].map((s) => s.group))
     for (const s of [...pending]) {
       const value = seen.find((g) => g.name === s.group)?.tags[LOCK_TAG]
@@ -189,7 +195,7 @@ async function confirm(states: LockState[], me: string, fleet: Fleet, clock: Clo
         // counts as lost only once it has been seen for a few reads in a row.
         const seenFor = (foreignReads.get(s) ?? 0) + 1
         foreignReads.set(s, seenFor)
-        if (seenFor > LAG_LOOKS) {
+        if (seenFor > CONFIRM_FOREIGN_LOOKS) {
           s.lostTo = decodeLock(value)?.run ?? 'a run that removed the lock'
           lost.push(s)
           pending.delete(s)

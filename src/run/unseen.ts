@@ -10,8 +10,8 @@ import { showsWrite } from '../domain/visible.js'
 /** AWS reads may lag writes for a moment: observations wait (this long at most) until they show our writes. */
 const READ_LAG_MAX_MS = 30_000
 const READ_LAG_CANCELLED_MS = 5_000
-/** What a light observation (observePair with `light`) does not read again. */
-const NOT_IN_LIGHT_OBSERVATIONS = new Set<Step['kind']>(['move-policy', 'move-scheduled-action'])
+/** What a light observation (observePair with `light`) does not read again (policies, scheduled actions, listeners). */
+const NOT_IN_LIGHT_OBSERVATIONS = new Set<Step['kind']>(['move-policy', 'move-scheduled-action', 'set-weights'])
 
 export class UnseenWrites {
   /** Writes not yet seen in an observation, per pair (kept across drives: an abort follows a drive). */

@@ -38,6 +38,13 @@ const DEREGISTER_POLL_MS = 1_000
 const FAST_POLL_MS = 1_000
 const FAST_OBSERVATIONS_PER_SECOND = 4
 
+/**
+ * New weights apply a moment after the write ("Rule updates do not take effect immediately, so requests could
+ * be routed using the previous rule configuration for a short time": ELB user guide, edit a listener rule):
+ * stickiness counts from then.
+ */
+const WEIGHTS_APPLY_MS = 5_000
+
 export class HealthWaitFailed extends ActionError {
   constructor(message: string) {
     super(message)
@@ -48,11 +55,41 @@ export class HealthWaitFailed extends ActionError {
 export class Waits {
   /** When this run last saw traffic leave a pair's previous group (the drain started at most then). */
   readonly trafficMovedAt = new Map<string, number>()
+  /** When this run last wrote a pair's weights (or first waited for its stickiness without having written them). */
+  private readonly weightsMovedAt = new Map<string, number>()
   /** Health waits in flight (one per pair being deployed or restored). */
   private waits = 0
   private readonly healthCheckCache = new Map<string, TargetGroupHealthCheck>()
 
   constructor(private readonly o: WaitsOptions) {}
+
+  weightsMoved(base: string): void {
+    this.weightsMovedAt.set(base, this.o.clock.now())
+  }
+
+  /**
+   * Until this run's weight writes have applied, and the stickiness passed (a run that did not write them
+   * counts from its first wait). A stickiness longer than the health timeout is not waited for: the step says
+   * what that means.
+   */
+  async weightsApplied(pair: Pair, s: Extract<Step, { kind: 'wait-weights' }>): Promise<string> {
+    const now = this.o.clock.now()
+    const since = this.weightsMovedAt.get(pair.base) ?? now
+    this.weightsMovedAt.set(pair.base, since)
+    const applied = since + WEIGHTS_APPLY_MS - now
+    const left = applied + (s.stickySeconds ?? 0) * 1000
+    if (left <= 0) return 'applied'
+    if (left > this.o.healthTimeoutMs) {
+      this.o.log.warning(
+        `${pair.base}: target group stickiness keeps clients on ${s.group} for up to ${formatDuration(left)} more, longer than health-timeout (${formatDuration(this.o.healthTimeoutMs)}): ` +
+          `it scales in once the weights apply, and those clients reach a target group without instances until their stickiness ends. Shorten the stickiness duration, or raise health-timeout, to avoid it.`
+      )
+      if (applied > 0) await this.o.clock.sleep(applied, this.o.signal)
+      return `stickiness not waited for (${formatDuration(left)} left, over health-timeout)`
+    }
+    await this.o.clock.sleep(left, this.o.signal)
+    return `waited ${formatDuration(left)}`
+  }
 
   async healthy(pair: Pair, s: Extract<Step, { kind: 'wait-healthy' }>, guard: Guard | undefined): Promise<string> {
     // The snapshot this round began with was observed before this round's writes: its activities are old.

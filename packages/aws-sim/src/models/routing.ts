@@ -170,15 +170,28 @@ export class RoutingModel {
   }
 
   /** The weights (by target group name) that apply to requests of this route now; {} for a fixed response. */
+  /** The target groups (ARN) a route sends requests to now (weight > 0 in the weights that apply). */
+  weightedTargetGroups(arn: string): string[] {
+    const eff = this.effective(this.mustRoute(arn))
+    return eff.kind === 'forward' ? eff.targets.filter((t) => t.weight > 0).map((t) => t.targetGroupArn) : []
+  }
+
+  /** Every target group a route's forward names (any weight), now or in a change still propagating. */
+  namedTargetGroups(arn: string): string[] {
+    const r = this.mustRoute(arn)
+    return [r.applied, ...r.pending.map((p) => p.routing)].flatMap((x) => (x.kind === 'forward' ? x.targets.map((t) => t.targetGroupArn) : []))
+  }
+
   forwardWeights(arn: string): Record<string, number> {
     const eff = this.effective(this.mustRoute(arn))
     if (eff.kind !== 'forward') return {}
     return Object.fromEntries(eff.targets.map((t) => [this.w.targetGroups.get(t.targetGroupArn)?.name ?? t.targetGroupArn, t.weight]))
   }
 
-  servedBy(f: { version?: string; targetGroup?: string; since?: number; until?: number }): number {
+  servedBy(f: { version?: string; targetGroup?: string; status?: number; since?: number; until?: number }): number {
     let n = 0
     for (const r of this.requests) {
+      if (f.status !== undefined && r.status !== f.status) continue
       if (f.version !== undefined && r.version !== f.version) continue
       if (f.targetGroup !== undefined && r.targetGroup !== f.targetGroup) continue
       if (f.since !== undefined && r.at < f.since) continue

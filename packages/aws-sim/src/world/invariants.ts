@@ -16,6 +16,13 @@ export interface InvariantWorld extends Account {
   readonly autoScaling: AutoScalingModel
   /** Per target group ARN: healthy count that must never be undercut. */
   readonly baseline: ReadonlyMap<string, number>
+  /**
+   * Per weighted route (a listener's default action or a rule forwarding to target groups): the healthy
+   * count, over the target groups its weights send requests to now, that must never be undercut.
+   */
+  readonly routeBaseline: ReadonlyMap<string, number>
+  /** The target groups (ARN) a route sends requests to now: weight > 0 in the weights that apply. */
+  weightedTargetGroups(route: string): string[]
 }
 
 const lowWater = new WeakMap<InvariantWorld, Map<string, number>>()
@@ -46,6 +53,24 @@ export function checkTickInvariants<W extends InvariantWorld>(world: W, extra: r
       }
     } else {
       lows.delete(arn)
+    }
+  }
+  // Weighted routes: what counts is the healthy capacity behind the weights, not each target group's (the
+  // idle color's target group at weight 0 may be empty; the old one keeps its targets until finalize).
+  world.checks.inv1 += world.routeBaseline.size
+  for (const [route, base] of world.routeBaseline) {
+    const served = world.weightedTargetGroups(route)
+    const healthy = served.reduce((n, arn) => n + world.targets.healthyUnitsArn(arn), 0)
+    const key = `route:${route}`
+    if (healthy < base) {
+      const prev = lows.get(key)
+      if (prev === undefined || healthy < prev) {
+        const names = served.map((arn) => world.targetGroups.get(arn)?.name ?? arn).join(', ') || 'no target group'
+        world.violate(`invariant 1: forward ${route} sends requests to ${names} with ${healthy} healthy targets, below the baseline of ${base}`)
+        lows.set(key, healthy)
+      }
+    } else {
+      lows.delete(key)
     }
   }
 }

@@ -103,6 +103,8 @@ export class World {
   readonly scalingEvents: ScalingEvent[] = []
   /** Per target group ARN: healthy count that must never be undercut (see setBaseline). */
   readonly baseline = new Map<string, number>()
+  /** Per weighted route (listener default action, rule): healthy count behind its weights never to be undercut. */
+  readonly routeBaseline = new Map<string, number>()
   /**
    * How many invariant checks this world made (counting only; nothing here changes behaviour): `ticks`
    * = runs of the tick check (after every step of virtual time and every accepted write), `inv1` =
@@ -222,20 +224,39 @@ export class World {
     this.baselineMode = 'auto-taken'
   }
 
-  /** Baseline = current healthy count of every target group (or of the named ones). */
+  /**
+   * Baseline = current healthy count of every target group (or of the named ones). A target group a
+   * listener or rule forwards to counts through its routes instead: each route's baseline is the healthy
+   * count behind the weights that apply now (invariants.ts).
+   */
   setBaseline(targetGroupNames?: string[]): void {
     this.baselineMode = 'explicit'
     this.baseline.clear()
+    this.routeBaseline.clear()
+    const routed = new Set<string>()
+    for (const route of this.listeners.routing.routes.keys()) {
+      const named = this.listeners.routing.namedTargetGroups(route)
+      if (named.length === 0) continue
+      for (const arn of named) routed.add(arn)
+      if (targetGroupNames && !named.some((arn) => targetGroupNames.includes(this.targetGroups.get(arn)?.name ?? ''))) continue
+      this.routeBaseline.set(route, this.listeners.routing.weightedTargetGroups(route).reduce((n, arn) => n + this.targets.healthyUnitsArn(arn), 0))
+    }
     for (const tg of this.targetGroups.values()) {
-      if (targetGroupNames && !targetGroupNames.includes(tg.name)) continue
+      if (routed.has(tg.arn) || (targetGroupNames && !targetGroupNames.includes(tg.name))) continue
       this.baseline.set(tg.arn, this.targets.healthyUnitsArn(tg.arn))
     }
+  }
+
+  /** The target groups (ARN) a route sends requests to now (weight > 0 in the weights that apply). */
+  weightedTargetGroups(route: string): string[] {
+    return this.listeners.routing.weightedTargetGroups(route)
   }
 
   /** Turn invariant 1 off (also the automatic baseline) for a test that breaks it on purpose. */
   clearBaseline(): void {
     this.baselineMode = 'off'
     this.baseline.clear()
+    this.routeBaseline.clear()
   }
 
   violate(detail: string): void {

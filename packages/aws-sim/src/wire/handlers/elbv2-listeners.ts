@@ -27,7 +27,30 @@ function renderLoadBalancer(w: World, lb: SimLoadBalancer): XmlResult {
 
 /** The listener as DescribeListeners shows it now (lagging a recent write, with realism). */
 export function listenerView(w: World, l: SimListener): XmlResult {
-  return w.readLag.view(`listener:${l.arn}`, () => renderListener(l))
+  return w.listeners.listeners.has(l.arn) ? w.readLag.view(`listener:${l.arn}`, () => renderListener(l)) : renderListener(l)
+}
+
+/**
+ * A target group no listener or rule names keeps the placeholder load balancer ARN addTargetGroup gives it
+ * (models/targets.ts): that load balancer is implied, with one listener (on the target group's port and
+ * protocol) forwarding to the target group alone, so a DescribeListeners / DescribeRules of it answers as an
+ * ALB in front of one target group would. Read-only: ModifyListener does not know it. (Not an AWS behaviour:
+ * a stand-in for the load balancer every such target group needs to be health-checked at all.)
+ */
+function impliedListener(w: World, lbArn: string): SimListener | undefined {
+  if (w.listeners.loadBalancers.has(lbArn)) return undefined
+  const tg = [...w.targetGroups.values()].find((t) => !t.classic && t.loadBalancerArns.length === 1 && t.loadBalancerArns[0] === lbArn)
+  if (!tg) return undefined
+  const arn = `${lbArn.replace(':loadbalancer/', ':listener/')}/0000000000000001`
+  const forward = { type: 'forward' as const, order: 1, targetGroupArn: tg.arn, forward: { targetGroups: [{ targetGroupArn: tg.arn, weight: 1 }], stickiness: undefined }, fixedResponse: undefined }
+  return { arn, loadBalancerArn: lbArn, port: tg.port, protocol: tg.protocol, defaultActions: [forward], defaultRuleArn: `${arn.replace(':listener/', ':listener-rule/')}/0000000000000001` }
+}
+
+/** An implied listener (impliedListener) by its ARN. */
+function impliedByArn(w: World, listenerArn: string): SimListener | undefined {
+  const lbArn = listenerArn.replace(':listener/', ':loadbalancer/').split('/').slice(0, -1).join('/')
+  const l = impliedListener(w, lbArn)
+  return l?.arn === listenerArn ? l : undefined
 }
 
 /** Exactly one of two ways to name what to describe (the API reference: "You must specify either ..."). */
@@ -52,10 +75,11 @@ export const listenerOps: Record<string, Operation> = {
     oneOf(lbArn !== undefined, arns.length > 0, 'a load balancer or one or more listeners')
     let chosen: SimListener[]
     if (lbArn !== undefined) {
-      if (!w.listeners.loadBalancers.has(lbArn)) throw new SimError('LoadBalancerNotFound', 'One or more load balancers not found')
-      chosen = [...w.listeners.listeners.values()].filter((l) => l.loadBalancerArn === lbArn)
+      const implied = impliedListener(w, lbArn)
+      if (!implied && !w.listeners.loadBalancers.has(lbArn)) throw new SimError('LoadBalancerNotFound', 'One or more load balancers not found')
+      chosen = implied ? [implied] : [...w.listeners.listeners.values()].filter((l) => l.loadBalancerArn === lbArn)
     } else {
-      chosen = arns.map((a) => w.listeners.mustListener(a))
+      chosen = arns.map((a) => impliedByArn(w, a) ?? w.listeners.mustListener(a))
     }
     const { items, next } = page(chosen, num(p, 'PageSize'), str(p, 'Marker'), 400, 400, w.pageSize)
     return { Listeners: items.map((l) => listenerView(w, l)), NextMarker: next }
@@ -69,7 +93,7 @@ export const listenerOps: Record<string, Operation> = {
     const defaultRule = (l: SimListener) => (): XmlResult => renderDefaultRule(l, listenerView(w, l))
     const rule = (arn: string) => (): XmlResult => w.readLag.view(`rule:${arn}`, () => renderRule(w.listeners.rules.get(arn) as SimRule))
     if (listenerArn !== undefined) {
-      const l = w.listeners.mustListener(listenerArn)
+      const l = impliedByArn(w, listenerArn) ?? w.listeners.mustListener(listenerArn)
       for (const r of w.listeners.rulesOf(l.arn)) rows.push(rule(r.arn))
       rows.push(defaultRule(l))
     } else {
