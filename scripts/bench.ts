@@ -13,6 +13,7 @@ import { BUNDLE, REPO_ROOT } from '../test-support/bundle.js'
 import { coldStart, sdkVersions } from './bench/coldstart.js'
 import { type BenchReport, markdown } from './bench/report.js'
 import { type BenchSettings, DEFAULT_SETTINGS, type Mode, type Scenario, type ScenarioFigures, runScenario } from './bench/scenario.js'
+import { runSwitch } from './bench/traffic-switch.js'
 
 const ROWS: Scenario[] = [
   { id: '1x2', pairs: 1, instances: 2 },
@@ -25,6 +26,8 @@ const ROWS: Scenario[] = [
 /** The default set leaves 50 × 100 out (its simulation alone takes minutes here): `--all` or `--only 50x100`. */
 const DEFAULT_ROWS = ['1x2', '1x20', '1x100', '1x200', '20x20']
 const QUICK_ROWS = ['1x2', '1x20', '1x200']
+/** Rows whose rollback figure is also measured for both topologies (issue 20; 50 × 100 only when its row runs). */
+const SWITCH_ROWS = ['1x2', '20x20', '50x100']
 
 const USAGE = `usage: npm run bench -- [options]
 
@@ -37,6 +40,7 @@ const USAGE = `usage: npm run bench -- [options]
   --reference PATH     a reference bundle (e.g. another action's dist/index.js) for the cold-start ratios
   --cold-runs N        cold-start runs per bundle and measure (default 15); 0 = skip the cold start
   --no-throttle-pass   skip the second pass with per-API rate limits enforced
+  --no-switch          skip the rollback figure of both topologies (weights, standby) for rows ${SWITCH_ROWS.join(', ')}
   --throttle-only      only the pass with rate limits (no timing pass)
   --boot S             instance boot (Pending → InService) seconds (default ${DEFAULT_SETTINGS.bootSeconds})
   --hc-interval S      health-check interval seconds (default ${DEFAULT_SETTINGS.healthIntervalSeconds})
@@ -62,6 +66,7 @@ interface Cli {
   coldRuns: number
   throttlePass: boolean
   timingPass: boolean
+  switchPass: boolean
   settings: BenchSettings
 }
 
@@ -74,6 +79,7 @@ function parse(argv: string[]): Cli {
   let reference: string | undefined
   let throttlePass = true
   let timingPass = true
+  let switchPass = true
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v)
     if (v === undefined || !Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a number, got ${v ?? 'nothing'}`)
@@ -114,6 +120,9 @@ function parse(argv: string[]): Cli {
         break
       case '--no-throttle-pass':
         throttlePass = false
+        break
+      case '--no-switch':
+        switchPass = false
         break
       case '--throttle-only':
         timingPass = false
@@ -169,7 +178,7 @@ function parse(argv: string[]): Cli {
     if (rowModes?.some((x) => !['deploy', 'rollback', 'finalize'].includes(x))) throw new Error(`row ${spec}: modes are deploy, rollback, finalize`)
     return { id, pairs: Number(m[1]), instances: Number(m[2]), ...(rowModes ? { modes: rowModes } : {}) }
   })
-  return { rows, modes, json, reference, coldRuns, throttlePass, timingPass, settings }
+  return { rows, modes, json, reference, coldRuns, throttlePass, timingPass, switchPass, settings }
 }
 
 function git(args: string[]): string {
@@ -195,6 +204,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
     scenarios: [],
     throttled: [],
+    switches: [],
     realMs: 0,
     load: { start: os.loadavg(), end: [], cpus: os.cpus().length }
   }
@@ -213,6 +223,14 @@ async function main(): Promise<void> {
       const t: ScenarioFigures = await runScenario(row, { ...cli.settings, rateLimits: true }, modes, gapMs)
       progress(`  ${t.modes.map((m) => `${m.mode} ${m.throttled} throttled${m.failed ? ' FAILED' : ''}`).join(', ')}; ${(t.realMs / 1000).toFixed(1)} s real`)
       report.throttled.push(t)
+    }
+  }
+  for (const row of cli.switchPass ? cli.rows.filter((r) => SWITCH_ROWS.includes(r.id)) : []) {
+    for (const topology of ['weights', 'standby'] as const) {
+      progress(`bench: ${row.pairs} × ${row.instances} rollback figure, ${topology} ...`)
+      const f = await runSwitch(row.pairs, row.instances, topology, { ...cli.settings, rateLimits: true })
+      progress(`  rollback ${(f.rollbackMs / 1000).toFixed(1)} s, bake trip ${(f.tripMs / 1000).toFixed(1)} s${f.failed.length > 0 ? ` FAILED: ${f.failed.join('; ')}` : ''}`)
+      report.switches.push(f)
     }
   }
   if (cli.coldRuns > 0) {

@@ -8,7 +8,7 @@ import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch'
 import { type BundleRun, runBundle } from '../test-support/bundle.js'
 import { type SimServer, simClients, startSimServer } from '../packages/aws-sim/src/index.js'
 import type { SimWorld } from '../test-support/world.js'
-import { START, addService, newWorld } from '../test-support/worlds.js'
+import { START, addService, addWeightedService, newWorld } from '../test-support/worlds.js'
 
 /** Virtual seconds per real second: a 60 s launch takes 1 s, a 300 s deregistration delay 5 s. */
 const SPEED = 60
@@ -116,9 +116,17 @@ export function renderSummaryForTerminal(markdown: string, width = WIDTH): strin
 
 // ------------------------------------------------------------------ the world
 
+/** `npm run demo -- --weights`: each color on a target group of its own, the ALB listener forwarding to both. */
+const WEIGHTS = process.argv.includes('--weights')
+
 async function buildWorld(): Promise<SimWorld> {
   const world = newWorld()
-  addService(world, { base: 'prod-web', instances: 3, version: 'v1' })
+  if (WEIGHTS) {
+    addWeightedService(world, { base: 'prod-web', instances: 3, version: 'v1', healthCheckIntervalSeconds: 10, healthyAfterChecks: 2 })
+    world.startRequests({ perSecond: 10 })
+  } else {
+    addService(world, { base: 'prod-web', instances: 3, version: 'v1' })
+  }
   // Scaling that must follow the traffic: a step policy fired by a CloudWatch alarm, and a scheduled
   // action with a time zone, created over the wire like any AWS client would.
   const aws = simClients(world)
@@ -229,6 +237,7 @@ function check(step: Step, r: BundleRun, world: SimWorld): string | undefined {
   const scaling = scalingFollows(world, live)
   if (scaling) return `${step.title}: scaling did not follow the traffic: ${scaling}`
   if (world.violations.length > 0) return `${step.title}: the simulator recorded invariant violations:\n${world.violations.join('\n')}`
+  if (WEIGHTS) console.log(`requests served so far, by version: ${['v1', 'v2'].map((v) => `${v} ${world.servedBy({ version: v })}`).join(', ')}; failed: ${world.servedBy({ status: 503 })}`)
   return undefined
 }
 
@@ -240,7 +249,11 @@ async function main(): Promise<number> {
   try {
     server = await startSimServer(world, { speed: SPEED })
     header(`Simulated AWS on ${server.url} (virtual time runs ${SPEED}× real time)`)
-    console.log('prod-web-blue serves v1 on 3 instances; prod-web-green is idle; both sit behind target group prod-web')
+    console.log(
+      WEIGHTS
+        ? 'prod-web-blue serves v1 on 3 instances from target group prod-web-blue; prod-web-green is idle on target group prod-web-green; the ALB listener forwards to both (weights 1 and 0)'
+        : 'prod-web-blue serves v1 on 3 instances; prod-web-green is idle; both sit behind target group prod-web'
+    )
     console.log('(deregistration delay 300 s, health check every 10 s, healthy after 2 checks; an instance launches in 60 s).')
     for (const l of scalingWhereabouts(world)) console.log(`  ${l}`)
 
@@ -288,6 +301,8 @@ async function main(): Promise<number> {
       console.log(`\nDEMO FAILED: ${lost.length} instance(s) left running outside any group: ${lost.map((i) => i.id).join(', ')}`)
       return 1
     }
+    // Weights: finalize scales blue in; Auto Scaling terminates its instances once they have drained.
+    if (WEIGHTS) await waitForQuietGroups(world, 30_000)
     const v1 = [...world.instances.values()].filter((i) => i.version === 'v1')
     const v1Gone = v1.every((i) => i.ec2State === 'terminated' || i.ec2State === 'shutting-down')
     if (!v1Gone) {
@@ -299,10 +314,13 @@ async function main(): Promise<number> {
       wrap(
         'The bundled action (node dist/index.js, run as a GitHub runner runs it: INPUT_* variables, GITHUB_OUTPUT and ' +
           'GITHUB_STEP_SUMMARY files) deployed v2 to the idle green group and cut over only once its 3 instances were healthy, ' +
-          'parking blue\'s 3 v1 instances in Standby; the rollback put those same v1 instances back in service and returned ' +
-          'green to idle; the second deploy of v2 cut over again, and finalize terminated the v1 instances, leaving blue idle for ' +
+          (WEIGHTS
+            ? "by one weight write on the listener, blue's 3 v1 instances staying in service at weight 0; the rollback gave them the " +
+              'weight back in one more write and returned green to idle; the second deploy of v2 cut over again, and finalize scaled blue in, leaving it idle for '
+            : "parking blue's 3 v1 instances in Standby; the rollback put those same v1 instances back in service and returned " +
+              'green to idle; the second deploy of v2 cut over again, and finalize terminated the v1 instances, leaving blue idle for ') +
           `the next release. Each step was a new process that knew only the prefix and image name: everything else came from AWS ` +
-          `tags and lifecycle states. The step scaling policy (with its CloudWatch alarm re-pointed) and the scheduled action ` +
+          `tags${WEIGHTS ? ', listener weights' : ''} and lifecycle states. The step scaling policy (with its CloudWatch alarm re-pointed) and the scheduled action ` +
           `(time zone kept) followed the traffic at every step, healthy capacity never dropped below 3, and the simulator ` +
           `recorded no invariant violation. Steps: ${timings.join(', ')}; the whole demo took ${((Date.now() - demoStarted) / 1000).toFixed(1)} s.`,
         Math.min(WIDTH, 100)

@@ -1,4 +1,5 @@
 // The bench's markdown: every measured value beside its goal, with ✓ / ✗.
+import { type SwitchFigures, switchTable } from './traffic-switch.js'
 import type { BundleFigures, SdkVersions } from './coldstart.js'
 import type { BenchSettings, ModeFigures, ScenarioFigures } from './scenario.js'
 
@@ -11,6 +12,8 @@ export interface BenchReport {
   scenarios: ScenarioFigures[]
   /** The same scenarios with the simulator's per-API rate limits enforced. */
   throttled: ScenarioFigures[]
+  /** The rollback figure of both topologies (issue 20), for the rows it is measured for. */
+  switches: SwitchFigures[]
   cold?: { runs: number; bundles: BundleFigures[]; sdk: SdkVersions | undefined; reference: string | undefined }
   realMs: number
   /** os.loadavg() at the start and the end: the machine is shared, cold-start times move with its load. */
@@ -159,6 +162,7 @@ export function markdown(r: BenchReport): string {
     '',
     parallelismTable(r),
     '',
+    ...(r.switches.length > 0 ? [switchTable(r.switches), ''] : []),
     '### Cold start of the committed bundle',
     '',
     coldTable(r),

@@ -148,7 +148,7 @@ interface ActionOutcome {
 let runnerFiles: { output: string; summary: string } | undefined
 
 /** The action's entry point in-process, with the files a runner provides, its output kept off the terminal. */
-async function runAction(world: SimWorld, inputs: Record<string, string>, o: BenchSettings): Promise<ActionOutcome> {
+export async function runAction(world: SimWorld, inputs: Record<string, string>, o: BenchSettings): Promise<ActionOutcome> {
   if (!runnerFiles) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bg-bench-'))
     runnerFiles = { output: path.join(dir, 'output'), summary: path.join(dir, 'summary') }

@@ -51,7 +51,9 @@ const T = {
   config: '__tests__/unit/config.test.ts',
   imageConfig: '__tests__/unit/image-config.test.ts',
   credentialRetry: '__tests__/credentials/retry.test.ts',
-  oidcSts: '__tests__/credentials/oidc-sts.test.ts'
+  oidcSts: '__tests__/credentials/oidc-sts.test.ts',
+  trafficSwitch: '__tests__/scenario/traffic-switch.test.ts',
+  trafficSwitchKills: '__tests__/scenario/traffic-switch-kills.test.ts'
 }
 
 export const MUTATIONS: Mutation[] = [
@@ -672,5 +674,61 @@ export const MUTATIONS: Mutation[] = [
     find: 'if (network.length === 0) return { drainEndsAt }',
     replace: 'return { drainEndsAt }',
     tests: ['__tests__/scenario/nlb.test.ts']
+  },
+  {
+    id: 'weights-scale-in-before-applied',
+    title: 'a rollback by weights scales the new group in right after the weight write, while the listener still sends it requests',
+    file: 'src/domain/plan-weights.ts',
+    find: '  if (lost.capacity.desired === 0) return []\n',
+    replace: '  return []\n',
+    tests: [T.trafficSwitch]
+  },
+  {
+    id: 'weights-sticky-not-waited',
+    title: 'with target group stickiness on, a rollback scales the new group in while sticky clients are still sent to it',
+    file: 'src/run/waits.ts',
+    find: 'const left = applied + (s.stickySeconds ?? 0) * 1000',
+    replace: 'const left = applied',
+    tests: [T.trafficSwitch]
+  },
+  {
+    id: 'weights-finalize-scales-in-quarantined',
+    title: 'finalize by weights scales the old group to idle before resuming Terminate, so its instances never leave',
+    file: 'src/domain/plan-weights.ts',
+    find: '[...restoreProcesses(previous), ...idleSteps(previous, idle)]',
+    replace: '[...idleSteps(previous, idle), ...restoreProcesses(previous)]',
+    tests: [T.trafficSwitch, T.trafficSwitchKills]
+  },
+  {
+    id: 'weights-rules-not-read',
+    title: "listener rules are not read: only the listeners' default actions move, a rule keeps sending traffic to the old color",
+    file: 'src/aws/listeners.ts',
+    find: 'if (!action || !rule.RuleArn) return undefined',
+    replace: 'if (!action || !rule.RuleArn || !rule.IsDefault) return undefined',
+    tests: [T.trafficSwitch, T.trafficSwitchKills]
+  },
+  {
+    id: 'weights-stickiness-dropped',
+    title: "the weight write drops the forward action's TargetGroupStickinessConfig",
+    file: 'src/aws/listeners.ts',
+    find: 'ForwardConfig: { ...a.ForwardConfig, TargetGroups }',
+    replace: 'ForwardConfig: { TargetGroups }',
+    tests: [T.trafficSwitch]
+  },
+  {
+    id: 'weights-one-color-rule-allowed',
+    title: 'a rule that forwards to one color only is not refused: its traffic can never move',
+    file: 'src/domain/traffic.ts',
+    find: '} else if (ofA.length !== 1 || ofB.length !== 1) {',
+    replace: '} else if (false) {',
+    tests: [T.trafficSwitch]
+  },
+  {
+    id: 'weights-unseen-in-light-observations',
+    title: "a light observation (which keeps the listeners it started with) waits for the run's weight write to show, up to the read-lag budget",
+    file: 'src/run/unseen.ts',
+    find: "'move-scheduled-action', 'set-weights']",
+    replace: "'move-scheduled-action']",
+    tests: [T.trafficSwitch]
   }
 ]

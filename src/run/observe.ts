@@ -40,22 +40,21 @@ export async function observePair(fleet: Fleet, pair: Pair, light?: LightObserva
 }
 
 async function withDetails(fleet: Fleet, pair: Pair): Promise<Pair> {
-  const groups = (await Promise.all(
-    pair.groups.map(async (g) => ({ ...(await fleet.loadDetails(g as GroupDescription)), color: g.color }))
-  )) as [Group, Group]
-  const listened = await withListeners(fleet, { base: pair.base, groups }, pair.listeners)
-  return withHealth(fleet, await withStandbyLiveness(fleet, listened))
+  // The listeners depend only on the groups' target groups: read them while the details are read.
+  const [groups, listeners] = await Promise.all([
+    Promise.all(pair.groups.map(async (g) => ({ ...(await fleet.loadDetails(g as GroupDescription)), color: g.color }))) as Promise<[Group, Group]>,
+    listenersOf(fleet, pair.groups, pair.listeners)
+  ])
+  return withHealth(fleet, await withStandbyLiveness(fleet, { base: pair.base, groups, ...(listeners ? { listeners } : {}) }))
 }
 
 /**
  * A pair whose colors use target groups of their own (none in common) may move traffic by weights
  * (domain/traffic.ts): read the forward actions in front of it, through the listeners found before if any.
  */
-async function withListeners(fleet: Fleet, pair: Pair, before: Pair['listeners']): Promise<Pair> {
-  const [a, b] = pair.groups
+async function listenersOf(fleet: Fleet, [a, b]: Pair['groups'], before: Pair['listeners']): Promise<Pair['listeners']> {
   const disjoint = a.targetGroupArns.length > 0 && b.targetGroupArns.length > 0 && !a.targetGroupArns.some((arn) => b.targetGroupArns.includes(arn))
-  if (!disjoint) return pair
-  return { ...pair, listeners: await fleet.listeners([...a.targetGroupArns, ...b.targetGroupArns], before?.listeners) }
+  return disjoint ? fleet.listeners([...a.targetGroupArns, ...b.targetGroupArns], before?.listeners) : undefined
 }
 
 /**
