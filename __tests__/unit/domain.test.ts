@@ -150,6 +150,22 @@ describe('plan', () => {
     ])
   })
 
+  it('rollback during the drain returns each old instance as soon as it is in Standby, then waits for the next one', () => {
+    const [parked, draining] = [instance('Standby', undefined), instance('EnteringStandby', 'draining')]
+    const blue = group('prod-web-blue', {
+      tags: { 'docker:image:version': 'v1', [LIVE_CAPACITY_TAG]: '2/2/6', [LIVE_SUSPENDED_TAG]: '' },
+      suspendedProcesses: [...QUARANTINE_PROCESSES],
+      instances: [parked, draining]
+    })
+    const green = liveGroup('prod-web-green', 'v2', 2, { tags: { 'docker:image:version': 'v2', [IDLE_CAPACITY_TAG]: '0/0/6' } })
+    const steps = planRollback(classify(pair(blue, green)), record)
+    expect(steps.slice(0, 4)).toEqual([
+      expect.objectContaining({ kind: 'resume' }),
+      { kind: 'exit-standby', group: 'prod-web-blue', instanceIds: [parked.id] },
+      { kind: 'wait-standby', group: 'prod-web-blue', first: true },
+      { kind: 'exit-standby', group: 'prod-web-blue', instanceIds: [draining.id] }
+    ])
+  })
   it('rollback restores processes the action suspended but not the owner\'s own', () => {
     const blue = group('prod-web-blue', {
       tags: { 'docker:image:version': 'v1', [LIVE_CAPACITY_TAG]: '2/2/6', [LIVE_SUSPENDED_TAG]: 'AZRebalance' },

@@ -174,13 +174,17 @@ export function planRollback(phase: Phase, r: RecordOptions): Step[] {
   const { previous, next } = phase
   const steps: Step[] = []
   const restore: Step[] = []
-  if (previous.instances.some((i) => i.lifecycle === 'EnteringStandby' && !i.gone)) restore.push({ kind: 'wait-standby', group: previous.name })
   const standby = previous.instances.filter((i) => i.lifecycle === 'Standby' || i.lifecycle === 'EnteringStandby')
   const dead = standby.filter((i) => i.gone).map((i) => i.id)
   const returning = standby.filter((i) => !i.gone)
-  const alive = returning.map((i) => i.id)
+  // Each instance returns as soon as it is in Standby: the ones still draining are waited for after.
+  const parked = returning.filter((i) => i.lifecycle === 'Standby').map((i) => i.id)
+  const draining = returning.filter((i) => i.lifecycle === 'EnteringStandby').map((i) => i.id)
   for (const batch of chunk(dead, STANDBY_BATCH)) restore.push({ kind: 'detach-dead', group: previous.name, instanceIds: batch })
-  for (const batch of chunk(alive, STANDBY_BATCH)) restore.push({ kind: 'exit-standby', group: previous.name, instanceIds: batch })
+  for (const batch of chunk(parked, STANDBY_BATCH)) restore.push({ kind: 'exit-standby', group: previous.name, instanceIds: batch })
+  if (draining.length > 0) restore.push({ kind: 'wait-standby', group: previous.name, first: true })
+  for (const batch of chunk(draining, STANDBY_BATCH)) restore.push({ kind: 'exit-standby', group: previous.name, instanceIds: batch })
+  const alive = returning.map((i) => i.id)
   const recorded = liveCapacityOf(previous) ?? ownCapacityOf(previous)
   // Min and max come back exactly. Desired too, unless traffic grew meanwhile: the new group's scaling
   // may have raised its desired, and serving capacity must not drop (the policies come back right after).

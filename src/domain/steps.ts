@@ -46,8 +46,11 @@ export type Step =
    * propagated version tag). Two runs whose writes cross can leave one's instances in the other's group.
    */
   | { kind: 'check-versions'; group: string; versionTagKey: string; version: string; imageId?: string }
-  /** Until no instance of the group is still entering Standby (the drain is over) or pending. */
-  | { kind: 'wait-standby'; group: string }
+  /**
+   * Until no instance of the group is still entering Standby (the drain is over) or pending; with `first`
+   * (a rollback, which returns each instance as soon as it can), until one of them has reached Standby.
+   */
+  | { kind: 'wait-standby'; group: string; first?: boolean }
   /**
    * Weights: until the run's weight writes apply (a few seconds), and with target group stickiness until it has
    * passed (`stickySeconds`), so no request still sent to the group's target groups finds them emptied.
@@ -124,7 +127,9 @@ export function describeStep(s: Step): string {
     case 'check-versions':
       return `check that every instance of ${s.group} was launched with ${s.versionTagKey}=${s.version} (its own tag)${s.imageId ? ` from image ${s.imageId} (its EC2 ImageId)` : ''}`
     case 'wait-standby':
-      return `wait until ${s.group} has no instance still entering Standby (draining) or pending`
+      return s.first
+        ? `wait until the next instance of ${s.group} still entering Standby (draining) reaches it`
+        : `wait until ${s.group} has no instance still entering Standby (draining) or pending`
     case 'wait-weights':
       return `wait until the new weights apply${s.stickySeconds !== undefined ? ` and the target group stickiness (${s.stickySeconds} s) no longer keeps clients` : ''} on ${s.group}, before scaling it in`
     case 'wait-deregistering':

@@ -218,7 +218,8 @@ function nextStep(o: PairOutcome, r: RunResult): string {
       const draining = v.other ? v.other.instances.filter((i) => i.lifecycle === 'EnteringStandby' && !i.gone).length : 0
       const where =
         draining > 0
-          ? `${n} instance(s) of ${other} (${esc(v.previousVersion)}) ${drainingWords(o, draining)}, then wait in Standby. A finalize or rollback started before then waits for the drain.`
+          ? `${n} instance(s) of ${other} (${esc(v.previousVersion)}) ${drainingWords(o, draining)}, then wait in Standby. A finalize started before then waits for the drain; ` +
+            `a rollback returns each instance as soon as its drain ends${o.drainEndsAt !== undefined ? ` (${utcSecond(o.drainEndsAt)} at the latest)` : ''}, then waits for the target groups' health checks to pass again (healthy threshold × interval).`
           : `${n} instance(s) of ${other} (${esc(v.previousVersion)}) wait in Standby, out of the load balancer.`
       return (
         `${esc(v.version)} serves from ${live}; ${where}${warning} ` +

@@ -60,7 +60,7 @@ export async function act(f: Fleet, waits: Waits, pair: Pair, s: Step, guard: Gu
     case 'wait-healthy':
       return waits.healthy(pair, s, guard)
     case 'wait-standby':
-      return waits.standby(pair, s.group, guard)
+      return waits.standby(pair, s.group, guard, s.first ?? false)
     case 'wait-deregistering':
       return waits.deregistering(pair, s.group, guard)
     case 'wait-weights':

@@ -188,14 +188,17 @@ export class Waits {
     )
   }
 
-  async standby(pair: Pair, group: string, guard: Guard | undefined): Promise<string> {
+  /** `first`: until one instance that was entering Standby when the wait began has reached it (or none is left). */
+  async standby(pair: Pair, group: string, guard: Guard | undefined, first = false): Promise<string> {
+    const entering = new Set(pair.groups.find((x) => x.name === group)?.instances.filter((i) => i.lifecycle === 'EnteringStandby').map((i) => i.id))
     const result = await waitFor(
       async () => {
         const now = await observePair(this.o.fleet, pair, {})
         guard?.(now)
         const g = now.groups.find((x) => x.name === group)
         const moving = (g?.instances ?? []).filter((i) => i.lifecycle === 'EnteringStandby' || PENDING_STATES.has(i.lifecycle))
-        return moving.length === 0 ? { ready: true, value: moving.length } : { ready: false, value: moving.length }
+        const arrived = first && (g?.instances ?? []).some((i) => entering.has(i.id) && i.lifecycle === 'Standby')
+        return moving.length === 0 || arrived ? { ready: true, value: moving.length } : { ready: false, value: moving.length }
       },
       { clock: this.o.clock, timeoutMs: Math.max(this.o.healthTimeoutMs, STANDBY_TIMEOUT_MS), intervalMs: this.o.pollIntervalMs, signal: this.o.signal }
     )
