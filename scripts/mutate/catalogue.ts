@@ -94,7 +94,7 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'rerun-skips-quarantine',
     title: "a re-run skips the standby group's quarantine (suspend) once the live capacity was recorded",
-    file: 'src/domain/plan.ts',
+    file: 'src/domain/plan-common.ts',
     find: 'if (toSuspend.length > 0) steps.push',
     replace: 'if (toSuspend.length > 0 && previous.tags[LIVE_CAPACITY_TAG] === undefined) steps.push',
     tests: [T.rerun],
@@ -103,7 +103,7 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'keep-scale-in-protection',
     title: 'scale-in protection is never removed before the new group is idled',
-    file: 'src/domain/plan.ts',
+    file: 'src/domain/plan-common.ts',
     find: 'chunk(protectedIds, PROTECTION_BATCH)',
     replace: 'chunk(protectedIds.slice(0, 0), PROTECTION_BATCH)',
     tests: [T.protection]
@@ -258,8 +258,8 @@ export const MUTATIONS: Mutation[] = [
     id: 'rollback-launches-new',
     title: 'rollback scales the old group up with new instances instead of bringing the standby ones back',
     file: 'src/domain/plan.ts',
-    find: "chunk(alive, STANDBY_BATCH)) restore.push({ kind: 'exit-standby'",
-    replace: "chunk(alive.slice(0, 0), STANDBY_BATCH)) restore.push({ kind: 'exit-standby'",
+    find: "chunk(parked, STANDBY_BATCH)) restore.push({ kind: 'exit-standby'",
+    replace: "chunk(parked.slice(0, 0), STANDBY_BATCH)) restore.push({ kind: 'exit-standby'",
     tests: [T.cycle]
   },
   {
@@ -390,7 +390,7 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'scaling-moves-after-drain',
     title: 'scaling policies move only after the old instances drained (no group can scale out meanwhile)',
-    file: 'src/domain/plan.ts',
+    file: 'src/domain/plan-common.ts',
     find: "  for (const policy of previous.policies) steps.push({ kind: 'move-policy', from: previous.name, to: next.name, policy })\n",
     replace: "  for (const policy of previous.instances.some((i) => i.lifecycle === 'InService' || i.lifecycle === 'EnteringStandby') ? [] : previous.policies) steps.push({ kind: 'move-policy', from: previous.name, to: next.name, policy })\n",
     tests: [T.realAws],
@@ -478,7 +478,7 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'rollback-done-while-new-serves',
     title: 'a rollback reports done while the new version still takes requests (its targets not yet deregistering)',
-    file: 'src/domain/plan.ts',
+    file: 'src/domain/plan-common.ts',
     find: "steps.push({ kind: 'wait-deregistering', group: next.name })",
     replace: '// (no wait)',
     tests: [T.drain],

@@ -25,6 +25,12 @@ export function untilWeightsApply(forwards: Forward[], lost: Group): Step[] {
   return [{ kind: 'wait-weights', group: lost.name, ...(sticky !== undefined ? { stickySeconds: sticky } : {}) }]
 }
 
+/** Before cutover: any weight the new group got goes back, and it scales in once that applies. */
+export function weightsBack(forwards: Forward[], next: Group, live: Group): Step[] {
+  const back = weightSteps(forwards, next, live)
+  return back.length > 0 ? [...back, ...untilWeightsApply(forwards, next)] : []
+}
+
 /**
  * Cutover by weights: the serving group hands over its scaling and is quarantined as for Standby (its MinSize
  * stays held, its instances InService and registered), then every forward gives the new group the weight.

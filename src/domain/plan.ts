@@ -17,7 +17,7 @@ import {
   untagAll,
   waitHealthyIfNeeded
 } from './plan-common.js'
-import { planWeightsFinalize, planWeightsRollback, untilWeightsApply, weightCutoverSteps, weightSteps } from './plan-weights.js'
+import { planWeightsFinalize, planWeightsRollback, weightCutoverSteps, weightsBack } from './plan-weights.js'
 import { restoreProcesses, rollbackProcesses } from './processes.js'
 import { RETIRE_BATCH, STANDBY_BATCH, type Step, chunk } from './steps.js'
 
@@ -103,8 +103,8 @@ export function planDeploy(phase: Phase, opts: PlanOptions): Step[] {
 /**
  * Cutover: record the serving group's capacity and processes, hand its scaling policies and scheduled
  * actions to the new group (so one group can always scale out, also while the old instances drain),
- * quarantine it, and move its instances to Standby (or, weights: write the weights, domain/plan-weights.ts) (out of the load balancer, still running). Every step
- * is skipped when the state shows it done.
+ * quarantine it, and move its instances to Standby (out of the load balancer, still running); a weights
+ * pair writes the weights instead (domain/plan-weights.ts). Every step is skipped when the state shows it done.
  */
 function cutoverSteps(previous: Group, next: Group, wanted: number, waitPlanned: boolean, weights: Forward[] | undefined): Step[] {
   if (weights) return weightCutoverSteps(previous, next, weights, wanted, waitPlanned)
@@ -162,7 +162,7 @@ export function planRollback(phase: Phase, r: RecordOptions): Step[] {
   if (phase.kind === 'deploying') {
     const { live, next } = phase
     return [
-      ...(phase.weights && weightSteps(phase.weights, next, live).length > 0 ? [...weightSteps(phase.weights, next, live), ...untilWeightsApply(phase.weights, next)] : []),
+      ...(phase.weights ? weightsBack(phase.weights, next, live) : []),
       ...idleSteps(next),
       ...releaseHoldSteps(live),
       ...recordStep([live, next], r, 'rollback', next.tags[r.versionTagKey] ?? ''),
