@@ -4,9 +4,10 @@
 // standby puts both colors on one target group), the deploy role (its actions are the ones the code calls
 // plus the listener/rule actions of the weighted topology granted ahead of the code; the trust policy takes
 // the example workflows' jobs and nobody else), and a deploy cycle on a simulated AWS built from the
-// template's resources, with a stack update replayed after the deploy that must not undo it. The deploy
-// cycle runs on a standby stack: the simulated AWS has no listeners yet, and the action's weighted
-// topology is being built in src/ (until then it refuses colors on different target groups).
+// template's resources (its load balancer and listener included), with requests flowing through the
+// listener and a stack update replayed after the deploy that must not undo it: on the default stack
+// (weights: cutover and rollback are weight writes, the old instances stay InService at weight 0) and on
+// a standby stack (the old instances wait in Standby).
 import fs from 'node:fs'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { CreateOrUpdateTagsCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling'
@@ -14,7 +15,8 @@ import { runAction } from '../../test-support/harness.js'
 import { simClients, type SimClients } from '../../packages/aws-sim/src/index.js'
 import type { SimWorld } from '../../test-support/world.js'
 import { BOOT_SCRIPT } from '../../test-support/starter/boot.js'
-import { applyStackUpdate, buildWorld, loadTemplate, props, resourcesOfType, stackOf, type Json, type Stack, type Template } from '../../test-support/starter/cfn.js'
+import { applyStackUpdate, buildWorld, loadTemplate, props, resourcesOfType, stackOf, type BuiltStack, type Json, type Stack, type Template } from '../../test-support/starter/cfn.js'
+import { expectViolations } from '../../test-support/stats.js'
 import {
   GRANTED_AHEAD_OF_CODE,
   actionsCalledByCode,
@@ -235,11 +237,10 @@ afterEach(() => {
 })
 
 /** The one-time start of the first version on blue (docs/GETTING-STARTED.md, step 2; start-first-version.sh). */
-async function startFirstVersion(s: Stack, version: string, capacity: number): Promise<{ blue: string; green: string; tg: string }> {
+async function startFirstVersion(s: Stack, version: string, capacity: number): Promise<{ blue: string; green: string; built: BuiltStack }> {
   const built = buildWorld(world, s)
   const blue = built.groups.BlueGroup as string
   const green = built.groups.GreenGroup as string
-  const tg = built.targetGroups.TargetGroup as string
   clients = simClients(world)
   await clients.autoScaling.send(
     new CreateOrUpdateTagsCommand({ Tags: [{ ResourceId: blue, ResourceType: 'auto-scaling-group', Key: 'docker:image:version', Value: version, PropagateAtLaunch: true }] })
@@ -247,7 +248,7 @@ async function startFirstVersion(s: Stack, version: string, capacity: number): P
   await clients.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: blue, MinSize: capacity, DesiredCapacity: capacity }))
   world.advance(5 * 60_000)
   world.setBaseline()
-  return { blue, green, tg }
+  return { blue, green, built }
 }
 
 /**
@@ -272,19 +273,174 @@ function pairState(names: string[], withMin = true): unknown {
 
 const STATUS_KEYS = ['live-color', 'standby-color', 'live-group', 'standby-group', 'version', 'previous-version', 'standby-instance-ids'] as const
 const statusOf = (o: Record<string, string>): Record<string, string | undefined> => Object.fromEntries(STATUS_KEYS.map((k) => [k, o[k]]))
+const instanceIds = (group: string): string[] => world.group(group).instances.map((i) => i.id).sort()
+const inService = (group: string): string[] => world.group(group).instances.filter((i) => i.lifecycle === 'InService').map((i) => i.id).sort()
 
-describe('a deploy on a stack built from the template', () => {
+/** When the first accepted weight write at or after `since` was made. */
+function firstWeightWrite(since: number): number {
+  const c = world.calls.find((x) => x.time >= since && x.ok && (x.operation === 'ModifyListener' || x.operation === 'ModifyRule'))
+  if (!c) throw new Error('no weight write')
+  return c.time
+}
+/** Requests follow a weight write within 1.5 s (the simulator's propagation); look a little later. */
+const APPLIED_MS = 2_000
+
+describe('a deploy on the default stack (TrafficSwitch weights)', () => {
+  it('deploys v2 next to v1 by weights: no request reaches v2 before the cutover, v1 stays InService at weight 0; a stack update meanwhile changes nothing the action owns; finalize and the next deploy work after it', async () => {
+    world = newWorld()
+    const { blue, green, built } = await startFirstVersion(stack, 'v1', 2)
+    const listener = built.listeners.Listener as string
+    const [blueTg, greenTg] = [built.targetGroups.TargetGroup as string, built.targetGroups.GreenTargetGroup as string]
+    expect(world.forwardWeights(listener)).toEqual({ [blueTg]: 1, [greenTg]: 0 })
+    expect(world.healthyCount(blueTg)).toBe(2)
+    expect(world.group(green)).toMatchObject({ desired: 0 })
+    world.startRequests({ perSecond: 10 })
+    const v1 = instanceIds(blue)
+
+    const start = world.now()
+    const deploy = await runAction(world, { mode: 'deploy', version: 'v2' })
+    expect(deploy.failed).toBe(false)
+    expect(deploy.outputs).toMatchObject({ state: 'awaiting-finalize', 'live-group': green, 'standby-group': blue, version: 'v2', 'previous-version': 'v1', 'drain-ends-at': '' })
+    expect(JSON.parse(deploy.outputs.pairs ?? '[]')[0]).toMatchObject({ traffic: 'weights' })
+    expect(JSON.parse(deploy.outputs['standby-instance-ids'] ?? '[]').sort()).toEqual(v1)
+    expect(deploy.summary).toContain('stay InService in their own target groups at weight 0')
+    const cutover = firstWeightWrite(start)
+    expect(world.servedBy({ version: 'v1', since: start, until: cutover })).toBeGreaterThan(0)
+    expect(world.servedBy({ version: 'v2', until: cutover })).toBe(0)
+    world.advance(APPLIED_MS)
+    expect(world.forwardWeights(listener)).toEqual({ [blueTg]: 0, [greenTg]: 1 })
+    expect(world.servedBy({ version: 'v1', since: world.now() - 500 })).toBe(0)
+    // The old instances: the same ones, InService and healthy in blue's target group, with no request.
+    expect(inService(blue)).toEqual(v1)
+    expect(world.healthyCount(blueTg)).toBe(2)
+    expect(world.calls.some((c) => c.operation === 'EnterStandby')).toBe(false)
+    const before = pairState([blue, green])
+    const beforeSizes = pairState([blue, green], false)
+    const statusBefore = await runAction(world, { mode: 'status' })
+
+    // CloudFormation updates the stack (e.g. a new launch template version) while the release awaits finalize.
+    await applyStackUpdate(clients as SimClients, stack)
+    world.advance(60_000)
+    expect(pairState([blue, green])).toEqual(before)
+    // Even if CloudFormation re-applied the declared sizes (no update policy), only MinSize would move.
+    await applyStackUpdate(clients as SimClients, stack, { worstCase: true })
+    world.advance(60_000)
+    expect(pairState([blue, green], false)).toEqual(beforeSizes)
+    expect(world.forwardWeights(listener)).toEqual({ [blueTg]: 0, [greenTg]: 1 })
+    const statusAfter = await runAction(world, { mode: 'status' })
+    expect(statusAfter.outputs.state).toBe('awaiting-finalize')
+    expect(statusOf(statusAfter.outputs)).toEqual(statusOf(statusBefore.outputs))
+
+    // Finalize: the weights stay, blue scales to idle and Auto Scaling terminates its instances.
+    const finalize = await runAction(world, { mode: 'finalize' })
+    expect(finalize.outputs).toMatchObject({ state: 'finalized', 'live-group': green, version: 'v2' })
+    expect(world.forwardWeights(listener)).toEqual({ [blueTg]: 0, [greenTg]: 1 })
+    expect(world.group(blue)).toMatchObject({ min: 0, desired: 0, suspendedProcesses: [] })
+    world.advance(5 * 60_000)
+    expect(world.group(blue).instances).toEqual([])
+    expect(world.lostInstances()).toEqual([])
+
+    await applyStackUpdate(clients as SimClients, stack)
+    world.advance(60_000)
+    world.setBaseline()
+    const nextStart = world.now()
+    const next = await runAction(world, { mode: 'deploy', version: 'v3' })
+    expect(next.outputs).toMatchObject({ state: 'awaiting-finalize', 'live-group': blue, version: 'v3', 'previous-version': 'v2' })
+    expect(world.servedBy({ version: 'v3', until: firstWeightWrite(nextStart) })).toBe(0)
+    world.advance(APPLIED_MS)
+    expect(world.forwardWeights(listener)).toEqual({ [blueTg]: 1, [greenTg]: 0 })
+    expect(world.healthyCount(blueTg)).toBe(2)
+    expect(world.healthyCount(greenTg)).toBe(2)
+    // No request failed in the whole cycle.
+    expect(world.servedBy({ status: 503 })).toBe(0)
+  })
+
+  it('rolls back by weights after a stack update: blue has the weight again and its v1 instances, never out of service, take every request', async () => {
+    world = newWorld()
+    const { blue, green, built } = await startFirstVersion(stack, 'v1', 3)
+    const listener = built.listeners.Listener as string
+    const [blueTg, greenTg] = [built.targetGroups.TargetGroup as string, built.targetGroups.GreenTargetGroup as string]
+    world.startRequests({ perSecond: 10 })
+    const v1 = instanceIds(blue)
+    expect((await runAction(world, { mode: 'deploy', version: 'v2' })).outputs.state).toBe('awaiting-finalize')
+    await applyStackUpdate(clients as SimClients, stack, { worstCase: true })
+    world.advance(60_000)
+    expect(world.servedBy({ version: 'v1', since: world.now() - 30_000 })).toBe(0)
+    world.setBaseline()
+    const start = world.now()
+    const rollback = await runAction(world, { mode: 'rollback' })
+    expect(rollback.failed).toBe(false)
+    expect(rollback.outputs).toMatchObject({ state: 'rolled-back', 'live-group': blue, version: 'v1' })
+    const back = firstWeightWrite(start)
+    world.advance(APPLIED_MS)
+    expect(world.forwardWeights(listener)).toEqual({ [blueTg]: 1, [greenTg]: 0 })
+    expect(world.servedBy({ version: 'v2', since: back + APPLIED_MS })).toBe(0)
+    expect(world.servedBy({ version: 'v1', since: back + APPLIED_MS })).toBeGreaterThan(0)
+    expect(inService(blue)).toEqual(v1)
+    expect(world.calls.some((c) => c.operation === 'ExitStandby')).toBe(false)
+    // Blue has its sizes back (the worst-case update had set its MinSize to 0), green goes idle.
+    expect(world.group(blue)).toMatchObject({ min: 3, desired: 3, suspendedProcesses: [] })
+    expect(world.group(green)).toMatchObject({ min: 0, desired: 0 })
+    expect(world.healthyCount(blueTg)).toBe(3)
+    expect(world.servedBy({ status: 503 })).toBe(0)
+  })
+
+  it('would be undone by a template that declared the version tag (what the checks above guard against)', async () => {
+    world = newWorld()
+    const naive = structuredClone(template) as Template
+    const blueProps = (naive.Resources.BlueGroup as { Properties: Record<string, Json> }).Properties
+    ;(blueProps.Tags as Json[]).push({ Key: 'docker:image:version', Value: 'v1', PropagateAtLaunch: true })
+    const naiveStack = stackOf(naive)
+    const { blue, green } = await startFirstVersion(naiveStack, 'v1', 2)
+    for (const version of ['v2', 'v3']) {
+      world.setBaseline()
+      expect((await runAction(world, { mode: 'deploy', version })).outputs.state).toBe('awaiting-finalize')
+      expect((await runAction(world, { mode: 'finalize' })).outputs.state).toBe('finalized')
+      world.advance(5 * 60_000)
+    }
+    expect(world.group(blue).tags['docker:image:version']).toBe('v3')
+    const before = pairState([blue, green])
+    await applyStackUpdate(clients as SimClients, naiveStack)
+    // The live blue color is tagged v1 again: every instance it launches from now on (scale-out,
+    // replacement) would run v1 next to v3.
+    expect(pairState([blue, green])).not.toEqual(before)
+    expect(world.group(blue).tags['docker:image:version']).toBe('v1')
+  })
+})
+
+/**
+ * A standby stack's listener forwards to the one target group both colors are attached to. The test kit's
+ * weights check (test-support/invariants.ts, checkWeights) counts every group attached to a target group a
+ * forward weighs, idle or not, so it reports "both colors carry weight" on every standby pair behind a
+ * listener, at rest included, though only the live color's instances are registered. A false positive of the
+ * kit, consumed here; when the check is fixed this throws (nothing to consume) and the call goes.
+ */
+function consumeStandbyWeightsFalsePositive(): void {
+  expectViolations(
+    world,
+    /both colors carry weight outside a deploy: forward \S+ sends requests to prod-web-blue, prod-web-green/,
+    'test-support/invariants.ts checkWeights counts both colors of a standby pair (one shared target group) as carrying weight'
+  )
+}
+
+describe('a deploy on a standby stack (TrafficSwitch=standby)', () => {
   it('deploys v2 next to v1, and a stack update while v1 waits in standby changes nothing the action owns; finalize and the next deploy work after it', async () => {
     world = newWorld()
-    const { blue, green, tg } = await startFirstVersion(standby, 'v1', 2)
+    const { blue, green, built } = await startFirstVersion(standby, 'v1', 2)
+    const tg = built.targetGroups.TargetGroup as string
+    expect(built.targetGroups).toEqual({ TargetGroup: 'prod-web' })
+    expect(world.forwardWeights(built.listeners.Listener as string)).toEqual({ [tg]: 1 })
     expect(world.healthyCount(tg)).toBe(2)
     expect(world.group(green)).toMatchObject({ desired: 0 })
+    world.startRequests({ perSecond: 10 })
 
     const deploy = await runAction(world, { mode: 'deploy', version: 'v2' })
     expect(deploy.failed).toBe(false)
     expect(deploy.outputs).toMatchObject({ state: 'awaiting-finalize', 'live-group': green, 'standby-group': blue, version: 'v2', 'previous-version': 'v1' })
+    expect(JSON.parse(deploy.outputs.pairs ?? '[]')[0]).toMatchObject({ traffic: 'standby' })
     // The deploy ended when traffic moved: let the old instances finish draining (drain-ends-at) into Standby.
     world.advance(Math.max(0, Date.parse(deploy.outputs['drain-ends-at'] ?? '') - world.now()) + 1_000)
+    expect(world.group(blue).instances.map((i) => i.lifecycle)).toEqual(['Standby', 'Standby'])
     const before = pairState([blue, green])
     const beforeSizes = pairState([blue, green], false)
     const statusBefore = await runAction(world, { mode: 'status' })
@@ -311,40 +467,25 @@ describe('a deploy on a stack built from the template', () => {
     const next = await runAction(world, { mode: 'deploy', version: 'v3' })
     expect(next.outputs).toMatchObject({ state: 'awaiting-finalize', 'live-group': blue, version: 'v3', 'previous-version': 'v2' })
     expect(world.healthyCount(tg)).toBe(2)
+    expect(world.servedBy({ status: 503 })).toBe(0)
+    consumeStandbyWeightsFalsePositive()
   })
 
   it('rolls back to the standby instances after a stack update', async () => {
     world = newWorld()
-    const { blue, green, tg } = await startFirstVersion(standby, 'v1', 3)
-    const v1 = world.group(blue).instances.map((i) => i.id).sort()
+    const { blue, green, built } = await startFirstVersion(standby, 'v1', 3)
+    const tg = built.targetGroups.TargetGroup as string
+    world.startRequests({ perSecond: 10 })
+    const v1 = instanceIds(blue)
     await runAction(world, { mode: 'deploy', version: 'v2' })
     await applyStackUpdate(clients as SimClients, standby, { worstCase: true })
     world.setBaseline()
     const rollback = await runAction(world, { mode: 'rollback' })
     expect(rollback.outputs).toMatchObject({ state: 'rolled-back', 'live-group': blue, version: 'v1' })
-    expect(world.group(blue).instances.filter((i) => i.lifecycle === 'InService').map((i) => i.id).sort()).toEqual(v1)
+    expect(inService(blue)).toEqual(v1)
     expect(world.group(green)).toMatchObject({ desired: 0 })
     expect(world.healthyCount(tg)).toBe(3)
-  })
-
-  it('would be undone by a template that declared the version tag (what the checks above guard against)', async () => {
-    world = newWorld()
-    const naive = structuredClone(template) as Template
-    const blueProps = (naive.Resources.BlueGroup as { Properties: Record<string, Json> }).Properties
-    ;(blueProps.Tags as Json[]).push({ Key: 'docker:image:version', Value: 'v1', PropagateAtLaunch: true })
-    const naiveStack = stackOf(naive, { TrafficSwitch: 'standby' })
-    const { blue, green } = await startFirstVersion(naiveStack, 'v1', 2)
-    for (const version of ['v2', 'v3']) {
-      world.setBaseline()
-      expect((await runAction(world, { mode: 'deploy', version })).outputs.state).toBe('awaiting-finalize')
-      expect((await runAction(world, { mode: 'finalize' })).outputs.state).toBe('finalized')
-    }
-    expect(world.group(blue).tags['docker:image:version']).toBe('v3')
-    const before = pairState([blue, green])
-    await applyStackUpdate(clients as SimClients, naiveStack)
-    // The live blue color is tagged v1 again: every instance it launches from now on (scale-out,
-    // replacement) would run v1 next to v3.
-    expect(pairState([blue, green])).not.toEqual(before)
-    expect(world.group(blue).tags['docker:image:version']).toBe('v1')
+    expect(world.servedBy({ status: 503 })).toBe(0)
+    consumeStandbyWeightsFalsePositive()
   })
 })

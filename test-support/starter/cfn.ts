@@ -1,7 +1,8 @@
 // Reads the starter kit's CloudFormation template (YAML with the short intrinsic-function tags), resolves
 // what a stack would get from it, builds a simulated AWS from its resources, and replays on that world
 // what CloudFormation sends on a stack update (so a test can check that an update after a deploy does
-// not undo the deploy). Only the intrinsic functions and resource types the template uses are modelled.
+// not undo the deploy). Only the intrinsic functions and resource types the template uses are modelled
+// (a listener rule resource, which the template has none of, is refused rather than left out).
 import fs from 'node:fs'
 import path from 'node:path'
 import { CreateOrUpdateTagsCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling'
@@ -55,6 +56,8 @@ export function loadTemplate(file = TEMPLATE): Template {
 export interface Stack {
   template: Template
   params: Record<string, string>
+  /** The stack's name (docs/GETTING-STARTED.md: `--stack-name prod-web`): part of the names CloudFormation generates. */
+  name: string
   accountId: string
   region: string
   /** What `Ref` of a resource gives in the simulated world: the group name, the target group's name, ... */
@@ -62,11 +65,15 @@ export interface Stack {
 }
 
 /** A stack of the template with its parameter defaults, overridden by `params`. */
-export function stackOf(template: Template, params: Record<string, string> = {}, where = { accountId: '123456789012', region: 'us-east-1' }): Stack {
+export function stackOf(
+  template: Template,
+  params: Record<string, string> = {},
+  where: { name?: string; accountId?: string; region?: string } = {}
+): Stack {
   const all: Record<string, string> = {}
   for (const [k, p] of Object.entries(template.Parameters)) all[k] = p.Default !== undefined ? String(p.Default) : placeholder(k, p.Type)
   Object.assign(all, params)
-  const stack: Stack = { template, params: all, ...where, refs: {} }
+  const stack: Stack = { template, params: all, name: 'prod-web', accountId: '123456789012', region: 'us-east-1', ...where, refs: {} }
   // Resources Ref'd by name in the simulated world: groups by their AutoScalingGroupName, target groups by Name.
   for (const [id, r] of Object.entries(template.Resources)) {
     const name = r.Properties.AutoScalingGroupName ?? r.Properties.Name
@@ -158,15 +165,44 @@ export interface BuiltStack {
   groups: Record<string, string>
   /** Target group names by logical id. */
   targetGroups: Record<string, string>
+  /** Load balancer names by logical id. */
+  loadBalancers: Record<string, string>
+  /** Listener ARNs by logical id. */
+  listeners: Record<string, string>
+}
+
+/**
+ * The name CloudFormation gives a load balancer whose template sets no Name: stack name, logical id and a
+ * random suffix, cut to the 32 characters a load balancer name may have. The shape is an approximation (the
+ * exact rule is not documented); the suffix here is derived from the stack so that runs are repeatable.
+ */
+export function generatedLoadBalancerName(stack: Stack, id: string): string {
+  let h = 0x811c9dc5
+  for (const c of `${stack.accountId}/${stack.region}/${stack.name}/${id}`) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0
+  const suffix = h.toString(36).toUpperCase().padStart(7, '0')
+  return `${stack.name}-${id}`.slice(0, 32 - suffix.length - 1) + `-${suffix}`
+}
+
+interface CfnForward {
+  Type: string
+  TargetGroupArn?: string
+  ForwardConfig?: {
+    TargetGroups: { TargetGroupArn: string; Weight?: number | string }[]
+    TargetGroupStickinessConfig?: { Enabled?: boolean | string; DurationSeconds?: number | string }
+  }
 }
 
 /**
  * Creates in `world` what the stack creates that the action sees: the target groups (health check and
- * deregistration delay as declared) and the Auto Scaling groups (sizes, target groups, tags, health check,
- * launch template), as CloudFormation would at stack creation (DesiredCapacity absent → MinSize).
+ * deregistration delay as declared), the Auto Scaling groups (sizes, target groups, tags, health check,
+ * launch template), as CloudFormation would at stack creation (DesiredCapacity absent → MinSize), and the
+ * load balancer with its listeners' default actions as declared: with TrafficSwitch weights a forward to
+ * blue's and green's target groups with WeightsLiveColor's weights (a weights pair), with standby a plain
+ * forward to the one target group.
  */
 export function buildWorld(world: SimWorld, stack: Stack): BuiltStack {
-  const out: BuiltStack = { groups: {}, targetGroups: {} }
+  if (resourcesOfType(stack, 'AWS::ElasticLoadBalancingV2::ListenerRule').length > 0) throw new Error('template: listener rules are not modelled by buildWorld')
+  const out: BuiltStack = { groups: {}, targetGroups: {}, loadBalancers: {}, listeners: {} }
   for (const [id] of resourcesOfType(stack, 'AWS::ElasticLoadBalancingV2::TargetGroup')) {
     const p = props(stack, id)
     const attrs = Object.fromEntries(((p.TargetGroupAttributes ?? []) as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value]))
@@ -202,6 +238,41 @@ export function buildWorld(world: SimWorld, stack: Stack): BuiltStack {
       ...(lt ? { launchTemplate: { LaunchTemplateName: String(lt.LaunchTemplateId), Version: String(lt.Version) } } : {})
     })
     out.groups[id] = String(p.AutoScalingGroupName)
+  }
+  const lbByRef = new Map<string, string>()
+  for (const [id] of resourcesOfType(stack, 'AWS::ElasticLoadBalancingV2::LoadBalancer')) {
+    const p = props(stack, id)
+    const name = p.Name !== undefined && p.Name !== null ? String(p.Name) : generatedLoadBalancerName(stack, id)
+    world.addLoadBalancer({ name, type: p.Type === 'network' ? 'network' : 'application' })
+    lbByRef.set(stack.refs[id] as string, name)
+    out.loadBalancers[id] = name
+  }
+  for (const [id] of resourcesOfType(stack, 'AWS::ElasticLoadBalancingV2::Listener')) {
+    const p = props(stack, id)
+    const loadBalancer = lbByRef.get(String(p.LoadBalancerArn))
+    if (!loadBalancer) throw new Error(`template: listener ${id} on ${String(p.LoadBalancerArn)}, not a load balancer of the stack`)
+    const actions = (p.DefaultActions ?? []) as unknown as CfnForward[]
+    const action = actions[0]
+    if (actions.length !== 1 || action?.Type !== 'forward') throw new Error(`template: listener ${id}: only one forward default action is modelled`)
+    const tg = (ref: string): string => {
+      const name = tgNameByRef.get(ref)
+      if (!name) throw new Error(`template: listener ${id} forwards to ${ref}, not a target group of the stack`)
+      return name
+    }
+    const port = Number(p.Port)
+    const protocol = String(p.Protocol) as 'HTTP' | 'HTTPS' | 'TCP'
+    const forward = action.ForwardConfig
+    const sticky = forward?.TargetGroupStickinessConfig
+    const arn = forward
+      ? world.addListener({
+          loadBalancer,
+          port,
+          protocol,
+          forward: forward.TargetGroups.map((t) => ({ targetGroup: tg(t.TargetGroupArn), weight: t.Weight === undefined ? 1 : Number(t.Weight) })),
+          ...(sticky ? { stickiness: { enabled: String(sticky.Enabled) === 'true', durationSeconds: Number(sticky.DurationSeconds) } } : {})
+        }).arn
+      : world.addListener({ loadBalancer, port, protocol, forward: [{ targetGroup: tg(String(action.TargetGroupArn)), weight: 1 }], singleTarget: true }).arn
+    out.listeners[id] = arn
   }
   return out
 }

@@ -1,10 +1,11 @@
 // The walkthrough of docs/GETTING-STARTED.md, run on a simulated AWS built from the starter kit's
 // CloudFormation template: start the first version, look at the pair, ship v2, approve (finalize), ship v3,
-// roll back. On a standby stack (TrafficSwitch=standby: both colors on one target group), the topology the
-// guide's figures show: the template's default, weights, is being built in the action's src/, and the
-// simulated AWS has no listeners yet. The guide's figures come from this script (run it:
-// npx tsx test-support/starter/walkthrough.ts, it prints each step's log, outputs and job summary);
-// __tests__/starter/getting-started.test.ts checks that what the guide quotes is still what the action prints.
+// roll back. On the template's default stack (TrafficSwitch weights: each color on its own target group,
+// the load balancer's listener forwarding to both with weights), with requests flowing through that
+// listener from the moment v1 serves; `params` gives another stack (TrafficSwitch=standby). The guide's
+// figures come from this script (run it: npx tsx test-support/starter/walkthrough.ts [standby], it prints
+// each step's log, outputs and job summary); __tests__/starter/getting-started.test.ts checks that what the
+// guide quotes is still what the action prints, and what a user of the stack sees after each step.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CreateOrUpdateTagsCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling'
@@ -12,7 +13,7 @@ import { runAction, type ActionRun } from '../harness.js'
 import { simClients } from '../../packages/aws-sim/src/index.js'
 import type { SimWorld } from '../world.js'
 import { newWorld } from '../worlds.js'
-import { buildWorld, loadTemplate, stackOf } from './cfn.js'
+import { buildWorld, loadTemplate, stackOf, type BuiltStack } from './cfn.js'
 
 const github = (ref: string, run: number, sha: string): Record<string, string> => ({
   GITHUB_REPOSITORY: 'OWNER/REPO',
@@ -33,10 +34,38 @@ export const STEPS: [string, Record<string, string>, Record<string, string>][] =
   ['rollback', { mode: 'rollback' }, github('v3', 102, 'c'.repeat(40))]
 ]
 
-export async function runWalkthrough(world: SimWorld = newWorld({ seed: 12 })): Promise<{ world: SimWorld; runs: [string, ActionRun][] }> {
-  const built = buildWorld(world, stackOf(loadTemplate(), { TrafficSwitch: 'standby' }))
+/** The listener's weights propagate to the requests within 1.5 s of a write (the simulator): look after that. */
+const LOOK_AFTER_MS = 2_000
+
+/** What a user of the stack sees once a step's job has ended. */
+export interface Seen {
+  /** The weights that apply to the requests of each listener (by logical id), by target group name. */
+  weights: Record<string, Record<string, number>>
+  /** Each group's instances as `<id> <lifecycle state>` (sorted), by group name. */
+  instances: Record<string, string[]>
+}
+
+export interface WalkthroughStep {
+  title: string
+  run: ActionRun
+  /** Virtual time at the start and the end of the step's run. */
+  startedAt: number
+  endedAt: number
+  /** LOOK_AFTER_MS after the run ended. */
+  seen: Seen
+}
+
+export async function runWalkthrough(
+  world: SimWorld = newWorld({ seed: 12 }),
+  params: Record<string, string> = {}
+): Promise<{ world: SimWorld; built: BuiltStack; runs: [string, ActionRun][]; steps: WalkthroughStep[] }> {
+  const built = buildWorld(world, stackOf(loadTemplate(), params))
   const blue = built.groups.BlueGroup as string
   const clients = simClients(world)
+  const look = (): Seen => ({
+    weights: Object.fromEntries(Object.entries(built.listeners).map(([id, arn]) => [id, world.forwardWeights(arn)])),
+    instances: Object.fromEntries(Object.values(built.groups).map((g) => [g, world.group(g).instances.map((i) => `${i.id} ${i.lifecycle}`).sort()]))
+  })
   try {
     // start-first-version.sh prod-web v1 2
     await clients.autoScaling.send(
@@ -44,26 +73,43 @@ export async function runWalkthrough(world: SimWorld = newWorld({ seed: 12 })): 
     )
     await clients.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: blue, MinSize: 2, DesiredCapacity: 2 }))
     world.advance(5 * 60_000)
-    const runs: [string, ActionRun][] = []
+    // Clients use the service from now on: every listener route gets requests each virtual second.
+    world.startRequests({ perSecond: 10 })
+    const steps: WalkthroughStep[] = []
     for (const [title, inputs, env] of STEPS) {
       world.setBaseline()
-      runs.push([title, await runAction(world, { ...inputs, 'github-token': '' }, { env })])
+      const startedAt = world.now()
+      const run = await runAction(world, { ...inputs, 'github-token': '' }, { env })
+      const endedAt = world.now()
+      world.advance(LOOK_AFTER_MS)
+      steps.push({ title, run, startedAt, endedAt, seen: look() })
     }
-    return { world, runs }
+    return { world, built, runs: steps.map((s) => [s.title, s.run]), steps }
   } finally {
     clients.destroy()
   }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { world, runs } = await runWalkthrough()
-  for (const [title, run] of runs) {
+  const switchTo = process.argv[2]
+  const { world, steps } = await runWalkthrough(undefined, switchTo ? { TrafficSwitch: switchTo } : {})
+  for (const { title, run, seen } of steps) {
     console.log(`\n======== ${title}: ${run.failed ? 'FAILED' : 'ok'}\n-------- log`)
     console.log(run.log.trimEnd())
     console.log('-------- outputs')
     for (const [k, v] of Object.entries(run.outputs)) console.log(`${k}=${v}`)
     console.log('-------- summary')
     console.log(run.summary.trimEnd())
+    console.log('-------- seen 2 s later')
+    console.log(JSON.stringify(seen))
+  }
+  // On a standby stack the test kit's weights check (test-support/invariants.ts) counts both colors of the one
+  // shared target group as carrying weight: a false positive (see __tests__/starter/cloudformation.test.ts).
+  const falsePositive = /both colors carry weight outside a deploy: forward \S+ sends requests to prod-web-blue, prod-web-green/
+  if (switchTo === 'standby') {
+    const n = world.violations.length
+    world.violations.splice(0, n, ...world.violations.filter((v) => !falsePositive.test(v)))
+    if (world.violations.length < n) console.log(`\n(${n - world.violations.length} "both colors carry weight" report(s) of the test kit left out: a false positive on a standby pair)`)
   }
   world.assertNoViolations()
 }
