@@ -116,8 +116,9 @@ function checkScalingPause(world: World, state: TickState): void {
  */
 function checkWeights(world: World, state: TickState): void {
   for (const route of world.listeners.routing.routes.keys()) {
+    // One target group (colors sharing it, the standby topology) is the other check's business.
     const weighted = world.weightedTargetGroups(route)
-    const groups = [...world.groups.values()].filter((g) => world.targets.trafficOf(g).some((arn) => weighted.includes(arn)))
+    const groups = weighted.length < 2 ? [] : [...world.groups.values()].filter((g) => world.targets.trafficOf(g).some((arn) => weighted.includes(arn)))
     const key = `route:${route}`
     if (groups.length < 2 || groups.some((g) => g.tags.has(DEPLOY_MARKER_TAG))) {
       state.mixed.delete(key)

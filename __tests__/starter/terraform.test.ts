@@ -12,7 +12,7 @@ import path from 'node:path'
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { BOOT_SCRIPT } from '../../test-support/starter/boot.js'
 import { loadTemplate, props, stackOf } from '../../test-support/starter/cfn.js'
-import { GRANTED_AHEAD_OF_CODE, actionsCalledByCode, allowedActions, bootScriptActions, kitActions, resourceMatches, statementFor, trustAccepts } from '../../test-support/starter/iam.js'
+import { actionsCalledByCode, allowedActions, bootScriptActions, resourceMatches, statementFor, trustAccepts } from '../../test-support/starter/iam.js'
 import { TERRAFORM_DIR, instancesOf, interpolate, loadTerraform, policyDocument, writtenByCode, type TerraformConfig } from '../../test-support/starter/terraform.js'
 
 let tf: TerraformConfig
@@ -43,7 +43,6 @@ describe('terraform example: no drift fight with the action', () => {
   })
 
   it('ignores the listener\'s default_action, whose weights are the action\'s after the first deploy, and every other attribute the code writes outside the groups', () => {
-    // Ahead of the code, like GRANTED_AHEAD_OF_CODE: src/ does not write the weights yet.
     expect(ignored(tf.resource.aws_lb_listener?.http?.[0] as Block)).toEqual(['default_action'])
     // Derived from the code: ModifyListener → the listener's default_action, ModifyRule → a rule's action.
     for (const [type, attributes] of Object.entries(writtenByCode('src').resourceAttributes)) {
@@ -133,11 +132,10 @@ describe('terraform example: the pair', () => {
 })
 
 describe('terraform example: the deploy role', () => {
-  it('allows exactly the AWS calls the code makes (plus the listener/rule actions granted ahead of it), and terminates only this service’s instances', () => {
+  it('allows exactly the AWS calls the code makes, and terminates only this service’s instances', () => {
     const needed = actionsCalledByCode('src').actions.filter((a) => a !== 'sts:AssumeRoleWithWebIdentity')
     const policy = policyDocument(tf, 'deploy')
-    expect(allowedActions(policy)).toEqual(kitActions(needed))
-    expect(allowedActions(policy).filter((a) => !needed.includes(a))).toEqual(GRANTED_AHEAD_OF_CODE.filter((a) => !needed.includes(a)).sort())
+    expect(allowedActions(policy)).toEqual(needed)
     const terminate = statementFor(policy, 'ec2:TerminateInstances')
     expect(terminate?.Action).toEqual(['ec2:TerminateInstances'])
     expect(terminate?.Resource).toEqual(['arn:aws:ec2:*:123456789012:instance/*'])

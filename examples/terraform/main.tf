@@ -316,9 +316,8 @@ data "aws_iam_policy_document" "deploy_trust" {
 }
 
 data "aws_iam_policy_document" "deploy" {
-  # Every AWS call the action makes (a test compares this list with the code), and the listener and rule
-  # reads of the weighted topology, granted ahead of the code (test-support/starter/iam.ts,
-  # GRANTED_AHEAD_OF_CODE). Describe* take only "*" as resource.
+  # Every AWS call the action makes (a test compares this list with the code), the listener and rule reads
+  # of the weighted topology among them. Describe* take only "*" as resource.
   statement {
     sid = "BlueGreen"
     actions = [
@@ -376,7 +375,7 @@ data "aws_iam_policy_document" "deploy" {
   # traffic_switch = "weights": cutover and rollback rewrite the weights of the forward actions, of the
   # listeners (listener/app/<name>/<id>/<listener-id>) and rules (listener-rule/app/<name>/<id>/<listener-id>/
   # <rule-id>) of this load balancer only (arn_suffix: app/<name>/<id>), a listener added to it later
-  # included. Granted ahead of the code, like the reads.
+  # included.
   statement {
     sid     = "SwitchWeightsOnThisLoadBalancer"
     actions = ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyRule"]

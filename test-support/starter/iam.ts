@@ -74,29 +74,6 @@ export function actionsCalledByCode(dir = 'src'): { actions: string[]; byFile: R
   return { actions: [...all].sort(), byFile }
 }
 
-/**
- * Granted by the starter kit's deploy roles (examples/cloudformation/blue-green.yaml, examples/terraform/)
- * before src/ calls them: the weighted target group topology (one target group per color, the listener's
- * forward actions weighting both) is being built in src/. Detection reads the listeners and their rules
- * (DescribeListeners, DescribeRules: Resource "*", the service authorization reference lists no resource
- * type for them); cutover and rollback rewrite the weights (ModifyListener on listener/app/..., ModifyRule
- * on listener-rule/app/..., scoped to the kit's own load balancer). Exactly these four, nothing else: the
- * kit's tests accept a policy that grants the code's actions plus these. Once src/ calls all four, this
- * list changes nothing (the code's list contains them); empty it then, and list them in the README's and
- * docs/github-setup.md's policies, which the same tests compare with the code alone.
- */
-export const GRANTED_AHEAD_OF_CODE: readonly string[] = [
-  'elasticloadbalancing:DescribeListeners',
-  'elasticloadbalancing:DescribeRules',
-  'elasticloadbalancing:ModifyListener',
-  'elasticloadbalancing:ModifyRule'
-]
-
-/** What the starter kit's deploy role must allow: the code's actions plus GRANTED_AHEAD_OF_CODE (sorted, no duplicates). */
-export function kitActions(codeActions: readonly string[]): string[] {
-  return [...new Set([...codeActions, ...GRANTED_AHEAD_OF_CODE])].sort()
-}
-
 interface Statement {
   Sid?: string
   Effect: string

@@ -103,13 +103,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     console.log('-------- seen 2 s later')
     console.log(JSON.stringify(seen))
   }
-  // On a standby stack the test kit's weights check (test-support/invariants.ts) counts both colors of the one
-  // shared target group as carrying weight: a false positive (see __tests__/starter/cloudformation.test.ts).
-  const falsePositive = /both colors carry weight outside a deploy: forward \S+ sends requests to prod-web-blue, prod-web-green/
-  if (switchTo === 'standby') {
-    const n = world.violations.length
-    world.violations.splice(0, n, ...world.violations.filter((v) => !falsePositive.test(v)))
-    if (world.violations.length < n) console.log(`\n(${n - world.violations.length} "both colors carry weight" report(s) of the test kit left out: a false positive on a standby pair)`)
-  }
   world.assertNoViolations()
 }
