@@ -56,4 +56,32 @@ describe('weighted target groups through the bundle', () => {
     expect(world.servedBy({ status: 503 })).toBe(0)
     world.assertNoViolations()
   })
+
+  it('a bake that trips goes back by the same weight write, through the bundle', async () => {
+    const world = newWorld()
+    const { listeners } = addWeightedService(world, { instances: 2, healthCheckIntervalSeconds: 10, healthyAfterChecks: 2, deregistrationDelaySeconds: 30 })
+    world.addAlarm({ AlarmName: 'web-5xx', MetricName: 'HTTPCode_Target_5XX_Count', Namespace: 'AWS/ApplicationELB', Threshold: 10 })
+    world.setAlarmState('web-5xx', 'OK')
+    world.setBaseline()
+    world.startRequests({ perSecond: 5 })
+    // The alarm fires 2 virtual minutes after the cutover's weight write.
+    let armed = true
+    world.faults.beforeWrite = (op) => {
+      if (op !== 'ModifyListener' || !armed) return
+      armed = false
+      void world.clock.sleep(120_000).then(() => world.setAlarmState('web-5xx', 'ALARM', 'errors after cutover'))
+    }
+    server = await startSimServer(world, { speed: SPEED })
+    const deploy = await runBundle({ endpoint: server.url, inputs: { ...COMMON, mode: 'deploy', version: 'v2', 'bake-time': '30m', 'alarm-names': 'web-5xx' } })
+    world.faults.beforeWrite = undefined
+    expectExit(deploy, 1)
+    expect(deploy.outputs).toMatchObject({ state: 'rolled-back', 'bake-result': 'rolled-back', 'live-group': BLUE, version: 'v1' })
+    expect(deploy.errors.join('\n')).toContain('alarm web-5xx is in ALARM: errors after cutover')
+    expect(world.forwardWeights(listeners[0] as string)).toEqual({ [BLUE]: 1, [GREEN]: 0 })
+    const writes = world.calls.filter((c) => c.ok && c.operation === 'ModifyListener')
+    expect(writes).toHaveLength(2)
+    expect(world.servedBy({ version: 'v2', since: (writes[1]?.time ?? 0) + 2_000 })).toBe(0)
+    expect(world.calls.some((c) => c.operation === 'EnterStandby' || c.operation === 'ExitStandby')).toBe(false)
+    world.assertNoViolations()
+  })
 })
