@@ -228,7 +228,7 @@ async function main(): Promise<void> {
   for (const row of cli.switchPass ? cli.rows.filter((r) => SWITCH_ROWS.includes(r.id)) : []) {
     for (const topology of ['weights', 'standby'] as const) {
       progress(`bench: ${row.pairs} × ${row.instances} rollback figure, ${topology} ...`)
-      const f = await runSwitch(row.pairs, row.instances, topology, { ...cli.settings, rateLimits: true })
+      const f = await runSwitch(row.pairs, row.instances, topology, cli.settings)
       progress(`  rollback ${(f.rollbackMs / 1000).toFixed(1)} s, bake trip ${(f.tripMs / 1000).toFixed(1)} s${f.failed.length > 0 ? ` FAILED: ${f.failed.join('; ')}` : ''}`)
       report.switches.push(f)
     }

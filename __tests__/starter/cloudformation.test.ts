@@ -311,22 +311,9 @@ describe('a deploy on the default stack (TrafficSwitch weights)', () => {
     expect(inService(blue)).toEqual(v1)
     expect(world.healthyCount(blueTg)).toBe(2)
     expect(world.calls.some((c) => c.operation === 'EnterStandby')).toBe(false)
-    const before = pairState([blue, green])
-    const beforeSizes = pairState([blue, green], false)
-    const statusBefore = await runAction(world, { mode: 'status' })
-
     // CloudFormation updates the stack (e.g. a new launch template version) while the release awaits finalize.
-    await applyStackUpdate(clients as SimClients, stack)
-    world.advance(60_000)
-    expect(pairState([blue, green])).toEqual(before)
-    // Even if CloudFormation re-applied the declared sizes (no update policy), only MinSize would move.
-    await applyStackUpdate(clients as SimClients, stack, { worstCase: true })
-    world.advance(60_000)
-    expect(pairState([blue, green], false)).toEqual(beforeSizes)
+    await expectStackUpdatesChangeNothing(stack, [blue, green])
     expect(world.forwardWeights(listener)).toEqual({ [blueTg]: 0, [greenTg]: 1 })
-    const statusAfter = await runAction(world, { mode: 'status' })
-    expect(statusAfter.outputs.state).toBe('awaiting-finalize')
-    expect(statusOf(statusAfter.outputs)).toEqual(statusOf(statusBefore.outputs))
 
     // Finalize: the weights stay, blue scales to idle and Auto Scaling terminates its instances.
     const finalize = await runAction(world, { mode: 'finalize' })
@@ -423,21 +410,8 @@ describe('a deploy on a standby stack (TrafficSwitch=standby)', () => {
     // The deploy ended when traffic moved: let the old instances finish draining (drain-ends-at) into Standby.
     world.advance(Math.max(0, Date.parse(deploy.outputs['drain-ends-at'] ?? '') - world.now()) + 1_000)
     expect(world.group(blue).instances.map((i) => i.lifecycle)).toEqual(['Standby', 'Standby'])
-    const before = pairState([blue, green])
-    const beforeSizes = pairState([blue, green], false)
-    const statusBefore = await runAction(world, { mode: 'status' })
-
     // CloudFormation updates the stack (e.g. a new launch template version) while the old instances wait in Standby.
-    await applyStackUpdate(clients as SimClients, standby)
-    world.advance(60_000)
-    expect(pairState([blue, green])).toEqual(before)
-    // Even if CloudFormation re-applied the declared sizes (no update policy), only MinSize would move.
-    await applyStackUpdate(clients as SimClients, standby, { worstCase: true })
-    world.advance(60_000)
-    expect(pairState([blue, green], false)).toEqual(beforeSizes)
-    const statusAfter = await runAction(world, { mode: 'status' })
-    expect(statusAfter.outputs.state).toBe('awaiting-finalize')
-    expect(statusOf(statusAfter.outputs)).toEqual(statusOf(statusBefore.outputs))
+    await expectStackUpdatesChangeNothing(standby, [blue, green])
 
     const finalize = await runAction(world, { mode: 'finalize' })
     expect(finalize.outputs).toMatchObject({ state: 'finalized', 'live-group': green, version: 'v2' })
@@ -469,3 +443,23 @@ describe('a deploy on a standby stack (TrafficSwitch=standby)', () => {
     expect(world.servedBy({ status: 503 })).toBe(0)
   })
 })
+
+/**
+ * CloudFormation updates the stack while a release awaits its decision, then again in the worst case (the
+ * declared sizes re-applied, no update policy: only MinSize may move): nothing the action owns changes, and
+ * status reads the same before and after.
+ */
+async function expectStackUpdatesChangeNothing(stack: Parameters<typeof applyStackUpdate>[1], groups: [string, string]): Promise<void> {
+  const before = pairState(groups)
+  const beforeSizes = pairState(groups, false)
+  const statusBefore = await runAction(world, { mode: 'status' })
+  await applyStackUpdate(clients as SimClients, stack)
+  world.advance(60_000)
+  expect(pairState(groups)).toEqual(before)
+  await applyStackUpdate(clients as SimClients, stack, { worstCase: true })
+  world.advance(60_000)
+  expect(pairState(groups, false)).toEqual(beforeSizes)
+  const statusAfter = await runAction(world, { mode: 'status' })
+  expect(statusAfter.outputs.state).toBe('awaiting-finalize')
+  expect(statusOf(statusAfter.outputs)).toEqual(statusOf(statusBefore.outputs))
+}

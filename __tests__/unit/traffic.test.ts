@@ -55,7 +55,7 @@ function cutOver(forwards: Forward[], blueState: Instance['targets'][string]['st
 }
 
 describe('topology: which pairs move traffic by weights', () => {
-  it('colors on the same target group move by Standby, without reading listeners', () => {
+  it('colors on the same target group move by Standby', () => {
     const [blue, green] = colors(3, 0)
     expect(topologyOf({ base: 'prod-web', groups: [{ ...blue, targetGroupArns: [BLUE_TG] }, { ...green, targetGroupArns: [BLUE_TG] }] }).kind).toBe('standby')
   })

@@ -112,8 +112,9 @@ export function rateLimitRules(o: BenchSettings): typeof DEFAULT_RATE_LIMITS {
   })
 }
 
-export function buildWorld(s: Scenario, o: BenchSettings): SimWorld {
-  const world = new SimWorld({
+/** An empty simulated account with the bench's timings, read lag, rate limits and page size. */
+export function benchWorld(o: BenchSettings): SimWorld {
+  return new SimWorld({
     start: Date.parse('2026-11-28T10:00:00Z'),
     region: 'us-east-1',
     accountId: '123456789012',
@@ -122,6 +123,10 @@ export function buildWorld(s: Scenario, o: BenchSettings): SimWorld {
     rateLimits: o.rateLimits ? rateLimitRules(o) : false,
     ...(o.pageSize !== undefined ? { pageSize: o.pageSize } : {})
   })
+}
+
+export function buildWorld(s: Scenario, o: BenchSettings): SimWorld {
+  const world = benchWorld(o)
   const n = s.instances
   for (let p = 0; p < s.pairs; p++) {
     const base = `prod-svc${String(p + 1).padStart(2, '0')}`

@@ -4,9 +4,9 @@
 // 30 s apart, 5 to healthy; a 300 s deregistration delay; the simulator's rate limits and read lag on.
 // - weights: each color on a target group of its own, the listener forwarding to both (cutover = a weight write);
 // - standby: both colors on one target group behind the listener (cutover = Standby).
-import { SimWorld } from '../../test-support/world.js'
+import type { SimWorld } from '../../test-support/world.js'
 import { addWeightedService } from '../../test-support/worlds.js'
-import { type BenchSettings, rateLimitRules, runAction } from './scenario.js'
+import { type BenchSettings, benchWorld, runAction } from './scenario.js'
 
 export type Topology = 'weights' | 'standby'
 
@@ -33,14 +33,8 @@ const PER_SECOND = 10
 const ALARM = 'svc-5xx'
 
 function world(pairs: number, n: number, topology: Topology, o: BenchSettings): SimWorld {
-  const w = new SimWorld({
-    start: Date.parse('2026-11-28T10:00:00Z'),
-    region: 'us-east-1',
-    accountId: '123456789012',
-    seed: o.seed,
-    realism: { latencyMs: o.latencyMs, readLagMs: o.readLagMs, deregisterLagMs: o.deregisterLagMs, healthJitter: true, pageSize: undefined },
-    rateLimits: rateLimitRules(o)
-  })
+  // The rate limits always on: the figure is what a throttled account sees.
+  const w = benchWorld({ ...o, rateLimits: true })
   for (let p = 0; p < pairs; p++) {
     const base = `prod-svc${String(p + 1).padStart(2, '0')}`
     if (topology === 'weights') {

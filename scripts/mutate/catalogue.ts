@@ -241,7 +241,7 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'rollback-shrinks',
     title: 'rollback restores the recorded desired capacity even though traffic grew',
-    file: 'src/domain/plan.ts',
+    file: 'src/domain/plan-common.ts',
     find: 'Math.max(recorded.desired, next.capacity.desired, previous.capacity.desired)',
     replace: 'recorded.desired',
     tests: [T.traffic]
@@ -249,7 +249,7 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'rollback-replan-shrinks',
     title: 'a rollback re-planned after it idled the new group sets the restored group back to the recorded desired',
-    file: 'src/domain/plan.ts',
+    file: 'src/domain/plan-common.ts',
     find: 'Math.max(recorded.desired, next.capacity.desired, previous.capacity.desired)',
     replace: 'Math.max(recorded.desired, next.capacity.desired)',
     tests: [T.traffic]

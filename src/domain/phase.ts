@@ -10,7 +10,7 @@ import {
 } from './markers.js'
 import { trafficKeys } from './classic.js'
 import { type Forward, type Group, type Instance, type Pair, PENDING_STATES, activeInstances, standbyInstances } from './model.js'
-import { carriesAll, topologyOf } from './traffic.js'
+import { carriesAll, forwardsToMove, topologyOf } from './traffic.js'
 
 // `weights`: the pair's forward actions when traffic moves by weights (domain/traffic.ts); absent: by Standby.
 export type Phase =
@@ -101,7 +101,7 @@ export function classify(pair: Pair): Phase {
   if (!live) return { kind: 'empty' }
   const idle = live === a ? b : a
   if (weights.weights && !carriesAll(weights.weights, live, idle)) {
-    const off = weights.weights.filter((f) => !carriesAll([f], live, idle)).map((f) => f.label)
+    const off = forwardsToMove(weights.weights, idle, live).map((f) => f.label)
     return unknown(
       `${off.join(' and ')} ${off.length > 1 ? 'do' : 'does'} not give all the weight to ${live.name}, the group that serves, although no deployment is recorded: ` +
         `set the weights (${live.name}'s target group positive, ${idle.name}'s 0) with aws elbv2 modify-listener / modify-rule, then re-run`

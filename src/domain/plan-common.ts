@@ -12,6 +12,7 @@ import {
   encodeLastRun,
   encodeList,
   idleCapacityOf,
+  liveCapacityOf,
   ownCapacityOf
 } from './markers.js'
 import { type Capacity, type Group, activeInstances, unitWord } from './model.js'
@@ -57,6 +58,18 @@ export function handOverSteps(previous: Group, next: Group): Step[] {
   const toSuspend = QUARANTINE_PROCESSES.filter((p) => !previous.suspendedProcesses.includes(p))
   if (toSuspend.length > 0) steps.push({ kind: 'suspend', group: previous.name, processes: toSuspend })
   return steps
+}
+
+/**
+ * What a rollback gives the previous group back. Min and max exactly as recorded at cutover. Desired too,
+ * unless traffic grew meanwhile: the new group's scaling may have raised its desired, and serving capacity
+ * must not drop (the policies come back right after). A re-plan after the new group was idled (or a re-run)
+ * keeps what this rollback already restored.
+ */
+export function restoredCapacity(previous: Group, next: Group): Capacity {
+  const recorded = liveCapacityOf(previous) ?? ownCapacityOf(previous)
+  const grown = Math.max(recorded.desired, next.capacity.desired, previous.capacity.desired)
+  return { ...recorded, desired: Math.min(recorded.max, grown) }
 }
 
 /** Where and how a finished finalize or rollback is recorded (LAST_RUN_TAG on the pair's first group). */

@@ -2,10 +2,10 @@
 // service or their target groups, so cutover and rollback are weight writes, one per forward action.
 import { trafficKeys } from './classic.js'
 import { assessHealth } from './health.js'
-import { liveCapacityOf, ownCapacityOf } from './markers.js'
+import { liveCapacityOf } from './markers.js'
 import type { Capacity, Forward, Group } from './model.js'
 import type { Phase } from './phase.js'
-import { type RecordOptions, handOverSteps, idleSteps, recordStep, sameCapacity, unitOf, untagAll, waitHealthyIfNeeded } from './plan-common.js'
+import { type RecordOptions, handOverSteps, idleSteps, recordStep, restoredCapacity, sameCapacity, unitOf, untagAll, waitHealthyIfNeeded } from './plan-common.js'
 import { restoreProcesses } from './processes.js'
 import type { Step } from './steps.js'
 import { forwardsToMove, movedWeights, stickiness } from './traffic.js'
@@ -43,13 +43,6 @@ export function weightCutoverSteps(previous: Group, next: Group, forwards: Forwa
   if (moves.length > 0 && !waitPlanned) waitHealthyIfNeeded(next, wanted, steps, 'deploy')
   steps.push(...handOverSteps(previous, next), ...moves)
   return steps
-}
-
-/** The capacity the previous group gets back: as recorded, or more when traffic grew on the new group meanwhile. */
-function restoredCapacity(previous: Group, next: Group): Capacity {
-  const recorded = liveCapacityOf(previous) ?? ownCapacityOf(previous)
-  const grown = Math.max(recorded.desired, next.capacity.desired, previous.capacity.desired)
-  return { ...recorded, desired: Math.min(recorded.max, grown) }
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   handOverSteps,
   idleSteps,
   recordStep,
+  restoredCapacity,
   sameCapacity,
   unitOf,
   untagAll,
@@ -185,12 +186,7 @@ export function planRollback(phase: Phase, r: RecordOptions): Step[] {
   if (draining.length > 0) restore.push({ kind: 'wait-standby', group: previous.name, first: true })
   for (const batch of chunk(draining, STANDBY_BATCH)) restore.push({ kind: 'exit-standby', group: previous.name, instanceIds: batch })
   const alive = returning.map((i) => i.id)
-  const recorded = liveCapacityOf(previous) ?? ownCapacityOf(previous)
-  // Min and max come back exactly. Desired too, unless traffic grew meanwhile: the new group's scaling
-  // may have raised its desired, and serving capacity must not drop (the policies come back right after).
-  // A re-plan after the new group was idled (or a re-run) keeps what this rollback already restored.
-  const grown = Math.max(recorded.desired, next.capacity.desired, previous.capacity.desired)
-  const saved: Capacity = { ...recorded, desired: Math.min(recorded.max, grown) }
+  const saved = restoredCapacity(previous, next)
   // ExitStandby adds what each instance counts for: its weight in a group that counts units.
   const afterExit: Capacity = { ...previous.capacity, desired: previous.capacity.desired + unitsOf(returning) }
   if (!sameCapacity(afterExit, saved)) restore.push({ kind: 'set-capacity', group: previous.name, capacity: saved })

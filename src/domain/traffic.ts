@@ -103,24 +103,24 @@ function refused(reason: string): Topology {
 }
 
 /** Weight the forward gives to the group's target group (0 when it names none of them). */
-export function weightOf(f: Forward, g: Pick<Group, 'targetGroupArns'>): number {
+function weightGivenTo(f: Forward, g: Pick<Group, 'targetGroupArns'>): number {
   return f.targetGroups.filter((t) => g.targetGroupArns.includes(t.arn)).reduce((n, t) => n + t.weight, 0)
 }
 
 /** Every forward gives the group weight and the other none: it alone takes the requests. */
 export function carriesAll(forwards: Forward[], g: Group, other: Group): boolean {
-  return forwards.every((f) => weightOf(f, g) > 0 && weightOf(f, other) === 0)
+  return forwards.every((f) => weightGivenTo(f, g) > 0 && weightGivenTo(f, other) === 0)
 }
 
 /** The weights that give the forward's traffic to `to` alone: it takes `from`'s weight (at least 1), `from` 0. */
 export function movedWeights(f: Forward, from: Group, to: Group): { arn: string; weight: number }[] {
-  const share = Math.max(weightOf(f, from), weightOf(f, to), 1)
+  const share = Math.max(weightGivenTo(f, from), weightGivenTo(f, to), 1)
   return f.targetGroups.map((t) => ({ arn: t.arn, weight: to.targetGroupArns.includes(t.arn) ? share : 0 }))
 }
 
 /** The forwards that do not yet give all their traffic to `to`. */
 export function forwardsToMove(forwards: Forward[], from: Group, to: Group): Forward[] {
-  return forwards.filter((f) => !(weightOf(f, to) > 0 && weightOf(f, from) === 0))
+  return forwards.filter((f) => !carriesAll([f], to, from))
 }
 
 /** The longest stickiness of these forwards (seconds), if any keeps clients on their target group. */
