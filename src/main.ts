@@ -14,6 +14,7 @@ import type { Logger } from './log.js'
 import { runMode } from './run/run-mode.js'
 import { type RunResult, assertNoRefusals } from './run/result.js'
 import { report, reportEarlyFailure, sdkLogger } from './report/publish.js'
+import { resultLines } from './report/verdict.js'
 
 export interface MainDeps {
   getInput?: (name: string) => string
@@ -40,7 +41,8 @@ export async function run(deps: MainDeps = {}): Promise<RunResult | undefined> {
       const log: Logger = {
         info: (l) => core.info(l),
         warning: (l) => core.warning(l),
-        group: (name, fn) => core.group(name, fn)
+        group: (name, fn) => core.group(name, fn),
+        section: foldedSections()
       }
       const withRelease = config.github.sha
         ? { ...config, releaseTag: encodeRelease({ commit: config.github.sha, actor: config.github.actor || 'unknown', at: new Date(clock.now()).toISOString(), run: config.runUrl }) }
@@ -54,18 +56,26 @@ export async function run(deps: MainDeps = {}): Promise<RunResult | undefined> {
       credentials?.destroy()
     }
     await report(result)
+    // The log ends on what the run left: the run's verdict, then each pair's (what `status` is asked for).
+    for (const line of resultLines(result)) core.info(line)
     assertNoRefusals(result)
-    const failed = result.outcomes.filter((o) => o.error)
-    if (failed.length > 0) {
-      // Each pair's reason is already an annotation of its own; the step's failure names them.
-      const which = failed.map((o) => `${o.base} (${o.state})`).join(', ')
-      core.setFailed(`${config.mode} failed for ${failed.length} of ${result.outcomes.length} pair(s): ${which}. See the annotations above and the job summary.`)
-    }
+    // Each failed pair is already one annotation of its own (report): the step fails without another.
+    if (result.outcomes.some((o) => o.error)) process.exitCode = core.ExitCode.Failure
   } catch (err) {
     core.setFailed(errorMessage(err))
     if (!result) await reportEarlyFailure(err)
   }
   return result
+}
+
+/** Log sections one after the other (::group:: cannot nest): opening one ends the one before. */
+function foldedSections(): (name: string | undefined) => void {
+  let open = false
+  return (name) => {
+    if (open) core.endGroup()
+    open = name !== undefined
+    if (name !== undefined) core.startGroup(name)
+  }
 }
 
 /** GitHub's own API, when a token is given (the default in action.yml is the job's GITHUB_TOKEN). */

@@ -203,7 +203,7 @@ describe('storms longer than the retry budget fail cleanly', () => {
     expect(message(r)).toMatch(/DescribeTargetHealth for arn:aws:elasticloadbalancing:\S+ failed: Throttling: Rate exceeded/)
     // The storm also defeats the abort's own observations: the run stops, leaving rollback to finish.
     expect(r.outputs.state).toBe('failed')
-    expect(message(r)).toMatch(/Run mode: rollback to restore the previous version/)
+    expect(message(r)).toMatch(/run mode: rollback to restore the previous version/)
     // The live group never left service.
     expect(groupSnapshot(world, BLUE)).toEqual(blueBefore)
 

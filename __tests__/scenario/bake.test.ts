@@ -80,7 +80,7 @@ describe('bake after cutover', () => {
     expect(reads.length).toBeGreaterThan(30)
     expect(deploy.summary).toContain('**Bake:** passed')
     expect(deploy.summary).toMatch(/<td>web-5xx<\/td><td>OK<\/td>/)
-    expect(deploy.summary).toContain('Approve the finalize job')
+    expect(deploy.summary).toContain('Next: approve the finalize job')
     expect(world.group(blue).instances.map((i) => i.lifecycle)).toEqual(['Standby', 'Standby', 'Standby'])
 
     const finalize = await runAction(world, { mode: 'finalize' })
@@ -147,7 +147,7 @@ describe('bake after cutover', () => {
     expect(deploy.outputs['bake-watched']).toMatch(/^the target health of prod-web-green for /)
     const error = deploy.errors.join('\n')
     expect(bad).not.toBe('')
-    expect(error).toContain(`${bad} (InService: unhealthy Target.ResponseCodeMismatch`)
+    expect(error).toMatch(new RegExp(`1 InService: unhealthy Target\\.ResponseCodeMismatch "[^"]+" \\(${bad}\\)`))
     expect(error).toContain('3 checks in a row')
     expectRolledBack(blue, green, tg, v1)
   })

@@ -63,7 +63,7 @@ describe('mode: canary', () => {
     expect(world.group(green)).toMatchObject({ min: 2, desired: 2 })
     expect(r.summary).toContain('**Canary:** 2 instance(s)')
     expect(r.summary).toContain('hold 2 of 5 of the serving instances')
-    expect(r.summary).toContain('Promote it with `mode: deploy` and version v2')
+    expect(r.summary).toContain('Next: promote it with mode: deploy and version v2, or remove it with mode: rollback')
 
     const status = await runAction(world, { mode: 'status' })
     expect(status.outputs).toMatchObject({ state: 'canary', 'canary-share': '2 of 5' })
@@ -159,7 +159,7 @@ describe('mode: canary', () => {
     world.faults.beforeWrite = undefined
     expect(r.failed).toBe(true)
     expect(r.outputs).toMatchObject({ state: 'rolled-back', 'bake-result': 'rolled-back', 'live-group': blue })
-    expect(r.errors.join('\n')).toContain('The canary of v2 on prod-web failed its bake')
+    expect(r.errors.join('\n')).toMatch(/^The canary of v2 on prod-web was rolled back automatically: prod-web-blue serves v1 again; prod-web-green is idle\. Why: it failed its bake after /)
     expect(r.errors.join('\n')).toContain('alarm web-5xx is in ALARM: canary errors')
     expect(world.group(green)).toMatchObject({ min: 0, desired: 0 })
     expect(liveSnapshot(blue)).toEqual(snapshot)
@@ -181,7 +181,7 @@ describe('mode: canary', () => {
     expect(r.summary).toContain('hold 1 of 5 of the serving instances. That is its share of the requests where the load balancer spreads them over every target in every zone')
     expect(r.summary).toContain(`A Network Load Balancer without it (its default) gives each zone an equal part, split among that zone's targets only: by zone the canary holds ${byZone}.`)
     expect(r.summary).not.toContain('of the instances beside')
-    expect(r.summary).toContain(`A canary of v2 runs 1 of 5 of the serving instances beside \`${blue}\`.`)
+    expect(r.summary).toContain(`a canary of v2 takes 1 of 5 of the serving instances beside ${blue} (v1).`)
   })
 
   it('canary-count must be fewer than the live group serves with', async () => {

@@ -94,7 +94,7 @@ describe('a pair behind a Classic Load Balancer only', () => {
     expect(r.failed).toBe(true)
     expect(r.outputs.state).toBe('aborted')
     const message = r.errors.join('\n')
-    expect(message).toMatch(/i-[0-9a-f]+ \(InService: in Classic LB prod-web-clb: unhealthy OutOfService, ReasonCode Instance "Instance has failed at least the UnhealthyThreshold number of health checks consecutively\."\)/)
+    expect(message).toMatch(/3 InService: in Classic LB prod-web-clb: unhealthy OutOfService, ReasonCode Instance "Instance has failed at least the UnhealthyThreshold number of health checks consecutively\." \(i-[0-9a-f]+, /)
     expect(serving()).toEqual(['v1', 'v1', 'v1'])
   })
 

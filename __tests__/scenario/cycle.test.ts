@@ -40,7 +40,7 @@ describe('deploy → finalize → deploy → rollback', () => {
     expect(world.group(green)).toMatchObject({ min: 3, desired: 3, max: 6 })
     expect(world.healthyCount(tg)).toBe(3)
     expect(deploy.summary).toContain('awaiting-finalize')
-    expect(deploy.summary).toContain('Approve the finalize job')
+    expect(deploy.summary).toContain('Next: approve the finalize job')
 
     const v2Instances = inService(green)
     expect(v2Instances).toHaveLength(3)

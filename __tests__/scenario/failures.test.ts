@@ -27,8 +27,8 @@ describe('a deploy that cannot finish', () => {
     expect(r.failed).toBe(true)
     expect(r.outputs.state).toBe('aborted')
     const message = r.errors.join('\n')
-    expect(message).toMatch(/Deploy of v-bad to prod-web aborted: prod-web-green: 3 instance\(s\) still unhealthy \d+ s after they appeared \(boot-time\), 3 checks in a row/)
-    expect(message).toMatch(/i-[0-9a-f]{17} \(InService: unhealthy Target\.ResponseCodeMismatch/)
+    expect(message).toMatch(/Deploy of v-bad to prod-web aborted: prod-web-blue still serves v1; prod-web-green was returned to idle\. Why: prod-web-green: 3 instance\(s\) still unhealthy \d+ s after they appeared \(boot-time\), 3 checks in a row/)
+    expect(message).toMatch(/3 InService: unhealthy Target\.ResponseCodeMismatch "[^"]+" \(i-[0-9a-f]{17}, i-[0-9a-f]{17}, i-[0-9a-f]{17}\)/)
     expect(message).toMatch(/prod-web-blue still serves v1; prod-web-green was returned to idle/)
     // Gave up long before the 30-minute timeout.
     expect(world.now() - started).toBeLessThan(10 * 60_000)
@@ -124,7 +124,7 @@ describe('a job cancelled after cutover began', () => {
     world.faults.beforeWrite = undefined
     expect(r.failed).toBe(true)
     expect(r.outputs.state).toBe('failed')
-    expect(r.errors.join('\n')).toMatch(/Cutover had begun, so the pair was left for mode: rollback/)
+    expect(r.errors.join('\n')).toMatch(/stopped after cutover had begun: the pair was left for mode: rollback/)
     expect(world.group(green).instances.filter((i) => i.lifecycle === 'InService')).toHaveLength(3)
 
     world.setBaseline()

@@ -41,7 +41,7 @@ describe('release record and deployments', () => {
     expect(world.group('prod-web-green').tags['blue-green/last-deploy']).toBe(
       `commit ${SHA_V2} by octocat at 2026-11-28T10:00:00.000Z run https://github.com/octo-org/web/actions/runs/100`
     )
-    expect(r.summary).toContain('2222222 by octocat at 2026-11-28 10:00:00 UTC')
+    expect(r.summary).toContain(`<a href="https://github.com/octo-org/web/commit/${SHA_V2}">2222222</a> by octocat, 2026-11-28 10:00 UTC`)
     expect(gh.deployments).toEqual([
       expect.objectContaining({
         ref: SHA_V2,

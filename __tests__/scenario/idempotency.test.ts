@@ -120,7 +120,7 @@ describe('rollback, per pair', () => {
       state: 'failed',
       error: expect.stringMatching(/prod-api: nothing to roll back: the deployment of v2 was finalized .*To go back, deploy the previous version: v1\./)
     })
-    expect(back.errors.join('\n')).toMatch(/rollback failed for 1 of 2 pair\(s\): prod-api \(failed\)/)
+    expect(back.log).toMatch(/^Result: rollback: 1 of 2 pairs failed \(prod-api\), 1 of 2 pairs rolled-back \(prod-web\)\.$/m)
     expect(serves(w, 'prod-web-blue', 'v1')).toBe(true)
     expect(serves(w, 'prod-api-green', 'v2')).toBe(true)
   })

@@ -58,7 +58,7 @@ describe('a pair that moves traffic by weights', () => {
     expect(world.calls.some((c) => c.operation === 'EnterStandby')).toBe(false)
     expect(JSON.parse(deploy.outputs.pairs ?? '[]')[0]).toMatchObject({ traffic: 'weights' })
     expect(JSON.parse(deploy.outputs['standby-instance-ids'] ?? '[]').sort()).toEqual([...v1].sort())
-    expect(deploy.summary).toContain('stay InService in their own target groups at weight 0')
+    expect(deploy.summary).toContain('v1 stays in service on prod-web-blue at weight 0 (3 instances).** Next: approve the finalize job to terminate them, or run mode: rollback: one listener write gives them the traffic back in seconds')
     // The deploy ends once the weights read back: no drain to wait for.
     expect(deploy.outputs['drain-ends-at']).toBe('')
   })

@@ -117,7 +117,7 @@ describe('weighted capacity (instance weights 1, 2 and 4)', () => {
     setup()
     const r = await runAction(world, { mode: 'status' })
     expect(r.failed).toBe(false)
-    expect(r.summary).toContain('serves v1 with 4 instance(s) (8 capacity unit(s))')
+    expect(r.summary).toContain('v1 serves from prod-web-blue (4 instances, 8 capacity unit(s)); prod-web-green is idle')
   })
 
   it('a canary of canary-count units: 2 units of the new version beside the 8 live units', async () => {

@@ -166,7 +166,7 @@ describe("TargetWatch: the bake's watch on the new group's targets", () => {
       start: [healthy('i-a'), healthy('i-b')],
       observations: polls(5, [healthy('i-a'), unhealthy('i-b')]),
       tripsAt: 2,
-      why: /^1 target\(s\) of prod-web-green unhealthy 3 checks in a row: i-b \(InService: unhealthy Target\.FailedHealthChecks\)$/
+      why: /^1 target\(s\) of prod-web-green unhealthy 3 checks in a row: 1 InService: unhealthy Target\.FailedHealthChecks \(i-b\)$/
     },
     {
       name: 'unhealthy twice, healthy once, unhealthy twice: the streak starts over, the bake holds',
@@ -188,7 +188,7 @@ describe("TargetWatch: the bake's watch on the new group's targets", () => {
       start: [healthy('i-a'), healthy('i-b')],
       observations: polls(3, [unhealthy('i-a'), unhealthy('i-b')]),
       tripsAt: 2,
-      why: /^2 target\(s\) of prod-web-green unhealthy 3 checks in a row: i-a .*, i-b /
+      why: /^2 target\(s\) of prod-web-green unhealthy 3 checks in a row: 2 InService: unhealthy Target\.FailedHealthChecks \(i-a, i-b\)$/
     },
     {
       name: 'an instance launched during the bake (scale-out) is given the boot time before its failing checks count',
@@ -196,7 +196,7 @@ describe("TargetWatch: the bake's watch on the new group's targets", () => {
       observations: polls(25, [healthy('i-a'), unhealthy('i-new')]),
       // first seen at POLL: counts from POLL + BOOT, i.e. the observation at 21 × POLL (index 20)
       tripsAt: BOOT / POLL,
-      why: /^1 target\(s\) of prod-web-green unhealthy 3 checks in a row: i-new /
+      why: /^1 target\(s\) of prod-web-green unhealthy 3 checks in a row: 1 InService: unhealthy \S+ \(i-new\)$/
     },
     {
       name: 'a target unhealthy at the last check that Auto Scaling is terminating: ends the bake at once (replaced after failed checks)',
@@ -243,7 +243,7 @@ describe("TargetWatch: the bake's watch on the new group's targets", () => {
       start: [healthy('i-a')],
       observations: polls(2, [unhealthy('i-a')]),
       tripsAt: 0,
-      why: /unhealthy 1 checks in a row: i-a/,
+      why: /unhealthy 1 checks in a row: 1 InService: unhealthy \S+ \(i-a\)/,
       unhealthyPolls: 1
     }
   ])('$name', (c) => {

@@ -17,6 +17,8 @@ export interface Mutation {
 }
 
 const T = {
+  summary: '__tests__/unit/summary.test.ts',
+  logging: '__tests__/scenario/logging.test.ts',
   cycle: '__tests__/scenario/cycle.test.ts',
   failures: '__tests__/scenario/failures.test.ts',
   interference: '__tests__/faults/interference.test.ts',
@@ -730,5 +732,41 @@ export const MUTATIONS: Mutation[] = [
     find: "'move-scheduled-action', 'set-weights']",
     replace: "'move-scheduled-action']",
     tests: [T.trafficSwitch]
+  },
+  {
+    id: 'progress-only-on-change',
+    title: 'a wait logs its progress only when what it sees changes: a wait that sees the same for minutes is silent',
+    file: 'src/run/progress.ts',
+    find: 'if (seen === this.last && now - this.lastAt < PROGRESS_EVERY_MS) return',
+    replace: 'if (seen === this.last) return',
+    tests: [T.logging],
+    only: 'progress'
+  },
+  {
+    id: 'not-ready-per-instance',
+    title: 'the reasons of a failed health wait are listed once per instance, not grouped by kind',
+    file: 'src/domain/health.ts',
+    find: 'const kind = t ? `${n.lifecycle}: ${t}` : n.lifecycle',
+    replace: 'const kind = `${n.instanceId} ${t ? `${n.lifecycle}: ${t}` : n.lifecycle}`',
+    tests: [T.logging],
+    only: 'one annotation'
+  },
+  {
+    id: 'sections-nested',
+    title: "a run of one pair opens each phase's fold without closing the one before (the runner cannot nest them)",
+    file: 'src/main.ts',
+    find: '    if (open) core.endGroup()\n',
+    replace: '',
+    tests: [T.logging],
+    only: 'log sections'
+  },
+  {
+    id: 'summary-idle-version-as-shipped',
+    title: 'the summary shows the version last tried on an idle group as if it served there',
+    file: 'src/report/summary-tables.ts',
+    find: "if (role === 'idle' && activeInstances(g).length === 0)",
+    replace: 'if (false)',
+    tests: [T.summary],
+    only: 'idle group'
   }
 ]

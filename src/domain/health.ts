@@ -74,16 +74,36 @@ export function assessHealth(group: Group, wanted: number, targetGroupArns: stri
   }
 }
 
-export function describeNotReady(report: HealthReport, limit = 10): string {
-  const lines = report.notReady.slice(0, limit).map((n) => {
-    if (n.targets.length === 0) return `${n.instanceId} (${n.lifecycle})`
+/**
+ * The instances not ready, grouped by what is wrong, each kind once with its instance ids capped, e.g.
+ * `6 InService: unhealthy Target.ResponseCodeMismatch "Health checks failed with these codes: [502]" (i-1, i-2, i-3 and 3 more)`.
+ */
+export function describeNotReady(report: HealthReport, idLimit = 3): string {
+  const byKind = new Map<string, string[]>()
+  for (const n of report.notReady) {
     const t = n.targets
       .map((x) => `${where(x.targetGroupArn)}${x.state}${x.reason ? ` ${x.reason}` : ''}${x.description ? ` "${x.description}"` : ''}`)
       .join('; ')
-    return `${n.instanceId} (${n.lifecycle}: ${t})`
-  })
-  if (report.notReady.length > limit) lines.push(`and ${report.notReady.length - limit} more`)
-  return lines.join(', ')
+    const kind = t ? `${n.lifecycle}: ${t}` : n.lifecycle
+    byKind.set(kind, [...(byKind.get(kind) ?? []), n.instanceId])
+  }
+  return [...byKind].map(([kind, ids]) => `${ids.length} ${kind} (${capped(ids, idLimit)})`).join('; ')
+}
+
+/** The counts a wait's progress line shows: healthy (of wanted, when it wants a number), then the others by state (no ids, no descriptions). */
+export function describeProgress(report: HealthReport): string {
+  const counts = new Map<string, number>()
+  for (const n of report.notReady) {
+    const state = n.targets.length === 0 ? n.lifecycle : [...new Set(n.targets.map((x) => `${x.state}${x.reason ? ` (${x.reason})` : ''}`))].join(' / ')
+    counts.set(state, (counts.get(state) ?? 0) + 1)
+  }
+  const others = [...counts].map(([state, n]) => `${n} ${state}`)
+  const healthy = report.wanted > 0 ? `${report.healthy} of ${report.wanted} ${report.unit} healthy` : `${report.healthy} ${report.unit} healthy`
+  return [healthy, ...others].join(', ')
+}
+
+function capped(ids: string[], limit: number): string {
+  return ids.length <= limit ? ids.join(', ') : `${ids.slice(0, limit).join(', ')} and ${ids.length - limit} more`
 }
 
 /** Classic LBs are named ("in Classic LB web: "); target groups, the usual case, are not. */

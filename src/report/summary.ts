@@ -1,24 +1,21 @@
-// The job summary a reviewer decides from: per pair both groups, what happens next, the plan and the
-// timeline. A pure function returning markdown (with HTML tables); every user string is escaped.
+// The job summary a reviewer decides from: the verdict first (what serves, what waits, what to do next),
+// then per pair both groups, the plan and the bake, and the timeline folded. A pure function returning
+// markdown (with HTML tables); every user string is escaped.
 import { formatDuration } from '../duration.js'
-import { trafficKeys } from '../domain/classic.js'
 import { describeInterruptions } from '../domain/interruption.js'
-import { type Group, type Instance, type LifecycleHook, type Pair, activeInstances, launchHooks, standbyInstances, terminationHooks, unitWord, unitsOf } from '../domain/model.js'
+import { type Group, type LifecycleHook, type Pair, standbyInstances } from '../domain/model.js'
 import { describeStep } from '../domain/steps.js'
 import { type BakeReport, type PairOutcome, type RunResult, describeWatched } from '../run/result.js'
 import { viewOf } from './view.js'
-import { describeRelease } from '../github/release.js'
-import { RELEASE_TAG } from '../domain/markers.js'
 import { LOCK_TAG, decodeLock } from '../domain/lock.js'
 import { canaryShare } from '../domain/canary.js'
 import { MODE_RULES } from '../domain/modes.js'
+import { esc, groupTable, timeline } from './summary-tables.js'
+import { STATE_ICON, pairVerdict, runHeadline } from './verdict.js'
+
+export { esc }
 
 const MAX_PLAN_LINES = 200
-const MAX_TIMELINE_ROWS = 300
-
-export function esc(text: string): string {
-  return text.replace(/[&<>"'|`]/g, (c) => `&#${c.charCodeAt(0)};`)
-}
 
 const TITLES: Record<string, string> = {
   deploy: 'Blue/green deploy',
@@ -31,9 +28,9 @@ const TITLES: Record<string, string> = {
 export function renderSummary(r: RunResult): string {
   const c = r.config
   const lines: string[] = []
-  const what = MODE_RULES[c.mode].deployLike ? ` of ${esc(c.version)}` : ''
-  lines.push(`## ${TITLES[c.mode]}${what}${c.dryRun ? ' (dry run: nothing was changed)' : ''}`, '')
-  lines.push(`Services tagged \`${esc(c.imageNameTagKey)}=${esc(c.imageName)}\` in groups starting with \`${esc(c.prefix)}\`, region ${esc(c.region)}.`, '')
+  lines.push(`## ${TITLES[c.mode]}${esc(titleVersions(r))}${c.dryRun ? ' (dry run: nothing was changed)' : ''}`, '')
+  lines.push(runVerdict(r), '')
+  lines.push(`<sub>Services tagged \`${esc(c.imageNameTagKey)}=${esc(c.imageName)}\` in groups starting with \`${esc(c.prefix)}\`, region ${esc(c.region)}; run took ${formatDuration(r.finishedAt - r.startedAt)}.</sub>`, '')
   if (r.refusals.length > 0) {
     lines.push('**Pre-flight refused the run; nothing was changed anywhere:**', '')
     for (const x of r.refusals) lines.push(`- ${esc(x)}`)
@@ -41,16 +38,47 @@ export function renderSummary(r: RunResult): string {
   }
   for (const o of r.outcomes) lines.push(...pairSection(o, r))
   if (r.timeline.length > 0) lines.push(...timeline(r))
-  lines.push(`<sub>Run took ${formatDuration(r.finishedAt - r.startedAt)}.</sub>`, '')
   return lines.join('\n')
+}
+
+/** ` of v2` for a deploy; ` of v2 (back to v1)` for a rollback, from what the pairs show after it. */
+function titleVersions(r: RunResult): string {
+  const c = r.config
+  if (MODE_RULES[c.mode].deployLike) return c.version ? ` of ${c.version}` : ''
+  if (c.mode !== 'rollback') return ''
+  const views = r.outcomes.filter((o) => o.state === 'rolled-back').map((o) => viewOf(o.after, c.versionTagKey))
+  const undone = new Set(views.map((v) => v.previousVersion))
+  const back = new Set(views.map((v) => v.version))
+  const [from] = undone
+  const [to] = back
+  return undone.size === 1 && back.size === 1 && from && to ? ` of ${from} (back to ${to})` : ''
+}
+
+/** The run's one line: one pair's verdict, or the count of pairs per state; the run linked when on GitHub. */
+function runVerdict(r: RunResult): string {
+  const link = /^https?:\/\//.test(r.config.runUrl) ? ` ([this run](${r.config.runUrl}))` : ''
+  const only = r.outcomes.length === 1 ? r.outcomes[0] : undefined
+  if (only) {
+    const v = pairVerdict(only, r.config)
+    return `${STATE_ICON[only.state]} **${esc(only.base)}: ${esc(v.headline)}.** Next: ${esc(v.next)}${link}.`
+  }
+  const states = new Set(r.outcomes.map((o) => o.state))
+  const [state] = states
+  const icon = states.size === 1 && state ? STATE_ICON[state] : r.outcomes.some((o) => o.error) ? '❌' : '⚠️'
+  const next = states.size === 1 && r.outcomes[0] ? `Next: ${esc(pairVerdict(r.outcomes[0], r.config).next)}${link}.` : `Each pair below says what to do next${link}.`
+  return `${icon} **${esc(runHeadline(r))}.** ${next}`
 }
 
 function pairSection(o: PairOutcome, r: RunResult): string[] {
   const c = r.config
-  const out: string[] = [`### ${esc(o.base)}: ${esc(o.state)}`, '']
+  const out: string[] = [`### ${STATE_ICON[o.state]} ${esc(o.base)}: ${o.state}`, '']
+  if (r.outcomes.length > 1) {
+    const v = pairVerdict(o, c)
+    out.push(`**${esc(v.headline)}.** Next: ${esc(v.next)}.`, '')
+  }
   if (o.error) out.push(`> [!CAUTION]`, `> ${esc(o.error)}`, '')
   if (o.notice) out.push(`> [!NOTE]`, `> ${esc(o.notice)}`, '')
-  out.push(groupTable(withHooks(o.after, o.before), c.versionTagKey), '')
+  out.push(...groupTable(withHooks(o.after, o.before), c.versionTagKey, repoUrlOf(c.runUrl)))
   const lock = decodeLock(o.after.groups[0].tags[LOCK_TAG])
   if (lock && c.mode === 'status') {
     out.push(`Driven right now by ${esc(lock.run)} (last heartbeat ${formatDuration(Math.max(0, r.finishedAt - lock.at))} before this report).`, '')
@@ -64,7 +92,8 @@ function pairSection(o: PairOutcome, r: RunResult): string[] {
     out.push(`**Canary:** ${canary.instances.length} instance(s) (${esc(canary.instances.join(', ') || 'none yet')}) hold ${esc(canary.share)} ${of}.${zonal}`, '')
   }
   if (o.bake) out.push(...bakeSection(o.bake, r.startedAt))
-  out.push(`**Next:** ${nextStep(o, r)}`, '')
+  const notes = pairNotes(o, r)
+  if (notes) out.push(notes, '')
   if (o.plan.length > 0) {
     const shown = o.plan.slice(0, MAX_PLAN_LINES).map((s, i) => `${i + 1}. ${esc(describeStep(s))}`)
     if (o.plan.length > MAX_PLAN_LINES) shown.push(`… and ${o.plan.length - MAX_PLAN_LINES} more steps`)
@@ -76,6 +105,11 @@ function pairSection(o: PairOutcome, r: RunResult): string[] {
     out.push(`<details${c.dryRun ? ' open' : ''}><summary>${label} (${o.plan.length} steps)</summary>`, '', ...shown, '', '</details>', '')
   }
   return out
+}
+
+/** The repository's page, from the run's URL (`https://github.com/o/r/actions/runs/1` → `https://github.com/o/r`). */
+function repoUrlOf(runUrl: string): string | undefined {
+  return /^(https?:\/\/.+)\/actions\/runs\/\d+/.exec(runUrl)?.[1]
 }
 
 const BAKE_RESULT: Record<BakeReport['result'], string> = {
@@ -102,76 +136,10 @@ function bakeSection(b: BakeReport, runStart: number): string[] {
   return out
 }
 
-function groupTable(pair: Pair, versionTagKey: string): string {
-  const v = viewOf(pair, versionTagKey)
-  const head = ['Color', 'Group', 'Role', 'Version', 'Min / desired / max', 'Instances', 'Target health', 'Scaling and hooks']
-  const rows = pair.groups.map((g) => [
-    esc(g.color),
-    esc(g.name),
-    esc(v.roles[g.name] ?? ''),
-    versionCell(g, versionTagKey),
-    `${g.capacity.min} / ${g.capacity.desired} / ${g.capacity.max}${g.capacityUnit ? ` ${esc(unitWord(g))}` : ''}`,
-    esc(countBy(g.instances.map((i) => lifecycleOf(g, i))) || 'none') + unitsCell(g),
-    esc(health(g)),
-    esc(scaling(g))
-  ])
-  const tr = (cells: string[], tag: string): string => `<tr>${cells.map((x) => `<${tag}>${x}</${tag}>`).join('')}</tr>`
-  return `<table>${tr(head, 'th')}${rows.map((r) => tr(r, 'td')).join('')}</table>`
-}
-
 /** Observations made while waiting do not re-read lifecycle hooks: take them from the run's first look. */
 function withHooks(after: Pair, before: Pair): Pair {
   const hooksOf = (g: Group): LifecycleHook[] | undefined => g.lifecycleHooks ?? before.groups.find((b) => b.name === g.name)?.lifecycleHooks
   return { ...after, groups: after.groups.map((g) => ({ ...g, lifecycleHooks: hooksOf(g) ?? [] })) as [Group, Group] }
-}
-
-function lifecycleOf(g: Group, i: Instance): string {
-  if (i.gone) return `${i.lifecycle} but gone from EC2`
-  const hooks = launchHooks(g)
-  // Pending:Wait is a launch hook holding the instance until it completes or times out.
-  if (i.lifecycle === 'Pending:Wait' && hooks.length > 0) return `Pending:Wait (waiting for launch hook ${hooks.map((h) => h.name).join(' or ')})`
-  return i.lifecycle
-}
-
-/** In a group that counts units: what its serving instances count for, e.g. ` (8 capacity unit(s) serving)`. */
-function unitsCell(g: Group): string {
-  return g.capacityUnit ? esc(` (${unitsOf(activeInstances(g))} ${unitWord(g)} active)`) : ''
-}
-
-function versionCell(g: Group, versionTagKey: string): string {
-  const release = describeRelease(g.tags[RELEASE_TAG])
-  return `${esc(g.tags[versionTagKey] ?? '—')}${release ? `<br><sub>${esc(release)}</sub>` : ''}`
-}
-
-function countBy(items: string[]): string {
-  const counts = new Map<string, number>()
-  for (const i of items) counts.set(i, (counts.get(i) ?? 0) + 1)
-  return [...counts].map(([k, n]) => `${n} ${k}`).join(', ')
-}
-
-function health(g: Group): string {
-  const states: string[] = []
-  for (const i of g.instances) {
-    for (const arn of trafficKeys(g)) {
-      const t = i.targets[arn]
-      if (t) states.push(t.reason && t.state !== 'healthy' ? `${t.state} (${t.reason})` : t.state)
-    }
-  }
-  const summary = countBy(states)
-  const lbs = g.loadBalancerNames.length
-  const across = lbs === 0 ? `${g.targetGroupArns.length} target groups` : `${g.targetGroupArns.length} target group(s) and ${lbs} Classic LB(s)`
-  return summary === '' ? '—' : trafficKeys(g).length > 1 ? `${summary} across ${across}` : summary
-}
-
-function scaling(g: Group): string {
-  const parts: string[] = []
-  if (g.policies.length > 0) parts.push(`${g.policies.length} polic${g.policies.length === 1 ? 'y' : 'ies'}`)
-  if (g.scheduledActions.length > 0) parts.push(`${g.scheduledActions.length} scheduled`)
-  if (g.suspendedProcesses.length > 0) parts.push(`suspended: ${g.suspendedProcesses.join(', ')}`)
-  const hook = (h: LifecycleHook): string => `${h.name} (${formatDuration(h.heartbeatTimeoutSeconds * 1000)})`
-  if (launchHooks(g).length > 0) parts.push(`launch hook: ${launchHooks(g).map(hook).join(', ')}`)
-  if (terminationHooks(g).length > 0) parts.push(`termination hook: ${terminationHooks(g).map(hook).join(', ')}`)
-  return parts.join('; ') || '—'
 }
 
 /**
@@ -191,63 +159,33 @@ function drainingWords(o: PairOutcome, draining: number): string {
   return `were deregistered from the target groups of a Network Load Balancer, which may still send them new connections for a few minutes; ${draining} drain open connections${until}`
 }
 
-function nextStep(o: PairOutcome, r: RunResult): string {
-  const c = r.config
-  const v = viewOf(o.after, c.versionTagKey)
-  const live = v.live ? `\`${esc(v.live.name)}\`` : 'the live group'
+/** What the verdict line has no room for: how long the old instances drain, what stickiness keeps, who is gone. */
+function pairNotes(o: PairOutcome, r: RunResult): string {
+  const v = viewOf(o.after, r.config.versionTagKey)
   const other = v.other ? `\`${esc(v.other.name)}\`` : 'the other group'
   switch (o.state) {
-    case 'planned':
-      return 'Dry run: nothing was changed. Run again without `dry-run: true` to apply this plan.'
-    case 'refused':
-      return 'Nothing was changed: fix what pre-flight reported above, then run again.'
     case 'awaiting-finalize': {
-      if (v.traffic === 'weights') {
-        return (
-          `${esc(v.version)} serves from ${live}: every listener forward gives it the weight. ${v.standbyInstanceIds.length} instance(s) of ${other} (${esc(v.previousVersion)}) ` +
-            `stay InService in their own target groups at weight 0 (no requests; still health-checked).${stickyWords(v.stickySeconds)} ` +
-            'Approve the finalize job (`mode: finalize`) to terminate them, or run `mode: rollback`: one weight write per listener or rule gives them the traffic back in seconds.'
-        )
-      }
-      const n = v.other ? standbyInstances(v.other).length : 0
-      const gone = v.other ? standbyInstances(v.other).filter((i) => i.gone) : []
+      if (v.traffic === 'weights') return `Its instances get no requests and are still health-checked.${stickyWords(v.stickySeconds)}`.trim()
+      const kept = v.other ? standbyInstances(v.other) : []
+      const gone = kept.filter((i) => i.gone)
       const warning =
         gone.length > 0
           ? ` ${gone.length} of them (${esc(gone.slice(0, 10).map((i) => i.id).join(', '))}) are gone: EC2 no longer runs them (terminated outside this action); a rollback has Auto Scaling launch replacements, a finalize detaches them.`
           : ''
       const draining = v.other ? v.other.instances.filter((i) => i.lifecycle === 'EnteringStandby' && !i.gone).length : 0
-      const where =
+      const these = `${kept.length} instance(s) of ${other} (${esc(v.previousVersion)})`
+      const drain =
         draining > 0
-          ? `${n} instance(s) of ${other} (${esc(v.previousVersion)}) ${drainingWords(o, draining)}, then wait in Standby. A finalize started before then waits for the drain; ` +
-            `a rollback returns each instance as soon as its drain ends${o.drainEndsAt !== undefined ? ` (${utcSecond(o.drainEndsAt)} at the latest)` : ''}, then waits for the target groups' health checks to pass again (healthy threshold × interval).`
-          : `${n} instance(s) of ${other} (${esc(v.previousVersion)}) wait in Standby, out of the load balancer.`
-      return (
-        `${esc(v.version)} serves from ${live}; ${where}${warning} ` +
-        'Approve the finalize job (`mode: finalize`) to terminate them, or run `mode: rollback` to put them back in service in seconds.'
-      )
+          ? `${these} ${drainingWords(o, draining)}, then wait in Standby. A finalize or rollback started before then waits for the drain; a rollback then waits for the target groups' health checks to pass again (healthy threshold × interval).`
+          : `${these} wait in Standby, out of the load balancer; a rollback waits for the target groups' health checks to pass again (healthy threshold × interval).`
+      return `${drain}${warning}`
     }
-    case 'finalized':
-      return `${esc(v.version)} serves from ${live}; ${other} is idle and is the target of the next deploy. To go back now, deploy ${esc(v.previousVersion || 'the previous version')}.`
     case 'rolled-back':
-      return `${esc(v.version)} serves again from ${live}; ${other} is idle.${stickyWords(v.stickySeconds)} Fix the release and deploy again.`
-    case 'canary': {
-      const share = canaryShare(o.after)
-      const version = esc(v.other?.tags[c.versionTagKey] ?? c.version)
-      return `A canary of ${version} runs ${esc(share?.share ?? '')} of the serving instances beside ${live}. Promote it with \`mode: deploy\` and version ${version} (its instances stay; the group scales to full capacity and cuts over), or remove it with \`mode: rollback\`.`
-    }
-    case 'aborted':
-      return `${live} still serves ${esc(v.version)}; ${other} is idle again. Fix the release and re-run deploy.`
-    case 'failed':
-      return 'Run `mode: status` to see the pair, then `mode: rollback` to restore the previous version (it resumes from any state), or re-run this job.'
-    case 'deploying':
-    case 'cutover-incomplete':
-      return `A deployment stopped part-way: re-run deploy with version ${esc(v.other?.tags[c.versionTagKey] ?? v.version)} to finish it, or run \`mode: rollback\`.`
-    case 'at-rest':
-      return `${live} serves ${esc(v.version)} with ${v.live ? activeInstances(v.live).length : 0} instance(s)${v.live?.capacityUnit ? ` (${unitsOf(activeInstances(v.live))} ${esc(unitWord(v.live))})` : ''}; ready for the next deploy.`
-    case 'unchanged':
-      return esc(o.notice ?? 'Nothing to do.')
+      return stickyWords(v.stickySeconds).trim()
+    case 'finalized':
+      return `To go back now, deploy ${esc(v.previousVersion || 'the previous version')} again.`
     default:
-      return 'The pair is in a state the action will not touch; see the reason above.'
+      return ''
   }
 }
 
@@ -261,14 +199,4 @@ function stickyWords(seconds: number | undefined): string {
 /** 2026-11-28 10:07:06 UTC (rounded up: "at the latest"). */
 function utcSecond(ms: number): string {
   return `${new Date(Math.ceil(ms / 1000) * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`
-}
-
-function timeline(r: RunResult): string[] {
-  const rows = r.timeline.slice(0, MAX_TIMELINE_ROWS).map((t) => {
-    const at = formatDuration(t.startedAt - r.startedAt)
-    const result = t.outcome === 'done' ? (t.detail ? `done: ${t.detail}` : 'done') : `**failed**: ${t.detail ?? ''}`
-    return `<tr><td>${esc(t.pair)}</td><td>+${at}</td><td>${esc(t.step)}</td><td>${formatDuration(t.durationMs)}</td><td>${result.startsWith('**') ? `<b>failed</b>: ${esc(t.detail ?? '')}` : esc(result)}</td></tr>`
-  })
-  if (r.timeline.length > MAX_TIMELINE_ROWS) rows.push(`<tr><td colspan="5">… and ${r.timeline.length - MAX_TIMELINE_ROWS} more steps</td></tr>`)
-  return ['### Timeline', '', `<table><tr><th>Pair</th><th>At</th><th>Step</th><th>Took</th><th>Result</th></tr>${rows.join('')}</table>`, '']
 }

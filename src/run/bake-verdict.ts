@@ -39,6 +39,7 @@ export async function bakeAndJudge(config: Config, executor: Executor, o: PairOu
   const bake = config.bake ?? NO_BAKE
   // Only the deploy-like modes bake: a canary or a deploy.
   const what = config.mode === 'canary' ? `canary of ${config.version}` : `deploy of ${config.version}`
+  executor.phase(o.base, `bake for ${formatDuration(bake.timeMs)}`)
   const watched = await watchBake(o.after, next.name, bake, {
     fleet: deps.fleet,
     clock: deps.clock,
@@ -69,7 +70,9 @@ export async function bakeAndJudge(config: Config, executor: Executor, o: PairOu
   if (!watched.trip) return { ...o, after: watched.last, bake: report }
 
   const trip = watched.trip
-  deps.log.warning(`${o.base}: the bake of ${config.version} tripped after ${formatDuration(report.watchedMs)}: ${trip}. Rolling back.`)
+  // The outcome's error is the one annotation of the trip; this line only marks it in the log.
+  executor.phase(o.base, 'automatic rollback')
+  deps.log.info(`${o.base}: the bake of ${config.version} tripped after ${formatDuration(report.watchedMs)}: ${trip}. Rolling back.`)
   const restoring = phase.kind === 'cut-over' ? phase.previous.name : phase.kind === 'deploying' ? phase.live.name : ''
   const back = (p: Phase): boolean => p.kind === 'at-rest' && p.live.name === restoring
   try {
@@ -83,7 +86,7 @@ export async function bakeAndJudge(config: Config, executor: Executor, o: PairOu
       state: 'rolled-back',
       after,
       bake: { ...report, result: 'rolled-back' },
-      error: `The ${what} on ${o.base} failed its bake after ${formatDuration(report.watchedMs)}: ${trip}. It was rolled back automatically: ${restored}.`
+      error: `The ${what} on ${o.base} was rolled back automatically: ${restored}. Why: it failed its bake after ${formatDuration(report.watchedMs)}: ${trip}.`
     }
   } catch (err) {
     return {
@@ -91,7 +94,7 @@ export async function bakeAndJudge(config: Config, executor: Executor, o: PairOu
       state: 'failed',
       after: o.after,
       bake: { ...report, result: 'failed' },
-      error: `The ${what} on ${o.base} failed its bake after ${formatDuration(report.watchedMs)}: ${trip}. The automatic rollback did not finish: ${errorMessage(err)} Run mode: rollback to restore the previous version (it resumes from the current state).`
+      error: `The ${what} on ${o.base} still serves: its automatic rollback did not finish (${errorMessage(err)}). Run mode: rollback to restore the previous version (it resumes from the current state). Why: it failed its bake after ${formatDuration(report.watchedMs)}: ${trip}.`
     }
   }
 }

@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js'
 import type { BakeConfig } from '../config/types.js'
 import { TargetWatch, describeAlarmTrip, recordAlarms, trippedAlarm } from '../domain/bake.js'
 import { trafficKeys } from '../domain/classic.js'
-import { assessHealth } from '../domain/health.js'
+import { assessHealth, describeProgress } from '../domain/health.js'
 import type { Pair } from '../domain/model.js'
 import { formatDuration } from '../duration.js'
 import { ActionError, AwsCallFailed, errorMessage } from '../errors.js'
@@ -14,6 +14,7 @@ import type { Logger } from '../log.js'
 import type { Guard } from './guard.js'
 import { takenAwayByAws } from './interruptions.js'
 import { observePair } from './observe.js'
+import { Progress } from './progress.js'
 import type { BakeReport } from './result.js'
 
 export interface BakeDeps {
@@ -52,6 +53,7 @@ export async function watchBake(pair: Pair, group: string, cfg: BakeConfig, deps
   const targets = new TargetWatch(startGroup, start, deps.bootTimeMs)
   const what = `${cfg.alarmNames.length > 0 ? `alarm(s) ${cfg.alarmNames.join(', ')} and ` : ''}the target health of ${group}`
   log.info(`${pair.base}: baking for ${formatDuration(cfg.timeMs)}: watching ${what} every ${formatDuration(deps.pollIntervalMs)}.`)
+  const progress = new Progress(log, clock, `${pair.base}: bake`, cfg.timeMs)
   let last = pair
   let failures = 0
   let excused: Set<string> | undefined
@@ -85,6 +87,7 @@ export async function watchBake(pair: Pair, group: string, cfg: BakeConfig, deps
       const why = targets.observe(g, health, clock.now())
       if (why) return { report: { ...report, reason: why }, trip: why, last }
       failures = 0
+      progress.note(`${cfg.alarmNames.length > 0 ? 'no alarm tripped, ' : ''}${describeProgress(health)}`)
     } catch (err) {
       if (!(err instanceof AwsCallFailed) || ++failures >= READ_FAILURES) throw err
       log.warning(`${pair.base}: the bake could not read AWS (${errorMessage(err)}); trying again at the next check.`)

@@ -43,8 +43,16 @@ const RESUME_DELAY_MS = 5_000
 
 export class Executor {
   readonly timeline: TimelineEntry[] = []
+  /**
+   * A run of one pair folds its log per phase (start, each wait, cutover, finish, bake); the lines of several
+   * pairs interleave, and the runner cannot fold those apart.
+   */
+  foldPhases = false
   private readonly writes: UnseenWrites
   private readonly waits: Waits
+  private openSection: string | undefined
+  /** Per pair, the phase its writes belong to: before any wait, after a health wait, after a drain. */
+  private readonly writePhase = new Map<string, string>()
 
   constructor(private readonly o: ExecutorOptions) {
     this.writes = new UnseenWrites(o.clock, o.signal)
@@ -54,6 +62,27 @@ export class Executor {
   /** When this run last saw traffic leave a pair's previous group (the drain started at most then). */
   get trafficMovedAt(): ReadonlyMap<string, number> {
     return this.waits.trafficMovedAt
+  }
+
+  /** The pair enters phase `name` (a bake, a return to the previous state): its next writes are logged under it. */
+  phase(base: string, name: string): void {
+    this.writePhase.set(base, name)
+    this.section(base, name)
+  }
+
+  /** Opens the log section `name` of the pair, when the run folds its log per phase. */
+  private section(base: string, name: string): void {
+    const full = `${base}: ${name}`
+    if (!this.foldPhases || full === this.openSection) return
+    this.openSection = full
+    this.o.log.section?.(full)
+  }
+
+  /** Closes the last section, so that the run's result lines stand outside every fold. */
+  endSections(): void {
+    if (this.openSection === undefined) return
+    this.openSection = undefined
+    this.o.log.section?.(undefined)
   }
 
   /** Observe → plan → act until the planner has nothing left; returns the final snapshot. */
@@ -127,6 +156,7 @@ export class Executor {
   private async perform(pair: Pair, step: Step, guard: Guard | undefined): Promise<void> {
     const startedAt = this.o.clock.now()
     const label = describeStep(step)
+    this.section(pair.base, this.phaseOf(pair.base, step))
     this.o.log.info(`${pair.base}: ${label}`)
     try {
       const detail = await act(this.o.fleet, this.waits, pair, step, guard)
@@ -135,6 +165,24 @@ export class Executor {
     } catch (err) {
       this.timeline.push({ pair: pair.base, step: label, startedAt, durationMs: this.o.clock.now() - startedAt, outcome: 'failed', detail: (err as Error).message })
       throw err
+    }
+  }
+
+  /** The log section a step belongs to: each wait its own, the writes named by the wait they follow. */
+  private phaseOf(base: string, step: Step): string {
+    switch (step.kind) {
+      case 'wait-healthy':
+        this.writePhase.set(base, 'cutover')
+        return `wait until ${step.group} is healthy`
+      case 'wait-deregistering':
+      case 'wait-standby':
+        this.writePhase.set(base, 'finish')
+        return `wait for traffic to leave ${step.group}`
+      case 'wait-weights':
+        this.writePhase.set(base, 'finish')
+        return 'wait for the new weights to apply'
+      default:
+        return this.writePhase.get(base) ?? 'start'
     }
   }
 }

@@ -102,7 +102,9 @@ async function abortDeploy(
   const log = deps.log
   // Only the deploy-like modes abort: 'Deploy' or 'Canary'.
   const Deploy = config.mode === 'canary' ? 'Canary' : 'Deploy'
-  log.warning(`${o.base}: ${Deploy.toLowerCase()} of ${config.version} cannot finish (${reason}); returning the pair to its previous state.`)
+  // The outcome's error is the failure's one annotation; this line only marks the turn in the log.
+  executor.phase(o.base, 'return to the previous state')
+  log.info(`${o.base}: ${Deploy.toLowerCase()} of ${config.version} cannot finish (${reason}); returning the pair to its previous state.`)
   try {
     // A cancelled job has seconds left: undo only what needs no wait (before cutover); after cutover,
     // leave a state that rollback or a re-run of deploy completes.
@@ -114,21 +116,21 @@ async function abortDeploy(
     const phase = classify(after)
     if (phase.kind === 'at-rest') {
       const restored = `${phase.live.name} still serves ${phase.live.tags[config.versionTagKey] ?? '(untagged)'}; ${phase.idle.name} was returned to idle`
-      return { ...o, state: 'aborted', after, error: `${Deploy} of ${config.version} to ${o.base} aborted: ${reason} ${restored}. Fix the release and re-run deploy.` }
+      return { ...o, state: 'aborted', after, error: `${Deploy} of ${config.version} to ${o.base} aborted: ${restored}. Why: ${reason} Fix the release and re-run deploy.` }
     }
     return {
       ...o,
       state: 'failed',
       after,
-      error: `${Deploy} of ${config.version} to ${o.base} stopped: ${reason} Cutover had begun, so the pair was left for mode: rollback (restores the previous version) or a re-run of deploy.`
+      error: `${Deploy} of ${config.version} to ${o.base} stopped after cutover had begun: the pair was left for mode: rollback (restores the previous version) or a re-run of deploy. Why: ${reason}`
     }
   } catch (undoErr) {
     return {
       ...o,
       state: 'failed',
       error:
-        `${Deploy} of ${config.version} to ${o.base} failed: ${reason} Returning to the previous state also failed: ${errorMessage(undoErr)}. ` +
-        'Run mode: rollback to restore the previous version (it resumes from the current state).'
+        `${Deploy} of ${config.version} to ${o.base} failed, and returning to the previous state failed too (${errorMessage(undoErr)}): ` +
+        `run mode: rollback to restore the previous version (it resumes from the current state). Why: ${reason}`
     }
   }
 }

@@ -75,9 +75,13 @@ export async function runMode(given: Config, deps: RunDeps): Promise<RunResult> 
   if (locks.refusals.length > 0) return refuse(locks.refusals)
   try {
     await hooks?.started(toRun)
-    const outcomes = await inGroup(deps.log, `${config.mode}: ${toRun.map((o) => o.base).join(', ')}`, () =>
+    const drive = (): Promise<PairOutcome[]> =>
       Promise.all(planned.map(async (o): Promise<PairOutcome> => (settled(o) ? o : runPair(config, executor, o, { ...deps, guard: guardFor(config, o.before, locks), runStartedAt: startedAt }))))
-    )
+    // One pair: a fold per phase. Several: one fold for all, each line naming its pair.
+    executor.foldPhases = toRun.length === 1 && deps.log.section !== undefined
+    const outcomes = executor.foldPhases
+      ? await drive().finally(() => executor.endSections())
+      : await inGroup(deps.log, `${config.mode}: ${toRun.map((o) => o.base).join(', ')}`, drive)
     const done = result(outcomes, [])
     await hooks?.finished(done)
     return done

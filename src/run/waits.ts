@@ -3,7 +3,7 @@
 import type { Fleet, TargetGroupHealthCheck } from '../aws/port.js'
 import type { Clock } from '../clock.js'
 import { HealthCadence } from '../domain/cadence.js'
-import { type HealthReport, HealthTracker, MIN_BOOT_TIME_MS, UNHEALTHY_POLLS, assessHealth, describeFailures, describeNotReady } from '../domain/health.js'
+import { type HealthReport, HealthTracker, MIN_BOOT_TIME_MS, UNHEALTHY_POLLS, assessHealth, describeFailures, describeNotReady, describeProgress } from '../domain/health.js'
 import { type Interruption, describeInterruptions } from '../domain/interruption.js'
 import { type Pair, PENDING_STATES } from '../domain/model.js'
 import { stillTakesTraffic } from '../domain/phase.js'
@@ -14,6 +14,7 @@ import type { Logger } from '../log.js'
 import type { Guard } from './guard.js'
 import { takenAwayByAws } from './interruptions.js'
 import { observePair } from './observe.js'
+import { Progress } from './progress.js'
 import { waitFor } from './poll.js'
 import type { UnseenWrites } from './unseen.js'
 
@@ -87,6 +88,7 @@ export class Waits {
       if (applied > 0) await this.o.clock.sleep(applied, this.o.signal)
       return `stickiness not waited for (${formatDuration(left)} left, over health-timeout)`
     }
+    this.o.log.info(`${pair.base}: waiting ${formatDuration(left)} for the new weights to apply${s.stickySeconds ? ' and sticky clients to leave' : ''} before ${s.group} scales in.`)
     await this.o.clock.sleep(left, this.o.signal)
     return `waited ${formatDuration(left)}`
   }
@@ -108,6 +110,7 @@ export class Waits {
       fastMs: () => this.fastPollMs()
     })
     const interrupted: Interruption[] = []
+    const progress = new Progress(this.o.log, this.o.clock, `${pair.base}: ${s.group} healthy`, this.o.healthTimeoutMs)
     this.waits++
     const result = await waitFor<HealthReport>(
       async () => {
@@ -117,6 +120,7 @@ export class Waits {
         if (!group) throw new Error(`group ${s.group} left the pair`)
         cadence.note(group, s.targetGroupArns, this.o.clock.now())
         const report = assessHealth(group, s.count, s.targetGroupArns, tracker.knownActivities)
+        progress.note(describeProgress(report))
         if (report.ready) return { ready: true, value: report }
         // A read that does not show our own last writes yet (e.g. the capacity just set) judges nothing.
         if (this.o.writes.stillUnseen(now, true)) return { ready: false, value: report }
@@ -164,12 +168,14 @@ export class Waits {
    * its target groups (a read may still show it healthy for a moment). The drain itself is not waited for.
    */
   async deregistering(pair: Pair, group: string, guard: Guard | undefined): Promise<string> {
+    const progress = new Progress(this.o.log, this.o.clock, `${pair.base}: traffic leaving ${group}`, this.o.healthTimeoutMs)
     const result = await waitFor(
       async () => {
         const now = await observePair(this.o.fleet, pair, {})
         guard?.(now)
         const g = now.groups.find((x) => x.name === group)
         const waiting = g ? g.instances.filter((i) => stillTakesTraffic(g, i)).length : 0
+        progress.note(`${waiting} instance(s) still registered or pending`)
         // A read that does not show our own last writes yet (the instances still InService) judges nothing.
         return waiting === 0 && !this.o.writes.stillUnseen(now, true) ? { ready: true, value: waiting } : { ready: false, value: waiting }
       },
@@ -191,6 +197,8 @@ export class Waits {
   /** `first`: until one instance that was entering Standby when the wait began has reached it (or none is left). */
   async standby(pair: Pair, group: string, guard: Guard | undefined, first = false): Promise<string> {
     const entering = new Set(pair.groups.find((x) => x.name === group)?.instances.filter((i) => i.lifecycle === 'EnteringStandby').map((i) => i.id))
+    const timeoutMs = Math.max(this.o.healthTimeoutMs, STANDBY_TIMEOUT_MS)
+    const progress = new Progress(this.o.log, this.o.clock, `${pair.base}: ${group} settling in Standby`, timeoutMs)
     const result = await waitFor(
       async () => {
         const now = await observePair(this.o.fleet, pair, {})
@@ -198,9 +206,10 @@ export class Waits {
         const g = now.groups.find((x) => x.name === group)
         const moving = (g?.instances ?? []).filter((i) => i.lifecycle === 'EnteringStandby' || PENDING_STATES.has(i.lifecycle))
         const arrived = first && (g?.instances ?? []).some((i) => entering.has(i.id) && i.lifecycle === 'Standby')
+        progress.note(`${moving.length} instance(s) still entering Standby (draining) or pending`)
         return moving.length === 0 || arrived ? { ready: true, value: moving.length } : { ready: false, value: moving.length }
       },
-      { clock: this.o.clock, timeoutMs: Math.max(this.o.healthTimeoutMs, STANDBY_TIMEOUT_MS), intervalMs: this.o.pollIntervalMs, signal: this.o.signal }
+      { clock: this.o.clock, timeoutMs, intervalMs: this.o.pollIntervalMs, signal: this.o.signal }
     )
     if (result.done) return `settled after ${formatDuration(result.elapsedMs)}`
     if (result.why === 'aborted') throw new Cancelled(`waiting for ${group} to finish entering Standby`)
