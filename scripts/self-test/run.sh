@@ -66,7 +66,7 @@ start() {
   echo "$exports" >>"$GITHUB_ENV"
   sed -n '1,3p' "$SIM_LOG"
   echo "simulated AWS answers on $url (HTTP $code); to GITHUB_ENV:"
-  sed 's/^/  /' <<<"$exports"
+  while IFS= read -r line; do echo "  $line"; done <<<"$exports"
 }
 
 expect() {
