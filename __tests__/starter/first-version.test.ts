@@ -71,5 +71,6 @@ withCli('start-first-version.sh on a new stack', () => {
     expect(again.code).not.toBe(0)
     expect(again.stderr).toContain('prod-web-blue already has capacity 2: the pair is started; ship versions with the action (mode: deploy)')
     expect(world.group('prod-web-blue').tags['docker:image:version']).toBe('v1')
-  })
+    // Six AWS CLI runs in a row (each starts a Python interpreter): slow on a busy machine.
+  }, 180_000)
 })
