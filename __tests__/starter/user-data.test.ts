@@ -8,7 +8,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { startSimServer, type SimServer } from '../../packages/aws-sim/src/index.js'
 import type { SimWorld } from '../../test-support/world.js'
 import { BOOT_SCRIPT, findAwsCli, runBootScript, startFakeEcr, startFakeImds, unreachableUrl, userDataFile, type FakeImds } from '../../test-support/starter/boot.js'
@@ -16,6 +16,9 @@ import { loadTemplate, props, stackOf } from '../../test-support/starter/cfn.js'
 import { allows, bootScriptActions, resourceMatches, statementFor, type PolicyDocument } from '../../test-support/starter/iam.js'
 import { interpolate, loadTerraform, policyDocument } from '../../test-support/starter/terraform.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
+
+// Each test runs the AWS CLI (a Python interpreter start) several times: allow for a busy machine.
+jest.setTimeout(180_000)
 
 const template = loadTemplate()
 /** The user data a stack of the template gives its instances, as a file to run. */
