@@ -3,7 +3,9 @@
 // the default, gives each color its own target group and weights both in the listener's forward action;
 // standby puts both colors on one target group), the deploy role (its actions are the ones the code calls
 // the listener/rule actions of the weighted topology among them; the trust policy takes
-// the example workflows' jobs and nobody else), and a deploy cycle on a simulated AWS built from the
+// the example workflows' jobs and nobody else, in the name form or, with the repository's ids, the
+// immutable form), one port end to end (AppPort), the instance role (the boot script's calls, ECR only
+// for an ECR registry, Session Manager only when asked), and a deploy cycle on a simulated AWS built from the
 // template's resources (its load balancer and listener included), with requests flowing through the
 // listener and a stack update replayed after the deploy that must not undo it: on the default stack
 // (weights: cutover and rollback are weight writes, the old instances stay InService at weight 0) and on

@@ -4,7 +4,10 @@
 # (capacity 0 until the first version is started with examples/cloudformation/start-first-version.sh), each
 # with its own target group and the listener weighting both (traffic_switch = "weights", the default) or
 # both on one target group (traffic_switch = "standby"), the GitHub OIDC provider and a least-privilege
-# deploy role.
+# deploy role. The instances pull <image_registry><service>:<version> (required: there is no default
+# registry; an ECR registry gets the login and the pull rights on that one repository) and serve on
+# app_port; the deploy role trusts this repository's name-form subjects, or with github_owner_id and
+# github_repository_id its immutable ones.
 #
 # No drift fight: the action changes, and Terraform must leave alone (lifecycle.ignore_changes below):
 #   * min_size, max_size, desired_capacity: a deploy gives the new color the live color's sizes and sets
@@ -27,6 +30,7 @@
 # copies it. A test (__tests__/starter/terraform.test.ts) checks these lists against what the code writes.
 
 terraform {
+  required_version = ">= 1.2" # lifecycle precondition (the deploy role)
   required_providers {
     aws = {
       source  = "hashicorp/aws"
