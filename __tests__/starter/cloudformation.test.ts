@@ -10,6 +10,7 @@
 // listener and a stack update replayed after the deploy that must not undo it: on the default stack
 // (weights: cutover and rollback are weight writes, the old instances stay InService at weight 0) and on
 // a standby stack (the old instances wait in Standby).
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { CreateOrUpdateTagsCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling'
@@ -17,7 +18,7 @@ import { runAction } from '../../test-support/harness.js'
 import { simClients, type SimClients } from '../../packages/aws-sim/src/index.js'
 import type { SimWorld } from '../../test-support/world.js'
 import { BOOT_SCRIPT } from '../../test-support/starter/boot.js'
-import { applyStackUpdate, buildWorld, loadTemplate, props, resourcesOfType, stackOf, type BuiltStack, type Json, type Stack, type Template } from '../../test-support/starter/cfn.js'
+import { TEMPLATE, applyStackUpdate, buildWorld, loadTemplate, props, resourcesOfType, stackOf, type BuiltStack, type Json, type Stack, type Template } from '../../test-support/starter/cfn.js'
 import {
   actionsCalledByCode,
   allowedActions,
@@ -48,7 +49,28 @@ function role(id: string, s: Stack = stack): { trust: PolicyDocument; policy: Po
   }
 }
 
+/** cfn-lint (AWS's CloudFormation linter: resource schemas, intrinsic functions where CloudFormation allows them), if installed. */
+const cfnLint = ((): string | undefined => {
+  try {
+    return execFileSync('bash', ['-c', 'command -v cfn-lint'], { encoding: 'utf8' }).trim() || undefined
+  } catch {
+    return undefined
+  }
+})()
+if (!cfnLint) console.warn('cfn-lint not found: the template lint test is skipped (pip install cfn-lint)')
+
 describe('the template gives the action the pair it needs', () => {
+  ;(cfnLint ? it : it.skip)('passes cfn-lint: every property, intrinsic function (the Fn::Select and Fn::Split of its conditions among them) and rule where CloudFormation accepts it', () => {
+    const out = ((): string => {
+      try {
+        return execFileSync(cfnLint as string, [TEMPLATE], { encoding: 'utf8', timeout: 120_000 })
+      } catch (e) {
+        return String((e as { stdout?: string }).stdout ?? e)
+      }
+    })()
+    expect(out).toBe('')
+  }, 120_000)
+
   it('declares exactly two groups, <Prefix><ServiceName>-blue and -green', () => {
     for (const s of [stack, standby]) {
       const ids = resourcesOfType(s, 'AWS::AutoScaling::AutoScalingGroup').map(([id]) => id)
