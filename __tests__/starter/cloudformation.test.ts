@@ -3,11 +3,14 @@
 // the default, gives each color its own target group and weights both in the listener's forward action;
 // standby puts both colors on one target group), the deploy role (its actions are the ones the code calls
 // the listener/rule actions of the weighted topology among them; the trust policy takes
-// the example workflows' jobs and nobody else), and a deploy cycle on a simulated AWS built from the
+// the example workflows' jobs and nobody else, in the name form or, with the repository's ids, the
+// immutable form), one port end to end (AppPort), the instance role (the boot script's calls, ECR only
+// for an ECR registry, Session Manager only when asked), and a deploy cycle on a simulated AWS built from the
 // template's resources (its load balancer and listener included), with requests flowing through the
 // listener and a stack update replayed after the deploy that must not undo it: on the default stack
 // (weights: cutover and rollback are weight writes, the old instances stay InService at weight 0) and on
 // a standby stack (the old instances wait in Standby).
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { CreateOrUpdateTagsCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling'
@@ -15,7 +18,7 @@ import { runAction } from '../../test-support/harness.js'
 import { simClients, type SimClients } from '../../packages/aws-sim/src/index.js'
 import type { SimWorld } from '../../test-support/world.js'
 import { BOOT_SCRIPT } from '../../test-support/starter/boot.js'
-import { applyStackUpdate, buildWorld, loadTemplate, props, resourcesOfType, stackOf, type BuiltStack, type Json, type Stack, type Template } from '../../test-support/starter/cfn.js'
+import { TEMPLATE, applyStackUpdate, buildWorld, loadTemplate, props, resourcesOfType, stackOf, type BuiltStack, type Json, type Stack, type Template } from '../../test-support/starter/cfn.js'
 import {
   actionsCalledByCode,
   allowedActions,
@@ -46,7 +49,28 @@ function role(id: string, s: Stack = stack): { trust: PolicyDocument; policy: Po
   }
 }
 
+/** cfn-lint (AWS's CloudFormation linter: resource schemas, intrinsic functions where CloudFormation allows them), if installed. */
+const cfnLint = ((): string | undefined => {
+  try {
+    return execFileSync('bash', ['-c', 'command -v cfn-lint'], { encoding: 'utf8' }).trim() || undefined
+  } catch {
+    return undefined
+  }
+})()
+if (!cfnLint) console.warn('cfn-lint not found: the template lint test is skipped (pip install cfn-lint)')
+
 describe('the template gives the action the pair it needs', () => {
+  ;(cfnLint ? it : it.skip)('passes cfn-lint: every property, intrinsic function (the Fn::Select and Fn::Split of its conditions among them) and rule where CloudFormation accepts it', () => {
+    const out = ((): string => {
+      try {
+        return execFileSync(cfnLint as string, [TEMPLATE], { encoding: 'utf8', timeout: 120_000 })
+      } catch (e) {
+        return String((e as { stdout?: string }).stdout ?? e)
+      }
+    })()
+    expect(out).toBe('')
+  }, 120_000)
+
   it('declares exactly two groups, <Prefix><ServiceName>-blue and -green', () => {
     for (const s of [stack, standby]) {
       const ids = resourcesOfType(s, 'AWS::AutoScaling::AutoScalingGroup').map(([id]) => id)
@@ -135,20 +159,55 @@ describe('the template gives the action the pair it needs', () => {
     }
   })
 
-  it('launches instances that require IMDSv2 and boot with examples/user-data/boot.sh verbatim', () => {
+  it('launches instances that require IMDSv2 and boot with the stack\'s two settings, then examples/user-data/boot.sh verbatim', () => {
     const ltId = resourcesOfType(stack, 'AWS::EC2::LaunchTemplate')[0]?.[0] as string
     const data = props(stack, ltId).LaunchTemplateData as Record<string, Json>
     expect(data.MetadataOptions).toMatchObject({ HttpTokens: 'required' })
-    expect(data.UserData).toBe(fs.readFileSync(BOOT_SCRIPT, 'utf8'))
+    const settings = "#!/bin/bash\nREGISTRY='123456789012.dkr.ecr.us-east-1.amazonaws.com/'\nAPP_PORT='80'\n"
+    expect(data.UserData).toBe(settings + fs.readFileSync(BOOT_SCRIPT, 'utf8'))
+    // The settings the script reads are exactly the two the stack writes.
+    const script = fs.readFileSync(BOOT_SCRIPT, 'utf8')
+    expect(script).toMatch(/^REGISTRY="\$\{REGISTRY-\}"$/m)
+    expect(script).toMatch(/^APP_PORT="\$\{APP_PORT:-80\}"$/m)
     for (const id of groupIds) expect(props(stack, id).LaunchTemplate).toEqual({ LaunchTemplateId: 'LaunchTemplate', Version: '<LaunchTemplate.LatestVersionNumber>' })
   })
 
-  it("gives instances exactly the Auto Scaling reads the boot script makes, through its one AWS function", () => {
+  it("gives instances exactly the AWS calls the boot script makes through its two AWS functions: the Auto Scaling reads, and for an ECR registry the login and the pull", () => {
     const script = fs.readFileSync(BOOT_SCRIPT, 'utf8')
     const awsLines = script.split('\n').filter((l) => /(^|[\s(])aws\s/.test(l) && !l.trim().startsWith('#'))
-    expect(awsLines).toEqual(['  aws autoscaling "$@" --region "$REGION" ${AWS_ENDPOINT_ARGS[@]+"${AWS_ENDPOINT_ARGS[@]}"}'])
+    expect(awsLines).toEqual(['  aws autoscaling "$@" --region "$REGION" ${AWS_ENDPOINT_ARGS[@]+"${AWS_ENDPOINT_ARGS[@]}"}', '  aws ecr "$@" ${ECR_ENDPOINT_ARGS[@]+"${ECR_ENDPOINT_ARGS[@]}"}'])
     expect(bootScriptActions(script)).toEqual(['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeAutoScalingInstances'])
-    expect(allowedActions(role('InstanceRole').policy)).toEqual(bootScriptActions(script))
+    expect(bootScriptActions(script, { ecr: true })).toEqual([
+      'autoscaling:DescribeAutoScalingGroups',
+      'autoscaling:DescribeAutoScalingInstances',
+      'ecr:BatchGetImage',
+      'ecr:GetAuthorizationToken',
+      'ecr:GetDownloadUrlForLayer'
+    ])
+    // The default stack's registry is ECR (docs/GETTING-STARTED.md); another registry gets no ECR rights.
+    expect(allowedActions(role('InstanceRole').policy)).toEqual(bootScriptActions(script, { ecr: true }))
+    expect(allowedActions(role('InstanceRole', stackOf(template, { ImageRegistry: 'ghcr.io/owner/' })).policy)).toEqual(bootScriptActions(script))
+    expect(allowedActions(role('InstanceRole', stackOf(template, { ImageRegistry: 'registry.example.com:5000/a.dkr.ecr/' })).policy)).toEqual(bootScriptActions(script))
+  })
+
+  it('uses one port, AppPort, end to end: the instances\' security group, both target groups and their health checks, and the boot script\'s docker run -p', () => {
+    for (const s of [stackOf(template, { AppPort: '8081' }), stackOf(template, { AppPort: '8081', TrafficSwitch: 'standby' })]) {
+      const ingress = props(s, 'InstanceSecurityGroup').SecurityGroupIngress as Record<string, Json>[]
+      expect(ingress).toEqual([{ IpProtocol: 'tcp', FromPort: '8081', ToPort: '8081', SourceSecurityGroupId: 'LoadBalancerSecurityGroup' }])
+      for (const [tgId] of resourcesOfType(s, 'AWS::ElasticLoadBalancingV2::TargetGroup')) {
+        expect(props(s, tgId)).toMatchObject({ Port: '8081', HealthCheckPort: 'traffic-port', HealthCheckProtocol: 'HTTP' })
+      }
+      const data = props(s, 'LaunchTemplate').LaunchTemplateData as Record<string, Json>
+      expect(String(data.UserData).split('\n').slice(0, 3)).toEqual(['#!/bin/bash', "REGISTRY='123456789012.dkr.ecr.us-east-1.amazonaws.com/'", "APP_PORT='8081'"])
+    }
+    // The boot script publishes APP_PORT (user-data.test.ts runs it: docker run -p 8081:8080).
+    expect(fs.readFileSync(BOOT_SCRIPT, 'utf8')).toContain('-p "$APP_PORT:$CONTAINER_PORT"')
+    expect(template.Parameters.AppPort).toMatchObject({ Type: 'Number', Default: 80, MinValue: 1, MaxValue: 65535 })
+  })
+
+  it('gives instances Session Manager only when asked (EnableSessionManager=true)', () => {
+    expect(props(stack, 'InstanceRole').ManagedPolicyArns).toBeUndefined()
+    expect(props(stackOf(template, { EnableSessionManager: 'true' }), 'InstanceRole').ManagedPolicyArns).toEqual(['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'])
   })
 })
 
@@ -157,14 +216,17 @@ describe('the deploy role', () => {
   // sts:AssumeRoleWithWebIdentity is the one call the trust policy grants, not the permissions policy.
   const needed = called.filter((a) => a !== 'sts:AssumeRoleWithWebIdentity')
 
-  it('allows exactly the AWS calls the code makes, as the README and docs/github-setup.md list the code\'s', () => {
+  it('allows exactly the AWS calls the code makes, as the README lists them (docs/github-setup.md links there)', () => {
     expect(called).toContain('sts:AssumeRoleWithWebIdentity')
     expect(needed.length).toBeGreaterThan(20)
     // The same role in both topologies: the action detects the topology per pair.
     expect(allowedActions(role('DeployRole').policy)).toEqual(needed)
     expect(role('DeployRole', standby).policy).toEqual(role('DeployRole').policy)
     expect(allowedActions(policyInMarkdown('README.md', '## IAM permissions'))).toEqual(needed)
-    expect(allowedActions(policyInMarkdown('docs/github-setup.md', '## 3. The permissions policy'))).toEqual(needed)
+    // docs/github-setup.md links to the README's copy instead of keeping its own.
+    const setup = fs.readFileSync('docs/github-setup.md', 'utf8')
+    expect(setup).toContain('](../README.md#iam-permissions)')
+    expect(setup).not.toContain('"autoscaling:DescribeAutoScalingGroups"')
   })
 
   it('reads listeners and rules on any resource, and rewrites the weights of this stack\'s load balancer\'s listeners and rules only', () => {
@@ -211,9 +273,39 @@ describe('the deploy role', () => {
     expect(ok('repo:OTHER/REPO:ref:refs/tags/v1.4.0')).toBe(false)
     expect(ok('repo:OWNER/REPO:ref:refs/tags/v1.4.0', 'sts.amazonaws.com.cn')).toBe(false)
     expect(trustAccepts(trust, 'arn:aws:iam::123456789012:oidc-provider/other.example', { sub: 'repo:OWNER/REPO:ref:refs/heads/main', aud: 'sts.amazonaws.com' })).toBe(false)
+    // Without the ids, the immutable form of the same repository is not in (docs/github-setup.md says to set them).
+    expect(ok('repo:OWNER@111111/REPO@222222222:ref:refs/tags/v1.4.0')).toBe(false)
     // The environments' names are the example workflows' (release.yml).
     const release = fs.readFileSync('examples/workflows/release.yml', 'utf8')
     for (const env of ['production-finalize', 'production-rollback']) expect(release).toContain(`environment: ${env}`)
+  })
+
+  it('with GitHubOwnerId and GitHubRepositoryId, is assumed by the same jobs presenting immutable subjects (repo:OWNER@<id>/REPO@<id>:...), and refuses the name form, other ids and other repositories', () => {
+    const { trust } = role('DeployRole', stackOf(template, { GitHubOwnerId: '111111', GitHubRepositoryId: '222222222' }))
+    const provider = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'
+    const ok = (sub: string): boolean => trustAccepts(trust, provider, { sub, aud: 'sts.amazonaws.com' })
+    const me = 'repo:OWNER@111111/REPO@222222222'
+    expect(ok(`${me}:ref:refs/tags/v1.4.0`)).toBe(true)
+    expect(ok(`${me}:environment:production-finalize`)).toBe(true)
+    expect(ok(`${me}:environment:production-rollback`)).toBe(true)
+    expect(ok(`${me}:ref:refs/heads/main`)).toBe(true)
+    expect(ok(`${me}:ref:refs/heads/feature`)).toBe(false)
+    expect(ok(`${me}:pull_request`)).toBe(false)
+    expect(ok(`${me}:environment:staging`)).toBe(false)
+    // The name form, once the ids are set: a renamed or recreated repository, or a new owner of the name, presents other ids.
+    expect(ok('repo:OWNER/REPO:ref:refs/tags/v1.4.0')).toBe(false)
+    expect(ok('repo:OWNER/REPO:environment:production-finalize')).toBe(false)
+    expect(ok('repo:OWNER@111111/REPO@333333333:ref:refs/tags/v1.4.0')).toBe(false) // REPO recreated
+    expect(ok('repo:OWNER@999999/REPO@222222222:ref:refs/tags/v1.4.0')).toBe(false) // the owner name taken over
+    expect(ok('repo:OTHER@111111/REPO@222222222:environment:production-finalize')).toBe(false)
+    expect(ok('repo:OWNER@111111/OTHER@444444444:environment:production-rollback')).toBe(false)
+    expect(ok('repo:OWNER@111111/REPO@2222222220:ref:refs/tags/v1.4.0')).toBe(false)
+    // No wildcard anywhere but the release tag pattern.
+    const subjects = trust.Statement.flatMap((st) => Object.values(st.Condition ?? {}).flatMap((c) => [c['token.actions.githubusercontent.com:sub'] ?? []].flat()))
+    expect(subjects.filter((x) => /[*?]/.test(x.replace(/:ref:refs\/tags\/v\*$/, '')))).toEqual([])
+    // Both ids or neither (a stack with one is refused at create/update).
+    expect(JSON.stringify(template.Rules?.GitHubIdsTogether)).toContain('GitHubOwnerId')
+    for (const k of ['GitHubOwnerId', 'GitHubRepositoryId'] as const) expect(template.Parameters[k]).toMatchObject({ Default: '', AllowedPattern: '[0-9]*' })
   })
 
   it('creates the GitHub OIDC provider unless the account already has it', () => {

@@ -10,7 +10,6 @@ import { allows, policyInMarkdown, statementFor } from '../../test-support/start
 
 const extra = policyInMarkdown('README.md', '## Deploy a baked image')
 const main = policyInMarkdown('README.md', '## IAM permissions')
-const setup = policyInMarkdown('docs/github-setup.md', '## 3. The permissions policy')
 
 describe('the deploy-by-image permissions (README)', () => {
   it('let the idle group be pointed at a launch template: RunInstances, PassRole to EC2 only, CreateTags at launch', () => {
@@ -23,7 +22,7 @@ describe('the deploy-by-image permissions (README)', () => {
   })
 
   it('never let the role retag an existing instance (to widen what TerminateInstances may terminate), with the main policy or without', () => {
-    for (const docs of [[extra], [main, extra], [setup, extra]]) {
+    for (const docs of [[extra], [main, extra]]) {
       // A CreateTags call of its own carries no ec2:CreateAction.
       expect(allows(docs, 'ec2:CreateTags', {})).toBe(false)
       expect(allows(docs, 'ec2:CreateTags', { 'ec2:CreateAction': 'CreateVolume' })).toBe(false)

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { startSimServer, type SimServer } from '../../packages/aws-sim/src/index.js'
 import type { SimWorld } from '../../test-support/world.js'
-import { findAwsCli, runBootScript, startFakeImds } from '../../test-support/starter/boot.js'
-import { buildWorld, loadTemplate, stackOf } from '../../test-support/starter/cfn.js'
+import { findAwsCli, runBootScript, startFakeEcr, startFakeImds, userDataFile } from '../../test-support/starter/boot.js'
+import { buildWorld, loadTemplate, props, stackOf } from '../../test-support/starter/cfn.js'
 import { newWorld } from '../../test-support/worlds.js'
 
 const START = 'examples/cloudformation/start-first-version.sh'
@@ -16,9 +16,11 @@ const withCli = cli ? describe : describe.skip
 
 let world: SimWorld
 let sim: SimServer
+// The stack docs/GETTING-STARTED.md creates: its images in ECR, 123456789012.dkr.ecr.us-east-1.amazonaws.com/web.
+const stack = stackOf(loadTemplate(), { ImageRegistry: '123456789012.dkr.ecr.us-east-1.amazonaws.com/' })
 beforeAll(async () => {
   world = newWorld()
-  buildWorld(world, stackOf(loadTemplate()))
+  buildWorld(world, stack)
   sim = await startSimServer(world)
 })
 afterAll(async () => {
@@ -51,17 +53,24 @@ withCli('start-first-version.sh on a new stack', () => {
     const id = world.group('prod-web-blue').instances[0]?.id as string
     expect(id).toMatch(/^i-/)
     const imds = await startFakeImds({ instanceId: id, region: 'us-east-1' })
+    const ecr = await startFakeEcr({ accountId: '123456789012', region: 'us-east-1' })
     try {
-      const boot = await runBootScript({ imds: imds.url, awsEndpoint: sim.url })
+      const userData = userDataFile(String((props(stack, 'LaunchTemplate').LaunchTemplateData as Record<string, unknown>).UserData))
+      const boot = await runBootScript({ imds: imds.url, awsEndpoint: sim.url, ecrEndpoint: ecr.url, script: userData })
       expect(boot.code).toBe(0)
-      expect(boot.docker.at(-1)).toEqual(['run', '-d', '--name', 'app', '--restart=always', '-p', '80:8080', 'web:v1'])
+      const image = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v1'
+      expect(boot.docker.map((c) => c[0])).toEqual(['login', 'pull', 'rm', 'run'])
+      expect(boot.docker.at(-1)).toEqual(['run', '-d', '--name', 'app', '--restart=always', '-p', '80:8080', '--env', 'APP_VERSION=v1', '--env', 'PORT=8080', image])
+      expect(boot.stderr).toContain(`boot: started ${image} as container app (port 80 -> 8080)`)
     } finally {
       await imds.close()
+      await ecr.close()
     }
 
     const again = await start(['prod-web', 'v2', '2'])
     expect(again.code).not.toBe(0)
     expect(again.stderr).toContain('prod-web-blue already has capacity 2: the pair is started; ship versions with the action (mode: deploy)')
     expect(world.group('prod-web-blue').tags['docker:image:version']).toBe('v1')
-  })
+    // Six AWS CLI runs in a row (each starts a Python interpreter): slow on a busy machine.
+  }, 180_000)
 })

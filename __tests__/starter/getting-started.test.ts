@@ -146,6 +146,45 @@ describe('docs/GETTING-STARTED.md', () => {
     expect(quoted.map((r) => r.split(' | ').map(norm).join(' | ')).filter((r) => !written.has(r))).toEqual([])
   })
 
+  it('quotes only boot log lines the boot script prints (its log lines, with a value for each variable)', () => {
+    const script = fs.readFileSync('examples/user-data/boot.sh', 'utf8')
+    const escape = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    const formats = [...script.matchAll(/^\s*log "([^"]+)"/gm)].map((m) => new RegExp(`^boot: ${m[1]?.split(/\$[A-Z_]+/).map(escape).join('\\S+')}$`))
+    expect(formats.length).toBeGreaterThanOrEqual(4)
+    const quoted = printed.filter((l) => l.startsWith('boot: ') && !l.startsWith('boot: FAILED'))
+    expect(quoted.length).toBeGreaterThanOrEqual(4)
+    expect(quoted.filter((l) => !formats.some((f) => f.test(l)))).toEqual([])
+    // The failures it quotes inline are the script's own messages.
+    const failures = [...script.matchAll(/fail "([^"]+)"/g)].map((f) => new RegExp(`^${(f[1] as string).split(/\$[A-Z_]+/).map(escape).join('\\S+')}$`))
+    const inline = [...GUIDE.matchAll(/`boot: FAILED: ([^`]+)`/g)].map((m) => m[1] as string)
+    expect(inline.length).toBeGreaterThanOrEqual(2)
+    expect(inline.filter((l) => !failures.some((f) => f.test(l)))).toEqual([])
+  })
+
+  it('documents the version shape the boot script accepts, in the order a new user needs it, with the action\'s current input names', () => {
+    const script = fs.readFileSync('examples/user-data/boot.sh', 'utf8')
+    expect(script).toContain('[[ "$VERSION" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]]')
+    expect(script).toContain('[[ "$VERSION" =~ ^sha256:[0-9a-f]{64}$ ]]')
+    expect(GUIDE).toContain('`[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`')
+    expect(GUIDE).toContain('`sha256:<64 lowercase hex>`')
+    // The action's status output is shown once a workflow exists to run it (step 3), not before.
+    const at = (heading: string): number => GUIDE.indexOf(heading)
+    expect(at('## 3. Add the workflows')).toBeGreaterThan(0)
+    expect(GUIDE.indexOf('state=at-rest')).toBeGreaterThan(at('## 3. Add the workflows'))
+    // The image is pushed before the tag that deploys it, and the workflow's placeholder build is removed.
+    const step4 = GUIDE.slice(at('## 4. Ship a version'), at('## 5. Approve'))
+    expect(step4.indexOf('docker push')).toBeGreaterThan(0)
+    expect(step4.indexOf('docker push')).toBeLessThan(step4.indexOf('git push origin v2'))
+    // Instances are reachable through the EC2 API only (no key, no SSM unless asked).
+    expect(GUIDE).toContain('aws ec2 get-console-output --instance-id')
+    expect(GUIDE).toContain('aws ssm start-session --target')
+    expect(GUIDE).toContain('## Tear down')
+    expect(GUIDE).toContain('aws cloudformation delete-stack --stack-name prod-web')
+    // The input renames: service, service-tag-key, boot-grace.
+    expect(GUIDE).not.toMatch(/image-name|boot-time/)
+    expect(GUIDE).toContain('`service: web`')
+  })
+
   it('quotes the job summaries\' "Next:" lines as they are', () => {
     const summaries = steps.map(({ run }) => run.summary).join('\n')
     const quoted = [...GUIDE.matchAll(/^> \*\*Next:\*\* (.*)$/gm)].map((m) => m[1] as string)

@@ -12,7 +12,7 @@ import path from 'node:path'
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { BOOT_SCRIPT } from '../../test-support/starter/boot.js'
 import { loadTemplate, props, stackOf } from '../../test-support/starter/cfn.js'
-import { actionsCalledByCode, allowedActions, bootScriptActions, resourceMatches, statementFor, trustAccepts } from '../../test-support/starter/iam.js'
+import { actionsCalledByCode, allowedActions, bootScriptActions, resourceMatches, statementFor, trustAccepts, type PolicyDocument } from '../../test-support/starter/iam.js'
 import { TERRAFORM_DIR, instancesOf, interpolate, loadTerraform, policyDocument, writtenByCode, type TerraformConfig } from '../../test-support/starter/terraform.js'
 
 let tf: TerraformConfig
@@ -121,17 +121,83 @@ describe('terraform example: the pair', () => {
 
     const lt = tf.resource.aws_launch_template?.app?.[0] as Block
     expect((lt.metadata_options as Block[])[0]).toMatchObject({ http_tokens: 'required' })
-    const file = String(lt.user_data).match(/^\$\{filebase64\("\$\{path\.module\}\/(.+)"\)\}$/)?.[1]
+    // The settings lines, then the boot script (user-data.test.ts boots the result).
+    const file = String(lt.user_data).match(/^\$\{base64encode\("\$\{local\.boot_settings\}\$\{file\("\$\{path\.module\}\/(.+)"\)\}"\)\}$/)?.[1]
     expect(file).toBeDefined()
     expect(path.resolve(TERRAFORM_DIR, file as string)).toBe(BOOT_SCRIPT)
+    const settings = interpolate(tf, '${local.boot_settings}', { vars: { image_registry: 'ghcr.io/owner/', app_port: '8081' } })
+    expect(settings).toBe("#!/bin/bash\nREGISTRY='ghcr.io/owner/'\nAPP_PORT='8081'\n")
   })
 
-  it('gives instances exactly the Auto Scaling reads the boot script makes', () => {
-    expect(allowedActions(policyDocument(tf, 'instance'))).toEqual(bootScriptActions(fs.readFileSync(BOOT_SCRIPT, 'utf8')))
+  it('requires the registry (no default, a registry host ending in /), and uses one port, app_port, for the security group, the target groups and their health checks', () => {
+    const registry = tf.variable.image_registry?.[0] as Block
+    expect(registry.default).toBeUndefined()
+    const check = (registry.validation as Block[])[0]?.condition
+    for (const ok of ['123456789012.dkr.ecr.us-east-1.amazonaws.com/', 'ghcr.io/owner/', 'registry.example.com:5000/team/']) expect(interpolate(tf, check, { vars: { image_registry: ok } })).toBe(true)
+    for (const bad of ['', 'web', 'docker.io', "x.io/'; reboot; '/"]) expect(interpolate(tf, check, { vars: { image_registry: bad } })).toBe(false)
+    // The same pattern as the CloudFormation parameter's.
+    expect(String(check)).toContain(`"^${String(loadTemplate().Parameters.ImageRegistry?.AllowedPattern)}$"`)
+
+    const port = { app_port: '8081' }
+    const sg = instancesOf(tf, 'aws_security_group', port)['aws_security_group.instances'] as Block
+    expect((sg.ingress as Block[])[0]).toMatchObject({ from_port: '8081', to_port: '8081', security_groups: ['${aws_security_group.lb.id}'] })
+    for (const mode of MODES) {
+      for (const tg of Object.values(instancesOf(tf, 'aws_lb_target_group', { ...port, ...vars(mode) }))) {
+        expect(tg.port).toBe('8081')
+        expect((tg.health_check as Block[])[0]).toMatchObject({ port: 'traffic-port', protocol: 'HTTP' })
+      }
+    }
+    expect(interpolate(tf, '${local.boot_settings}', { vars: { image_registry: 'ghcr.io/owner/', ...port } })).toContain("APP_PORT='8081'")
+  })
+
+  it('gives instances exactly the AWS calls the boot script makes: the Auto Scaling reads, and for an ECR registry the login and the pull of the one repository', () => {
+    const script = fs.readFileSync(BOOT_SCRIPT, 'utf8')
+    expect(allowedActions(policyDocument(tf, 'instance'))).toEqual(bootScriptActions(script))
+    const ecrVars = { image_registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/' }
+    const policies = (v: Record<string, string>): string[] => Object.keys(instancesOf(tf, 'aws_iam_role_policy', v)).filter((k) => k.startsWith('aws_iam_role_policy.instance'))
+    expect(policies(ecrVars)).toEqual(['aws_iam_role_policy.instance', 'aws_iam_role_policy.instance_ecr[0]'])
+    expect(policies({ image_registry: 'ghcr.io/owner/' })).toEqual(['aws_iam_role_policy.instance'])
+    const ecr = policyDocument(tf, 'instance_ecr', ecrVars)
+    expect([...allowedActions(policyDocument(tf, 'instance')), ...allowedActions(ecr)].sort()).toEqual(bootScriptActions(script, { ecr: true }))
+    expect(statementFor(ecr, 'ecr:BatchGetImage')?.Resource).toEqual(['arn:aws:ecr:eu-west-1:123456789012:repository/team/web'])
+    // The same grant as the CloudFormation template's for that registry.
+    const cfn = (props(stackOf(loadTemplate(), { ImageRegistry: ecrVars.image_registry }), 'InstanceRole').Policies as unknown as { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] } }[])[1]
+    expect(cfn?.PolicyDocument.Statement.map((st) => [[st.Action].flat(), [st.Resource].flat()])).toEqual(ecr.Statement.map((st) => [st.Action, st.Resource]))
+    // Session Manager only when asked.
+    expect(Object.keys(instancesOf(tf, 'aws_iam_role_policy_attachment', {}))).toEqual([])
+    expect(instancesOf(tf, 'aws_iam_role_policy_attachment', { enable_session_manager: true as unknown as string })['aws_iam_role_policy_attachment.session_manager[0]']).toMatchObject({
+      policy_arn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'
+    })
   })
 })
 
 describe('terraform example: the deploy role', () => {
+  it('with github_owner_id and github_repository_id, trusts the same jobs in the immutable subject form only, and the same subjects as the CloudFormation template', () => {
+    const ids = { github_owner_id: '111111', github_repository_id: '222222222' }
+    const trust = policyDocument(tf, 'deploy_trust', ids)
+    const provider = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'
+    const ok = (sub: string): boolean => trustAccepts(trust, provider, { sub, aud: 'sts.amazonaws.com' })
+    const me = 'repo:OWNER@111111/REPO@222222222'
+    for (const sub of [':ref:refs/tags/v1.4.0', ':ref:refs/heads/main', ':environment:production-finalize', ':environment:production-rollback']) expect(ok(me + sub)).toBe(true)
+    expect(ok(`${me}:ref:refs/heads/feature`)).toBe(false)
+    expect(ok(`${me}:pull_request`)).toBe(false)
+    expect(ok('repo:OWNER/REPO:ref:refs/tags/v1.4.0')).toBe(false)
+    expect(ok('repo:OWNER@111111/REPO@333333333:ref:refs/tags/v1.4.0')).toBe(false)
+    expect(ok('repo:OWNER@999999/REPO@222222222:environment:production-finalize')).toBe(false)
+    expect(ok('repo:OTHER@111111/REPO@222222222:environment:production-finalize')).toBe(false)
+    // The same subjects as a CloudFormation stack with the same ids (and without).
+    const cfnSubjects = (params: Record<string, string>): unknown =>
+      ((props(stackOf(loadTemplate(), params), 'DeployRole').AssumeRolePolicyDocument as unknown as PolicyDocument).Statement.map((st) => st.Condition))
+    const subjects = (doc: PolicyDocument): unknown => doc.Statement.map((st) => Object.fromEntries(Object.entries(st.Condition ?? {}).map(([op, keys]) => [op, Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, [v].flat().length === 1 ? [v].flat()[0] : v]))])))
+    expect(subjects(trust)).toEqual(cfnSubjects({ GitHubOwnerId: ids.github_owner_id, GitHubRepositoryId: ids.github_repository_id }))
+    expect(subjects(policyDocument(tf, 'deploy_trust'))).toEqual(cfnSubjects({}))
+    // Both ids or neither.
+    const pre = ((tf.resource.aws_iam_role?.deploy?.[0]?.lifecycle as Block[])[0]?.precondition as Block[])[0]?.condition
+    expect(interpolate(tf, pre, { vars: ids })).toBe(true)
+    expect(interpolate(tf, pre, { vars: {} })).toBe(true)
+    expect(interpolate(tf, pre, { vars: { github_owner_id: '111111' } })).toBe(false)
+  })
+
   it('allows exactly the AWS calls the code makes, and terminates only this service’s instances', () => {
     const needed = actionsCalledByCode('src').actions.filter((a) => a !== 'sts:AssumeRoleWithWebIdentity')
     const policy = policyDocument(tf, 'deploy')
@@ -179,6 +245,8 @@ describe('terraform example: the deploy role', () => {
     expect(ok('repo:OWNER/REPO:pull_request')).toBe(false)
     expect(ok('repo:OWNER/REPO:environment:staging')).toBe(false)
     expect(ok('repo:OWNER/REPO:ref:refs/tags/v1.4.0', 'sts.amazonaws.com.cn')).toBe(false)
+    expect(ok('repo:OTHER/REPO:ref:refs/tags/v1.4.0')).toBe(false)
+    expect(ok('repo:OWNER@111111/REPO@222222222:ref:refs/tags/v1.4.0')).toBe(false)
     expect(tf.resource.aws_iam_openid_connect_provider?.github?.[0]).toMatchObject({ url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] })
   })
 })

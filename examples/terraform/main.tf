@@ -4,7 +4,10 @@
 # (capacity 0 until the first version is started with examples/cloudformation/start-first-version.sh), each
 # with its own target group and the listener weighting both (traffic_switch = "weights", the default) or
 # both on one target group (traffic_switch = "standby"), the GitHub OIDC provider and a least-privilege
-# deploy role.
+# deploy role. The instances pull <image_registry><service>:<version> (required: there is no default
+# registry; an ECR registry gets the login and the pull rights on that one repository) and serve on
+# app_port; the deploy role trusts this repository's name-form subjects, or with github_owner_id and
+# github_repository_id its immutable ones.
 #
 # No drift fight: the action changes, and Terraform must leave alone (lifecycle.ignore_changes below):
 #   * min_size, max_size, desired_capacity: a deploy gives the new color the live color's sizes and sets
@@ -27,6 +30,7 @@
 # copies it. A test (__tests__/starter/terraform.test.ts) checks these lists against what the code writes.
 
 terraform {
+  required_version = ">= 1.2" # lifecycle precondition (the deploy role)
   required_providers {
     aws = {
       source  = "hashicorp/aws"
@@ -44,6 +48,22 @@ data "aws_partition" "current" {}
 
 locals {
   weights = var.traffic_switch == "weights"
+
+  # An Amazon ECR private registry, <account>.dkr.ecr.<region>.amazonaws.com[.cn]/[namespace/]: account,
+  # region and namespace (null for another registry).
+  ecr = try(regex("^([0-9]{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?/(.*)$", var.image_registry), null)
+
+  # The subject prefix of this repository's OIDC tokens: repo:OWNER/REPO, or with the two ids the immutable
+  # form repo:OWNER@<owner id>/REPO@<repository id> (docs/github-setup.md §2). Never both, never a wildcard.
+  immutable_subjects = var.github_owner_id != "" && var.github_repository_id != ""
+  github_subject     = local.immutable_subjects ? format("repo:%s@%s/%s@%s", element(split("/", var.github_repository), 0), var.github_owner_id, element(split("/", var.github_repository), 1), var.github_repository_id) : format("repo:%s", var.github_repository)
+
+  # The lines the launch template's user data puts in front of examples/user-data/boot.sh (its settings).
+  boot_settings = <<-EOT
+    #!/bin/bash
+    REGISTRY='${var.image_registry}'
+    APP_PORT='${var.app_port}'
+  EOT
 }
 
 data "aws_ssm_parameter" "al2023" {
@@ -110,6 +130,7 @@ resource "aws_lb_target_group" "app" {
 
   health_check {
     protocol            = "HTTP"
+    port                = "traffic-port" # app_port, where the boot script publishes the container
     path                = var.health_check_path
     interval            = 10
     timeout             = 5
@@ -132,6 +153,7 @@ resource "aws_lb_target_group" "green" {
 
   health_check {
     protocol            = "HTTP"
+    port                = "traffic-port" # app_port, where the boot script publishes the container
     path                = var.health_check_path
     interval            = 10
     timeout             = 5
@@ -177,7 +199,8 @@ resource "aws_lb_listener" "http" {
   }
 }
 
-# What the boot script calls: which group am I in, and what are its tags.
+# What the boot script calls: which group am I in, and what are its tags; for an ECR registry, a login
+# token and the layers of this service's repository only (<namespace/><service> in that registry).
 data "aws_iam_policy_document" "instance_trust" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -206,7 +229,34 @@ resource "aws_iam_role_policy" "instance" {
   policy = data.aws_iam_policy_document.instance.json
 }
 
-# Pulling from ECR: also attach arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly.
+data "aws_iam_policy_document" "instance_ecr" {
+  count = local.ecr != null ? 1 : 0
+
+  # GetAuthorizationToken takes no resource but "*"; the token alone reads nothing.
+  statement {
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+  statement {
+    actions   = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+    resources = [format("arn:%s:ecr:%s:%s:repository/%s%s", data.aws_partition.current.partition, local.ecr[1], local.ecr[0], local.ecr[2], var.service)]
+  }
+}
+
+resource "aws_iam_role_policy" "instance_ecr" {
+  count = local.ecr != null ? 1 : 0
+
+  role   = aws_iam_role.instance.id
+  name   = "pull-this-service-from-ecr"
+  policy = data.aws_iam_policy_document.instance_ecr[0].json
+}
+
+resource "aws_iam_role_policy_attachment" "session_manager" {
+  count = var.enable_session_manager ? 1 : 0
+
+  role       = aws_iam_role.instance.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"
+}
 
 resource "aws_iam_instance_profile" "instance" {
   name_prefix = "${var.prefix}${var.service}-"
@@ -218,8 +268,9 @@ resource "aws_launch_template" "app" {
   image_id               = data.aws_ssm_parameter.al2023.value
   instance_type          = var.instance_type
   vpc_security_group_ids = [aws_security_group.instances.id]
-  # The boot script, as shipped (copy it next to this file if you move the module).
-  user_data = filebase64("${path.module}/../user-data/boot.sh")
+  # Two settings lines from the variables, then the boot script as shipped (copy it next to this file if
+  # you move the module); the script's own #!/bin/bash line is then a comment.
+  user_data = base64encode("${local.boot_settings}${file("${path.module}/../user-data/boot.sh")}")
 
   iam_instance_profile {
     arn = aws_iam_instance_profile.instance.arn
@@ -268,7 +319,8 @@ resource "aws_iam_openid_connect_provider" "github" {
 }
 
 # The role the workflows assume (the action's role-to-assume input). Trust: release tags and the release
-# branch (jobs without an environment), and the two approval environments. See docs/github-setup.md.
+# branch (jobs without an environment), and the two approval environments, of this one repository, in the
+# subject form it presents (local.github_subject). See docs/github-setup.md.
 data "aws_iam_policy_document" "deploy_trust" {
   statement {
     sid     = "ReleaseTagsAndBranch"
@@ -286,8 +338,8 @@ data "aws_iam_policy_document" "deploy_trust" {
       test     = "StringLike"
       variable = "token.actions.githubusercontent.com:sub"
       values = [
-        "repo:${var.github_repository}:ref:refs/tags/${var.release_tag_pattern}",
-        "repo:${var.github_repository}:ref:refs/heads/${var.release_branch}",
+        "${local.github_subject}:ref:refs/tags/${var.release_tag_pattern}",
+        "${local.github_subject}:ref:refs/heads/${var.release_branch}",
       ]
     }
   }
@@ -308,8 +360,8 @@ data "aws_iam_policy_document" "deploy_trust" {
       test     = "StringEquals"
       variable = "token.actions.githubusercontent.com:sub"
       values = [
-        "repo:${var.github_repository}:environment:${var.finalize_environment}",
-        "repo:${var.github_repository}:environment:${var.rollback_environment}",
+        "${local.github_subject}:environment:${var.finalize_environment}",
+        "${local.github_subject}:environment:${var.rollback_environment}",
       ]
     }
   }
@@ -390,6 +442,13 @@ resource "aws_iam_role" "deploy" {
   name                 = "deploy-${var.prefix}${var.service}"
   max_session_duration = 3600
   assume_role_policy   = data.aws_iam_policy_document.deploy_trust.json
+
+  lifecycle {
+    precondition {
+      condition     = (var.github_owner_id == "") == (var.github_repository_id == "")
+      error_message = "Give both github_owner_id and github_repository_id (immutable subjects), or neither."
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "deploy" {

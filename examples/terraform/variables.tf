@@ -10,9 +10,19 @@ variable "prefix" {
 }
 
 variable "service" {
-  description = "The action's image-name input: the value of the docker:image:name tag (the image to pull)."
+  description = "The action's service input: the value of the docker:image:name tag (the image to pull: <image_registry><service>)."
   type        = string
   default     = "web"
+}
+
+variable "image_registry" {
+  description = "Where instances pull <image_registry><service>:<version> from, ending in /: 123456789012.dkr.ecr.us-east-1.amazonaws.com/ (Amazon ECR: docker login at boot and pull rights on that one repository; a namespace/ may follow), ghcr.io/owner/, docker.io/owner/. Required: an empty registry would mean Docker Hub's official library/ images."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9]+([.-][a-z0-9]+)*(:[0-9]+)?/([a-z0-9]+([._-][a-z0-9]+)*/)*$", var.image_registry))
+    error_message = "image_registry is a registry host and optional path ending in /, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/."
+  }
 }
 
 variable "vpc_id" {
@@ -41,9 +51,14 @@ variable "max_size" {
 }
 
 variable "app_port" {
-  description = "The port instances serve on (the boot script maps it to the container's 8080)."
+  description = "The port the instances serve on, end to end: the instances' security group, the target groups (traffic and health checks) and the boot script's docker run -p <app_port>:8080."
   type        = number
   default     = 80
+
+  validation {
+    condition     = var.app_port >= 1 && var.app_port <= 65535
+    error_message = "app_port is a port, 1 to 65535."
+  }
 }
 
 variable "health_check_path" {
@@ -55,6 +70,33 @@ variable "github_repository" {
   description = "The repository whose workflows deploy (OWNER/REPO)."
   type        = string
   default     = "OWNER/REPO"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$", var.github_repository))
+    error_message = "github_repository is OWNER/REPO."
+  }
+}
+
+variable "github_owner_id" {
+  description = "For a repository with immutable OIDC subjects (created on or after 2026-07-15, or opted in): the owner's numeric id (gh api repos/OWNER/REPO --jq .owner.id). With github_repository_id, the role trusts only repo:OWNER@<owner id>/REPO@<repository id>:... subjects; both empty, only repo:OWNER/REPO:...."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = can(regex("^[0-9]*$", var.github_owner_id))
+    error_message = "github_owner_id is a number (or empty)."
+  }
+}
+
+variable "github_repository_id" {
+  description = "The repository's numeric id (gh api repos/OWNER/REPO --jq .id); see github_owner_id."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = can(regex("^[0-9]*$", var.github_repository_id))
+    error_message = "github_repository_id is a number (or empty)."
+  }
 }
 
 variable "release_branch" {
@@ -81,6 +123,12 @@ variable "create_oidc_provider" {
   description = "false when the account already has the provider for token.actions.githubusercontent.com (one per account)."
   type        = bool
   default     = true
+}
+
+variable "enable_session_manager" {
+  description = "true attaches AmazonSSMManagedInstanceCore to the instance role, for a shell with aws ssm start-session (the instances need a route to the SSM endpoints). Without it, read a boot failure with aws ec2 get-console-output."
+  type        = bool
+  default     = false
 }
 
 variable "traffic_switch" {

@@ -98,10 +98,78 @@ export async function unreachableUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`
 }
 
+export interface EcrRequest {
+  /** The X-Amz-Target operation, e.g. AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken. */
+  target: string
+  /** The region of the SigV4 credential scope the CLI signed with. */
+  region: string | undefined
+}
+
+export interface FakeEcr {
+  url: string
+  requests: EcrRequest[]
+  /** The password the login token carries (what `aws ecr get-login-password` prints). */
+  password: string
+  close(): Promise<void>
+}
+
+/**
+ * Amazon ECR's GetAuthorizationToken (JSON 1.1 protocol: POST / with X-Amz-Target) on loopback, which is
+ * what `aws ecr get-login-password` calls: the token is base64 of "AWS:<password>" (ECR API reference,
+ * GetAuthorizationToken, AuthorizationData). `refuse` answers AccessDeniedException instead.
+ */
+export async function startFakeEcr(o: { accountId: string; region: string; refuse?: boolean }): Promise<FakeEcr> {
+  const requests: EcrRequest[] = []
+  const password = `ecr-password-${Math.random().toString(36).slice(2)}`
+  const server = http.createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target'] ?? '')
+      const region = String(req.headers.authorization ?? '').match(/Credential=[^/]+\/\d{8}\/([^/]+)\/ecr\//)?.[1]
+      requests.push({ target, region })
+      const send = (status: number, body: unknown): void => {
+        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' })
+        res.end(JSON.stringify(body))
+      }
+      if (target !== 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken') return send(400, { __type: 'UnknownOperationException', message: target })
+      if (o.refuse) {
+        return send(400, {
+          __type: 'AccessDeniedException',
+          message: 'User is not authorized to perform: ecr:GetAuthorizationToken on resource: * because no identity-based policy allows the ecr:GetAuthorizationToken action'
+        })
+      }
+      send(200, {
+        authorizationData: [
+          {
+            authorizationToken: Buffer.from(`AWS:${password}`).toString('base64'),
+            expiresAt: Math.floor(Date.now() / 1000) + 12 * 3600,
+            proxyEndpoint: `https://${o.accountId}.dkr.ecr.${o.region}.amazonaws.com`
+          }
+        ]
+      })
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as AddressInfo).port
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    password,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  }
+}
+
 const DOCKER_STUB = `#!/bin/bash
 # Stub container runtime: records each call (arguments separated by US, one call per line) and fails the
-# sub-command named in DOCKER_STUB_FAIL the way the Docker CLI does (a message on stderr, exit 1).
-{ printf '%s\\x1f' "$@"; printf '\\n'; } >> "$DOCKER_STUB_LOG"
+# sub-command named in DOCKER_STUB_FAIL the way the Docker CLI does (a message on stderr, exit 1). A login
+# with --password-stdin records what it read on stdin, as one more argument "<stdin>...".
+STDIN=()
+if [ "$1" = login ] && [[ " $* " == *" --password-stdin "* ]]; then STDIN=("<stdin>$(cat)"); fi
+{ printf '%s\\x1f' "$@" \${STDIN[@]+"\${STDIN[@]}"}; printf '\\n'; } >> "$DOCKER_STUB_LOG"
 if [ -n "\${DOCKER_STUB_FAIL:-}" ] && [ "$1" = "$DOCKER_STUB_FAIL" ]; then
   echo "Error response from daemon: manifest for $2 not found: manifest unknown: manifest unknown" >&2
   exit 1
@@ -130,6 +198,8 @@ export interface BootOptions {
   dockerFails?: string
   /** Another script to run instead of examples/user-data/boot.sh (e.g. a copy with edited settings). */
   script?: string
+  /** A fake ECR endpoint for the script's `ecr` function (BOOT_TEST_ECR_ENDPOINT_URL). */
+  ecrEndpoint?: string
 }
 
 /** Runs the boot script (or `script`) with bash, the stub docker first on PATH; resolves when it exits. */
@@ -146,6 +216,7 @@ export async function runBootScript(o: BootOptions): Promise<BootRun> {
     LANG: 'C.UTF-8',
     ...(o.imds ? { BOOT_TEST_IMDS_ENDPOINT: o.imds } : {}),
     BOOT_TEST_AWS_ENDPOINT_URL: o.awsEndpoint,
+    ...(o.ecrEndpoint ? { BOOT_TEST_ECR_ENDPOINT_URL: o.ecrEndpoint } : {}),
     BOOT_TEST_LOOKUP_PAUSE_SECONDS: '0',
     DOCKER_STUB_LOG: log,
     DOCKER_STUB_FAIL: o.dockerFails ?? '',
@@ -172,4 +243,11 @@ export async function runBootScript(o: BootOptions): Promise<BootRun> {
     .map((l) => l.split('\x1f').slice(0, -1))
   fs.rmSync(dir, { recursive: true, force: true })
   return { code, stdout, stderr, docker }
+}
+
+/** Writes a stack's user data (the text its launch template gives the instance) to a file runBootScript can run. */
+export function userDataFile(text: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bg-user-data-')), 'user-data.sh')
+  fs.writeFileSync(file, text, { mode: 0o755 })
+  return file
 }

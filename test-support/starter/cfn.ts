@@ -43,7 +43,8 @@ export interface Resource {
 }
 
 export interface Template {
-  Parameters: Record<string, { Type: string; Default?: string | number }>
+  Parameters: Record<string, { Type: string; Default?: string | number; AllowedPattern?: string; MinValue?: number; MaxValue?: number }>
+  Rules?: Record<string, Json>
   Conditions?: Record<string, Json>
   Resources: Record<string, Resource>
   Outputs?: Record<string, Json>
@@ -82,17 +83,22 @@ export function stackOf(
   return stack
 }
 
-/** A value for a parameter the user must give (a VPC, subnets): a made-up id of the right shape. */
+/** A value for a parameter the user must give (a VPC, subnets, the registry): a made-up one of the right shape. */
 function placeholder(name: string, type: string): string {
+  // The registry docs/GETTING-STARTED.md creates (an ECR repository in the documentation's example account).
+  if (name === 'ImageRegistry') return '123456789012.dkr.ecr.us-east-1.amazonaws.com/'
   const kind = type.match(/AWS::EC2::(\w+)::Id/)?.[1]?.toLowerCase() ?? name.toLowerCase()
   const id = (n: number): string => `${kind === 'vpc' ? 'vpc' : kind === 'subnet' ? 'subnet' : kind}-0${n}23456789abcdef0`
   return type.startsWith('List<') ? [id(1), id(2)].join(',') : id(1)
 }
 
+/** What `!Ref AWS::NoValue` resolves to: the property or list item is left out. */
+const NO_VALUE = '<AWS::NoValue>'
+
 /** Evaluates the intrinsic functions in `node` (resource attributes other than names come back as `<Id.Attr>`). */
 export function resolve(stack: Stack, node: Json | undefined): Json {
   if (node === undefined || node === null || typeof node !== 'object') return node ?? null
-  if (Array.isArray(node)) return node.map((n) => resolve(stack, n))
+  if (Array.isArray(node)) return node.map((n) => resolve(stack, n)).filter((n) => n !== NO_VALUE)
   const keys = Object.keys(node)
   if (keys.length === 1) {
     const k = keys[0] as string
@@ -100,11 +106,28 @@ export function resolve(stack: Stack, node: Json | undefined): Json {
     switch (k) {
       case 'Ref':
         return ref(stack, String(v))
-      case 'Fn::Sub':
-        return String(v).replace(/\$\{([^}!]+)\}/g, (_, name: string) => {
+      case 'Fn::Sub': {
+        // !Sub 'text ${Name}' or !Sub ['text ${Var}', { Var: <value> }]
+        const [text, vars] = Array.isArray(v) ? [String(v[0]), resolve(stack, v[1] ?? {}) as Record<string, Json>] : [String(v), {}]
+        return text.replace(/\$\{([^}!]+)\}/g, (_, name: string) => {
+          if (name in vars) return String(vars[name])
           const [id, attr] = name.split('.', 2) as [string, string | undefined]
           return attr ? `<${id}.${attr}>` : String(ref(stack, id))
         })
+      }
+      case 'Fn::Split':
+        return String(resolve(stack, (v as Json[])[1])).split(String((v as Json[])[0]))
+      case 'Fn::Select': {
+        const list = resolve(stack, (v as Json[])[1]) as Json[]
+        const index = Number(resolve(stack, (v as Json[])[0]))
+        // CloudFormation fails the stack operation on an index out of range.
+        if (!Array.isArray(list) || index < 0 || index >= list.length) throw new Error(`template: Fn::Select index ${index} out of range of ${JSON.stringify(list)}`)
+        return list[index] as Json
+      }
+      case 'Fn::And':
+        return (v as Json[]).every((c) => resolve(stack, c) === true)
+      case 'Fn::Or':
+        return (v as Json[]).some((c) => resolve(stack, c) === true)
       case 'Fn::GetAtt':
         return `<${(v as string[]).join('.')}>`
       case 'Fn::Equals':
@@ -121,13 +144,18 @@ export function resolve(stack: Stack, node: Json | undefined): Json {
         return (resolve(stack, (v as Json[])[1]) as Json[]).join(String((v as Json[])[0]))
     }
   }
-  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, resolve(stack, v)]))
+  return Object.fromEntries(
+    Object.entries(node)
+      .map(([k, v]) => [k, resolve(stack, v)] as const)
+      .filter(([, v]) => v !== NO_VALUE)
+  )
 }
 
 function ref(stack: Stack, name: string): Json {
   if (name === 'AWS::AccountId') return stack.accountId
   if (name === 'AWS::Region') return stack.region
   if (name === 'AWS::Partition') return 'aws'
+  if (name === 'AWS::NoValue') return NO_VALUE
   if (name in stack.params) {
     const type = stack.template.Parameters[name]?.Type ?? ''
     const value = stack.params[name] as string

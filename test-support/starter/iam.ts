@@ -136,11 +136,21 @@ export function trustAccepts(doc: PolicyDocument, provider: string, claims: Reco
   })
 }
 
-/** The Auto Scaling operations the boot script calls through its `asg` function, as IAM actions. */
-export function bootScriptActions(script: string): string[] {
-  const ops = [...script.matchAll(/^\s*[A-Z_]+=\$\(asg ([a-z-]+)/gm)].map((m) => m[1] as string)
+/** The AWS CLI's ecr commands that are not named after their API operation (AWS CLI reference, ecr). */
+const ECR_CLI_OPERATION: Record<string, string> = { 'get-login-password': 'GetAuthorizationToken' }
+
+/**
+ * The IAM actions the boot script needs: the Auto Scaling operations it calls through its `asg` function,
+ * and, for an ECR registry (`ecr: true`), the ECR operations it calls through its `ecr` function plus what
+ * `docker pull` from ECR calls on the repository (BatchGetImage for the manifest, GetDownloadUrlForLayer for
+ * the layers; ECR user guide, "Amazon ECR managed policies", AmazonEC2ContainerRegistryPullOnly).
+ */
+export function bootScriptActions(script: string, o: { ecr?: boolean } = {}): string[] {
   const pascal = (op: string): string => op.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')
-  return [...new Set(ops.map((op) => `autoscaling:${pascal(op)}`))].sort()
+  const asg = [...script.matchAll(/^\s*[A-Z_]+=\$\(asg ([a-z-]+)/gm)].map((m) => `autoscaling:${pascal(m[1] as string)}`)
+  const ecr = [...script.matchAll(/^\s*ecr ([a-z-]+)/gm)].map((m) => `ecr:${ECR_CLI_OPERATION[m[1] as string] ?? pascal(m[1] as string)}`)
+  const pulls = /^\s*docker pull /m.test(script) ? ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] : []
+  return [...new Set([...asg, ...(o.ecr ? [...ecr, ...pulls] : [])])].sort()
 }
 
 /**

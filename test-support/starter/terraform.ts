@@ -45,6 +45,23 @@ export interface Scope {
 /** An expression (or a part of one) this evaluator does not model: the caller keeps it as written. */
 class Unsupported extends Error {}
 
+/** A function call that fails in Terraform too (a regex with no match): try() and can() catch it. */
+class CallFailed extends Error {}
+
+/** Terraform's regex(): RE2 syntax, close enough to JavaScript's for the example's patterns ((?P<n>...) → (?<n>...)). */
+function tfRegex(pattern: string, value: string): unknown {
+  const m = new RegExp(pattern.replace(/\(\?P</g, '(?<')).exec(value)
+  if (!m) throw new CallFailed(`regex ${pattern} does not match ${value}`)
+  if (m.groups) return { ...m.groups }
+  return m.length > 1 ? m.slice(1).map((g) => g ?? null) : m[0]
+}
+
+/** Terraform's format(): %s and %d verbs, %% a percent sign. */
+function tfFormat(spec: string, args: unknown[]): string {
+  let i = 0
+  return spec.replace(/%[sd%]/g, (verb) => (verb === '%%' ? '%' : String(args[i++])))
+}
+
 type Node =
   | { k: 'lit'; v: unknown }
   | { k: 'list'; items: Node[] }
@@ -203,7 +220,29 @@ function evalNode(config: TerraformConfig, n: Node, scope: Scope): unknown {
       return n.op === '==' ? a === b : a !== b
     }
     case 'call': {
+      // try(a, b, ...): the first argument that evaluates; can(x): whether x evaluates.
+      if (n.fn === 'try' || n.fn === 'can') {
+        for (const x of n.args) {
+          try {
+            const v = evalNode(config, x, scope)
+            return n.fn === 'can' ? true : v
+          } catch (e) {
+            if (!(e instanceof CallFailed)) throw e
+          }
+        }
+        if (n.fn === 'can') return false
+        throw new CallFailed('try: no argument evaluated')
+      }
       const args = n.args.map((x) => evalNode(config, x, scope))
+      const unknown = args.find((a) => typeof a === 'string' && a.includes('${'))
+      if (unknown !== undefined) throw new Unsupported(`${n.fn} of the unknown ${String(unknown)}`)
+      if (n.fn === 'regex') return tfRegex(String(args[0]), String(args[1]))
+      if (n.fn === 'format') return tfFormat(String(args[0]), args.slice(1))
+      if (n.fn === 'split') return String(args[1]).split(String(args[0]))
+      if (n.fn === 'element') {
+        const list = args[0] as unknown[]
+        return list[Number(args[1]) % list.length]
+      }
       if (n.fn === 'toset') return [...new Set(args[0] as unknown[])]
       if (n.fn === 'contains') return (args[0] as unknown[]).includes(args[1])
       throw new Unsupported(`function ${n.fn}`)
@@ -233,8 +272,16 @@ function evalRef(config: TerraformConfig, n: Extract<Node, { k: 'ref' }>, scope:
   if (n.root === 'local') {
     const name = attr(0) as string
     const locals = localsOf(config)
-    if (!(name in locals) || n.steps.length !== 1) throw new Unsupported(`local.${name}`)
-    return interpolate(config, locals[name], { vars: scope.vars })
+    if (!(name in locals)) throw new Unsupported(`local.${name}`)
+    let v = interpolate(config, locals[name], { vars: scope.vars })
+    // local.x[0], local.x.key: into the evaluated value.
+    for (const st of n.steps.slice(1)) {
+      if ('splat' in st) throw new Unsupported(`local.${name}[*]`)
+      const key = 'attr' in st ? st.attr : evalNode(config, st.index, scope)
+      if (v === null || typeof v !== 'object') throw new CallFailed(`local.${name}: no ${String(key)} in ${JSON.stringify(v)}`)
+      v = (v as Record<string, unknown>)[String(key)]
+    }
+    return v
   }
   if (n.root === 'each' && attr(0) === 'key' && scope.eachKey !== undefined) return scope.eachKey
   if (n.root === 'count' && attr(0) === 'index' && scope.countIndex !== undefined) return scope.countIndex
@@ -298,7 +345,7 @@ function templateParts(value: string): ({ text: string } | { expr: string; whole
 /**
  * Evaluates the expressions of the example, as Terraform would with the variables' defaults (or `vars`):
  * var.x, local.x, each.key, count.index, the partition and account data sources (aws, 123456789012), ==, !=,
- * &&, ||, !, ?:, lists, toset() and contains(); a string that is one `${...}` gives the expression's value
+ * &&, ||, !, ?:, lists, toset(), contains(), split(), element(), format(), regex(), try() and can(); a string that is one `${...}` gives the expression's value
  * (a boolean, a number, a list), one with text around its `${...}` parts a string. Resource attributes stay
  * as written (`${aws_lb_target_group.app.arn}`), and so does any expression this does not model
  * (`${filebase64("${path.module}/...")}`). Dynamic blocks are expanded with their iterator (`x.value`).
@@ -370,15 +417,15 @@ export function forEachKeys(block: Block): (string | undefined)[] {
   return (m[1] as string).split(',').map((s) => s.trim().replace(/^"|"$/g, ''))
 }
 
-/** An `aws_iam_policy_document` data source as the JSON policy it renders. */
-export function policyDocument(config: TerraformConfig, name: string): PolicyDocument {
+/** An `aws_iam_policy_document` data source as the JSON policy it renders (with the variables' defaults, or `vars`). */
+export function policyDocument(config: TerraformConfig, name: string, vars: Record<string, string> = {}): PolicyDocument {
   const doc = config.data.aws_iam_policy_document?.[name]?.[0]
   if (!doc) throw new Error(`no data.aws_iam_policy_document.${name}`)
   const statements = (doc.statement ?? []) as Block[]
   return {
     Version: '2012-10-17',
     Statement: statements.map((raw) => {
-      const s = interpolate(config, raw) as Block
+      const s = interpolate(config, raw, { vars }) as Block
       const condition: Record<string, Record<string, string[]>> = {}
       for (const c of (s.condition ?? []) as { test: string; variable: string; values: string[] }[]) (condition[c.test] ??= {})[c.variable] = c.values
       const principal: Record<string, string[]> = {}
