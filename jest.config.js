@@ -9,15 +9,17 @@ const exhaustive = process.env.TEST_SUITE === 'exhaustive'
 
 /**
  * Only in the exhaustive suite: the starter kit, the simulate command's own process tests, the workflow
- * linter's own tests (CI lints the workflows with it either way), and the bundle e2e tests of single features
+ * linter's own tests (CI lints the workflows with it either way), the bundle e2e tests of single features
  * whose behaviour the in-process scenario tests already prove (the fast suite keeps the bundle's main e2e,
- * startup, OIDC and every mode's kill test).
+ * startup, OIDC and every mode's kill test), and the job summary's render test (it needs Debian's Chromium,
+ * which a fresh machine does not have).
  */
 const EXHAUSTIVE_ONLY = [
   '/__tests__/starter/',
   '/__tests__/simulate/cli\\.test\\.ts$',
   '/__tests__/workflows/',
-  '/__tests__/e2e/(ami|classic-lb|hooks|progressive|weights)\\.test\\.ts$'
+  '/__tests__/e2e/(ami|classic-lb|hooks|progressive|weights)\\.test\\.ts$',
+  '/__tests__/summary/render\\.test\\.ts$'
 ]
 
 if (!exhaustive && !process.env.KILL_SEED) {
