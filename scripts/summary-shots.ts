@@ -29,7 +29,7 @@ interface Run {
 
 interface Rendered {
   name: string
-  first: FirstBlock
+  first: FirstBlock & { then: FirstBlock }
   normal: Layout
   narrow: Layout
   pngBytes?: number
@@ -123,13 +123,14 @@ async function main(): Promise<void> {
   for (const r of rendered) {
     console.log(`\n${r.name}${r.pngBytes !== undefined ? ` (docs/summary/${r.name}.png, ${(r.pngBytes / 1024).toFixed(0)} KiB)` : ''}`)
     console.log(`  first block: <${r.first.tag}> ${r.first.text}`)
+    console.log(`  then: <${r.first.then.tag}> ${r.first.then.text}`)
     console.log(`  at ${PANE.normal} px: ${describeLayout(r.normal)}`)
     console.log(`  at ${PANE.narrow} px: ${describeLayout(r.narrow)}`)
   }
   console.log('')
-  console.log('| scenario | first block | worst overflow at 1012 px | at 768 px |')
+  console.log('| scenario | verdict (the block under the title) | worst overflow at 1012 px | at 768 px |')
   console.log('| --- | --- | --- | --- |')
-  for (const r of rendered) console.log(`| ${r.name} | <${r.first.tag}> ${r.first.text.slice(0, 60)} | ${worst(r.normal)} px | ${worst(r.narrow)} px |`)
+  for (const r of rendered) console.log(`| ${r.name} | ${r.first.then.text.slice(0, 90)} | ${worst(r.normal)} px | ${worst(r.narrow)} px |`)
   const bytes = rendered.reduce((n, r) => n + (r.pngBytes ?? 0), 0)
   console.log(
     `\n${runs.length} scenarios: runs ${((t1 - t0) / 1000).toFixed(1)} s, Chromium ${((t2 - t1) / 1000).toFixed(1)} s` +

@@ -132,7 +132,7 @@ describe('two runs on one pair (invariant 7)', () => {
     const r = await runAction(world, { mode: 'status' }, { env: env(SHA_V2, '42') })
     expect(r.failed).toBe(false)
     expect(r.outputs.state).toBe('at-rest')
-    expect(r.summary).toContain('Driven right now by https://github.com/octo-org/web/actions/runs/41 (last heartbeat 20s before this report)')
+    expect(r.summary).toContain('Locked by https://github.com/octo-org/web/actions/runs/41 (last heartbeat 20s before this report): that run drives the pair')
   })
 
   it('a lock whose heartbeat stopped is taken over without anyone editing tags', async () => {

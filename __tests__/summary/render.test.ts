@@ -7,7 +7,7 @@
 import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { Page } from 'playwright-core'
-import { type Browser, CHROMIUM, PANE, alerts, detailsState, firstBlockText, launchChromium, measureLayout, showSummary } from '../../scripts/summary-shots/browser.js'
+import { type Browser, CHROMIUM, PANE, alerts, detailsState, firstBlockProblem, firstBlockText, launchChromium, measureLayout, showSummary } from '../../scripts/summary-shots/browser.js'
 import { renderMarkdown } from '../../scripts/summary-shots/markdown.js'
 
 const WIDE_HEAD = ['Color', 'Group', 'Role', 'Version', 'Min / desired / max', 'Instances', 'Target health', 'Scaling and hooks']
@@ -89,9 +89,15 @@ suite('the job summary rendered as GitHub does, in Chromium', () => {
     expect(await page.locator('.markdown-body a[href="https://github.com/example-org/web/actions/runs/7001"]').count()).toBe(1)
   })
 
-  it('the first block is the heading, as firstBlockText reads it', async () => {
+  it('the title, then the verdict: firstBlockProblem refuses a summary whose verdict is not under its title', async () => {
     await showSummary(page, SAMPLE, { paneWidth: PANE.normal, title: 'sample' })
-    expect(await firstBlockText(page)).toEqual({ tag: 'h2', text: 'Blue/green deploy of v2' })
+    const top = await firstBlockText(page)
+    expect(top).toMatchObject({ tag: 'h2', text: 'Blue/green deploy of v2', then: { tag: 'p' } })
+    // The sample's second block is a context line, not a verdict.
+    expect(firstBlockProblem(top)).toMatch(/not the verdict/)
+    const verdict = '⏸️ **prod-web: v2 serves from prod-web-green; v1 waits in Standby on prod-web-blue (3 instances).** Next: approve the finalize job to terminate them.'
+    await showSummary(page, ['## Blue/green deploy of v2', '', verdict, ''].join('\n'), { paneWidth: PANE.normal, title: 'verdict' })
+    expect(firstBlockProblem(await firstBlockText(page))).toBeUndefined()
   })
 
   it('the wide 8-column table overflows a 768 px pane (it scrolls inside itself); the narrow table does not', async () => {

@@ -186,24 +186,33 @@ export interface FirstBlock {
   text: string
 }
 
-/** The first block a reader sees at the top of the summary: its tag and its text (whitespace collapsed). */
-export async function firstBlockText(page: Page): Promise<FirstBlock> {
+/**
+ * What a reader sees first at the top of the summary: the title and the block under it (tag and text,
+ * whitespace collapsed).
+ */
+export async function firstBlockText(page: Page): Promise<FirstBlock & { then: FirstBlock }> {
   return inPage(page, (w) => {
     const body = w.document.querySelector('.markdown-body') as El
-    for (const el of body.children) {
-      if (el.getBoundingClientRect().height === 0 || w.getComputedStyle(el).display === 'none') continue
-      return { tag: el.tagName.toLowerCase(), text: (el.innerText ?? '').replace(/\s+/g, ' ').trim() }
-    }
-    return { tag: '', text: '' }
+    const seen = [...body.children]
+      .filter((el) => el.getBoundingClientRect().height > 0 && w.getComputedStyle(el).display !== 'none')
+      .slice(0, 2)
+      .map((el) => ({ tag: el.tagName.toLowerCase(), text: (el.innerText ?? '').replace(/\s+/g, ' ').trim() }))
+    const none = { tag: '', text: '' }
+    return { ...(seen[0] ?? none), then: seen[1] ?? none }
   }, null)
 }
 
+/** A state icon of src/report/verdict.ts (STATE_ICON), or the ones a run of several pairs may show. */
+const VERDICT = /^(⏸️|✅|↩️|➖|📝|❌|⚠️) .+\. (Next: .+|Each pair below says what to do next.*)\.$/u
+
 /**
- * The rule for the first block: a reviewer reads the verdict first. For now any heading or paragraph passes;
- * once the summary opens with its verdict line, tighten this (e.g. require a paragraph matching the verdicts).
+ * The rule for the top of the summary: a reviewer reads the verdict first. The title (an h2 naming the
+ * operation), then one paragraph: a state icon, what serves and what waits, and what to do next.
  */
-export function firstBlockProblem(b: FirstBlock): string | undefined {
-  return /^(h[1-6]|p)$/.test(b.tag) && b.text !== '' ? undefined : `the first block is <${b.tag || 'nothing'}> "${b.text.slice(0, 80)}", not a heading or paragraph`
+export function firstBlockProblem(b: FirstBlock & { then: FirstBlock }): string | undefined {
+  if (b.tag !== 'h2' || !b.text.startsWith('Blue/green ')) return `the first block is <${b.tag || 'nothing'}> "${b.text.slice(0, 80)}", not the title`
+  if (b.then.tag !== 'p' || !VERDICT.test(b.then.text)) return `the block under the title is <${b.then.tag || 'nothing'}> "${b.then.text.slice(0, 120)}", not the verdict (icon, what serves, Next: ...)`
+  return undefined
 }
 
 /** Each `<details>` of the summary: open or not, and whether anything but its `<summary>` can be seen. */

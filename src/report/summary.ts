@@ -81,7 +81,7 @@ function pairSection(o: PairOutcome, r: RunResult): string[] {
   out.push(...groupTable(withHooks(o.after, o.before), c.versionTagKey, repoUrlOf(c.runUrl)))
   const lock = decodeLock(o.after.groups[0].tags[LOCK_TAG])
   if (lock && c.mode === 'status') {
-    out.push(`Driven right now by ${esc(lock.run)} (last heartbeat ${formatDuration(Math.max(0, r.finishedAt - lock.at))} before this report).`, '')
+    out.push(`Locked by ${esc(lock.run)} (last heartbeat ${formatDuration(Math.max(0, r.finishedAt - lock.at))} before this report): that run drives the pair, or has released it a moment ago (reads lag writes).`, '')
   }
   const canary = canaryShare(o.after)
   if (canary) {
