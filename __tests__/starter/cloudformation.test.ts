@@ -392,7 +392,7 @@ describe('a deploy on the default stack (TrafficSwitch weights)', () => {
     expect(deploy.outputs).toMatchObject({ state: 'awaiting-finalize', 'live-group': green, 'standby-group': blue, version: 'v2', 'previous-version': 'v1', 'drain-ends-at': '' })
     expect(JSON.parse(deploy.outputs.pairs ?? '[]')[0]).toMatchObject({ traffic: 'weights' })
     expect(JSON.parse(deploy.outputs['standby-instance-ids'] ?? '[]').sort()).toEqual(v1)
-    expect(deploy.summary).toContain('stay InService in their own target groups at weight 0')
+    expect(deploy.summary).toContain('v1 stays in service on prod-web-blue at weight 0')
     const cutover = firstWeightWrite(start)
     expect(world.servedBy({ version: 'v1', since: start, until: cutover })).toBeGreaterThan(0)
     expect(world.servedBy({ version: 'v2', until: cutover })).toBe(0)

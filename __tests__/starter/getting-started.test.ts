@@ -185,9 +185,9 @@ describe('docs/GETTING-STARTED.md', () => {
     expect(GUIDE).toContain('`service: web`')
   })
 
-  it('quotes the job summaries\' "Next:" lines as they are', () => {
+  it('quotes the job summaries\' verdict lines as they are', () => {
     const summaries = steps.map(({ run }) => run.summary).join('\n')
-    const quoted = [...GUIDE.matchAll(/^> \*\*Next:\*\* (.*)$/gm)].map((m) => m[1] as string)
+    const quoted = [...GUIDE.matchAll(/^> ((?:⏸️|✅|↩️) \*\*prod-web: .*)$/gmu)].map((m) => m[1] as string)
     expect(quoted.length).toBe(3)
     for (const q of quoted) expect(summaries).toContain(q)
   })

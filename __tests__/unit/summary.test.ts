@@ -112,6 +112,6 @@ describe('job summary: the verdict first', () => {
     r.outcomes[0] = { ...o, state: 'rolled-back', after: pair(live, idle, o.base) }
     const [title, verdict] = blocks(renderSummary(r))
     expect(title).toBe('## Blue/green rollback of v2 (back to v1)')
-    expect(verdict).toMatch(/^↩️ \*\*prod-service-0: rolled back: v1 serves from prod-service-0-blue again; prod-service-0-green is idle\.\*\* Next: fix the release and deploy again/)
+    expect(verdict).toMatch(/^↩️ \*\*prod-service-0: v1 serves from prod-service-0-blue again; prod-service-0-green is idle\.\*\* Next: fix the release and deploy again/)
   })
 })

@@ -54,7 +54,7 @@ export function pairVerdict(o: PairOutcome, c: Config): PairVerdict {
     case 'finalized':
       return { headline: `${serves}; the ${v.previousVersion || 'previous'} instances were terminated and ${other} is idle`, next: `nothing waits; the next deploy goes to ${other}` }
     case 'rolled-back':
-      return { headline: `rolled back: ${serves} again; ${other} is idle`, next: 'fix the release and deploy again' }
+      return { headline: `${serves} again; ${other} is idle`, next: 'fix the release and deploy again' }
     case 'canary': {
       const share = canaryShare(o.after)
       const version = v.other?.tags[c.versionTagKey] ?? c.version
