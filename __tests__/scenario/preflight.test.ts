@@ -33,6 +33,15 @@ describe('pre-flight refusals (nothing written anywhere)', () => {
     await expectRefused({ mode: 'deploy', version: 'v2', prefix: 'staging-' }, /No Auto Scaling group starts with "staging-"/)
   })
 
+  it('says why it looks once more before refusing (reads may lag a write), each look in its own fold', async () => {
+    twoServices()
+    world.updateGroup('prod-web-green', { MinSize: 1, DesiredCapacity: 1 })
+    world.advance(5 * 60_000)
+    const r = await runAction(world, { mode: 'deploy', version: 'v2' })
+    expect(r.outputs.state).toBe('refused')
+    expect(r.log).toMatch(/^::endgroup::\nPre-flight refused \(prod-web: both prod-web-blue and prod-web-green serve.*\); looking once more in 5 s, as AWS reads may lag a write made a moment ago\.\n::group::Discovery and pre-flight, once more\n/m)
+  })
+
   it('a service with one color only, while the other service is fine', async () => {
     twoServices()
     world.addGroup({ name: 'prod-cache-blue', min: 1, max: 2, desired: 1, targetGroups: ['prod-web'], tags: { 'docker:image:name': 'web', 'docker:image:version': 'v1' }, running: true })
