@@ -327,10 +327,12 @@ describe('the bundle, run as a GitHub runner runs it', () => {
     process.env.BG_E2E_SENTINEL = 'leak'
     process.env.INPUT_DRY_RUN = 'true'
     try {
-      const env = runnerEnvironment('/tmp/x', { endpoint: 'http://127.0.0.1:1', inputs: { service: 'web', mode: 'status' } })
+      const env = runnerEnvironment('/tmp/x', { endpoint: 'http://127.0.0.1:1', inputs: { service: 'web', 'service-tag-key': 'app:name', mode: 'status' } })
       expect(env.BG_E2E_SENTINEL).toBeUndefined()
       expect(env.INPUT_DRY_RUN).toBeUndefined()
-      expect(env['INPUT_IMAGE-NAME']).toBe('web')
+      expect(env.INPUT_SERVICE).toBe('web')
+      // The runner keeps hyphens in the variable's name.
+      expect(env['INPUT_SERVICE-TAG-KEY']).toBe('app:name')
       expect(env.INPUT_MODE).toBe('status')
       expect(env.PATH).toBe(process.env.PATH)
       expect(env.NODE_OPTIONS).toBeUndefined()
