@@ -24,7 +24,7 @@ export const SERVICE_ENDPOINT_VARIABLES = [
 export interface RunBundleOptions {
   /** Base URL of the (simulated) AWS endpoint, e.g. `http://127.0.0.1:41234`. */
   endpoint: string
-  /** Action inputs by their action.yml names (`image-name`, `dry-run`, ...). */
+  /** Action inputs by their action.yml names (`service`, `dry-run`, ...). */
   inputs: Record<string, string>
   /** Extra variables, applied last (they override the defaults below). */
   env?: Record<string, string>
@@ -109,7 +109,7 @@ export function runnerEnvironment(dir: string, opts: RunBundleOptions): Record<s
   }
   if ((opts.endpointVariables ?? 'global') === 'global') env.AWS_ENDPOINT_URL = opts.endpoint
   else for (const name of SERVICE_ENDPOINT_VARIABLES) env[name] = opts.endpoint
-  // The runner keeps hyphens and upper-cases the name: `image-name` → `INPUT_IMAGE-NAME`.
+  // The runner keeps hyphens and upper-cases the name: `dry-run` → `INPUT_DRY-RUN`.
   for (const [name, value] of Object.entries(opts.inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   return { ...env, ...(opts.env ?? {}) }
 }

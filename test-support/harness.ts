@@ -25,7 +25,7 @@ export interface ActionRun {
 
 export const DEFAULT_INPUTS: Record<string, string> = {
   prefix: 'prod-',
-  'image-name': 'web',
+  service: 'web',
   'aws-region': 'us-east-1',
   'health-timeout': '10m',
   'poll-interval': '15s',

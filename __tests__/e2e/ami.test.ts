@@ -9,7 +9,7 @@ import { type SimServer, startSimServer } from '../../packages/aws-sim/src/index
 import { newWorld } from '../../test-support/worlds.js'
 
 const SPEED = 600
-const COMMON = { prefix: 'prod-', 'image-name': 'web', 'poll-interval': '1s', 'health-timeout': '2m' }
+const COMMON = { prefix: 'prod-', service: 'web', 'poll-interval': '1s', 'health-timeout': '2m' }
 const BLUE = 'prod-web-blue'
 const GREEN = 'prod-web-green'
 const OLD = 'ami-0a1b2c3d4e5f60001'

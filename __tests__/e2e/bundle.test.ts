@@ -14,7 +14,7 @@ import type { SimWorld } from '../../test-support/world.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
 
 const SPEED = 600
-const COMMON = { prefix: 'prod-', 'image-name': 'web', 'poll-interval': '1s', 'health-timeout': '2m' }
+const COMMON = { prefix: 'prod-', service: 'web', 'poll-interval': '1s', 'health-timeout': '2m' }
 const BLUE = 'prod-web-blue'
 const GREEN = 'prod-web-green'
 
@@ -247,7 +247,7 @@ describe('the bundle, run as a GitHub runner runs it', () => {
     const live = world.group(BLUE)
     world.setBaseline()
     // The action's clock is real time while the simulator's runs ×600: give the app seconds, not minutes.
-    const r = await run(endpoint, { mode: 'deploy', version: 'v-bad', 'boot-time': '3s' })
+    const r = await run(endpoint, { mode: 'deploy', version: 'v-bad', 'boot-grace': '3s' })
     expectExit(r, 1)
     const error = r.errors.join('\n')
     const bad = [...world.instances.values()].filter((i) => i.version === 'v-bad').map((i) => i.id)
@@ -327,10 +327,12 @@ describe('the bundle, run as a GitHub runner runs it', () => {
     process.env.BG_E2E_SENTINEL = 'leak'
     process.env.INPUT_DRY_RUN = 'true'
     try {
-      const env = runnerEnvironment('/tmp/x', { endpoint: 'http://127.0.0.1:1', inputs: { 'image-name': 'web', mode: 'status' } })
+      const env = runnerEnvironment('/tmp/x', { endpoint: 'http://127.0.0.1:1', inputs: { service: 'web', 'service-tag-key': 'app:name', mode: 'status' } })
       expect(env.BG_E2E_SENTINEL).toBeUndefined()
       expect(env.INPUT_DRY_RUN).toBeUndefined()
-      expect(env['INPUT_IMAGE-NAME']).toBe('web')
+      expect(env.INPUT_SERVICE).toBe('web')
+      // The runner keeps hyphens in the variable's name.
+      expect(env['INPUT_SERVICE-TAG-KEY']).toBe('app:name')
       expect(env.INPUT_MODE).toBe('status')
       expect(env.PATH).toBe(process.env.PATH)
       expect(env.NODE_OPTIONS).toBeUndefined()

@@ -12,7 +12,7 @@ import { SimWorld } from '../../test-support/world.js'
 import { START } from '../../test-support/worlds.js'
 
 const SPEED = 60
-const COMMON = { prefix: 'prod-', 'image-name': 'web', 'poll-interval': '1s', 'health-timeout': '20m' }
+const COMMON = { prefix: 'prod-', service: 'web', 'poll-interval': '1s', 'health-timeout': '20m' }
 const BLUE = 'prod-web-blue'
 const GREEN = 'prod-web-green'
 const CLB = 'prod-web-clb'

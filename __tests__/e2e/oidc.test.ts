@@ -9,7 +9,7 @@ import { addService, newWorld } from '../../test-support/worlds.js'
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy-prod-web'
 const ENV_SUB = 'repo:octo-org/web:environment:production'
-const COMMON = { prefix: 'prod-', 'image-name': 'web', 'poll-interval': '1s', 'health-timeout': '2m', 'role-to-assume': ROLE }
+const COMMON = { prefix: 'prod-', service: 'web', 'poll-interval': '1s', 'health-timeout': '2m', 'role-to-assume': ROLE }
 
 let aws: SimServer | undefined
 let github: OidcServer | undefined

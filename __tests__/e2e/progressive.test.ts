@@ -11,7 +11,7 @@ import type { SimWorld } from '../../test-support/world.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
 
 const SPEED = 600
-const COMMON = { prefix: 'prod-', 'image-name': 'web', 'poll-interval': '1s', 'health-timeout': '2m' }
+const COMMON = { prefix: 'prod-', service: 'web', 'poll-interval': '1s', 'health-timeout': '2m' }
 const BLUE = 'prod-web-blue'
 const GREEN = 'prod-web-green'
 

@@ -10,7 +10,7 @@ import { BUNDLE, runBundle } from '../../test-support/bundle.js'
 import { type SimServer, startSimServer } from '../../packages/aws-sim/src/index.js'
 import { addService, newWorld } from '../../test-support/worlds.js'
 
-const COMMON = { prefix: 'prod-', 'image-name': 'web', 'poll-interval': '1s', 'health-timeout': '2m' }
+const COMMON = { prefix: 'prod-', service: 'web', 'poll-interval': '1s', 'health-timeout': '2m' }
 const DIST = path.dirname(BUNDLE)
 
 let server: SimServer | undefined

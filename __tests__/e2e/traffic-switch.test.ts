@@ -9,7 +9,7 @@ import { type SimServer, startSimServer } from '../../packages/aws-sim/src/index
 import { addWeightedService, newWorld } from '../../test-support/worlds.js'
 
 const SPEED = 60
-const COMMON = { prefix: 'prod-', 'image-name': 'web', 'poll-interval': '1s', 'health-timeout': '20m' }
+const COMMON = { prefix: 'prod-', service: 'web', 'poll-interval': '1s', 'health-timeout': '20m' }
 const BLUE = 'prod-web-blue'
 const GREEN = 'prod-web-green'
 

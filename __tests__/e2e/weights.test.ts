@@ -10,7 +10,7 @@ import { type SimServer, startSimServer } from '../../packages/aws-sim/src/index
 import type { SimWorld } from '../../test-support/world.js'
 import { newWorld } from '../../test-support/worlds.js'
 
-const COMMON = { prefix: 'prod-', 'image-name': 'web', 'poll-interval': '1s', 'health-timeout': '2m' }
+const COMMON = { prefix: 'prod-', service: 'web', 'poll-interval': '1s', 'health-timeout': '2m' }
 const BLUE = 'prod-web-blue'
 const GREEN = 'prod-web-green'
 

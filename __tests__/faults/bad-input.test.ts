@@ -32,8 +32,8 @@ const BAD_INPUTS: BadInput[] = [
   { inputs: { mode: 'deploy,finalize' }, input: 'mode', shown: '"deploy,finalize"' },
   { inputs: deploy({ prefix: '' }), input: 'prefix', shown: 'empty' },
   { inputs: deploy({ prefix: '   ' }), input: 'prefix', shown: 'empty' },
-  { inputs: deploy({ 'image-name': '' }), input: 'image-name', shown: 'empty' },
-  { inputs: deploy({ 'image-name': 'web*' }), input: 'image-name', shown: '"web*"' },
+  { inputs: deploy({ service: '' }), input: 'service', shown: 'empty' },
+  { inputs: deploy({ service: 'web*' }), input: 'service', shown: '"web*"' },
   { inputs: { mode: 'deploy' }, input: 'version', shown: 'empty' },
   { inputs: deploy({ version: 'v'.repeat(257) }), input: 'version', shown: `"${'v'.repeat(40)}…"` },
   { inputs: deploy({ version: 'v1;rm' }), input: 'version', shown: '"v1;rm"' },
@@ -59,10 +59,22 @@ const BAD_INPUTS: BadInput[] = [
   { inputs: deploy({ 'blue-color': 'green' }), input: 'green-color', shown: '"green"' },
   { inputs: deploy({ 'blue-color': 'Blue', 'green-color': 'blue' }), input: 'green-color', shown: '"blue"' },
   { inputs: deploy({ 'blue-color': 'blue-x' }), input: 'blue-color', shown: '"blue-x"' },
-  { inputs: deploy({ 'image-name-tag-key': 'app', 'version-tag-key': 'app' }), input: 'version-tag-key', shown: '"app"' },
-  { inputs: deploy({ 'image-name-tag-key': 'docker:image:version' }), input: 'version-tag-key', shown: '"docker:image:version"' },
-  { inputs: deploy({ 'image-name-tag-key': 'aws:image' }), input: 'image-name-tag-key', shown: '"aws:image"' },
-  { inputs: deploy({ 'version-tag-key': 'k'.repeat(129) }), input: 'version-tag-key', shown: `"${'k'.repeat(129)}"` }
+  { inputs: deploy({ 'service-tag-key': 'app', 'version-tag-key': 'app' }), input: 'version-tag-key', shown: '"app"' },
+  { inputs: deploy({ 'service-tag-key': 'docker:image:version' }), input: 'version-tag-key', shown: '"docker:image:version"' },
+  { inputs: deploy({ 'service-tag-key': 'aws:image' }), input: 'service-tag-key', shown: '"aws:image"' },
+  { inputs: deploy({ 'version-tag-key': 'k'.repeat(129) }), input: 'version-tag-key', shown: `"${'k'.repeat(129)}"` },
+  // What the starter kit's boot script cannot pull (version-format: docker, the default): refused before any
+  // AWS call instead of every instance failing at boot and the deploy aborting after the boot allowance.
+  { inputs: deploy({ version: 'v1.2.3+build.5' }), input: 'version', shown: '"v1.2.3+build.5"' },
+  { inputs: deploy({ version: 'release/2026-12' }), input: 'version', shown: '"release/2026-12"' },
+  { inputs: { mode: 'canary', version: 'release/2026-12' }, input: 'version', shown: '"release/2026-12"' },
+  { inputs: deploy({ version: '.v2' }), input: 'version', shown: '".v2"' },
+  { inputs: deploy({ 'version-format': 'semver' }), input: 'version-format', shown: '"semver"' },
+  // A renamed input given under both names with different values; a bad value under the old name is named by it.
+  { inputs: deploy({ service: 'web', 'image-name': 'api' }), input: 'service', shown: '"web"' },
+  { inputs: deploy({ service: '', 'image-name': 'web*' }), input: 'image-name', shown: '"web*"' },
+  { inputs: deploy({ 'boot-grace': '5m', 'boot-time': '8m' }), input: 'boot-grace', shown: '"5m"' },
+  { inputs: deploy({ 'boot-time': 'soon' }), input: 'boot-time', shown: '"soon"' }
 ]
 
 describe('bad inputs fail before any AWS call, naming the input and the value', () => {
@@ -84,12 +96,31 @@ describe('bad inputs fail before any AWS call, naming the input and the value', 
     ['mode in capitals', { mode: 'STATUS' }],
     ['durations with units and plain seconds', { mode: 'status', 'health-timeout': '1h30m', 'poll-interval': '90' }],
     ['dry-run in capitals', { mode: 'deploy', version: 'v2', 'dry-run': 'TRUE' }],
-    ['a version with every character a tag allows', { mode: 'deploy', version: 'web 2.0_rc.1:build/7=x+y-z@sha', 'dry-run': 'true' }]
+    ['a version with every character a tag allows, for a boot script of your own', { mode: 'deploy', version: 'web 2.0_rc.1:build/7=x+y-z@sha', 'version-format': 'any', 'dry-run': 'true' }],
+    ['a Docker tag of 128 characters', { mode: 'deploy', version: `_${'v1.2-3'.repeat(21)}_`, 'dry-run': 'true' }],
+    ['an image digest', { mode: 'canary', version: `sha256:${'0a'.repeat(32)}`, 'dry-run': 'true' }],
+    ['any version to roll back from (rollback writes no version)', { mode: 'rollback', version: 'release/2026-12' }]
   ])('accepted: %s', async (_name, inputs) => {
     scene()
     const r = await runAction(world, inputs)
     expect(message(r)).toBe('')
     expect(r.failed).toBe(false)
+    expect(world.writes()).toEqual([])
+  })
+})
+
+describe('renamed inputs: the old names still work, with a warning naming the old and the new name', () => {
+  it.each([
+    ['image-name', 'service', { service: '', 'image-name': 'web' }],
+    ['image-name-tag-key', 'service-tag-key', { 'image-name-tag-key': 'docker:image:name' }],
+    ['boot-time', 'boot-grace', { 'boot-time': '8m' }]
+  ])('%s (now %s)', async (old, now, inputs) => {
+    scene()
+    const r = await runAction(world, { mode: 'deploy', version: 'v2', 'dry-run': 'true', ...inputs })
+    expect(message(r)).toBe('')
+    expect(r.failed).toBe(false)
+    expect(r.outputs.state).toBe('planned')
+    expect(r.log).toContain(`::warning::Input '${old}' is deprecated: use '${now}' instead`)
     expect(world.writes()).toEqual([])
   })
 })

@@ -158,7 +158,7 @@ describe("the live group's own scaling moves during the wait", () => {
     world.updateGroup(BLUE, { MinSize: 1 })
     world.setVersionHealth('v-bad', 'unhealthy')
     world.setBaseline()
-    const r = await runAction(world, { mode: 'deploy', version: 'v-bad', 'boot-time': '1m' })
+    const r = await runAction(world, { mode: 'deploy', version: 'v-bad', 'boot-grace': '1m' })
     expect(r.outputs.state).toBe('aborted')
     expect(world.group(BLUE)).toMatchObject({ min: 1, desired: 3, max: 6 })
     expect(Object.keys(world.group(BLUE).tags).filter((k) => k.startsWith('blue-green:'))).toEqual([])
@@ -201,7 +201,7 @@ describe("the live group's own scaling moves during the wait", () => {
   it('a deploy aborted after a schedule set the live group to min 2 / desired 2 leaves it as the schedule set it (min 2, not the recorded 3)', async () => {
     await scheduleDuringWait()
     world.setVersionHealth('v-bad', 'unhealthy')
-    const r = await runAction(world, { mode: 'deploy', version: 'v-bad', 'boot-time': '1m' })
+    const r = await runAction(world, { mode: 'deploy', version: 'v-bad', 'boot-grace': '1m' })
     expect(r.outputs.state).toBe('aborted')
     expect(world.group(BLUE)).toMatchObject({ min: 2, desired: 2, max: 8 })
     expect(world.group(GREEN)).toMatchObject({ min: 0, desired: 0 })
@@ -212,7 +212,7 @@ describe("the live group's own scaling moves during the wait", () => {
   it('a schedule lowers only MinSize (3 → 2, desired 3) during the wait: the aborted deploy leaves MinSize 2, the desired 3', async () => {
     await scheduleDuringWait(3)
     world.setVersionHealth('v-bad', 'unhealthy')
-    const r = await runAction(world, { mode: 'deploy', version: 'v-bad', 'boot-time': '1m' })
+    const r = await runAction(world, { mode: 'deploy', version: 'v-bad', 'boot-grace': '1m' })
     expect(r.outputs.state).toBe('aborted')
     expect(world.group(BLUE)).toMatchObject({ min: 2, desired: 3, max: 8 })
     expect(Object.keys(world.group(BLUE).tags).filter((k) => k.startsWith('blue-green:'))).toEqual([])

@@ -87,10 +87,10 @@ describe('an app that fails its first health checks while it boots, then passes'
     expect(servingVersion(GREEN, 'v2')).toBe(3)
   })
 
-  it('boot-time shorter than the app needs gives up on it, naming the instances and the reason code', async () => {
+  it('boot-grace shorter than the app needs gives up on it, naming the instances and the reason code', async () => {
     scene()
     world.setVersionHealth('v2', { unhealthyForSeconds: 600 })
-    const r = await runAction(world, { mode: 'deploy', version: 'v2', 'health-timeout': '15m', 'boot-time': '2m' })
+    const r = await runAction(world, { mode: 'deploy', version: 'v2', 'health-timeout': '15m', 'boot-grace': '2m' })
     expect(r.outputs.state).toBe('aborted')
     expect(r.errors.join('\n')).toMatch(/still unhealthy 120 s after they appeared \(boot-time\).*Target\.FailedHealthChecks/)
     expect(servingVersion(BLUE, 'v1')).toBe(3)

@@ -9,6 +9,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { parse } from 'yaml'
 import { startSimServer, type SimServer } from '../../packages/aws-sim/src/index.js'
 import type { SimWorld } from '../../test-support/world.js'
 import { BOOT_SCRIPT, findAwsCli, runBootScript, startFakeEcr, startFakeImds, unreachableUrl, userDataFile, type FakeImds } from '../../test-support/starter/boot.js'
@@ -98,16 +99,16 @@ withCli(`boot script (${cli?.version ?? 'no AWS CLI'})`, () => {
   })
 
   it('reads the tag keys the action uses by default, and any others set in its two variables', async () => {
-    const config = fs.readFileSync('src/config/read.ts', 'utf8')
+    // action.yml's defaults are the ones the code applies (__tests__/unit/action-yml.test.ts).
+    const action = parse(fs.readFileSync('action.yml', 'utf8')) as { inputs: Record<string, { default?: string }> }
     const script = fs.readFileSync(BOOT_SCRIPT, 'utf8')
-    const actionDefault = (input: string): string | undefined => config.match(new RegExp(`get\\(Inputs\\.(?:${input})\\) \\|\\| '([^']+)'`))?.[1]
+    const actionDefault = (input: string): string | undefined => action.inputs[input]?.default
     const scriptValue = (name: string): string | undefined => script.match(new RegExp(`^${name}='([^']*)'$`, 'm'))?.[1]
-    // The input is service-tag-key (image-name-tag-key before the rename).
-    expect(scriptValue('IMAGE_NAME_TAG_KEY')).toBe(actionDefault('serviceTagKey|imageNameTagKey'))
-    expect(scriptValue('VERSION_TAG_KEY')).toBe(actionDefault('versionTagKey'))
+    expect(scriptValue('IMAGE_NAME_TAG_KEY')).toBe(actionDefault('service-tag-key'))
+    expect(scriptValue('VERSION_TAG_KEY')).toBe(actionDefault('version-tag-key'))
     expect(scriptValue('VERSION_TAG_KEY')).toBe('docker:image:version')
 
-    // A user who set image-name-tag-key / version-tag-key edits the two variables.
+    // A user who set service-tag-key / version-tag-key edits the two variables.
     world.createOrUpdateTags([
       { ResourceId: 'prod-web-blue', ResourceType: 'auto-scaling-group', Key: 'app:image', Value: 'shop', PropagateAtLaunch: true },
       { ResourceId: 'prod-web-blue', ResourceType: 'auto-scaling-group', Key: 'app:release', Value: '2026.12.1', PropagateAtLaunch: true }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readConfig } from '../../src/config/read.js'
 
-const base = { mode: 'deploy', prefix: 'prod-', 'image-name': 'web', 'aws-region': 'us-east-1' }
+const base = { mode: 'deploy', prefix: 'prod-', service: 'web', 'aws-region': 'us-east-1' }
 const read = (inputs: Record<string, string>) => readConfig((n) => inputs[n] ?? '', {})
 
 describe('image inputs', () => {
@@ -25,7 +25,9 @@ describe('image inputs', () => {
     expect(() => read({ ...base, image: '*' })).toThrow(/Input 'image' is invalid: "\*"\. Give an AMI id/)
     expect(() => read({ ...base, image: 'web;rm' })).toThrow(/Input 'image' is invalid/)
     expect(() => read({ ...base, image: 'web-*', 'image-owners': 'me' })).toThrow(/Input 'image-owners' is invalid: "me"\. An owner is an account id/)
-    expect(() => read({ ...base, version: 'v2', 'image-owners': 'self' })).toThrow(/Input 'image-owners' is invalid: "self"\. It only applies together with image/)
+    expect(() => read({ ...base, version: 'v2', 'image-owners': 'amazon' })).toThrow(/Input 'image-owners' is invalid: "amazon"\. It only applies together with image/)
+    // self is action.yml's default, which a runner passes to every step, with image or without.
+    expect(read({ ...base, version: 'v2', 'image-owners': 'self' }).image).toBeUndefined()
     expect(() => read({ ...base, mode: 'canary', version: 'v2', image: 'web-*' })).toThrow(/Input 'image' is invalid: "web-\*"\. A canary launches/)
   })
 })

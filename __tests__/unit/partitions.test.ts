@@ -8,7 +8,7 @@ import { oidcCredentials } from '../../src/credentials/provider.js'
 import { readConfig } from '../../src/config/read.js'
 import { SimWorld } from '../../test-support/world.js'
 
-const base = { mode: 'status', prefix: 'prod-', 'image-name': 'web' }
+const base = { mode: 'status', prefix: 'prod-', service: 'web' }
 const read = (inputs: Record<string, string>) => readConfig((name) => ({ ...base, ...inputs })[name] ?? '')
 
 /** One region of each partition, the partition the SDK's data puts it in, and a role ARN there. */

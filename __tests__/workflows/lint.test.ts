@@ -52,8 +52,7 @@ jobs:
         uses: ./
         with:
           mode: deploy
-          prefix: prod-
-          image_name: web
+          servce: web
           version: v2
       - env:
           LIVE: \${{ steps.bg.outputs.live_colour }}
@@ -63,16 +62,16 @@ jobs:
     const r = lint(file)
     expect(r.code).toBe(1)
     const lines = r.stderr.split('\n')
-    const input = lines.find((l) => l.includes('"image_name"'))
-    expect(input).toContain(`${file}:14:11:`)
+    const input = lines.find((l) => l.includes('"servce"'))
+    expect(input).toContain(`${file}:13:11:`)
     expect(input).toContain('job "ship"')
     expect(input).toContain('is not an input of this action')
-    expect(input).toContain('did you mean "image-name"?')
+    expect(input).toContain('did you mean "service"?')
     const output = lines.find((l) => l.includes('live_colour'))
-    expect(output).toContain(`${file}:17:`)
+    expect(output).toContain(`${file}:16:`)
     expect(output).toContain('job "ship"')
     expect(output).toContain('steps.bg.outputs.live_colour is not an output of this action')
-    expect(r.stderr).toContain('required input "image-name" is missing')
+    expect(r.stderr).toContain('required input "prefix" is missing')
   })
 
   it('checks published references and bracket syntax, and leaves other actions and steps alone', () => {
@@ -100,7 +99,7 @@ jobs:
         with:
           mode: status
           prefix: prod-
-          image-name: web
+          service: web
 `
     )
     const r = lint(file)

@@ -6,6 +6,8 @@ import type { EC2Client } from '@aws-sdk/client-ec2'
 import type { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { partition } from '@aws-sdk/core/client'
+// The bundler inlines this JSON at build time (dist/ carries the version it was built from, not a file read at run time).
+import packageJson from '../../package.json' with { type: 'json' }
 
 export type Ec2Api = typeof import('@aws-sdk/client-ec2')
 export type CloudWatchApi = typeof import('@aws-sdk/client-cloudwatch')
@@ -28,7 +30,8 @@ export interface Clients {
 /** Extra client settings: credentials (OIDC), or a request handler and retry strategy in tests. */
 export type ClientOverrides = Record<string, unknown>
 
-export const USER_AGENT: [string, string] = ['asg-blue-green-action', '0.1.0']
+/** Sent with every AWS call (the user agent's `app` part): the action's name and version, from package.json. */
+export const USER_AGENT: [string, string] = [packageJson.name, packageJson.version]
 
 /**
  * Calls in flight per service, account-wide for the run. AWS throttles per account and API (token

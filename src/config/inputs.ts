@@ -4,14 +4,15 @@
 export const Inputs = {
   mode: 'mode',
   prefix: 'prefix',
-  imageName: 'image-name',
+  service: 'service',
   version: 'version',
+  versionFormat: 'version-format',
   region: 'aws-region',
   healthTimeout: 'health-timeout',
   pollInterval: 'poll-interval',
-  bootTime: 'boot-time',
+  bootGrace: 'boot-grace',
   dryRun: 'dry-run',
-  imageNameTagKey: 'image-name-tag-key',
+  serviceTagKey: 'service-tag-key',
   versionTagKey: 'version-tag-key',
   blueColor: 'blue-color',
   greenColor: 'green-color',
@@ -32,3 +33,15 @@ export const Inputs = {
 } as const
 
 export type InputName = (typeof Inputs)[keyof typeof Inputs]
+
+/**
+ * Inputs that were renamed, by their new name: the old name (still declared in action.yml, with a
+ * deprecationMessage) and the default action.yml gives the new one. The old names still work, with a warning.
+ */
+export const Renamed = {
+  [Inputs.service]: { old: 'image-name', default: '' },
+  [Inputs.serviceTagKey]: { old: 'image-name-tag-key', default: 'docker:image:name' },
+  [Inputs.bootGrace]: { old: 'boot-time', default: 'auto' }
+} as const
+
+export type RenamedInput = keyof typeof Renamed

@@ -1,7 +1,9 @@
 // Inputs: read once, validated strictly, returned as a Config. Nothing downstream reads inputs; bad values
 // fail here, before any AWS call, naming input and value. Each area's rules live next to this file
-// (bake-inputs, image-inputs; the role's in credentials/role-inputs), the names in inputs.ts.
+// (bake-inputs, image-inputs, version-inputs, renamed; the role's in credentials/role-inputs), the names in
+// inputs.ts. The defaults applied here are the ones action.yml declares (__tests__/unit/action-defaults.test.ts).
 import os from 'node:os'
+import * as core from '@actions/core'
 import { isRegionName } from '../aws/clients.js'
 import { readRole } from '../credentials/role-inputs.js'
 import type { Mode } from '../domain/model.js'
@@ -9,19 +11,22 @@ import { formatDuration } from '../duration.js'
 import { InputError } from '../errors.js'
 import { readBake } from './bake-inputs.js'
 import { readImage } from './image-inputs.js'
-import { Inputs } from './inputs.js'
+import { Inputs, Renamed } from './inputs.js'
 import { type GetInput, type InputReader, MAX_WAIT_MS, readBoolean, readDuration, readerOf } from './reader.js'
+import { type Warn, readRenamed } from './renamed.js'
 import type { Config } from './types.js'
+import { TAG_VALUE, readVersion } from './version-inputs.js'
 
 const MODES: Mode[] = ['deploy', 'finalize', 'rollback', 'status', 'canary']
-// AWS tag values: letters, digits and spaces in any language, and _ . : / = + - @ (max 256).
-const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u
 const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u
 const COLOR = /^[a-z0-9][a-z0-9_]{0,31}$/i
 const MAX_CANARY = 1000
 
-/** `inputs`: `core` in production; a function from name to value in tests and rehearsals. */
-export function readConfig(inputs: InputReader | GetInput, env: Record<string, string | undefined> = {}): Config {
+/**
+ * `inputs`: `core` in production; a function from name to value in tests and rehearsals. `warn` gets what the
+ * user should change but need not stop for (a deprecated input name): the runner's warning by default.
+ */
+export function readConfig(inputs: InputReader | GetInput, env: Record<string, string | undefined> = {}, warn: Warn = (m) => core.warning(m)): Config {
   const reader = typeof inputs === 'function' ? readerOf(inputs) : inputs
   const get = (name: string): string => reader.getInput(name)
 
@@ -31,22 +36,15 @@ export function readConfig(inputs: InputReader | GetInput, env: Record<string, s
   const prefix = get(Inputs.prefix)
   if (prefix === '') throw new InputError(Inputs.prefix, prefix, 'Give the Auto Scaling group name prefix that scopes discovery, e.g. "prod-".')
 
-  const imageName = get(Inputs.imageName)
-  if (imageName === '') throw new InputError(Inputs.imageName, imageName, 'Give the value of the image-name tag that marks this service\'s groups.')
+  const service = readRenamed(reader, Inputs.service, warn)
+  const imageName = service.value
+  if (imageName === '') throw new InputError(service.input, imageName, "Give the value of the service tag (service-tag-key) that marks this service's groups, e.g. \"web\".")
   if (imageName.length > 256 || !TAG_VALUE.test(imageName)) {
-    throw new InputError(Inputs.imageName, imageName, 'A tag value has at most 256 letters, digits, spaces and _ . : / = + - @.')
+    throw new InputError(service.input, imageName, 'A tag value has at most 256 letters, digits, spaces and _ . : / = + - @.')
   }
 
-  const version = get(Inputs.version)
   const image = readImage(reader, mode)
-  if (mode === 'canary' && version === '') throw new InputError(Inputs.version, version, `${mode} needs the version to deploy.`)
-  if (mode === 'deploy' && version === '' && !image) throw new InputError(Inputs.version, version, `${mode} needs the version to deploy (or an image: the version is then the AMI id).`)
-  if (version.length > 256) {
-    throw new InputError(Inputs.version, `${version.slice(0, 40)}…`, `It has ${version.length} characters; an Auto Scaling tag value holds at most 256.`)
-  }
-  if (!TAG_VALUE.test(version)) {
-    throw new InputError(Inputs.version, version, 'An Auto Scaling tag value may hold only letters, digits, spaces and _ . : / = + - @.')
-  }
+  const version = readVersion(reader, mode, image !== undefined)
 
   const region = get(Inputs.region) || env.AWS_REGION || env.AWS_DEFAULT_REGION || ''
   if (region === '') throw new InputError(Inputs.region, region, 'Set aws-region (or AWS_REGION in the environment), e.g. "us-east-1".')
@@ -60,15 +58,17 @@ export function readConfig(inputs: InputReader | GetInput, env: Record<string, s
     throw new InputError(Inputs.pollInterval, formatDuration(pollIntervalMs), `It must not exceed health-timeout (${formatDuration(healthTimeoutMs)}).`)
   }
 
-  const bootText = get(Inputs.bootTime).toLowerCase()
-  const bootTimeMs = bootText === '' || bootText === 'auto' ? undefined : readDuration(reader, Inputs.bootTime, 'auto', 0, MAX_WAIT_MS)
+  const boot = readRenamed(reader, Inputs.bootGrace, warn)
+  const bootTimeMs =
+    boot.value === '' || boot.value.toLowerCase() === 'auto' ? undefined : readDuration(readerOf(() => boot.value), boot.input, 'auto', 0, MAX_WAIT_MS)
 
   const dryRun = readBoolean(reader, Inputs.dryRun)
 
-  const imageNameTagKey = get(Inputs.imageNameTagKey) || 'docker:image:name'
+  const serviceTagKey = readRenamed(reader, Inputs.serviceTagKey, warn)
+  const imageNameTagKey = serviceTagKey.value || Renamed[Inputs.serviceTagKey].default
   const versionTagKey = get(Inputs.versionTagKey) || 'docker:image:version'
   for (const [input, key] of [
-    [Inputs.imageNameTagKey, imageNameTagKey],
+    [serviceTagKey.input, imageNameTagKey],
     [Inputs.versionTagKey, versionTagKey]
   ] as const) {
     if (!TAG_KEY.test(key) || key.toLowerCase().startsWith('aws:')) {
@@ -76,7 +76,7 @@ export function readConfig(inputs: InputReader | GetInput, env: Record<string, s
     }
   }
   if (imageNameTagKey === versionTagKey) {
-    throw new InputError(Inputs.versionTagKey, versionTagKey, 'It must differ from image-name-tag-key.')
+    throw new InputError(Inputs.versionTagKey, versionTagKey, 'It must differ from service-tag-key.')
   }
 
   const blue = get(Inputs.blueColor) || 'blue'

@@ -22,7 +22,7 @@ export const SPEED = 300
 export const PREFIX = 'prod-api-'
 export const PAIRS = ['prod-api-web', 'prod-api-worker'] as const
 export const GROUPS = PAIRS.flatMap((p) => [`${p}-blue`, `${p}-green`])
-const INPUTS = { prefix: PREFIX, 'image-name': 'api', 'poll-interval': '1s', 'health-timeout': '3m', 'github-token': 'ghs_fake-token-for-the-loopback-fake' }
+const INPUTS = { prefix: PREFIX, service: 'api', 'poll-interval': '1s', 'health-timeout': '3m', 'github-token': 'ghs_fake-token-for-the-loopback-fake' }
 
 
 /**
