@@ -73,8 +73,8 @@ function printHowTo(t: Topology, url: string): void {
   const images = imageNames(t)
   const good = nextVersion(t)
   for (const image of images) {
-    const base = { 'image-name': image }
-    if (images.length > 1) log(`  # image-name ${image}`)
+    const base = { 'service': image }
+    if (images.length > 1) log(`  # service ${image}`)
     log(`  # deploy ${good} to the idle color; cut over once every new instance is healthy`)
     log(`  ${bundleCommand(t, 'deploy', { ...base, version: good })}`)
     for (const v of t.badVersions) {

@@ -82,7 +82,7 @@ describe('the bundle, run as a GitHub runner runs it', () => {
     expect(JSON.parse(deploy.outputs.pairs ?? '[]')).toEqual([expect.objectContaining({ base: 'prod-web', state: 'awaiting-finalize', liveColor: 'green' })])
     expect(deploy.outputs.plan).toContain('Standby')
     expect(deploy.summary).toContain('## Blue/green deploy of v2')
-    expect(deploy.summary).toContain('### prod-web: awaiting-finalize')
+    expect(deploy.summary).toContain('### ⏸️ prod-web: awaiting-finalize')
     expect(deploy.summary).toContain('mode: rollback')
     // The deploy ended when traffic had moved: the old instances drain (a 300 s delay is 0.5 s here) into Standby.
     expect([...ids(world, BLUE, 'EnteringStandby'), ...ids(world, BLUE, 'Standby')].sort()).toEqual(v1)
@@ -107,7 +107,7 @@ describe('the bundle, run as a GitHub runner runs it', () => {
       'previous-version': 'v2',
       'standby-instance-ids': '[]'
     })
-    expect(rollback.summary).toContain('### prod-web: rolled-back')
+    expect(rollback.summary).toContain('### ↩️ prod-web: rolled-back')
     expect(ids(world, BLUE, 'InService')).toEqual(v1)
     expect(world.group(BLUE)).toMatchObject({ min: 3, desired: 3, max: 6, suspendedProcesses: [] })
     expect(world.group(GREEN)).toMatchObject({ min: 0, desired: 0, max: 6 })
@@ -143,7 +143,7 @@ describe('the bundle, run as a GitHub runner runs it', () => {
       'previous-version': 'v1',
       'standby-instance-ids': '[]'
     })
-    expect(finalize.summary).toContain('### prod-web: finalized')
+    expect(finalize.summary).toContain('### ✅ prod-web: finalized')
     for (const id of v1) expect(['shutting-down', 'terminated']).toContain(world.instance(id).ec2State)
     expect(world.group(BLUE)).toMatchObject({ min: 0, desired: 0, max: 6, suspendedProcesses: [], instances: [] })
     expect(world.group(GREEN)).toMatchObject({ min: 3, desired: 3, max: 6, suspendedProcesses: [] })

@@ -27,7 +27,7 @@ describe('a deploy that cannot finish', () => {
     expect(r.failed).toBe(true)
     expect(r.outputs.state).toBe('aborted')
     const message = r.errors.join('\n')
-    expect(message).toMatch(/Deploy of v-bad to prod-web aborted: prod-web-blue still serves v1; prod-web-green was returned to idle\. Why: prod-web-green: 3 instance\(s\) still unhealthy \d+ s after they appeared \(boot-time\), 3 checks in a row/)
+    expect(message).toMatch(/Deploy of v-bad to prod-web aborted: prod-web-blue still serves v1; prod-web-green was returned to idle\. Why: prod-web-green: 3 instance\(s\) still unhealthy \d+ s after they appeared \(boot-grace\), 3 checks in a row/)
     expect(message).toMatch(/3 InService: unhealthy Target\.ResponseCodeMismatch "[^"]+" \(i-[0-9a-f]{17}, i-[0-9a-f]{17}, i-[0-9a-f]{17}\)/)
     expect(message).toMatch(/prod-web-blue still serves v1; prod-web-green was returned to idle/)
     // Gave up long before the 30-minute timeout.

@@ -92,7 +92,7 @@ describe('an app that fails its first health checks while it boots, then passes'
     world.setVersionHealth('v2', { unhealthyForSeconds: 600 })
     const r = await runAction(world, { mode: 'deploy', version: 'v2', 'health-timeout': '15m', 'boot-grace': '2m' })
     expect(r.outputs.state).toBe('aborted')
-    expect(r.errors.join('\n')).toMatch(/still unhealthy 120 s after they appeared \(boot-time\).*Target\.FailedHealthChecks/)
+    expect(r.errors.join('\n')).toMatch(/still unhealthy 120 s after they appeared \(boot-grace\).*Target\.FailedHealthChecks/)
     expect(servingVersion(BLUE, 'v1')).toBe(3)
   })
 

@@ -81,8 +81,8 @@ describe('npm run simulate', () => {
       'export AWS_REGION=us-east-1',
       'export AWS_ACCESS_KEY_ID=AKIDREHEARSAL',
       'export AWS_EC2_METADATA_DISABLED=true',
-      'env INPUT_MODE=deploy INPUT_PREFIX=prod- INPUT_IMAGE-NAME=web INPUT_VERSION=v2 INPUT_POLL-INTERVAL=1s INPUT_HEALTH-TIMEOUT=2m node dist/index.js',
-      'env INPUT_MODE=finalize INPUT_PREFIX=prod- INPUT_IMAGE-NAME=web INPUT_POLL-INTERVAL=1s INPUT_HEALTH-TIMEOUT=2m node dist/index.js'
+      'env INPUT_MODE=deploy INPUT_PREFIX=prod- INPUT_SERVICE=web INPUT_VERSION=v2 INPUT_POLL-INTERVAL=1s INPUT_HEALTH-TIMEOUT=2m node dist/index.js',
+      'env INPUT_MODE=finalize INPUT_PREFIX=prod- INPUT_SERVICE=web INPUT_POLL-INTERVAL=1s INPUT_HEALTH-TIMEOUT=2m node dist/index.js'
     ]) {
       expect(r.stdout).toContain(line)
     }

@@ -201,12 +201,12 @@ describe('--exec steps', () => {
   const two = resolveTopology([{ services: [{ name: 'web' }, { name: 'api', imageName: 'api' }] }])
 
   it('parses modes, versions, inputs and expect=', () => {
-    expect(parseExecStep('deploy v2', single)).toEqual({ kind: 'run', text: 'deploy v2', mode: 'deploy', inputs: { version: 'v2', 'image-name': 'web' } })
+    expect(parseExecStep('deploy v2', single)).toEqual({ kind: 'run', text: 'deploy v2', mode: 'deploy', inputs: { version: 'v2', 'service': 'web' } })
     expect(parseExecStep(' rollback  dry-run=true expect=planned', single)).toEqual({
       kind: 'run',
       text: 'rollback  dry-run=true expect=planned',
       mode: 'rollback',
-      inputs: { 'dry-run': 'true', 'image-name': 'web' },
+      inputs: { 'dry-run': 'true', 'service': 'web' },
       expectState: 'planned'
     })
     expect(parseExecStep('wait 1.5', single)).toEqual({ kind: 'wait', text: 'wait 1.5', seconds: 1.5 })
@@ -217,7 +217,7 @@ describe('--exec steps', () => {
     const t = resolveTopology([{ inputs: { 'health-timeout': '5m' } }])
     const step = parseExecStep('deploy v2 health-timeout=30s', t)
     if (step.kind !== 'run') throw new Error('run step expected')
-    expect(stepInputs(t, step.mode, step.inputs)).toEqual({ mode: 'deploy', prefix: 'prod-', 'image-name': 'web', version: 'v2', 'poll-interval': '1s', 'health-timeout': '30s' })
+    expect(stepInputs(t, step.mode, step.inputs)).toEqual({ mode: 'deploy', prefix: 'prod-', 'service': 'web', version: 'v2', 'poll-interval': '1s', 'health-timeout': '30s' })
   })
 
   it.each([
@@ -234,8 +234,8 @@ describe('--exec steps', () => {
     expect(() => parseExecStep(text, single)).toThrow(message)
   })
 
-  it('asks for image-name when the topology has several', () => {
-    expect(() => parseExecStep('status', two)).toThrow(/several image names \(web, api\): add image-name=NAME/)
-    expect(parseExecStep('status image-name=api', two)).toMatchObject({ inputs: { 'image-name': 'api' } })
+  it('asks for service when the topology has several', () => {
+    expect(() => parseExecStep('status', two)).toThrow(/several service names \(web, api\): add service=NAME/)
+    expect(parseExecStep('status service=api', two)).toMatchObject({ inputs: { 'service': 'api' } })
   })
 })

@@ -20,7 +20,7 @@
 #     a new version of its launch template, and a deploy without image first gives the idle color the
 #     live color's version (Terraform would put both back on the version it last applied, the live one
 #     too). A change to aws_launch_template makes a version no group launches until you point a group at
-#     it: the idle one, then deploy with image (README, "What infrastructure as code must leave alone").
+#     it: the idle one, then deploy with image (docs/deploy-by-image.md, "What infrastructure as code must leave alone").
 # And on the listener (lifecycle.ignore_changes = [default_action]): the weights of its forward action, which
 # cutover and rollback swap (traffic_switch = "weights"). Listener rules of your own (aws_lb_listener_rule)
 # that forward to the colors need ignore_changes = [action] for the same reason.

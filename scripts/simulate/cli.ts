@@ -19,7 +19,7 @@ Topology (flags apply to every service and win over --scenario and --topology):
   --prefix STR               group-name prefix (default ${DEFAULTS.prefix}); groups are <prefix><service>-blue|green
   --services A,B             service names, one blue/green pair each (default ${DEFAULTS.services.join(',')})
   --pairs N                  N pairs named web-1 … web-N (instead of --services)
-  --image NAME               image-name tag value (default ${DEFAULTS.imageName})
+  --image NAME               service tag value (default ${DEFAULTS.imageName})
   --instances N              instances on the live (blue) group (default ${DEFAULTS.instances})
   --max N                    MaxSize of both groups (default max(6, 2 × instances))
   --version V                version the live group serves (default ${DEFAULTS.version})

@@ -23,8 +23,8 @@ export const SCENARIOS: Readonly<Record<string, { description: string; spec: Top
     spec: { services: [{ name: 'web', instances: 45, max: 90, scaling: true }] }
   },
   'bad-release': {
-    description: 'single, but v3 never gets healthy (502 from the health check): deploy v3 aborts once boot-time (3s here) has passed, v1 keeps serving',
-    spec: { services: [{ name: 'web' }], badVersions: ['v3'], inputs: { 'boot-time': '3s' } }
+    description: 'single, but v3 never gets healthy (502 from the health check): deploy v3 aborts once boot-grace (3s here) has passed, v1 keeps serving',
+    spec: { services: [{ name: 'web' }], badVersions: ['v3'], inputs: { 'boot-grace': '3s' } }
   },
   'stuck-release': {
     description: 'single, but v4 stays `initial` forever: deploy v4 waits out health-timeout (set to 30s here), then aborts',

@@ -83,8 +83,8 @@ export function resolveTopology(layers: TopologySpec[]): Topology {
   }
   const inputs: Record<string, string> = { ...REHEARSAL_INPUTS }
   for (const l of layers) Object.assign(inputs, l.inputs ?? {})
-  for (const reserved of ['mode', 'prefix', 'image-name', 'version']) {
-    if (reserved in inputs) throw new TopologyError(`invalid value "${reserved}" for --input: ${reserved} is set per step (--exec "deploy v2 image-name=web")`)
+  for (const reserved of ['mode', 'prefix', 'service', 'version']) {
+    if (reserved in inputs) throw new TopologyError(`invalid value "${reserved}" for --input: ${reserved} is set per step (--exec "deploy v2 service=web")`)
   }
   return {
     prefix,
@@ -113,7 +113,7 @@ export function imageNames(t: Topology): string[] {
 
 /**
  * `deploy v2`, `finalize`, `rollback`, `status`, optionally followed by action inputs as name=value
- * (`image-name=api`, `dry-run=true`, `health-timeout=1m`) and `expect=STATE` (the step passes when its
+ * (`service=api`, `dry-run=true`, `health-timeout=1m`) and `expect=STATE` (the step passes when its
  * `state` output is STATE, whatever the exit code); or `wait SECONDS` (real seconds).
  */
 export function parseExecStep(text: string, t: Topology): ExecStep {
@@ -140,10 +140,10 @@ export function parseExecStep(text: string, t: Topology): ExecStep {
     }
   }
   if (mode === 'deploy' && inputs.version === undefined) fail(where, text, 'deploy needs a version: "deploy v2"')
-  if (inputs['image-name'] === undefined) {
+  if (inputs['service'] === undefined) {
     const names = imageNames(t)
-    if (names.length > 1) fail(where, text, `this topology has several image names (${names.join(', ')}): add image-name=NAME to the step`)
-    inputs['image-name'] = names[0] as string
+    if (names.length > 1) fail(where, text, `this topology has several service names (${names.join(', ')}): add service=NAME to the step`)
+    inputs['service'] = names[0] as string
   }
   return { kind: 'run', text: text.trim(), mode: mode as ExecMode, inputs, ...(expectState !== undefined ? { expectState } : {}) }
 }
@@ -151,7 +151,7 @@ export function parseExecStep(text: string, t: Topology): ExecStep {
 /** The inputs a step (or a printed command) passes to the action, by action.yml name. */
 export function stepInputs(t: Topology, mode: ExecMode, extra: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = { mode, prefix: t.prefix }
-  if (extra['image-name'] !== undefined) out['image-name'] = extra['image-name']
+  if (extra['service'] !== undefined) out['service'] = extra['service']
   if (extra.version !== undefined) out.version = extra.version
   return { ...out, ...t.inputs, ...extra }
 }

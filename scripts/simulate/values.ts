@@ -37,7 +37,7 @@ export const LIMITS = {
   pairs: [1, 50]
 } as const
 
-// AWS tag values (the version and image-name tags): letters, digits, spaces and _ . : / = + - @, ≤ 256.
+// AWS tag values (the version and service tags): letters, digits, spaces and _ . : / = + - @, ≤ 256.
 const TAG_VALUE = /^[\p{L}\p{N}\p{Z}_.:/=+\-@]{1,256}$/u
 // ASG names may hold almost anything; keep prefixes and service names to what shells and URLs like.
 const NAME_PART = /^[A-Za-z0-9][A-Za-z0-9._-]*$/

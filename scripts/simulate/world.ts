@@ -92,7 +92,7 @@ export function describeTopology(t: Topology): string[] {
   const lines: string[] = []
   for (const s of t.services) {
     lines.push(
-      `${s.blue} serves ${s.version} on ${s.instances} instance(s) (max ${s.max}); ${s.green} is idle; image-name ${s.imageName}; ` +
+      `${s.blue} serves ${s.version} on ${s.instances} instance(s) (max ${s.max}); ${s.green} is idle; service ${s.imageName}; ` +
         `target group(s) ${s.targetGroups.join(', ')}`
     )
     lines.push(

@@ -23,7 +23,7 @@ export function discover(groups: Omit<Group, 'color'>[], opts: DiscoverOptions):
       pairs: [],
       refusals: [
         `No Auto Scaling group starts with "${opts.prefix}" and carries the tag ${opts.imageNameTagKey}=${opts.imageName}. ` +
-          'Check the prefix and image-name inputs (and image-name-tag-key), and the region.'
+          'Check the prefix and service inputs (and service-tag-key), and the region.'
       ]
     }
   }
@@ -34,7 +34,7 @@ export function discover(groups: Omit<Group, 'color'>[], opts: DiscoverOptions):
     if (!color) {
       refusals.push(
         `${g.name}: the name does not end in -${opts.colors[0]} or -${opts.colors[1]}, so its pair cannot be found. ` +
-          'Rename it, set blue-color/green-color to the suffixes you use, or remove its image-name tag.'
+          'Rename it, set blue-color/green-color to the suffixes you use, or remove its service tag.'
       )
       continue
     }

@@ -213,7 +213,7 @@ export class HealthTracker {
     for (const id of unhealthy) this.streak.set(id, (this.streak.get(id) ?? 0) + 1)
     const stuck = this.stuckIds({ ...report, unhealthy }, now, (id) => this.streak.get(id) ?? 0)
     if (stuck.length > 0) {
-      return `${stuck.length} instance(s) still unhealthy ${Math.round(this.o.bootTimeMs / 1000)} s after they appeared (boot-time), ${this.o.unhealthyPolls} checks in a row`
+      return `${stuck.length} instance(s) still unhealthy ${Math.round(this.o.bootTimeMs / 1000)} s after they appeared (boot-grace), ${this.o.unhealthyPolls} checks in a row`
     }
     return undefined
   }
