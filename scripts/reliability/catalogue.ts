@@ -385,7 +385,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     test: '$input = $shown ($inputs.mode)',
     each: true,
     counts: 'bad-input',
-    fault: 'one malformed input per test: mode, prefix, image-name, version (empty, 257 chars, shell metacharacters), health-timeout, poll-interval, aws-region, dry-run, colors, tag keys',
+    fault: 'one malformed input per test: mode, prefix, service, version (empty, 257 chars, shell metacharacters; not a Docker tag with version-format docker), health-timeout, poll-interval, aws-region, dry-run, colors, tag keys, a renamed input given twice',
     expected: 'fails (`invalid-input`) with "Input \'<name>\' is invalid: <value>."; not one AWS call; both groups unchanged'
   },
   {
@@ -396,6 +396,15 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     each: true,
     fault: 'unusual but valid inputs (capitals, 1h30m / plain seconds, every character a tag allows)',
     expected: 'accepted: no error, no write'
+  },
+  {
+    area: 'bad-input',
+    file: BAD,
+    describe: 'renamed inputs: the old names still work, with a warning naming the old and the new name',
+    test: '%s (now %s)',
+    each: true,
+    fault: 'an input given by its old name: image-name, image-name-tag-key, boot-time',
+    expected: 'the run goes on (a dry run: `planned`, no write) with one warning "Input \'<old>\' is deprecated: use \'<new>\' instead"'
   },
   {
     area: 'bad-input',
