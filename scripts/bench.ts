@@ -2,7 +2,8 @@
 // in-process against the simulated AWS with virtual time and realistic timings, for several sizes and modes
 // deploy, rollback, finalize; measures the action's overhead over the floor the simulated AWS imposes, the
 // cutover lag, API calls per poll, throttling under per-API rate limits, parallelism; then the cold start of the
-// committed bundle as a real process (optionally beside a reference bundle). Prints a markdown table.
+// committed bundle as a real process (optionally beside a reference bundle: any action's, compared at input
+// validation). Prints a markdown table.
 // Nothing here asserts: goals are shown with ✓ / ✗.
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -10,7 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { BUNDLE, REPO_ROOT } from '../test-support/bundle.js'
-import { coldStart, sdkVersions } from './bench/coldstart.js'
+import { OUR_REFUSED_INPUTS, coldStart, sdkVersions } from './bench/coldstart.js'
 import { type BenchReport, markdown } from './bench/report.js'
 import { type BenchSettings, DEFAULT_SETTINGS, type Mode, type Scenario, type ScenarioFigures, runScenario } from './bench/scenario.js'
 import { runSwitch } from './bench/traffic-switch.js'
@@ -37,8 +38,15 @@ const USAGE = `usage: npm run bench -- [options]
                        modes, e.g. 50x100:deploy
   --modes LIST         of deploy,rollback,finalize (default all three)
   --json PATH          also write every figure as JSON
-  --reference PATH     a reference bundle (e.g. another action's dist/index.js) for the cold-start ratios
+  --reference PATH     a reference bundle (any action's dist/index.js) for the cold-start ratios: it is started
+                       with inputs it refuses at input validation (--reference-input), beside ours refusing
+                       ${Object.entries(OUR_REFUSED_INPUTS).map(([k, v]) => `${k}: ${v}`).join(', ')}
+  --reference-input NAME=VALUE
+                       an input of the reference's refused run (repeatable; default: no inputs), e.g.
+                       'aws-region=not a region'; a run that calls out instead is stopped and shown as such
   --cold-runs N        cold-start runs per bundle and measure (default 15); 0 = skip the cold start
+  --cold-only          only the cold start (no rows, no rollback figure)
+  --cold-timeout S     kill a cold-start process after S seconds, reported as timed out (default 30)
   --no-throttle-pass   skip the second pass with per-API rate limits enforced
   --no-switch          skip the rollback figure of both topologies (weights, standby) for rows ${SWITCH_ROWS.join(', ')}
   --throttle-only      only the pass with rate limits (no timing pass)
@@ -63,7 +71,9 @@ interface Cli {
   modes: Mode[]
   json: string | undefined
   reference: string | undefined
+  referenceInputs: Record<string, string>
   coldRuns: number
+  coldTimeoutMs: number
   throttlePass: boolean
   timingPass: boolean
   switchPass: boolean
@@ -77,6 +87,9 @@ function parse(argv: string[]): Cli {
   let modes: Mode[] = ['deploy', 'rollback', 'finalize']
   let json: string | undefined
   let reference: string | undefined
+  const referenceInputs: Record<string, string> = {}
+  let coldTimeoutMs = 30_000
+  let coldOnly = false
   let throttlePass = true
   let timingPass = true
   let switchPass = true
@@ -115,8 +128,20 @@ function parse(argv: string[]): Cli {
         reference = v()
         if (!reference || !fs.existsSync(reference)) throw new Error(`--reference: no file ${reference ?? ''}`)
         break
+      case '--reference-input': {
+        const m = /^([^=]+)=(.*)$/s.exec(v() ?? '')
+        if (!m) throw new Error('--reference-input needs NAME=VALUE')
+        referenceInputs[m[1] as string] = m[2] as string
+        break
+      }
       case '--cold-runs':
         coldRuns = num(a, v())
+        break
+      case '--cold-only':
+        coldOnly = true
+        break
+      case '--cold-timeout':
+        coldTimeoutMs = num(a, v()) * 1000
         break
       case '--no-throttle-pass':
         throttlePass = false
@@ -170,7 +195,7 @@ function parse(argv: string[]): Cli {
         throw new Error(`unknown option ${a}\n\n${USAGE}`)
     }
   }
-  const rows = rowIds.map((spec): Row => {
+  const rows = (coldOnly ? [] : rowIds).map((spec): Row => {
     const [id = '', only] = spec.split(':')
     const m = /^(\d+)x(\d+)$/.exec(id)
     if (!m) throw new Error(`row ${spec}: expected PAIRSxINSTANCES[:MODE+MODE], e.g. 1x200 or 50x100:deploy`)
@@ -178,7 +203,7 @@ function parse(argv: string[]): Cli {
     if (rowModes?.some((x) => !['deploy', 'rollback', 'finalize'].includes(x))) throw new Error(`row ${spec}: modes are deploy, rollback, finalize`)
     return { id, pairs: Number(m[1]), instances: Number(m[2]), ...(rowModes ? { modes: rowModes } : {}) }
   })
-  return { rows, modes, json, reference, coldRuns, throttlePass, timingPass, switchPass, settings }
+  return { rows, modes, json, reference, referenceInputs, coldRuns, coldTimeoutMs, throttlePass, timingPass, switchPass, settings }
 }
 
 function git(args: string[]): string {
@@ -236,8 +261,9 @@ async function main(): Promise<void> {
   if (cli.coldRuns > 0) {
     if (!fs.existsSync(BUNDLE)) throw new Error(`no bundle at ${BUNDLE}: npm run package`)
     progress(`bench: cold start, ${cli.coldRuns} run(s) per measure ...`)
-    const bundles = [BUNDLE, ...(cli.reference ? [path.resolve(cli.reference)] : [])]
-    report.cold = { runs: cli.coldRuns, bundles: await coldStart(bundles, cli.coldRuns), sdk: sdkVersions(), reference: cli.reference }
+    const reference = cli.reference ? { bundle: path.resolve(cli.reference), refusedInputs: cli.referenceInputs } : undefined
+    const figures = await coldStart({ runs: cli.coldRuns, timeoutMs: cli.coldTimeoutMs, ...(reference ? { reference } : {}) })
+    report.cold = { runs: cli.coldRuns, timeoutMs: cli.coldTimeoutMs, ...figures, sdk: sdkVersions() }
   }
   report.realMs = performance.now() - real0
   report.load.end = os.loadavg()

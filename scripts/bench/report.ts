@@ -1,6 +1,6 @@
 // The bench's markdown: every measured value beside its goal, with ✓ / ✗.
 import { type SwitchFigures, switchTable } from './traffic-switch.js'
-import type { BundleFigures, SdkVersions } from './coldstart.js'
+import type { ColdStartFigures, Median, SdkVersions } from './coldstart.js'
 import type { BenchSettings, ModeFigures, ScenarioFigures } from './scenario.js'
 
 export interface BenchReport {
@@ -14,7 +14,7 @@ export interface BenchReport {
   throttled: ScenarioFigures[]
   /** The rollback figure of both topologies (issue 20), for the rows it is measured for. */
   switches: SwitchFigures[]
-  cold?: { runs: number; bundles: BundleFigures[]; sdk: SdkVersions | undefined; reference: string | undefined }
+  cold?: ColdStartFigures & { runs: number; timeoutMs: number; sdk: SdkVersions | undefined }
   realMs: number
   /** os.loadavg() at the start and the end: the machine is shared, cold-start times move with its load. */
   load: { start: number[]; end: number[]; cpus: number }
@@ -106,33 +106,64 @@ export function parallelismTable(r: BenchReport): string {
   return rows.join('\n')
 }
 
+const mib = (x: number): string => (Number.isNaN(x) ? '—' : `${x.toFixed(0)} MiB`)
+const cellText = (s: string): string => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ')
+
+/** A median, with how many of its runs were stopped (timed out, or at a network call of a refused run). */
+function measured(m: Median | undefined, value: string): string {
+  if (!m) return ''
+  const stopped = [m.calledOut > 0 ? `${m.calledOut} of ${m.runs} stopped at a network call` : '', m.timedOut > 0 ? `${m.timedOut} of ${m.runs} timed out` : ''].filter(Boolean).join(', ')
+  if (m.timedOut + m.calledOut === m.runs) return stopped
+  return stopped ? `${value} (${stopped})` : value
+}
+
 export function coldTable(r: BenchReport): string {
   const c = r.cold
-  if (!c) return 'Cold start not measured (--no-cold).'
-  const [ours, ref] = c.bundles
-  if (!ours) return 'Cold start not measured.'
-  const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined || !b ? '—' : `${(a / b).toFixed(2)}×`)
+  if (!c) return 'Cold start not measured (--cold-runs 0).'
+  const { ours, reference: ref } = c
+  const ratio = (a: number | undefined, b: number | undefined, goal = false): string =>
+    a === undefined || b === undefined || Number.isNaN(a) || Number.isNaN(b) || !b ? '—' : `${(a / b).toFixed(2)}×${goal ? ` ${mark(a <= b)}` : ''}`
+  // A bundle that did not refuse at once (it called out, or exited 0) did more than validate its inputs.
+  const refusalRatio = (a: number, b: number | undefined): string =>
+    ours.validation.failures > 0 || (ref?.validation.failures ?? 0) > 0 ? `${ratio(a, b)} (not comparable: see the note)` : ratio(a, b, true)
   const rows = [
-    `| measure (median of ${c.runs}) | ${ours.bundle} | ${ref ? `reference ${ref.bundle}` : 'reference'} | ratio |`,
+    `| measure (median of ${c.runs}, runs interleaved) | ours: ${ours.bundle} | ${ref ? `reference: ${ref.bundle}` : 'reference'} | ours / reference (goal ≤ 1) |`,
     '| --- | --- | --- | --- |'
   ]
   const line = (what: string, a: string, b: string, q: string): void => {
     rows.push(`| ${what} | ${a} | ${ref ? b : 'no reference given'} | ${ref ? q : '—'} |`)
   }
-  line('spawn → first AWS request (mode: status)', sec(ours.run.firstRequestMs, 3), sec(ref?.run.firstRequestMs, 3), ratio(ours.run.firstRequestMs, ref?.run.firstRequestMs))
-  line('whole status run: wall', sec(ours.run.wallMs, 3), sec(ref?.run.wallMs, 3), ratio(ours.run.wallMs, ref?.run.wallMs))
-  line('whole status run: CPU', sec(ours.run.cpuMs, 3), sec(ref?.run.cpuMs, 3), ratio(ours.run.cpuMs, ref?.run.cpuMs))
-  line('whole status run: peak RSS', `${ours.run.maxRssMiB.toFixed(0)} MiB`, ref ? `${ref.run.maxRssMiB.toFixed(0)} MiB` : '', ratio(ours.run.maxRssMiB, ref?.run.maxRssMiB))
-  line('exit at input validation: wall', sec(ours.validation.wallMs, 3), sec(ref?.validation.wallMs, 3), ratio(ours.validation.wallMs, ref?.validation.wallMs))
-  line('exit at input validation: CPU', sec(ours.validation.cpuMs, 3), sec(ref?.validation.cpuMs, 3), ratio(ours.validation.cpuMs, ref?.validation.cpuMs))
-  line('exit at input validation: peak RSS', `${ours.validation.maxRssMiB.toFixed(0)} MiB`, ref ? `${ref.validation.maxRssMiB.toFixed(0)} MiB` : '', ratio(ours.validation.maxRssMiB, ref?.validation.maxRssMiB))
-  line('bundle size (.js files)', `${(ours.bytes / 1024 / 1024).toFixed(2)} MiB in ${ours.files} file(s)`, ref ? `${(ref.bytes / 1024 / 1024).toFixed(2)} MiB` : '', ratio(ours.bytes, ref?.bytes))
+  const [v, rv] = [ours.validation, ref?.validation]
+  const refused = (inputs: Record<string, string>, m: Median | undefined): string =>
+    `${Object.keys(inputs).length > 0 ? Object.entries(inputs).map(([k, x]) => `\`${k}: ${x}\``).join(', ') : 'no inputs'} → ${m?.error ? `\`${cellText(m.error)}\`` : 'no ::error::'}`
+  const networkCalls = (m: Median | undefined): string =>
+    !m ? '' : m.timedOut === m.runs ? `timed out (all ${m.runs})` : `${m.calledOut > 0 ? `≥ ${m.networkCalls} (stopped at the first in ${m.calledOut} of ${m.runs} runs)` : m.networkCalls} ${mark(m.networkCalls === 0)}`
+  line('exit at input validation: the inputs → the error', refused(ours.refusedInputs, v), ref ? refused(ref.refusedInputs, rv) : '', '')
+  line('exit at input validation: network calls started (most in one run; goal 0)', networkCalls(v), networkCalls(rv), '')
+  line('exit at input validation: spawn → exit (wall)', measured(v, sec(v.wallMs, 3)), measured(rv, sec(rv?.wallMs, 3)), refusalRatio(v.wallMs, rv?.wallMs))
+  line('exit at input validation: CPU (user + system)', measured(v, sec(v.cpuMs, 3)), measured(rv, sec(rv?.cpuMs, 3)), refusalRatio(v.cpuMs, rv?.cpuMs))
+  line('exit at input validation: peak RSS', measured(v, mib(v.maxRssMiB)), measured(rv, mib(rv?.maxRssMiB ?? NaN)), refusalRatio(v.maxRssMiB, rv?.maxRssMiB))
+  const st = ours.status
+  const notRun = 'not run (only ours: a reference is never waited on for an AWS request)'
+  line('`mode: status`: spawn → first AWS request', measured(st, sec(st?.firstRequestMs, 3)), notRun, '—')
+  line('`mode: status`: whole run, wall / CPU / peak RSS', measured(st, `${sec(st?.wallMs, 3)} / ${sec(st?.cpuMs, 3)} / ${mib(st?.maxRssMiB ?? NaN)}`), notRun, '—')
+  line('bundle size (.js files)', `${(ours.bytes / 1024 / 1024).toFixed(2)} MiB in ${ours.files} file(s)`, ref ? `${(ref.bytes / 1024 / 1024).toFixed(2)} MiB in ${ref.files} file(s)` : '', ratio(ours.bytes, ref?.bytes))
   const sdk = c.sdk
   const sdkLine = sdk
-    ? `@aws-sdk/* and @smithy/* packages in the bundle (from the ${sdk.from}): ${sdk.packages} (name@version)${Object.keys(sdk.duplicated).length > 0 ? `; in more than one version: ${Object.entries(sdk.duplicated).map(([n, v]) => `${n} (${v.join(', ')})`).join('; ')}` : '; none in more than one version'}.`
+    ? `@aws-sdk/* and @smithy/* packages in our bundle (from the ${sdk.from}): ${sdk.packages} (name@version)${Object.keys(sdk.duplicated).length > 0 ? `; in more than one version: ${Object.entries(sdk.duplicated).map(([n, x]) => `${n} (${x.join(', ')})`).join('; ')}` : '; none in more than one version'}.`
     : 'SDK package versions: no source map or lockfile to read them from.'
-  const fails = c.bundles.flatMap((b) => [b.run.failures > 0 ? `${b.bundle}: ${b.run.failures} status run(s) did not exit 0` : '', b.validation.failures > 0 ? `${b.bundle}: ${b.validation.failures} invalid-input run(s) exited 0` : '']).filter(Boolean)
-  return `${rows.join('\n')}\n\n${sdkLine}${fails.length > 0 ? `\n\nNote: ${fails.join('; ')}.` : ''}`
+  const timings: [string, string, Median][] = [
+    [ours.bundle, 'refused-input', ours.validation],
+    ...(ref ? [[ref.bundle, 'refused-input', ref.validation] as [string, string, Median]] : []),
+    ...(st ? [[ours.bundle, 'status', st] as [string, string, Median]] : [])
+  ]
+  const fails = [
+    ...[ours, ...(ref ? [ref] : [])].map((b) => (b.validation.failures > 0 ? `${b.bundle}: ${b.validation.failures} of ${b.validation.runs} run(s) with refused inputs exited 0 or made a network call, so they did not exit at input validation${b === ref ? ' (--reference-input NAME=VALUE gives it an input it refuses)' : ''}` : '')),
+    st && st.failures > 0 ? `${ours.bundle}: ${st.failures} of ${st.runs} status run(s) did not exit 0` : '',
+    ...timings.map(([bundle, what, m]) => (m.timedOut > 0 ? `${bundle}: ${m.timedOut} of ${m.runs} ${what} run(s) timed out` : ''))
+  ].filter(Boolean)
+  const how = `Each process is started as a runner starts it (INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY files) and killed after ${sec(c.timeoutMs, 0)}; the refused runs have their AWS endpoints and proxies on a loopback port that stops a run at its first connection.`
+  return `${rows.join('\n')}\n\n${how} ${sdkLine}${fails.length > 0 ? `\n\nNote: ${fails.join('; ')}.` : ''}`
 }
 
 function limitsText(r: BenchReport): string {
@@ -144,8 +175,12 @@ function limitsText(r: BenchReport): string {
 
 export function markdown(r: BenchReport): string {
   const s = r.settings
+  const header = `Bench of ${r.commit} on Node ${r.node}, ${r.date}; bench real time ${sec(r.realMs, 0)}; ${r.load.cpus} CPUs, load average ${r.load.start.map((x) => x.toFixed(1)).join('/')} at the start, ${r.load.end.map((x) => x.toFixed(1)).join('/')} at the end.`
+  const cold = ['### Cold start of the committed bundle', '', coldTable(r), '']
+  // --cold-only: no simulated rows, so only the cold start.
+  if (r.scenarios.length === 0 && r.throttled.length === 0 && r.switches.length === 0) return [header, '', ...cold].join('\n')
   return [
-    `Bench of ${r.commit} on Node ${r.node}, ${r.date}; bench real time ${sec(r.realMs, 0)}; ${r.load.cpus} CPUs, load average ${r.load.start.map((x) => x.toFixed(1)).join('/')} at the start, ${r.load.end.map((x) => x.toFixed(1)).join('/')} at the end.`,
+    header,
     `Settings: boot ${s.bootSeconds} s, health checks every ${s.healthIntervalSeconds} s × ${s.healthyThreshold} to healthy (+0–3 s jitter), deregistration delay ${s.drainSeconds} s, poll-interval ${s.pollSeconds} s, API latency ${s.latencyMs[0]}–${s.latencyMs[1]} ms, read lag ${s.readLagMs[0]}–${s.readLagMs[1]} ms, deregistration lag ${s.deregisterLagMs[0]}–${s.deregisterLagMs[1]} ms, page size ${s.pageSize ?? "AWS's"}, seed ${s.seed}; the SDK retries with its standard strategy (${s.maxAttempts} attempts), backing off in virtual time. Times: rate limits off${r.throttled.length > 0 ? `; a second pass with the simulator's per-API rate limits on gives the throttling columns (${limitsText(r)})` : ''}.`,
     '',
     '### Time',
@@ -163,10 +198,7 @@ export function markdown(r: BenchReport): string {
     parallelismTable(r),
     '',
     ...(r.switches.length > 0 ? [switchTable(r.switches), ''] : []),
-    '### Cold start of the committed bundle',
-    '',
-    coldTable(r),
-    ''
+    ...cold
   ].join('\n')
 }
 
