@@ -8,8 +8,12 @@ import type { SimWorld } from '../../test-support/world.js'
 
 const LOCK_TAG = 'blue-green:lock'
 const PAIRS = 50
-/** A deploy and a finalize over 100 groups take 20–30 s of CPU alone; a busy 2-core runner needs more. */
-const MANY_PAIRS_TIMEOUT_MS = 240_000
+/**
+ * A deploy over 100 groups takes 155–180 s on this project's 2-core machine when it is quiet (simulator and
+ * SDK CPU, in virtual time); a runner busy with the rest of the suite needs more. Issue 22 (one observation
+ * per poll for the whole run) is what makes it faster, not this limit.
+ */
+const MANY_PAIRS_TIMEOUT_MS = 420_000
 
 let world: SimWorld
 afterEach(() => world.assertNoViolations())

@@ -22,8 +22,8 @@ import { startSimServer } from '../../packages/aws-sim/src/index.js'
 const PROBE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'probe.cjs')
 
 /** What our bundle refuses at input validation: an unknown mode, every other input valid. */
-export const OUR_REFUSED_INPUTS: Record<string, string> = { mode: 'not-a-mode', prefix: 'prod-', 'image-name': 'web', 'aws-region': 'us-east-1' }
-const STATUS_INPUTS: Record<string, string> = { mode: 'status', prefix: 'prod-', 'image-name': 'web', 'aws-region': 'us-east-1' }
+export const OUR_REFUSED_INPUTS: Record<string, string> = { mode: 'not-a-mode', prefix: 'prod-', service: 'web', 'aws-region': 'us-east-1' }
+const STATUS_INPUTS: Record<string, string> = { mode: 'status', prefix: 'prod-', service: 'web', 'aws-region': 'us-east-1' }
 
 export interface ProcessSample {
   /** Spawn → first request the simulator received (undefined: none). */

@@ -164,7 +164,7 @@ export async function runAction(world: SimWorld, inputs: Record<string, string>,
   process.env.GITHUB_STEP_SUMMARY = runnerFiles.summary
   const all: Record<string, string> = {
     prefix: 'prod-',
-    'image-name': IMAGE,
+    service: IMAGE,
     'aws-region': 'us-east-1',
     'health-timeout': '30m',
     'poll-interval': `${o.pollSeconds}s`,
