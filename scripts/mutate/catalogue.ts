@@ -768,5 +768,32 @@ export const MUTATIONS: Mutation[] = [
     replace: 'if (false)',
     tests: [T.summary],
     only: 'idle group'
+  },
+  {
+    id: 'version-format-unchecked',
+    title: 'a version the boot script cannot pull (v1.2.3+build.5) is accepted with version-format docker: every instance fails at boot',
+    file: 'src/config/version-inputs.ts',
+    find: "if (writesVersionForBoot && formatText === 'docker' && !DOCKER_TAG.test(version) && !DOCKER_DIGEST.test(version)) {",
+    replace: 'if (false) {',
+    tests: [T.config],
+    only: 'version-format'
+  },
+  {
+    id: 'renamed-input-conflict-ignored',
+    title: 'a step giving a renamed input under both names with different values silently uses the old one',
+    file: 'src/config/renamed.ts',
+    find: 'if (current === \'\' || current === fallback || current === legacy) return { value: legacy, input: old }',
+    replace: 'return { value: legacy, input: old }',
+    tests: [T.config],
+    only: 'renamed inputs'
+  },
+  {
+    id: 'standby-rollback-promised-in-seconds',
+    title: "the verdict of a Standby deploy promises a rollback in seconds, though it waits for the drain and the health checks",
+    file: 'src/report/verdict.ts',
+    find: "they return to service after their drain and the target groups\\u2019 health checks (minutes)'",
+    replace: "they return to service in seconds'",
+    tests: [T.summary],
+    only: 'verdict'
   }
 ]

@@ -1,7 +1,7 @@
 // Inputs: read once, validated strictly, returned as a Config. Nothing downstream reads inputs; bad values
 // fail here, before any AWS call, naming input and value. Each area's rules live next to this file
 // (bake-inputs, image-inputs, version-inputs, renamed; the role's in credentials/role-inputs), the names in
-// inputs.ts. The defaults applied here are the ones action.yml declares (__tests__/unit/action-defaults.test.ts).
+// inputs.ts. The defaults applied here are the ones action.yml declares (__tests__/unit/action-yml.test.ts).
 import os from 'node:os'
 import * as core from '@actions/core'
 import { isRegionName } from '../aws/clients.js'

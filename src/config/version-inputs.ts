@@ -11,7 +11,6 @@ export const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/
 export const DOCKER_DIGEST = /^sha256:[0-9a-f]{64}$/
 
 export const VERSION_FORMATS = ['docker', 'any'] as const
-export type VersionFormat = (typeof VERSION_FORMATS)[number]
 
 /**
  * The version input, checked before any AWS call. A deploy or canary without `image` writes it to the
