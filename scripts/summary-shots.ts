@@ -6,7 +6,7 @@
 //
 // `npm run summary-shots -- --check` writes nothing: it fails when a committed docs/summary/*.md (or the README)
 // differs from what the runs produce now (the screenshots are stale; PNG pixels are not compared, they vary with
-// the fonts installed), when anything overflows the pane at 1012 px, or when the first block is not the verdict
+// the fonts installed), when anything overflows the pane at 1012 px, or when the title is not followed by the verdict
 // (browser.ts, firstBlockProblem).
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -55,7 +55,7 @@ function readme(runs: Run[]): string {
     'AWS (virtual time, a fixed seed): `<name>.md` is exactly what the run wrote to `GITHUB_STEP_SUMMARY`, `<name>.png`',
     `is that markdown rendered by Chromium with GitHub's markdown rules (GFM, alerts, sanitising) and stylesheet in a pane`,
     `${PANE.normal} px wide. \`npm run summary-shots -- --check\` fails when a \`.md\` here is stale, when anything is wider`,
-    `than the pane at ${PANE.normal} px, or when the summary does not open with a heading or paragraph.`,
+    `than the pane at ${PANE.normal} px, or when the summary does not open with its title and then the verdict (a state icon, what serves and waits, Next: what to do).`,
     '',
     ...runs.map((r) => `- [${r.name}](${r.name}.png) ([markdown](${r.name}.md)): ${r.line}`),
     ''
