@@ -102,7 +102,8 @@ export function describeProgress(report: HealthReport): string {
   return [healthy, ...others].join(', ')
 }
 
-function capped(ids: string[], limit: number): string {
+/** `a, b, c and 3 more`: at most `limit` items named. */
+export function capped(ids: string[], limit = 3): string {
   return ids.length <= limit ? ids.join(', ') : `${ids.slice(0, limit).join(', ')} and ${ids.length - limit} more`
 }
 

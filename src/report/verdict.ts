@@ -3,6 +3,7 @@
 import type { Config } from '../config/types.js'
 import { activeInstances, standbyInstances, unitWord, unitsOf } from '../domain/model.js'
 import { canaryShare } from '../domain/canary.js'
+import { capped } from '../domain/health.js'
 import type { PairState } from '../domain/pair-state.js'
 import type { PairOutcome, RunResult } from '../run/result.js'
 import { viewOf } from './view.js'
@@ -102,7 +103,7 @@ export function runHeadline(r: RunResult): string {
   const byState = new Map<PairState, string[]>()
   for (const o of r.outcomes) byState.set(o.state, [...(byState.get(o.state) ?? []), o.base])
   const total = r.outcomes.length
-  const parts = [...byState].map(([state, bases]) => (total === 1 ? state : `${bases.length} of ${total} pairs ${state}${bases.length < total ? ` (${cap(bases)})` : ''}`))
+  const parts = [...byState].map(([state, bases]) => (total === 1 ? state : `${bases.length} of ${total} pairs ${state}${bases.length < total ? ` (${capped(bases)})` : ''}`))
   return `${what}: ${parts.join(', ')}`
 }
 
@@ -113,8 +114,4 @@ export function resultLines(r: RunResult): string[] {
     return `${o.base}: ${o.state}: ${v.headline}. Next: ${v.next}.`
   })
   return [`Result: ${runHeadline(r)}.`, ...pairs]
-}
-
-function cap(items: string[], limit = 3): string {
-  return items.length <= limit ? items.join(', ') : `${items.slice(0, limit).join(', ')} and ${items.length - limit} more`
 }

@@ -46,8 +46,7 @@ export async function runMode(given: Config, deps: RunDeps): Promise<RunResult> 
   let prepared = await inGroup(deps.log, 'Discovery and pre-flight', () => prepare(given, prepareDeps))
   if (prepared.refusals.length > 0 && rules.writes) {
     // A read may lag a write made a moment ago (a finalize right after its deploy, a lock just released): look once more.
-    const first = prepared.refusals
-    deps.log.info(`Pre-flight refused (${first.join('; ')}); looking once more in ${PREFLIGHT_RECHECK_MS / 1000} s, as AWS reads may lag a write made a moment ago.`)
+    deps.log.info(`Pre-flight refused (${prepared.refusals.join('; ')}); looking once more in ${PREFLIGHT_RECHECK_MS / 1000} s, as AWS reads may lag a write made a moment ago.`)
     await deps.clock.sleep(PREFLIGHT_RECHECK_MS, deps.signal).catch(() => undefined)
     prepared = await inGroup(deps.log, 'Discovery and pre-flight, once more', () => prepare(given, prepareDeps))
   }
