@@ -10,15 +10,15 @@ const exhaustive = process.env.TEST_SUITE === 'exhaustive'
 /**
  * Only in the exhaustive suite: the starter kit, the simulate command's own process tests, the workflow
  * linter's own tests (CI lints the workflows with it either way), the bundle e2e tests of single features
- * whose behaviour the in-process scenario tests already prove (the fast suite keeps the bundle's main e2e,
- * startup, OIDC and every mode's kill test), and the job summary's render test (it needs Debian's Chromium,
- * which a fresh machine does not have).
+ * whose behaviour the in-process scenario tests already prove (traffic-switch: scenario/traffic-switch and
+ * traffic-switch-kills; the fast suite keeps the bundle's main e2e, startup, OIDC and every mode's kill test),
+ * and the job summary's render test (it needs Debian's Chromium, which a fresh machine does not have).
  */
 const EXHAUSTIVE_ONLY = [
   '/__tests__/starter/',
   '/__tests__/simulate/cli\\.test\\.ts$',
   '/__tests__/workflows/',
-  '/__tests__/e2e/(ami|classic-lb|hooks|progressive|weights)\\.test\\.ts$',
+  '/__tests__/e2e/(ami|classic-lb|hooks|progressive|traffic-switch|weights)\\.test\\.ts$',
   '/__tests__/summary/render\\.test\\.ts$'
 ]
 
@@ -37,6 +37,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: { ignoreCodes: [151002] } }]
   },
   setupFilesAfterEnv: ['<rootDir>/test-support/jest-setup.ts'],
+  testSequencer: '<rootDir>/test-support/sequencer.mjs',
   testTimeout: 60000,
   // Two workers more than the cores: the bundle's e2e and kill tests spend most of their time waiting on
   // child processes that run in real time, the in-process tests keep the cores busy meanwhile.

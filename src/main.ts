@@ -4,6 +4,7 @@ import { AwsFleet } from './aws/fleet.js'
 import { type ClientOverrides, createClients } from './aws/clients.js'
 import { type Clock, systemClock } from './clock.js'
 import { readConfig } from './config/read.js'
+import { MODE_RULES } from './domain/modes.js'
 import type { Config, RoleConfig } from './config/types.js'
 import { octokitPort } from './github/api.js'
 import { GitHubIntegration } from './github/integration.js'
@@ -37,7 +38,7 @@ export async function run(deps: MainDeps = {}): Promise<RunResult | undefined> {
     const debug = core.isDebug() ? { logger: sdkLogger } : {}
     const clients = createClients(config.region, { ...debug, ...deps.clientOverrides, ...(credentials ? { credentials } : {}) })
     try {
-      const fleet = new AwsFleet(clients, clock, (line) => core.info(line))
+      const fleet = new AwsFleet(clients, clock, (line) => core.info(line), { watchRefreshes: MODE_RULES[config.mode].refusesRefreshMidRun })
       const log: Logger = {
         info: (l) => core.info(l),
         warning: (l) => core.warning(l),

@@ -3,6 +3,7 @@
 // weight of every forward again; finalize and rollback killed anywhere converge as well. The tick checks
 // (test-support/invariants.ts and the simulator's) hold in between.
 import { describe, expect, it } from '@jest/globals'
+import { LISTENER_PROPAGATION_MS } from '../../packages/aws-sim/src/index.js'
 import { runAction } from '../../test-support/harness.js'
 import { killSnapshots } from '../../test-support/kill.js'
 import { sampleNote, sweep, upTo } from '../../test-support/suite.js'
@@ -20,9 +21,13 @@ function scene(): { world: SimWorld; forwards: string[] } {
   return { world, forwards: [...listeners, ...rules] }
 }
 
-/** Every forward gives `live` all the weight, and `live` serves `version` from its full capacity. */
+/**
+ * Every forward gives `live` all the weight, and `live` serves `version` from its full capacity. A run may end
+ * right after its last weight write: the listener applies it within its propagation lag, so look after that.
+ */
 function expectServing(world: SimWorld, forwards: string[], live: string, version: string): void {
   const other = live === BLUE ? GREEN : BLUE
+  world.advance(LISTENER_PROPAGATION_MS[1])
   for (const arn of forwards) expect({ arn, weights: world.forwardWeights(arn) }).toEqual({ arn, weights: { [live]: 1, [other]: 0 } })
   const g = world.group(live)
   expect(g.instances.filter((i) => i.lifecycle === 'InService' && i.version === version)).toHaveLength(g.desired)

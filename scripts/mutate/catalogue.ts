@@ -55,7 +55,9 @@ const T = {
   credentialRetry: '__tests__/credentials/retry.test.ts',
   oidcSts: '__tests__/credentials/oidc-sts.test.ts',
   trafficSwitch: '__tests__/scenario/traffic-switch.test.ts',
-  trafficSwitchKills: '__tests__/scenario/traffic-switch-kills.test.ts'
+  trafficSwitchKills: '__tests__/scenario/traffic-switch-kills.test.ts',
+  sharedReads: '__tests__/scenario/shared-reads.test.ts',
+  coalesce: '__tests__/unit/coalesce.test.ts'
 }
 
 export const MUTATIONS: Mutation[] = [
@@ -737,7 +739,7 @@ export const MUTATIONS: Mutation[] = [
     id: 'progress-only-on-change',
     title: 'a wait logs its progress only when what it sees changes: a wait that sees the same for minutes is silent',
     file: 'src/run/progress.ts',
-    find: 'if (seen === this.last && now - this.lastAt < PROGRESS_EVERY_MS) return',
+    find: 'if (seen === this.last && now - this.lastAt < PROGRESS_EVERY_MS - POLL_GRID_MS) return',
     replace: 'if (seen === this.last) return',
     tests: [T.logging],
     only: 'progress'
@@ -795,5 +797,55 @@ export const MUTATIONS: Mutation[] = [
     replace: "they return to service in seconds'",
     tests: [T.summary],
     only: 'verdict'
+  },
+  {
+    id: 'group-reads-not-shared',
+    title: 'every pair reads its groups in a call of its own: calls per poll grow with the pairs and throttle many-pair runs',
+    file: 'src/aws/coalesce.ts',
+    find: '      if (open.keys.size + added.length <= this.o.maxKeys) {',
+    replace: '      if (false) {',
+    tests: [T.coalesce, T.sharedReads]
+  },
+  {
+    id: 'scheduled-actions-kept',
+    title: "a group's scheduled actions are kept from the first look: a one-time action that ran meanwhile (AWS deleted it) is moved to the new group and runs again",
+    file: 'src/aws/fleet.ts',
+    find: '...(scheduledActions.length === 0 ? { scheduledActions } : {})',
+    replace: 'scheduledActions',
+    tests: [T.interference],
+    only: 'scheduled action raises'
+  },
+  {
+    id: 'policies-kept-after-move',
+    title: 'the policies read before a move are kept after it: the run never sees its own move and does not end',
+    file: 'src/aws/fleet.ts',
+    find: '  movePolicy(from: string, to: string, policy: ScalingPolicy): Promise<void> {\n    this.written.add(from).add(to)\n',
+    replace: '  movePolicy(from: string, to: string, policy: ScalingPolicy): Promise<void> {\n',
+    tests: [T.sharedReads, T.scaling]
+  },
+  {
+    id: 'details-read-every-look',
+    title: "policies, scheduled actions and hooks are read at every look of every pair (5 Auto Scaling calls per group), as before issue 22",
+    file: 'src/aws/fleet.ts',
+    find: 'const fresh = (): boolean => !this.written.has(group.name)',
+    replace: 'const fresh = (): boolean => false',
+    tests: [T.sharedReads]
+  },
+  {
+    id: 'refreshes-read-by-every-mode',
+    title: 'finalize and rollback read instance refreshes at every look, though only a deploy acts on one',
+    file: 'src/main.ts',
+    find: '{ watchRefreshes: MODE_RULES[config.mode].refusesRefreshMidRun }',
+    replace: '{ watchRefreshes: true }',
+    tests: [T.sharedReads]
+  },
+  {
+    id: 'refresh-unwatched-in-deploy',
+    title: 'a deploy stops reading instance refreshes after pre-flight: it cuts over while a refresh replaces the live instances',
+    file: 'src/aws/autoscaling.ts',
+    find: "const refreshMatters = !o.kept || (o.watchRefreshes && group.instances.some((i) => i.lifecycle === 'InService'))",
+    replace: 'const refreshMatters = !o.kept',
+    tests: [T.interference],
+    only: 'instance refresh'
   }
 ]

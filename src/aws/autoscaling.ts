@@ -18,6 +18,7 @@ import {
   paginateDescribeScalingActivities,
   paginateDescribeScheduledActions
 } from '@aws-sdk/client-auto-scaling'
+import { capped } from '../domain/health.js'
 import type { Activity, Capacity } from '../domain/model.js'
 import { AwsCallFailed } from '../errors.js'
 import { type Aws, allPages } from './call.js'
@@ -47,13 +48,22 @@ export async function listAllGroups(aws: Aws): Promise<GroupDescription[]> {
   return groups.map(toGroup)
 }
 
+/** DescribeAutoScalingGroups names at most this many groups per call (its MaxRecords maximum). */
+export const GROUP_NAMES_PER_CALL = 100
+
 export async function describeGroups(aws: Aws, names: string[]): Promise<GroupDescription[]> {
   const client = aws.clients.autoscaling
+  const calls: string[][] = []
+  for (let i = 0; i < names.length; i += GROUP_NAMES_PER_CALL) calls.push(names.slice(i, i + GROUP_NAMES_PER_CALL))
   // AWS may answer with fewer groups than asked for, and a NextToken.
-  const groups = await aws.call(`DescribeAutoScalingGroups (${names.join(', ')})`, () =>
-    allPages(paginateDescribeAutoScalingGroups({ client }, { AutoScalingGroupNames: names, MaxRecords: 100 }), (page) => page.AutoScalingGroups)
+  const answers = await Promise.all(
+    calls.map((AutoScalingGroupNames) =>
+      aws.call(`DescribeAutoScalingGroups (${capped(AutoScalingGroupNames)})`, () =>
+        allPages(paginateDescribeAutoScalingGroups({ client }, { AutoScalingGroupNames, MaxRecords: GROUP_NAMES_PER_CALL }), (page) => page.AutoScalingGroups)
+      )
+    )
   )
-  return groups.map(toGroup)
+  return answers.flat().map(toGroup)
 }
 
 export async function activities(aws: Aws, group: string, known?: ReadonlySet<string>): Promise<Activity[]> {
@@ -71,30 +81,63 @@ export async function activities(aws: Aws, group: string, known?: ReadonlySet<st
   })
 }
 
-/** What pre-flight and planning need beyond the group description. */
-export async function loadDetails(aws: Aws, group: GroupDescription): Promise<GroupDescription> {
+/**
+ * What a group's details keep between observations: what only a write changes. Not the scheduled actions
+ * of a group that has any: AWS deletes a one-time action once it has run, so those are read at every look.
+ */
+export type KeptDetails = Pick<GroupDescription, 'policies' | 'lifecycleHooks'> & Partial<Pick<GroupDescription, 'scheduledActions'>>
+
+export interface DetailReads {
+  /** Policies, scheduled actions and lifecycle hooks read before: not read again. */
+  kept?: KeptDetails | undefined
+  /** Whether the run must notice an instance refresh that starts after its first look of the group. */
+  watchRefreshes: boolean
+  /** Whether to read the newest scaling activities (otherwise `activities` is left as the description has it). */
+  activities: boolean
+}
+
+/**
+ * What pre-flight and planning need beyond the group description: the newest scaling activities when asked;
+ * policies, scheduled actions and lifecycle hooks unless kept (KeptDetails); the active instance refresh at the first look
+ * (nothing kept), and later only in a run that watches for one and of a group with InService instances.
+ */
+export async function loadDetails(aws: Aws, group: GroupDescription, o: DetailReads): Promise<GroupDescription> {
   const name = group.name
   const client = aws.clients.autoscaling
-  const [policies, scheduledActions, recent, refreshes, hooks] = await Promise.all([
-    aws.call(`DescribePolicies for ${name}`, () => allPages(paginateDescribePolicies({ client }, { AutoScalingGroupName: name }), (page) => page.ScalingPolicies)),
-    aws.call(`DescribeScheduledActions for ${name}`, () =>
-      allPages(paginateDescribeScheduledActions({ client }, { AutoScalingGroupName: name }), (page) => page.ScheduledUpdateGroupActions)
-    ),
-    activities(aws, name),
+  // An instance refresh replaces InService instances: later looks need it only where it could replace what serves.
+  const refreshMatters = !o.kept || (o.watchRefreshes && group.instances.some((i) => i.lifecycle === 'InService'))
+  const [scaling, recent, refreshes] = await Promise.all([
+    keptDetails(aws, name, o.kept),
+    o.activities ? activities(aws, name) : group.activities,
     // Paged, but only the newest few matter: a refresh still running is among them.
-    aws.call(`DescribeInstanceRefreshes for ${name}`, () => client.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: name, MaxRecords: 5 }))),
-    // Not paged (no paginator): a group has at most 50 lifecycle hooks, all in one answer.
-    aws.call(`DescribeLifecycleHooks for ${name}`, () => client.send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: name })))
+    refreshMatters
+      ? aws.call(`DescribeInstanceRefreshes for ${name}`, () => client.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: name, MaxRecords: 5 })))
+      : undefined
   ])
-  const active = activeRefreshOf(refreshes.InstanceRefreshes ?? [])
-  return {
-    ...group,
-    policies: policies.map(toPolicy),
-    scheduledActions: scheduledActions.map(toScheduledAction),
-    activities: recent,
-    lifecycleHooks: (hooks.LifecycleHooks ?? []).map(toLifecycleHook),
-    ...(active ? { activeInstanceRefresh: active } : {})
-  }
+  const active = activeRefreshOf(refreshes?.InstanceRefreshes ?? [])
+  return { ...group, ...scaling, activities: recent, ...(active ? { activeInstanceRefresh: active } : {}) }
+}
+
+async function keptDetails(aws: Aws, name: string, kept: KeptDetails | undefined): Promise<Required<KeptDetails>> {
+  const client = aws.clients.autoscaling
+  const [policies, scheduledActions, lifecycleHooks] = await Promise.all([
+    kept?.policies ??
+      aws
+        .call(`DescribePolicies for ${name}`, () => allPages(paginateDescribePolicies({ client }, { AutoScalingGroupName: name }), (page) => page.ScalingPolicies))
+        .then((items) => items.map(toPolicy)),
+    kept?.scheduledActions ??
+      aws
+        .call(`DescribeScheduledActions for ${name}`, () =>
+          allPages(paginateDescribeScheduledActions({ client }, { AutoScalingGroupName: name }), (page) => page.ScheduledUpdateGroupActions)
+        )
+        .then((items) => items.map(toScheduledAction)),
+    // Not paged (no paginator): a group has at most 50 lifecycle hooks, all in one answer.
+    kept?.lifecycleHooks ??
+      aws
+        .call(`DescribeLifecycleHooks for ${name}`, () => client.send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: name })))
+        .then((out) => (out.LifecycleHooks ?? []).map(toLifecycleHook))
+  ])
+  return { policies, scheduledActions, lifecycleHooks }
 }
 
 /**

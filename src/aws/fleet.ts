@@ -9,6 +9,7 @@ import type { Clock } from '../clock.js'
 import * as autoscaling from './autoscaling.js'
 import { type Aws, withClients } from './call.js'
 import * as classic from './classic.js'
+import { Coalescer } from './coalesce.js'
 import type { Clients } from './clients.js'
 import { describeAlarms } from './cloudwatch.js'
 import * as ec2 from './ec2.js'
@@ -18,15 +19,47 @@ import * as listeners from './listeners.js'
 import type { Fleet, GroupDescription, TargetGroupDrain, TargetGroupHealthCheck } from './port.js'
 import { movePolicy, moveScheduledAction } from './scaling.js'
 
+/** How long a DescribeAutoScalingGroups waits for other pairs' requests to join it. */
+const GROUPS_READ_WINDOW_MS = 10
+
+export interface FleetOptions {
+  /**
+   * Whether the run must notice an instance refresh that starts after its first look (a deploy never cuts
+   * over during one): then DescribeInstanceRefreshes is read at every look of a group with InService
+   * instances; otherwise at the first look of each group only.
+   */
+  watchRefreshes: boolean
+}
+
+/**
+ * One per run. Reads of several pairs share calls: DescribeAutoScalingGroups of requests made together
+ * goes out as one call of up to 100 names, and each group's policies and lifecycle hooks (which only a
+ * write changes), and its scheduled actions when it has none, are read once, then again at every look after
+ * the run moved a policy or scheduled action of the group (read-your-writes: the reads after a write may lag it).
+ */
 export class AwsFleet implements Fleet {
   private readonly aws: Aws
+  private readonly groupReads: Coalescer<GroupDescription>
+  private readonly kept = new Map<string, autoscaling.KeptDetails>()
+  /** Groups whose policies or scheduled actions this run moved: read afresh at every look from then on. */
+  private readonly written = new Set<string>()
+
+  /** Target groups' health-check settings, read once per run. */
+  private readonly healthChecks = new Map<string, TargetGroupHealthCheck>()
 
   constructor(
     clients: Clients,
     private readonly clock: Clock,
-    log: (line: string) => void = () => {}
+    log: (line: string) => void = () => {},
+    private readonly o: FleetOptions = { watchRefreshes: true }
   ) {
     this.aws = withClients(clients, clock, log)
+    this.groupReads = new Coalescer({
+      read: (names) => autoscaling.describeGroups(this.aws, names),
+      keyOf: (g) => g.name,
+      window: () => clock.sleep(GROUPS_READ_WINDOW_MS),
+      maxKeys: autoscaling.GROUP_NAMES_PER_CALL
+    })
   }
 
   listGroups(tagKey: string, tagValue: string): Promise<GroupDescription[]> {
@@ -38,15 +71,27 @@ export class AwsFleet implements Fleet {
   }
 
   describeGroups(names: string[]): Promise<GroupDescription[]> {
-    return autoscaling.describeGroups(this.aws, names)
+    return this.groupReads.get(names)
   }
 
   activities(group: string, known?: ReadonlySet<string>): Promise<Activity[]> {
     return autoscaling.activities(this.aws, group, known)
   }
 
-  loadDetails(group: GroupDescription): Promise<GroupDescription> {
-    return autoscaling.loadDetails(this.aws, group)
+  async loadDetails(group: GroupDescription, activities = true): Promise<GroupDescription> {
+    const fresh = (): boolean => !this.written.has(group.name)
+    const kept = fresh() ? this.kept.get(group.name) : undefined
+    const loaded = await autoscaling.loadDetails(this.aws, group, { kept, watchRefreshes: this.o.watchRefreshes, activities })
+    // Not kept when a write to the group began meanwhile: this read may predate it.
+    if (!kept && fresh()) {
+      const { policies, scheduledActions, lifecycleHooks = [] } = loaded
+      this.kept.set(group.name, { policies, lifecycleHooks, ...(scheduledActions.length === 0 ? { scheduledActions } : {}) })
+    }
+    return loaded
+  }
+
+  forgetDetails(): void {
+    this.kept.clear()
   }
 
   targetHealth(targetGroupArn: string, instanceIds: string[]): Promise<Record<string, TargetHealth>> {
@@ -65,8 +110,10 @@ export class AwsFleet implements Fleet {
     return listeners.setWeights(this.aws, forward, weights)
   }
 
-  targetGroupHealthChecks(keys: string[]): Promise<Record<string, TargetGroupHealthCheck>> {
-    return elbv2.targetGroupHealthChecks(this.aws, keys)
+  async targetGroupHealthChecks(arns: string[]): Promise<Record<string, TargetGroupHealthCheck>> {
+    const missing = arns.filter((a) => !this.healthChecks.has(a))
+    if (missing.length > 0) for (const [arn, hc] of Object.entries(await elbv2.targetGroupHealthChecks(this.aws, missing))) this.healthChecks.set(arn, hc)
+    return Object.fromEntries(arns.flatMap((a) => (this.healthChecks.has(a) ? [[a, this.healthChecks.get(a) as TargetGroupHealthCheck]] : [])))
   }
 
   alarms(names: string[]): Promise<AlarmStatus[]> {
@@ -146,10 +193,12 @@ export class AwsFleet implements Fleet {
   }
 
   movePolicy(from: string, to: string, policy: ScalingPolicy): Promise<void> {
+    this.written.add(from).add(to)
     return movePolicy(this.aws, { from, to, policy })
   }
 
   moveScheduledAction(from: string, to: string, action: ScheduledAction): Promise<void> {
+    this.written.add(from).add(to)
     return moveScheduledAction(this.aws, { from, to, action, now: this.clock.now() })
   }
 

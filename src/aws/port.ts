@@ -28,15 +28,23 @@ export interface Fleet {
   listGroups(tagKey: string, tagValue: string): Promise<GroupDescription[]>
   /** Every group of the account and region, without instances (deploy by image: who else launches a template). */
   allGroups(): Promise<GroupDescription[]>
-  /** The named groups (same detail as listGroups). */
+  /** The named groups (same detail as listGroups); requests made together may share one call. */
   describeGroups(names: string[]): Promise<GroupDescription[]>
   /**
    * Scaling activities of one group, newest first: every page back to the first activity in `known`
    * (those seen before a wait began), or the newest page alone without it.
    */
   activities(group: string, known?: ReadonlySet<string>): Promise<Group['activities']>
-  /** Fills in what pre-flight and planning need beyond the group description. */
-  loadDetails(group: GroupDescription): Promise<GroupDescription>
+  /**
+   * Fills in what pre-flight and planning need beyond the group description: the newest scaling activities
+   * (unless `activities` is false: the group's are kept as given); policies and lifecycle hooks once per
+   * group, scheduled actions once while the group has none (AWS deletes a one-time action after it runs), and
+   * all of them at every call after this fleet moved a policy or scheduled action of the group;
+   * the active instance refresh at the first call, later where the run watches for one (see AwsFleet).
+   */
+  loadDetails(group: GroupDescription, activities?: boolean): Promise<GroupDescription>
+  /** The next loadDetails of every group reads its policies, scheduled actions and hooks again. */
+  forgetDetails(): void
   /**
    * Target health of these instances in one target group, in one call however many they are. Up to 100
    * are named (instances EC2 no longer knows are left out: asking about them fails the whole call with

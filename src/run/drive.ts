@@ -2,7 +2,7 @@
 // plan is empty. Every wait is followed by a fresh observation, so each decision uses current state.
 import type { Fleet } from '../aws/port.js'
 import type { Clock } from '../clock.js'
-import type { Pair } from '../domain/model.js'
+import type { Group, Pair } from '../domain/model.js'
 import { type Phase, classify } from '../domain/phase.js'
 import { type Step, describeStep, isWait } from '../domain/steps.js'
 import { ActionError, AwsCallFailed, Cancelled, errorMessage } from '../errors.js'
@@ -92,6 +92,7 @@ export class Executor {
       current = await this.observeCaughtUp(current, opts.guard)
       const steps = planner(classify(current), current)
       if (steps.length === 0) return current
+      current = await this.withWaitedActivities(current, steps)
       for (let at = 0; at < steps.length; ) {
         const step = steps[at] as Step
         // Compensating writes after a cancel still run: they are what keeps the live group safe.
@@ -119,12 +120,15 @@ export class Executor {
     }
   }
 
-  /** Observes again, for a while, until the pair shows `reached` (a read may lag the run's last writes). */
-  async settle(pair: Pair, reached: (phase: Phase) => boolean, guard?: Guard): Promise<Pair> {
+  /**
+   * The end state of a drive: its last observation (made after its last writes, and showing them) unless
+   * that does not show `reached`; then observes again, for a while (a read may lag the run's last writes).
+   */
+  async settle(driven: Pair, reached: (phase: Phase) => boolean, guard?: Guard): Promise<Pair> {
     const since = this.o.clock.now()
-    let current = await this.observeCaughtUp(pair, guard)
+    let current = driven
     while (!reached(classify(current)) && this.o.clock.now() - since < this.writes.lagBudgetMs()) {
-      await this.o.clock.sleep(READ_LAG_POLL_MS).catch(() => undefined)
+      if (current !== driven) await this.o.clock.sleep(READ_LAG_POLL_MS).catch(() => undefined)
       current = await this.observeCaughtUp(current, guard)
     }
     return current
@@ -137,12 +141,32 @@ export class Executor {
    */
   private async observeCaughtUp(pair: Pair, guard: Guard | undefined): Promise<Pair> {
     for (;;) {
+      // While a light look (groups and target health) misses the run's writes, a full one would too.
+      if (this.writes.anyUnseen(pair.base)) {
+        const light = await observePair(this.o.fleet, pair, {})
+        guard?.(light)
+        if (this.writes.stillUnseen(light, true)) {
+          await this.o.clock.sleep(READ_LAG_POLL_MS).catch(() => undefined)
+          continue
+        }
+      }
       const current = await observePair(this.o.fleet, pair)
       guard?.(current)
       if (!this.writes.stillUnseen(current)) return current
       // Not the cancellation signal: a cancelled run still needs a true picture for its last writes.
       await this.o.clock.sleep(READ_LAG_POLL_MS).catch(() => undefined)
     }
+  }
+
+  /**
+   * A health wait tells the launches this round's writes cause from those before by the scaling activities
+   * known when the round began: read them now, before the writes, for each group the round waits on.
+   */
+  private async withWaitedActivities(pair: Pair, steps: Step[]): Promise<Pair> {
+    const waited = new Set(steps.flatMap((s) => (s.kind === 'wait-healthy' ? [s.group] : [])))
+    if (waited.size === 0) return pair
+    const groups = await Promise.all(pair.groups.map(async (g) => (waited.has(g.name) ? { ...g, activities: await this.o.fleet.activities(g.name) } : g)))
+    return { ...pair, groups: groups as [Group, Group] }
   }
 
   /** Steps of one batch run go out together; every one is recorded, and the first failure is thrown. */

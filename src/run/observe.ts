@@ -9,7 +9,7 @@ export async function observeAll(fleet: Fleet, opts: DiscoverOptions): Promise<D
   const groups = await fleet.listGroups(opts.imageNameTagKey, opts.imageName)
   const found = discover(groups, opts)
   if (found.refusals.length > 0) return found
-  const pairs = await Promise.all(found.pairs.map((p) => withDetails(fleet, p)))
+  const pairs = await Promise.all(found.pairs.map((p) => withDetails(fleet, p, true)))
   return { pairs, refusals: [] }
 }
 
@@ -20,8 +20,9 @@ export interface LightObservation {
 }
 
 /**
- * A fresh snapshot of one pair. For polling, `light` skips policies and scheduled actions, and reads
- * scaling activities only of `light.activitiesOf` (the group being waited on), if any.
+ * A fresh snapshot of one pair. Scaling activities are carried over from `pair`: a plan never looks at
+ * them, and the run reads them where it needs them (pre-flight, the health waits). For polling, `light`
+ * skips the groups' details and listeners, and reads the activities of `light.activitiesOf`, if any.
  */
 export async function observePair(fleet: Fleet, pair: Pair, light?: LightObservation): Promise<Pair> {
   const described = await fleet.describeGroups(pair.groups.map((g) => g.name))
@@ -36,13 +37,13 @@ export async function observePair(fleet: Fleet, pair: Pair, light?: LightObserva
     )
     return withHealth(fleet, { base: pair.base, groups: withActivities as [Group, Group], ...(pair.listeners ? { listeners: pair.listeners } : {}) })
   }
-  return withDetails(fleet, { ...pair, groups })
+  return withDetails(fleet, { ...pair, groups }, false)
 }
 
-async function withDetails(fleet: Fleet, pair: Pair): Promise<Pair> {
+async function withDetails(fleet: Fleet, pair: Pair, activities: boolean): Promise<Pair> {
   // The listeners depend only on the groups' target groups: read them while the details are read.
   const [groups, listeners] = await Promise.all([
-    Promise.all(pair.groups.map(async (g) => ({ ...(await fleet.loadDetails(g as GroupDescription)), color: g.color }))) as Promise<[Group, Group]>,
+    Promise.all(pair.groups.map(async (g) => ({ ...(await fleet.loadDetails(g as GroupDescription, activities)), color: g.color }))) as Promise<[Group, Group]>,
     listenersOf(fleet, pair.groups, pair.listeners)
   ])
   return withHealth(fleet, await withStandbyLiveness(fleet, { base: pair.base, groups, ...(listeners ? { listeners } : {}) }))

@@ -17,6 +17,18 @@ export interface WaitOptions {
   signal?: AbortSignal | undefined
 }
 
+/**
+ * Every look of every wait lands on this grid of the clock (whole seconds): the waits of several pairs then
+ * look at the same moments, and their group reads go out as one call (aws/coalesce.ts).
+ */
+export const POLL_GRID_MS = 1_000
+
+/** The delay from `now` to the grid point nearest `now + delayMs` (at least half the delay away, on average the delay). */
+export function onGrid(now: number, delayMs: number): number {
+  const earliest = now + Math.max(delayMs / 2, delayMs - POLL_GRID_MS / 2)
+  return Math.ceil(earliest / POLL_GRID_MS) * POLL_GRID_MS - now
+}
+
 export async function waitFor<T>(check: () => Promise<Check<T>>, opts: WaitOptions): Promise<WaitResult<T>> {
   const start = opts.clock.now()
   const deadline = start + opts.timeoutMs
@@ -33,6 +45,6 @@ export async function waitFor<T>(check: () => Promise<Check<T>>, opts: WaitOptio
     const remaining = deadline - opts.clock.now()
     if (remaining <= 0) return { done: false, why: 'timeout', last, polls, elapsedMs }
     // A clock may reject an aborted sleep (as timers/promises does): the loop reports it as aborted.
-    await opts.clock.sleep(Math.min(opts.nextIntervalMs?.() ?? opts.intervalMs, remaining), opts.signal).catch(() => undefined)
+    await opts.clock.sleep(Math.min(onGrid(opts.clock.now(), opts.nextIntervalMs?.() ?? opts.intervalMs), remaining), opts.signal).catch(() => undefined)
   }
 }

@@ -3,6 +3,7 @@
 import type { Clock } from '../clock.js'
 import { formatDuration } from '../duration.js'
 import type { Logger } from '../log.js'
+import { POLL_GRID_MS } from './poll.js'
 
 /** The longest a wait stays silent in the log while nothing changes. */
 export const PROGRESS_EVERY_MS = 30_000
@@ -25,7 +26,8 @@ export class Progress {
   /** What the wait sees now; logged if it changed or the last line is PROGRESS_EVERY_MS old. */
   note(seen: string): void {
     const now = this.clock.now()
-    if (seen === this.last && now - this.lastAt < PROGRESS_EVERY_MS) return
+    // Looks land on the poll grid, up to half a step early: the one due just short of 30 s logs.
+    if (seen === this.last && now - this.lastAt < PROGRESS_EVERY_MS - POLL_GRID_MS) return
     this.last = seen
     this.lastAt = now
     this.log.info(`${this.label}: ${seen}; ${formatDuration(now - this.startedAt)} of ${formatDuration(this.limitMs)}`)

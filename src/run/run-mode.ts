@@ -48,6 +48,7 @@ export async function runMode(given: Config, deps: RunDeps): Promise<RunResult> 
     // A read may lag a write made a moment ago (a finalize right after its deploy, a lock just released): look once more.
     deps.log.info(`Pre-flight refused (${prepared.refusals.join('; ')}); looking once more in ${PREFLIGHT_RECHECK_MS / 1000} s, as AWS reads may lag a write made a moment ago.`)
     await deps.clock.sleep(PREFLIGHT_RECHECK_MS, deps.signal).catch(() => undefined)
+    deps.fleet.forgetDetails()
     prepared = await inGroup(deps.log, 'Discovery and pre-flight, once more', () => prepare(given, prepareDeps))
   }
   // A deploy by image knows its version (by default the AMI id) once the image is resolved.

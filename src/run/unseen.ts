@@ -39,6 +39,11 @@ export class UnseenWrites {
     return pending.some((w) => !(light && NOT_IN_LIGHT_OBSERVATIONS.has(w.step.kind)))
   }
 
+  /** Whether the run made writes to the pair that no observation has shown yet (without judging them again). */
+  anyUnseen(base: string): boolean {
+    return (this.unseen.get(base) ?? []).length > 0
+  }
+
   /** A cancelled job has seconds left before the runner kills it: wait less for reads to catch up. */
   lagBudgetMs(): number {
     return this.signal?.aborted ? READ_LAG_CANCELLED_MS : READ_LAG_MAX_MS

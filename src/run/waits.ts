@@ -1,11 +1,11 @@
 // The three waits of a plan, each a bounded poll of fresh (light) observations: new instances healthy,
 // traffic gone from the old group, old instances settled in Standby.
-import type { Fleet, TargetGroupHealthCheck } from '../aws/port.js'
+import type { Fleet } from '../aws/port.js'
 import type { Clock } from '../clock.js'
 import { HealthCadence } from '../domain/cadence.js'
 import { type HealthReport, HealthTracker, MIN_BOOT_TIME_MS, UNHEALTHY_POLLS, assessHealth, describeFailures, describeNotReady, describeProgress } from '../domain/health.js'
 import { type Interruption, describeInterruptions } from '../domain/interruption.js'
-import { type Pair, PENDING_STATES } from '../domain/model.js'
+import { type Group, type Pair, PENDING_STATES } from '../domain/model.js'
 import { stillTakesTraffic } from '../domain/phase.js'
 import type { Step } from '../domain/steps.js'
 import { formatDuration } from '../duration.js'
@@ -37,7 +37,13 @@ const STANDBY_TIMEOUT_MS = 65 * 60_000
 const DEREGISTER_POLL_MS = 1_000
 /** Health waits look this often, at most, when targets are about to turn healthy (see HealthCadence). */
 const FAST_POLL_MS = 1_000
-const FAST_OBSERVATIONS_PER_SECOND = 4
+/**
+ * Fast looks of the whole run per second, at most. A fast look reads one target group's health (one ELB
+ * DescribeTargetHealth per target group); the pairs' group reads of a moment are one shared call, and the
+ * scaling activities wait for the poll interval. ELB refills its account bucket of Describe calls at 10 a
+ * second (ELB user guide, "Request throttling for the Elastic Load Balancing API"): 8 leaves room for the rest.
+ */
+const FAST_OBSERVATIONS_PER_SECOND = 8
 
 /**
  * New weights apply a moment after the write ("Rule updates do not take effect immediately, so requests could
@@ -60,7 +66,6 @@ export class Waits {
   private readonly weightsMovedAt = new Map<string, number>()
   /** Health waits in flight (one per pair being deployed or restored). */
   private waits = 0
-  private readonly healthCheckCache = new Map<string, TargetGroupHealthCheck>()
 
   constructor(private readonly o: WaitsOptions) {}
 
@@ -103,7 +108,7 @@ export class Waits {
       // A restore (rollback) never gives up early on an instance: only the timeout ends it.
       patient: s.purpose === 'restore'
     })
-    const checks = await this.healthChecks(s.targetGroupArns)
+    const checks = await this.o.fleet.targetGroupHealthChecks(s.targetGroupArns)
     const cadence = new HealthCadence({
       pollMs: this.o.pollIntervalMs,
       toHealthyMs: Math.max(0, ...Object.values(checks).map((t) => t.healthyThreshold * t.intervalSeconds * 1000)),
@@ -111,13 +116,19 @@ export class Waits {
     })
     const interrupted: Interruption[] = []
     const progress = new Progress(this.o.log, this.o.clock, `${pair.base}: ${s.group} healthy`, this.o.healthTimeoutMs)
+    // Scaling activities (failed launches) are read at the poll interval, not at every fast look.
+    let activities: { readAt: number; items: Group['activities'] } | undefined
     this.waits++
     const result = await waitFor<HealthReport>(
       async () => {
-        const now = await observePair(this.o.fleet, pair, { activitiesOf: s.group, knownActivities: tracker.knownActivities })
+        const due = !activities || this.o.clock.now() - activities.readAt >= this.o.pollIntervalMs
+        const readAt = this.o.clock.now()
+        const now = await observePair(this.o.fleet, pair, due ? { activitiesOf: s.group, knownActivities: tracker.knownActivities } : {})
         guard?.(now)
-        const group = now.groups.find((g) => g.name === s.group)
-        if (!group) throw new Error(`group ${s.group} left the pair`)
+        const seen = now.groups.find((g) => g.name === s.group)
+        if (!seen) throw new Error(`group ${s.group} left the pair`)
+        if (due) activities = { readAt, items: seen.activities }
+        const group = activities ? { ...seen, activities: activities.items } : seen
         cadence.note(group, s.targetGroupArns, this.o.clock.now())
         const report = assessHealth(group, s.count, s.targetGroupArns, tracker.knownActivities)
         progress.note(describeProgress(report))
@@ -217,9 +228,8 @@ export class Waits {
   }
 
   /**
-   * The look-again delay when targets are about to turn healthy: 1 s for one pair, longer when many pairs
-   * wait at once, so the run's observations stay near 4 a second (each is a few API calls, and Auto Scaling
-   * throttles per account).
+   * The look-again delay when targets are about to turn healthy: 1 s for up to 8 pairs, longer when more
+   * wait at once, so the run's fast looks stay near FAST_OBSERVATIONS_PER_SECOND.
    */
   private fastPollMs(): number {
     return Math.max(FAST_POLL_MS, Math.max(1, this.waits) * (1000 / FAST_OBSERVATIONS_PER_SECOND))
@@ -230,7 +240,7 @@ export class Waits {
    * (at least 5 minutes), plus the time the slowest target group needs to see it healthy once it answers.
    */
   private async autoBootTimeMs(group: Pair['groups'][number] | undefined, targetGroupArns: string[]): Promise<number> {
-    const settings = await this.healthChecks(targetGroupArns)
+    const settings = await this.o.fleet.targetGroupHealthChecks(targetGroupArns)
     const toHealthy = Math.max(0, ...Object.values(settings).map((t) => t.healthyThreshold * t.intervalSeconds * 1000))
     return Math.max((group?.healthCheckGracePeriodSeconds ?? 0) * 1000, MIN_BOOT_TIME_MS) + toHealthy
   }
@@ -240,19 +250,10 @@ export class Waits {
     const arns = pair.groups.find((g) => g.name === group)?.targetGroupArns ?? []
     if (arns.length === 0) return false
     try {
-      const kinds = await this.healthChecks(arns)
+      const kinds = await this.o.fleet.targetGroupHealthChecks(arns)
       return arns.some((a) => kinds[a] === undefined || kinds[a]?.network === true)
     } catch {
       return true
     }
-  }
-
-  private async healthChecks(arns: string[]): Promise<Record<string, TargetGroupHealthCheck>> {
-    const missing = arns.filter((a) => !this.healthCheckCache.has(a))
-    if (missing.length > 0) {
-      const got = await this.o.fleet.targetGroupHealthChecks(missing)
-      for (const [arn, hc] of Object.entries(got)) this.healthCheckCache.set(arn, hc)
-    }
-    return Object.fromEntries(arns.flatMap((a) => (this.healthCheckCache.has(a) ? [[a, this.healthCheckCache.get(a) as TargetGroupHealthCheck]] : [])))
   }
 }
