@@ -23,7 +23,7 @@ export interface WaitOptions {
  */
 export const POLL_GRID_MS = 1_000
 
-/** The delay from `now` to the grid point nearest `now + delayMs` (at least half the delay away, on average the delay). */
+/** The delay from `now` to the first grid point at least `delayMs` − half a grid step (and half the delay) away: the delay on average. */
 export function onGrid(now: number, delayMs: number): number {
   const earliest = now + Math.max(delayMs / 2, delayMs - POLL_GRID_MS / 2)
   return Math.ceil(earliest / POLL_GRID_MS) * POLL_GRID_MS - now

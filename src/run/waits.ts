@@ -127,8 +127,8 @@ export class Waits {
         guard?.(now)
         const seen = now.groups.find((g) => g.name === s.group)
         if (!seen) throw new Error(`group ${s.group} left the pair`)
-        if (due) activities = { readAt, items: seen.activities }
-        const group = activities ? { ...seen, activities: activities.items } : seen
+        if (due || !activities) activities = { readAt, items: seen.activities }
+        const group = { ...seen, activities: activities.items }
         cadence.note(group, s.targetGroupArns, this.o.clock.now())
         const report = assessHealth(group, s.count, s.targetGroupArns, tracker.knownActivities)
         progress.note(describeProgress(report))
