@@ -1,6 +1,7 @@
 // Ready-made simulated topologies for scenario tests and the demo.
 import { SimWorld } from './world.js'
 import type { SimWorldOptions } from '../packages/aws-sim/src/index.js'
+import type { PutScalingPolicyCommandInput } from '@aws-sdk/client-auto-scaling'
 
 export interface ServiceOptions {
   base?: string
@@ -12,6 +13,16 @@ export interface ServiceOptions {
 }
 
 export const START = Date.parse('2026-11-28T10:00:00Z')
+
+/** A target-tracking policy (average CPU at 50 %) on `group`, as a PutScalingPolicy input. */
+export function cpuTargetPolicy(group: string): PutScalingPolicyCommandInput {
+  return {
+    AutoScalingGroupName: group,
+    PolicyName: 'cpu-target-50',
+    PolicyType: 'TargetTrackingScaling',
+    TargetTrackingConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: 50 }
+  }
+}
 
 /**
  * One world, one target group per service (unless given), each service a blue (live) / green (idle) pair.

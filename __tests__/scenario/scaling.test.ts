@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { PutScalingPolicyCommand, PutScheduledUpdateGroupActionCommand } from '@aws-sdk/client-auto-scaling'
 import { type ActionRun, runAction } from '../../test-support/harness.js'
-import { addService, newWorld } from '../../test-support/worlds.js'
+import { addService, cpuTargetPolicy, newWorld } from '../../test-support/worlds.js'
 import type { SimWorld } from '../../test-support/world.js'
 import { simClients } from '../../packages/aws-sim/src/index.js'
 
@@ -34,14 +34,7 @@ async function withScaling(group: string): Promise<void> {
     Threshold: 70,
     ComparisonOperator: 'GreaterThanThreshold'
   })
-  await aws.autoScaling.send(
-    new PutScalingPolicyCommand({
-      AutoScalingGroupName: group,
-      PolicyName: 'cpu-target-50',
-      PolicyType: 'TargetTrackingScaling',
-      TargetTrackingConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: 50 }
-    })
-  )
+  await aws.autoScaling.send(new PutScalingPolicyCommand(cpuTargetPolicy(group)))
   await aws.autoScaling.send(
     new PutScheduledUpdateGroupActionCommand({
       AutoScalingGroupName: group,

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { PutScalingPolicyCommand } from '@aws-sdk/client-auto-scaling'
 import { runAction } from '../../test-support/harness.js'
-import { addService, newWorld } from '../../test-support/worlds.js'
+import { addService, cpuTargetPolicy, newWorld } from '../../test-support/worlds.js'
 import type { SimWorld } from '../../test-support/world.js'
 import { simClients } from '../../packages/aws-sim/src/index.js'
 
@@ -63,14 +63,7 @@ describe('the policies a deploy moves', () => {
     world = newWorld({ seed: 3 })
     const { blue, green } = addService(world)
     const aws = simClients(world)
-    await aws.autoScaling.send(
-      new PutScalingPolicyCommand({
-        AutoScalingGroupName: blue,
-        PolicyName: 'cpu-target-50',
-        PolicyType: 'TargetTrackingScaling',
-        TargetTrackingConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: 50 }
-      })
-    )
+    await aws.autoScaling.send(new PutScalingPolicyCommand(cpuTargetPolicy(blue)))
     aws.destroy()
     world.setBaseline()
     const r = await runAction(world, { mode: 'deploy', version: 'v2' })
