@@ -8,7 +8,7 @@ import os from 'node:os'
 const exhaustive = process.env.TEST_SUITE === 'exhaustive'
 
 /**
- * Only in the exhaustive suite: the starter kit, the simulate command's own process tests, the workflow
+ * Only in the exhaustive suite: the starter kit, the simulate and bench commands' own process tests, the workflow
  * linter's own tests (CI lints the workflows with it either way), the bundle e2e tests of single features
  * whose behaviour the in-process scenario tests already prove (traffic-switch: scenario/traffic-switch and
  * traffic-switch-kills; the fast suite keeps the bundle's main e2e, startup, OIDC and every mode's kill test),
@@ -16,7 +16,7 @@ const exhaustive = process.env.TEST_SUITE === 'exhaustive'
  */
 const EXHAUSTIVE_ONLY = [
   '/__tests__/starter/',
-  '/__tests__/simulate/cli\\.test\\.ts$',
+  '/__tests__/simulate/(cli|bench)\\.test\\.ts$',
   '/__tests__/workflows/',
   '/__tests__/e2e/(ami|classic-lb|hooks|progressive|traffic-switch|weights)\\.test\\.ts$',
   '/__tests__/summary/render\\.test\\.ts$'

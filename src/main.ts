@@ -36,7 +36,7 @@ export async function run(deps: MainDeps = {}): Promise<RunResult | undefined> {
     if (credentials) await credentials()
     // With step debug logging on (ACTIONS_STEP_DEBUG), the SDK logs every AWS call with its input and output.
     const debug = core.isDebug() ? { logger: sdkLogger } : {}
-    const clients = createClients(config.region, { ...debug, ...deps.clientOverrides, ...(credentials ? { credentials } : {}) })
+    const clients = createClients(config.region, clock, { ...debug, ...deps.clientOverrides, ...(credentials ? { credentials } : {}) })
     try {
       const fleet = new AwsFleet(clients, clock, (line) => core.info(line), { watchRefreshes: MODE_RULES[config.mode].refusesRefreshMidRun })
       const log: Logger = {

@@ -296,7 +296,7 @@ describe('a read naming an instance EC2 has forgotten', () => {
     // Past its 300 s drain and past the time EC2 still lists it.
     world.advance(Math.max(world.ec2ForgetMs, 300_000) + 60_000)
     const arn = world.targetGroupByName('prod-web')?.arn as string
-    const clients = createClients('us-east-1', {
+    const clients = createClients('us-east-1', world.clock, {
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'simulated-secret' },
       requestHandler: world.requestHandler,
       retryStrategy: new ConfiguredRetryStrategy(2, () => 0)

@@ -65,7 +65,7 @@ describe('DescribeInstanceHealth (simulated Classic LB)', () => {
     world.terminateBehindOurBack(a)
     world.advance(10 * 60_000)
     await expect(health(world, [a, b])).rejects.toMatchObject({ name: 'InvalidEndPointException' })
-    const clients = createClients('us-east-1', config(world))
+    const clients = createClients('us-east-1', world.clock, config(world))
     const fleet = new AwsFleet(clients, world.clock)
     try {
       const got = await fleet.classicHealth(CLB, [a, b])

@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { USER_AGENT, createClients } from '../../src/aws/clients.js'
+import { systemClock } from '../../src/clock.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { name: string; version: string }
@@ -26,7 +27,7 @@ describe('the user agent', () => {
         return { response: { statusCode: 200, headers: { 'content-type': 'text/xml' }, body: Readable.from([Buffer.from(body)]) } }
       }
     }
-    const clients = createClients('us-east-1', { requestHandler, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' } })
+    const clients = createClients('us-east-1', systemClock, { requestHandler, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' } })
     try {
       await clients.autoscaling.send(new DescribeAutoScalingGroupsCommand({}))
     } finally {

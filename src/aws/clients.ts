@@ -6,6 +6,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2'
 import type { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { partition } from '@aws-sdk/core/client'
+import type { Clock } from '../clock.js'
 // The bundler inlines this JSON at build time (dist/ carries the version it was built from, not a file read at run time).
 import packageJson from '../../package.json' with { type: 'json' }
 
@@ -69,14 +70,18 @@ export function limitInFlight<C>(client: C, limit = MAX_IN_FLIGHT_PER_SERVICE): 
   return client
 }
 
-export function createClients(region: string, overrides: ClientOverrides = {}): Clients {
+/**
+ * `clock` sees the lazily loaded clients' module loads (`Clock.busyWhile`): a simulated run's clock must not
+ * move while one loads.
+ */
+export function createClients(region: string, clock: Clock, overrides: ClientOverrides = {}): Clients {
   // Throttling is normal at scale: the SDK retries it (and 5xx) with backoff; give it room to.
   const config = { region, maxAttempts: 8, customUserAgent: [USER_AGENT], ...overrides }
   const loaded: { destroy(): void }[] = []
   const lazy = <C extends { destroy(): void }, A>(load: () => Promise<A>, make: (api: A) => C): (() => Promise<{ client: C; api: A }>) => {
     let once: Promise<{ client: C; api: A }> | undefined
     return () =>
-      (once ??= load().then((api) => {
+      (once ??= clock.busyWhile(load).then((api) => {
         const client = limitInFlight(make(api))
         loaded.push(client)
         return { client, api }

@@ -18,6 +18,8 @@
 export interface Clock {
   now(): number
   sleep(ms: number, signal?: AbortSignal): Promise<void>
+  /** Runs work this clock cannot see (a module loading): time does not advance until it ends. */
+  busyWhile<T>(work: () => Promise<T>): Promise<T>
 }
 
 interface Timer {
@@ -78,6 +80,15 @@ export class VirtualClock implements Clock {
     this.busy--
     this.epoch++
     if (this.timers.length > 0) this.schedulePump()
+  }
+
+  async busyWhile<T>(work: () => Promise<T>): Promise<T> {
+    this.enter()
+    try {
+      return await work()
+    } finally {
+      this.leave()
+    }
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
