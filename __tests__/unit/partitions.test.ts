@@ -3,7 +3,7 @@
 // is pointed out when STS refuses a China role with the default one.
 import { describe, expect, it } from '@jest/globals'
 import { ConfiguredRetryStrategy } from '@smithy/core/retry'
-import { partitionOf } from '../../src/aws/clients.js'
+import { partitionOf } from '../../src/aws/region.js'
 import { oidcCredentials } from '../../src/credentials/provider.js'
 import { readConfig } from '../../src/config/read.js'
 import { SimWorld } from '../../test-support/world.js'

@@ -5,7 +5,6 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import type { EC2Client } from '@aws-sdk/client-ec2'
 import type { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { partition } from '@aws-sdk/core/client'
 import type { Clock } from '../clock.js'
 // The bundler inlines this JSON at build time (dist/ carries the version it was built from, not a file read at run time).
 import packageJson from '../../package.json' with { type: 'json' }
@@ -101,23 +100,4 @@ export function createClients(region: string, clock: Clock, overrides: ClientOve
       for (const c of loaded) c.destroy()
     }
   }
-}
-
-/**
- * Region names as every partition spells them: us-east-1, cn-north-1, us-gov-west-1, us-iso-east-1,
- * us-isob-east-1, eu-isoe-west-1, eusc-de-east-1. (Pseudo-regions such as aws-global are not regions.)
- */
-const REGION_NAME = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/
-
-export function isRegionName(region: string): boolean {
-  return REGION_NAME.test(region)
-}
-
-/**
- * The partition (aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-eusc, ...) of a region, from the same
- * partition data the SDK clients resolve their endpoints with (`@aws-sdk/core`): the region list first,
- * then each partition's region pattern, so regions newer than this code are placed right too.
- */
-export function partitionOf(region: string): string {
-  return partition(region).name
 }

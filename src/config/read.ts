@@ -4,7 +4,7 @@
 // inputs.ts. The defaults applied here are the ones action.yml declares (__tests__/unit/action-yml.test.ts).
 import os from 'node:os'
 import * as core from '@actions/core'
-import { isRegionName } from '../aws/clients.js'
+import { isRegionName } from '../aws/region.js'
 import { readRole } from '../credentials/role-inputs.js'
 import type { Mode } from '../domain/model.js'
 import { formatDuration } from '../duration.js'

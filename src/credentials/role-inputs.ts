@@ -1,6 +1,6 @@
 // role-to-assume and its companions: what STS accepts for a role ARN, session name and duration, checked
 // before any AWS call (by readConfig, and again by the provider for callers that build one directly).
-import { partitionOf } from '../aws/clients.js'
+import { partitionOf } from '../aws/region.js'
 import { Inputs } from '../config/inputs.js'
 import type { InputReader } from '../config/reader.js'
 import type { RoleConfig } from '../config/types.js'
