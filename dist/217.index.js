@@ -1321,17 +1321,26 @@ const USER_AGENT = [package_namespaceObject.UU, package_namespaceObject.rE];
  * while the SDK backs off, which is what lowers the pressure.
  */
 const MAX_IN_FLIGHT_PER_SERVICE = 8;
-/** Adds a slot limit to a client: every command waits for one of `limit` slots (retries included). */
+/** A command that only reads (Describe*, List*, Get*): it waits behind the writes for a slot. */
+function isRead(commandName) {
+    return /^(Describe|List|Get)/.test(commandName ?? '');
+}
+/**
+ * Adds a slot limit to a client: every command waits for one of `limit` slots (retries included). Writes
+ * take a free slot before any waiting read: when many pairs poll at once, a cutover's writes (which move
+ * the traffic) do not queue behind the other pairs' looks.
+ */
 function limitInFlight(client, limit = MAX_IN_FLIGHT_PER_SERVICE) {
     let active = 0;
-    const queue = [];
-    const acquire = () => active < limit ? (active++, Promise.resolve()) : new Promise((resolve) => queue.push(() => (active++, resolve())));
+    const writes = [];
+    const reads = [];
+    const acquire = (read) => active < limit ? (active++, Promise.resolve()) : new Promise((resolve) => (read ? reads : writes).push(() => (active++, resolve())));
     const release = () => {
         active--;
-        queue.shift()?.();
+        (writes.shift() ?? reads.shift())?.();
     };
-    client.middlewareStack.add((next) => async (args) => {
-        await acquire();
+    client.middlewareStack.add((next, context) => async (args) => {
+        await acquire(isRead(context.commandName));
         try {
             return await next(args);
         }
@@ -2054,12 +2063,14 @@ async function observePair(fleet, pair, light) {
     return withDetails(fleet, { ...pair, groups }, false);
 }
 async function withDetails(fleet, pair, activities) {
-    // The listeners depend only on the groups' target groups: read them while the details are read.
-    const [groups, listeners] = await Promise.all([
+    // The listeners and the target health depend only on the groups as described (their target groups and
+    // instances): read them while the details are read.
+    const [groups, listeners, health] = await Promise.all([
         Promise.all(pair.groups.map(async (g) => ({ ...(await fleet.loadDetails(g, activities)), color: g.color }))),
-        listenersOf(fleet, pair.groups, pair.listeners)
+        listenersOf(fleet, pair.groups, pair.listeners),
+        readHealth(fleet, pair.groups)
     ]);
-    return withHealth(fleet, await withStandbyLiveness(fleet, { base: pair.base, groups, ...(listeners ? { listeners } : {}) }));
+    return attachHealth(await withStandbyLiveness(fleet, { base: pair.base, groups, ...(listeners ? { listeners } : {}) }), health);
 }
 /**
  * A pair whose colors use target groups of their own (none in common) may move traffic by weights
@@ -2089,15 +2100,26 @@ function parked(i) {
 }
 /** Asks every target group and Classic LB of the pair about exactly the pair's instances (never the whole group). */
 async function withHealth(fleet, pair) {
-    const keys = [...new Set(pair.groups.flatMap(classic/* trafficKeys */.AU))];
-    // Leaving (terminating, detaching) instances too: they take requests until their targets deregister.
-    const ids = pair.groups.flatMap((g) => g.instances.filter((i) => !parked(i) && !i.gone).map((i) => i.id));
+    return attachHealth(pair, await readHealth(fleet, pair.groups));
+}
+/**
+ * Not asked about: Standby instances (out of every target group; one EC2 no longer runs is marked `gone`
+ * only among them). Leaving (terminating, detaching) instances are: they take requests until their
+ * targets deregister.
+ */
+async function readHealth(fleet, groups) {
+    const keys = [...new Set(groups.flatMap(classic/* trafficKeys */.AU))];
+    const ids = groups.flatMap((g) => g.instances.filter((i) => !parked(i) && !i.gone).map((i) => i.id));
     if (keys.length === 0 || ids.length === 0)
-        return pair;
-    const byKey = await Promise.all(keys.map(async (key) => {
+        return [];
+    return Promise.all(keys.map(async (key) => {
         const lb = (0,classic/* classicName */.CA)(key);
         return [key, await (lb === undefined ? fleet.targetHealth(key, ids) : fleet.classicHealth(lb, ids))];
     }));
+}
+function attachHealth(pair, byKey) {
+    if (byKey.length === 0)
+        return pair;
     const groups = pair.groups.map((g) => {
         const own = (0,classic/* trafficKeys */.AU)(g);
         return {

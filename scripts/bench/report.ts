@@ -39,7 +39,8 @@ export function timeTable(r: BenchReport): string {
   for (const f of r.scenarios) {
     for (const m of f.modes) {
       const result = m.failed ? `✗ failed: ${(m.errors[0] ?? '').slice(0, 80)}` : m.violations.length > 0 || m.lost > 0 ? `✗ ${m.violations.length} violation(s), ${m.lost} lost` : '✓ succeeded'
-      const cut = m.cutoverLagMs === undefined ? '' : `${sec(m.cutoverLagMs)} ${mark(m.cutoverLagMs < 2000)} (seen after ${sec(m.detectMs)})`
+      const action = m.cutoverActionMs === undefined ? '' : `; the action's part ${sec(m.cutoverActionMs)} ${mark(m.cutoverActionMs < 2000)}`
+      const cut = m.cutoverLagMs === undefined ? '' : `${sec(m.cutoverLagMs)} ${mark(m.cutoverLagMs < 2000)} (seen after ${sec(m.detectMs)}${action})`
       const rb = m.mode === 'rollback' ? `${sec(m.overheadMs)} ${mark(m.overheadMs <= 2000)}` : ''
       rows.push(
         `| ${label(f)} | ${m.mode}${m.mode === 'deploy' ? (m.waitedDrain ? ' (waits for the drain)' : ' (ends when traffic moved)') : ''} | ${result} | ${sec(m.durationMs)} | ${sec(m.floorMs)}: ${m.floorParts} | ${sec(m.overheadMs)} ${mark(m.overheadMs <= goalOverhead)} | ${cut} | ${rb} | ${sec(m.realMs)} |`

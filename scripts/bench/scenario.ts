@@ -14,7 +14,7 @@ import {
   VirtualBackoffRetryStrategy
 } from '../../packages/aws-sim/src/index.js'
 import { SimWorld } from '../../test-support/world.js'
-import { EventLog } from '../../test-support/events.js'
+import { EventLog, type TargetEvent } from '../../test-support/events.js'
 
 export interface BenchSettings {
   /** Pending → InService of a new instance (the group's launch time), seconds. */
@@ -77,9 +77,11 @@ export interface ModeFigures {
   floorMs: number
   floorParts: string
   overheadMs: number
-  /** Deploy: last new target healthy → last old target draining (traffic moved). */
+  /** Deploy, the worst pair: its last new target healthy → its last old target draining (traffic moved). */
   cutoverLagMs?: number
-  /** Of the cutover lag: last new target healthy → the first describe after it (polling granularity). */
+  /** Of the cutover lag, the worst pair: → its last EnterStandby reaching AWS (the action's part). */
+  cutoverActionMs?: number
+  /** Of the cutover lag, the worst pair: → its first DescribeTargetHealth after it (polling granularity). */
   detectMs?: number
   /** Deploy: whether the run ended only after the old instances' drain. */
   waitedDrain?: boolean
@@ -207,6 +209,37 @@ const count = (xs: string[]): Record<string, number> => {
 const isThrottle = (c: CallRecord): boolean => !c.ok && (c.error === 'Throttling' || c.error === 'RequestLimitExceeded')
 const max = (xs: number[]): number => (xs.length === 0 ? 0 : Math.max(...xs))
 
+/**
+ * Per pair (target group), the worst pair: its last new target healthy → its last old target draining; of
+ * it, the action's part (→ the last EnterStandby naming one of its old instances reaching AWS; the rest is
+ * AWS's deregistration reaching the target group) and the detection (→ its first DescribeTargetHealth after).
+ */
+function cutoverLags(evs: TargetEvent[], newIds: Set<string>, calls: CallRecord[]): Pick<ModeFigures, 'cutoverLagMs' | 'cutoverActionMs' | 'detectMs'> {
+  const lags: number[] = []
+  const actions: number[] = []
+  const detects: number[] = []
+  for (const tg of new Set(evs.map((e) => e.targetGroup))) {
+    const own = evs.filter((e) => e.targetGroup === tg)
+    // Each new instance's first healthy verdict here (a later flap back to healthy is not the cutover's cue).
+    const firstHealthy = new Map<string, number>()
+    for (const e of own) if (e.state === 'healthy' && newIds.has(e.id) && !firstHealthy.has(e.id)) firstHealthy.set(e.id, e.at)
+    const healthy = max([...firstHealthy.values()])
+    const oldDrains = own.filter((e) => e.state === 'draining' && !newIds.has(e.id))
+    if (healthy === 0 || oldDrains.length === 0) continue
+    lags.push(max(oldDrains.map((e) => e.at)) - healthy)
+    const old = new Set(oldDrains.map((e) => e.id))
+    const standby = calls.filter((c) => c.operation === 'EnterStandby' && c.ok && ((c.params as { InstanceIds?: string[] }).InstanceIds ?? []).some((id) => old.has(id)))
+    if (standby.length > 0) actions.push(max(standby.map((c) => c.time)) - healthy)
+    const look = calls.find((c) => c.operation === 'DescribeTargetHealth' && c.time >= healthy && String((c.params as { TargetGroupArn?: string }).TargetGroupArn).includes(`:targetgroup/${tg}/`))
+    if (look) detects.push(look.time - healthy)
+  }
+  return {
+    ...(lags.length > 0 ? { cutoverLagMs: max(lags) } : {}),
+    ...(actions.length > 0 ? { cutoverActionMs: max(actions) } : {}),
+    ...(detects.length > 0 ? { detectMs: max(detects) } : {})
+  }
+}
+
 /** Runs one mode and measures it. `world`'s event log must have been attached before the world's first tick. */
 async function measure(world: SimWorld, events: EventLog, mode: Mode, o: BenchSettings): Promise<ModeFigures> {
   const t0 = world.now()
@@ -240,17 +273,11 @@ async function measure(world: SimWorld, events: EventLog, mode: Mode, o: BenchSe
     const launched = [...world.instances.values()].filter((i) => !existing.has(i.id))
     const healthyAt = launched.map((i) => ({ i, at: firstAfter(i.id, 'healthy', i.launchTime) }))
     const chain = max(healthyAt.map(({ i, at }) => (at ?? t1) - i.launchTime))
-    const lastHealthy = max(healthyAt.map(({ at }) => at ?? 0))
     const newIds = new Set(launched.map((i) => i.id))
     const oldDrains = drains.filter((e) => !newIds.has(e.id))
-    const trafficMoved = max(oldDrains.map((e) => e.at))
     floorMs = chain + drainChain
     floorParts = `launch→healthy ${s(chain)}${drainChain > 0 ? ` + drain ${s(drainChain)}` : ''}`
-    if (launched.length > 0 && oldDrains.length > 0) {
-      fig.cutoverLagMs = trafficMoved - lastHealthy
-      const firstLook = calls.find((c) => c.operation === 'DescribeTargetHealth' && c.time >= lastHealthy)
-      fig.detectMs = firstLook ? firstLook.time - lastHealthy : undefined
-    }
+    if (launched.length > 0 && oldDrains.length > 0) Object.assign(fig, cutoverLags(evs, newIds, calls))
     fig.waitedDrain = drainChain > 0
     fig.perPoll = perPoll(out.result, calls)
   } else if (mode === 'rollback') {

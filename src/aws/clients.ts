@@ -42,22 +42,34 @@ export const USER_AGENT: [string, string] = [packageJson.name, packageJson.versi
 export const MAX_IN_FLIGHT_PER_SERVICE = 8
 
 interface Sendable {
-  middlewareStack: { add(middleware: unknown, options: { step: 'initialize'; name: string }): void }
+  middlewareStack: {
+    add(middleware: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>, options: { step: 'initialize'; name: string }): void
+  }
 }
 
-/** Adds a slot limit to a client: every command waits for one of `limit` slots (retries included). */
+/** A command that only reads (Describe*, List*, Get*): it waits behind the writes for a slot. */
+export function isRead(commandName: string | undefined): boolean {
+  return /^(Describe|List|Get)/.test(commandName ?? '')
+}
+
+/**
+ * Adds a slot limit to a client: every command waits for one of `limit` slots (retries included). Writes
+ * take a free slot before any waiting read: when many pairs poll at once, a cutover's writes (which move
+ * the traffic) do not queue behind the other pairs' looks.
+ */
 export function limitInFlight<C>(client: C, limit = MAX_IN_FLIGHT_PER_SERVICE): C {
   let active = 0
-  const queue: (() => void)[] = []
-  const acquire = (): Promise<void> =>
-    active < limit ? (active++, Promise.resolve()) : new Promise((resolve) => queue.push(() => (active++, resolve())))
+  const writes: (() => void)[] = []
+  const reads: (() => void)[] = []
+  const acquire = (read: boolean): Promise<void> =>
+    active < limit ? (active++, Promise.resolve()) : new Promise((resolve) => (read ? reads : writes).push(() => (active++, resolve())))
   const release = (): void => {
     active--
-    queue.shift()?.()
+    ;(writes.shift() ?? reads.shift())?.()
   }
   ;(client as unknown as Sendable).middlewareStack.add(
-    (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
-      await acquire()
+    (next, context) => async (args) => {
+      await acquire(isRead(context.commandName))
       try {
         return await next(args)
       } finally {

@@ -2,7 +2,7 @@
 import type { Fleet, GroupDescription } from '../aws/port.js'
 import { classicName, trafficKeys } from '../domain/classic.js'
 import { type DiscoverOptions, type Discovery, discover } from '../domain/discover.js'
-import { type Group, type Instance, type Pair } from '../domain/model.js'
+import { type Group, type Instance, type Pair, type TargetHealth } from '../domain/model.js'
 
 /** Every pair of the service: its groups found by tag and name (`opts`), each with its details and target health. */
 export async function observeAll(fleet: Fleet, opts: DiscoverOptions): Promise<Discovery> {
@@ -41,12 +41,14 @@ export async function observePair(fleet: Fleet, pair: Pair, light?: LightObserva
 }
 
 async function withDetails(fleet: Fleet, pair: Pair, activities: boolean): Promise<Pair> {
-  // The listeners depend only on the groups' target groups: read them while the details are read.
-  const [groups, listeners] = await Promise.all([
+  // The listeners and the target health depend only on the groups as described (their target groups and
+  // instances): read them while the details are read.
+  const [groups, listeners, health] = await Promise.all([
     Promise.all(pair.groups.map(async (g) => ({ ...(await fleet.loadDetails(g as GroupDescription, activities)), color: g.color }))) as Promise<[Group, Group]>,
-    listenersOf(fleet, pair.groups, pair.listeners)
+    listenersOf(fleet, pair.groups, pair.listeners),
+    readHealth(fleet, pair.groups)
   ])
-  return withHealth(fleet, await withStandbyLiveness(fleet, { base: pair.base, groups, ...(listeners ? { listeners } : {}) }))
+  return attachHealth(await withStandbyLiveness(fleet, { base: pair.base, groups, ...(listeners ? { listeners } : {}) }), health)
 }
 
 /**
@@ -78,16 +80,30 @@ function parked(i: Instance): boolean {
 
 /** Asks every target group and Classic LB of the pair about exactly the pair's instances (never the whole group). */
 async function withHealth(fleet: Fleet, pair: Pair): Promise<Pair> {
-  const keys = [...new Set(pair.groups.flatMap(trafficKeys))]
-  // Leaving (terminating, detaching) instances too: they take requests until their targets deregister.
-  const ids = pair.groups.flatMap((g) => g.instances.filter((i) => !parked(i) && !i.gone).map((i) => i.id))
-  if (keys.length === 0 || ids.length === 0) return pair
-  const byKey = await Promise.all(
+  return attachHealth(pair, await readHealth(fleet, pair.groups))
+}
+
+type HealthByKey = (readonly [string, Record<string, TargetHealth>])[]
+
+/**
+ * Not asked about: Standby instances (out of every target group; one EC2 no longer runs is marked `gone`
+ * only among them). Leaving (terminating, detaching) instances are: they take requests until their
+ * targets deregister.
+ */
+async function readHealth(fleet: Fleet, groups: readonly Group[]): Promise<HealthByKey> {
+  const keys = [...new Set(groups.flatMap(trafficKeys))]
+  const ids = groups.flatMap((g) => g.instances.filter((i) => !parked(i) && !i.gone).map((i) => i.id))
+  if (keys.length === 0 || ids.length === 0) return []
+  return Promise.all(
     keys.map(async (key) => {
       const lb = classicName(key)
       return [key, await (lb === undefined ? fleet.targetHealth(key, ids) : fleet.classicHealth(lb, ids))] as const
     })
   )
+}
+
+function attachHealth(pair: Pair, byKey: HealthByKey): Pair {
+  if (byKey.length === 0) return pair
   const groups = pair.groups.map((g) => {
     const own = trafficKeys(g)
     return {
