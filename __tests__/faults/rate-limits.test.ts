@@ -32,3 +32,46 @@ describe('20 pairs at once under the simulated rate limits', () => {
     expect(world.rateLimits?.throttledCount()).toBeGreaterThan(0)
   }, 240_000)
 })
+
+describe("finalize of 200 standby instances under EC2's documented rate limits", () => {
+  // EC2 throttles each non-mutating API from its own bucket (100 calls, refilled at 20 a second). Finalize reads
+  // termination protection one instance per DescribeInstanceAttribute call, in pre-flight and again before each
+  // retire batch: 400 calls for 200 instances. Before the pacer (src/aws/pacer.ts) they went out in rounds of 20
+  // as fast as the in-flight limit allowed, and EC2 throttled some of them.
+  it("is never throttled on DescribeInstanceAttribute, reads each instance's protection twice (in pre-flight, then before its batch is detached), and finishes", async () => {
+    world = newWorld({ rateLimits: true, seed: 2 })
+    const { blue } = addService(world, { instances: 200 })
+    world.setBaseline()
+    const retryStrategy = (): VirtualBackoffRetryStrategy => new VirtualBackoffRetryStrategy(8, world.clock, 3)
+    const deploy = await runAction(world, { mode: 'deploy', version: 'v2' }, { retryStrategy: retryStrategy() })
+    expect(deploy.errors).toEqual([])
+    expect(deploy.outputs.state).toBe('awaiting-finalize')
+    world.advance(10 * 60_000) // the old instances are in Standby
+    const standby = world.group(blue).instances.map((i) => i.id)
+    expect(standby).toHaveLength(200)
+
+    const from = world.calls.length
+    const finalize = await runAction(world, { mode: 'finalize' }, { retryStrategy: retryStrategy() })
+    expect(finalize.errors).toEqual([])
+    expect(finalize.outputs.state).toBe('finalized')
+    expect(world.group(blue).instances).toEqual([])
+    world.advance(60_000)
+    expect(world.lostInstances()).toEqual([])
+
+    const calls = world.calls.slice(from)
+    const reads = calls.filter((c) => c.operation === 'DescribeInstanceAttribute')
+    const refused = reads.filter((c) => !c.ok)
+    expect({ refused: refused.length, errors: [...new Set(refused.map((c) => c.error))] }).toEqual({ refused: 0, errors: [] })
+    expect(world.rateLimits?.throttledCount('DescribeInstanceAttribute')).toBe(0)
+    const firstWrite = calls.find((c) => c.write)?.seq ?? Infinity
+    const detachedAt = new Map<string, number>()
+    for (const c of calls) if (c.operation === 'DetachInstances' && c.ok) for (const id of (c.params as { InstanceIds: string[] }).InstanceIds) detachedAt.set(id, c.seq)
+    // Per instance: when it was read, relative to the run's first write and to the DetachInstances that took it.
+    const order = standby.map((id) => {
+      const at = reads.filter((c) => (c.params as { InstanceId?: string }).InstanceId === id).map((c) => c.seq)
+      const detached = detachedAt.get(id) ?? Infinity
+      return { id, reads: at.length, preflight: at.filter((s) => s < firstWrite).length, beforeDetach: at.filter((s) => s > firstWrite && s < detached).length }
+    })
+    expect(order.filter((o) => o.reads !== 2 || o.preflight !== 1 || o.beforeDetach !== 1)).toEqual([])
+  }, 240_000)
+})

@@ -4,6 +4,7 @@ import type { Instance as Ec2Instance } from '@aws-sdk/client-ec2'
 import { ActionError, AwsCallFailed } from '../errors.js'
 import { chunk } from '../domain/steps.js'
 import { type Aws, allPages, errorName, wrap } from './call.js'
+import type { Bucket, Pacer } from './pacer.js'
 import { isRunning, tagsOf, toInstanceFate } from './translate.js'
 import type { InstanceFate } from '../domain/interruption.js'
 
@@ -11,10 +12,14 @@ import type { InstanceFate } from '../domain/interruption.js'
 const INSTANCES_PER_CALL = 100
 
 /**
- * DescribeInstanceAttribute reads one instance per call: 20 per round (the EC2 client lets 8 out at
- * once, and EC2 refills that API's bucket at 20 a second).
+ * DescribeInstanceAttribute reads one instance per call (EC2 has no batched read of disableApiTermination), and
+ * EC2 throttles it from a bucket of its own: 100 calls, refilled at 20 a second (EC2 developer guide, "Request
+ * throttling for the Amazon EC2 API", non-mutating actions). The run's reads are paced by that bucket (one
+ * Pacer per run, AwsFleet), less 10 calls of burst kept in reserve: EC2 counts a call when it arrives, and
+ * latencies vary (a call sent later may arrive sooner); others in the account draw on the same bucket. No
+ * rounds: each read goes out as soon as the pacer and the client's in-flight limit (clients.ts) let it.
  */
-const ATTRIBUTE_READS_PER_ROUND = 20
+export const ATTRIBUTE_READS: Bucket = { capacity: 90, refillPerSecond: 20 }
 
 /** Of these instance ids, the ones EC2 no longer runs (terminated, shutting down, or forgotten). */
 export async function instancesGone(aws: Aws, instanceIds: string[]): Promise<Set<string>> {
@@ -99,27 +104,27 @@ async function terminateWhatEc2Allows(aws: Aws, ids: string[]): Promise<{ id: st
   }
 }
 
-/** Those of the instances with termination protection (DisableApiTermination) on; unknown ids are not. */
-export async function terminationProtected(aws: Aws, ids: string[]): Promise<string[]> {
-  const out: string[] = []
-  for (const batch of chunk(ids, ATTRIBUTE_READS_PER_ROUND)) {
-    const flags = await Promise.all(
-      batch.map((id) =>
-        aws.call(`DescribeInstanceAttribute disableApiTermination of ${id}`, async () => {
-          try {
-            const { client, api } = await aws.clients.ec2()
-            const r = await client.send(new api.DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'disableApiTermination' }))
-            return r.DisableApiTermination?.Value === true
-          } catch (err) {
-            if (isNotFound(err)) return false // gone: nothing to terminate
-            throw err
-          }
-        })
-      )
-    )
-    out.push(...batch.filter((_, n) => flags[n]))
-  }
-  return out
+/**
+ * Those of the instances with termination protection (DisableApiTermination) on; unknown ids are not.
+ * `pace` is the run's pacer of DescribeInstanceAttribute (ATTRIBUTE_READS).
+ */
+export async function terminationProtected(aws: Aws, ids: string[], pace: Pacer): Promise<string[]> {
+  const flags = await Promise.all(
+    ids.map(async (id) => {
+      await pace.take()
+      return aws.call(`DescribeInstanceAttribute disableApiTermination of ${id}`, async () => {
+        try {
+          const { client, api } = await aws.clients.ec2()
+          const r = await client.send(new api.DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'disableApiTermination' }))
+          return r.DisableApiTermination?.Value === true
+        } catch (err) {
+          if (isNotFound(err)) return false // gone: nothing to terminate
+          throw err
+        }
+      })
+    })
+  )
+  return ids.filter((_, n) => flags[n])
 }
 
 function isNotFound(err: unknown): boolean {

@@ -16,6 +16,7 @@ import * as ec2 from './ec2.js'
 import * as elbv2 from './elbv2.js'
 import * as images from './images.js'
 import * as listeners from './listeners.js'
+import { Pacer } from './pacer.js'
 import type { Fleet, GroupDescription, TargetGroupDrain, TargetGroupHealthCheck } from './port.js'
 import { movePolicy, moveScheduledAction } from './scaling.js'
 
@@ -46,6 +47,8 @@ export class AwsFleet implements Fleet {
 
   /** Target groups' health-check settings, read once per run. */
   private readonly healthChecks = new Map<string, TargetGroupHealthCheck>()
+  /** Every DescribeInstanceAttribute of the run waits its turn here (EC2's bucket of that API, ec2.ts). */
+  private readonly attributeReads: Pacer
 
   constructor(
     clients: Clients,
@@ -54,6 +57,7 @@ export class AwsFleet implements Fleet {
     private readonly o: FleetOptions = { watchRefreshes: true }
   ) {
     this.aws = withClients(clients, clock, log)
+    this.attributeReads = new Pacer(clock, ec2.ATTRIBUTE_READS)
     this.groupReads = new Coalescer({
       read: (names) => autoscaling.describeGroups(this.aws, names),
       keyOf: (g) => g.name,
@@ -189,7 +193,7 @@ export class AwsFleet implements Fleet {
   }
 
   terminationProtected(ids: string[]): Promise<string[]> {
-    return ec2.terminationProtected(this.aws, ids)
+    return ec2.terminationProtected(this.aws, ids, this.attributeReads)
   }
 
   movePolicy(from: string, to: string, policy: ScalingPolicy): Promise<void> {

@@ -6,10 +6,14 @@ import { terminationProtectionRefusal } from '../domain/preflight.js'
 import type { Step } from '../domain/steps.js'
 import { ActionError } from '../errors.js'
 import type { Guard } from './guard.js'
+import type { ProtectionReads } from './protection.js'
 import type { Waits } from './waits.js'
 
-/** Performs `s` on `pair`; returns what the timeline says about it, if anything. */
-export async function act(f: Fleet, waits: Waits, pair: Pair, s: Step, guard: Guard | undefined): Promise<string | void> {
+/**
+ * Performs `s` on `pair`; returns what the timeline says about it, if anything. `protection` reads the
+ * termination protection of the round's retire batches (`s` is one of its plan's steps).
+ */
+export async function act(f: Fleet, waits: Waits, pair: Pair, s: Step, guard: Guard | undefined, protection: ProtectionReads): Promise<string | void> {
   switch (s.kind) {
     case 'tag':
       return f.tag(s.group, s.tags, s.propagate)
@@ -37,7 +41,8 @@ export async function act(f: Fleet, waits: Waits, pair: Pair, s: Step, guard: Gu
       return f.detach(s.group, s.instanceIds)
     case 'retire': {
       // Termination protection turned on after pre-flight: stop before detaching what EC2 would not terminate.
-      const refused = terminationProtectionRefusal(s.group, await f.terminationProtected(s.instanceIds))
+      // Once this batch reads clean, the next batch's read starts, to run while this batch is written.
+      const refused = terminationProtectionRefusal(s.group, await protection.before(s))
       if (refused) throw new ActionError(refused)
       // Remember the batch first: a run killed between detach and terminate must not lose instances.
       await f.tag(s.group, { [FINALIZING_TAG]: s.instanceIds.join(',') }, [])

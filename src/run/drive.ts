@@ -9,6 +9,7 @@ import { ActionError, AwsCallFailed, Cancelled, errorMessage } from '../errors.j
 import type { Logger } from '../log.js'
 import { act } from './act.js'
 import type { Guard } from './guard.js'
+import { ProtectionReads } from './protection.js'
 import { observePair } from './observe.js'
 import type { TimelineEntry } from './result.js'
 import { UnseenWrites } from './unseen.js'
@@ -93,14 +94,19 @@ export class Executor {
       const steps = planner(classify(current), current)
       if (steps.length === 0) return current
       current = await this.withWaitedActivities(current, steps)
-      for (let at = 0; at < steps.length; ) {
-        const step = steps[at] as Step
-        // Compensating writes after a cancel still run: they are what keeps the live group safe.
-        if (this.o.signal?.aborted && !opts.undo) throw new Cancelled(describeStep(step))
-        const together = batchRun(steps, at)
-        await this.performAll(current, together, opts.guard)
-        at += together.length
-        if (isWait(step)) break
+      const protection = new ProtectionReads(this.o.fleet, steps)
+      try {
+        for (let at = 0; at < steps.length; ) {
+          const step = steps[at] as Step
+          // Compensating writes after a cancel still run: they are what keeps the live group safe.
+          if (this.o.signal?.aborted && !opts.undo) throw new Cancelled(describeStep(step))
+          const together = batchRun(steps, at)
+          await this.performAll(current, together, opts.guard, protection)
+          at += together.length
+          if (isWait(step)) break
+        }
+      } finally {
+        await protection.settled()
       }
     }
     throw new ActionError(`${pair.base}: the plan did not settle after ${MAX_ROUNDS} rounds; something keeps changing the groups (run mode: status to see what).`)
@@ -170,20 +176,20 @@ export class Executor {
   }
 
   /** Steps of one batch run go out together; every one is recorded, and the first failure is thrown. */
-  private async performAll(pair: Pair, steps: Step[], guard: Guard | undefined): Promise<void> {
-    if (steps.length === 1) return this.perform(pair, steps[0] as Step, guard)
-    const settled = await Promise.allSettled(steps.map((step) => this.perform(pair, step, guard)))
+  private async performAll(pair: Pair, steps: Step[], guard: Guard | undefined, protection: ProtectionReads): Promise<void> {
+    if (steps.length === 1) return this.perform(pair, steps[0] as Step, guard, protection)
+    const settled = await Promise.allSettled(steps.map((step) => this.perform(pair, step, guard, protection)))
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')
     if (failed) throw failed.reason
   }
 
-  private async perform(pair: Pair, step: Step, guard: Guard | undefined): Promise<void> {
+  private async perform(pair: Pair, step: Step, guard: Guard | undefined, protection: ProtectionReads): Promise<void> {
     const startedAt = this.o.clock.now()
     const label = describeStep(step)
     this.section(pair.base, this.phaseOf(pair.base, step))
     this.o.log.info(`${pair.base}: ${label}`)
     try {
-      const detail = await act(this.o.fleet, this.waits, pair, step, guard)
+      const detail = await act(this.o.fleet, this.waits, pair, step, guard, protection)
       if (!isWait(step)) this.writes.record(pair.base, step)
       this.timeline.push({ pair: pair.base, step: label, startedAt, durationMs: this.o.clock.now() - startedAt, outcome: 'done', ...(detail ? { detail } : {}) })
     } catch (err) {
