@@ -57,7 +57,8 @@ const T = {
   trafficSwitch: '__tests__/scenario/traffic-switch.test.ts',
   trafficSwitchKills: '__tests__/scenario/traffic-switch-kills.test.ts',
   sharedReads: '__tests__/scenario/shared-reads.test.ts',
-  coalesce: '__tests__/unit/coalesce.test.ts'
+  coalesce: '__tests__/unit/coalesce.test.ts',
+  inFlight: '__tests__/unit/in-flight.test.ts'
 }
 
 export const MUTATIONS: Mutation[] = [
@@ -834,7 +835,7 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'refreshes-read-by-every-mode',
     title: 'finalize and rollback read instance refreshes at every look, though only a deploy acts on one',
-    file: 'src/main.ts',
+    file: 'src/session.ts',
     find: '{ watchRefreshes: MODE_RULES[config.mode].refusesRefreshMidRun }',
     replace: '{ watchRefreshes: true }',
     tests: [T.sharedReads]
@@ -847,5 +848,31 @@ export const MUTATIONS: Mutation[] = [
     replace: 'const refreshMatters = !o.kept',
     tests: [T.interference],
     only: 'instance refresh'
+  },
+  {
+    id: 'writes-queue-behind-reads',
+    title: "a cutover's writes wait behind every read queued before them for one of the run's in-flight slots",
+    file: 'src/aws/clients.ts',
+    find: '(read ? reads : writes).push',
+    replace: 'reads.push',
+    tests: [T.inFlight]
+  },
+  {
+    id: 'protection-reads-unpaced',
+    title: "finalize's DescribeInstanceAttribute reads go out as fast as the in-flight limit allows, past EC2's bucket for that API",
+    file: 'src/aws/ec2.ts',
+    find: '{ capacity: 90, refillPerSecond: 20 }',
+    replace: '{ capacity: 100_000, refillPerSecond: 20 }',
+    tests: [T.rateLimits],
+    only: 'DescribeInstanceAttribute'
+  },
+  {
+    id: 'protection-recheck-skipped-ahead',
+    title: 'a retire batch read ahead is taken as unprotected without being read: protection turned on after pre-flight is missed',
+    file: 'src/run/protection.ts',
+    find: 'const read = this.fleet.terminationProtected(next.instanceIds)',
+    replace: 'const read = Promise.resolve<string[]>([])',
+    tests: [T.rateLimits],
+    only: 'DescribeInstanceAttribute'
   }
 ]
