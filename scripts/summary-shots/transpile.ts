@@ -25,8 +25,6 @@ const MANIFEST = '.sources.json'
  */
 export function transpileGraph(entry: string, root: string, outDir: string): string {
   fs.mkdirSync(outDir, { recursive: true })
-  // Inside node_modules/ the package scope would stop at the folder: say ESM here.
-  fs.writeFileSync(path.join(outDir, 'package.json'), '{ "type": "module" }\n')
   const manifestFile = path.join(outDir, MANIFEST)
   const before = (fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, 'utf8')) : {}) as Record<string, string>
   const after: Record<string, string> = {}
@@ -44,7 +42,8 @@ export function transpileGraph(entry: string, root: string, outDir: string): str
     const fresh = before[rel] === hash && fs.existsSync(target)
     fs.mkdirSync(path.dirname(target), { recursive: true })
     if (!file.endsWith('.ts')) {
-      if (!fresh) fs.writeFileSync(target, source)
+      // Copied, not transpiled: compared by content, so nothing else written at the same path can pass for it.
+      if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== source) fs.writeFileSync(target, source)
       continue
     }
     for (const { fileName: spec } of ts.preProcessFile(source, true, true).importedFiles) {
@@ -58,6 +57,9 @@ export function transpileGraph(entry: string, root: string, outDir: string): str
     }
     if (!fresh) fs.writeFileSync(target, ts.transpileModule(source, { compilerOptions: OPTIONS, fileName: file }).outputText)
   }
+  // Inside node_modules/ the package scope would stop at the folder: say ESM here, unless the graph brought the
+  // repository's own package.json (src/aws/clients.ts reads its version), which says it and must keep its content.
+  if (!('package.json' in after)) fs.writeFileSync(path.join(outDir, 'package.json'), '{ "type": "module" }\n')
   // Outputs of files the graph no longer reaches would not run, but would mislead a reader of the folder.
   for (const rel of Object.keys(before)) {
     if (!(rel in after)) fs.rmSync(path.join(outDir, rel).replace(/\.ts$/, '.js'), { force: true })
