@@ -395,10 +395,10 @@ async function loadDetails(aws, group, o) {
     const name = group.name;
     const client = aws.clients.autoscaling;
     // An instance refresh replaces InService instances: later looks need it only where it could replace what serves.
-    const refreshMatters = !o.kept || (o.watchRefreshes && group.instances.some((i) => i.lifecycle === 'InService'));
+    const refreshMatters = o.busy || (o.watchRefreshes && group.instances.some((i) => i.lifecycle === 'InService'));
     const [scaling, recent, refreshes] = await Promise.all([
         keptDetails(aws, name, o.kept),
-        o.activities ? activities(aws, name) : group.activities,
+        o.busy ? activities(aws, name) : group.activities,
         // Paged, but only the newest few matter: a refresh still running is among them.
         refreshMatters
             ? aws.call(`DescribeInstanceRefreshes for ${name}`, () => client.send(new dist_cjs/* DescribeInstanceRefreshesCommand */.XcR({ AutoScalingGroupName: name, MaxRecords: 5 })))
@@ -1235,10 +1235,10 @@ class AwsFleet {
     activities(group, known) {
         return activities(this.aws, group, known);
     }
-    async loadDetails(group, activities = true) {
+    async loadDetails(group, busy = false) {
         const fresh = () => !this.written.has(group.name);
         const kept = fresh() ? this.kept.get(group.name) : undefined;
-        const loaded = await loadDetails(this.aws, group, { kept, watchRefreshes: this.o.watchRefreshes, activities });
+        const loaded = await loadDetails(this.aws, group, { kept, watchRefreshes: this.o.watchRefreshes, busy });
         // Not kept when a write to the group began meanwhile: this read may predate it.
         if (!kept && fresh()) {
             const { policies, scheduledActions, lifecycleHooks = [] } = loaded;
@@ -2123,13 +2123,16 @@ function discover(groups, opts) {
 ;// CONCATENATED MODULE: ./src/run/observe.ts
 
 
-/** Every pair of the service: its groups found by tag and name (`opts`), each with its details and target health. */
-async function observeAll(fleet, opts) {
+/**
+ * Every pair of the service: its groups found by tag and name (`opts`), each with its details and target
+ * health; with `busy`, also what tells whether a group is busy (scaling activities, instance refreshes).
+ */
+async function observeAll(fleet, opts, busy) {
     const groups = await fleet.listGroups(opts.imageNameTagKey, opts.imageName);
     const found = discover(groups, opts);
     if (found.refusals.length > 0)
         return found;
-    const pairs = await Promise.all(found.pairs.map((p) => withDetails(fleet, p, true)));
+    const pairs = await Promise.all(found.pairs.map((p) => withDetails(fleet, p, busy)));
     return { pairs, refusals: [] };
 }
 /**
@@ -2151,11 +2154,11 @@ async function observePair(fleet, pair, light) {
     }
     return withDetails(fleet, { ...pair, groups }, false);
 }
-async function withDetails(fleet, pair, activities) {
+async function withDetails(fleet, pair, busy) {
     // The listeners and the target health depend only on the groups as described (their target groups and
     // instances): read them while the details are read.
     const [groups, listeners, health] = await Promise.all([
-        Promise.all(pair.groups.map(async (g) => ({ ...(await fleet.loadDetails(g, activities)), color: g.color }))),
+        Promise.all(pair.groups.map(async (g) => ({ ...(await fleet.loadDetails(g, busy)), color: g.color }))),
         listenersOf(fleet, pair.groups, pair.listeners),
         readHealth(fleet, pair.groups)
     ]);
@@ -3654,7 +3657,8 @@ async function warnLatestUsers(fleet, pairs, ready, imageId, log) {
 async function prepare(given, deps) {
     let config = given;
     const rules = modes/* MODE_RULES */.k[config.mode];
-    const found = await observeAll(deps.fleet, config);
+    // Only a deploy-like mode refuses a busy group: the others' first write does not wait for those reads.
+    const found = await observeAll(deps.fleet, config, rules.deployLike);
     for (const p of found.pairs)
         deps.log.info(`${p.base}: ${p.groups.map((g) => `${g.name} (${g.capacity.desired} desired, ${g.instances.length} instance(s))`).join(' and ')}`);
     if (found.refusals.length > 0)

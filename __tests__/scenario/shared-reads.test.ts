@@ -1,7 +1,8 @@
 // Issue 22: one run reads what it can once. Several pairs' group reads go out together (aws/coalesce.ts, on the
 // poll grid of run/poll.ts); policies and lifecycle hooks are read once per group, again after the run's own
 // moves; scheduled actions at every look while a group has any (AWS deletes a one-time action once it ran);
-// instance refreshes after pre-flight only in a deploy, and only of groups with InService instances.
+// scaling activities and instance refreshes at discovery only in a deploy (its pre-flight refuses a busy group),
+// refreshes after pre-flight only in a deploy too, and only of groups with InService instances.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { PutScalingPolicyCommand } from '@aws-sdk/client-auto-scaling'
 import { runAction } from '../../test-support/harness.js'
@@ -42,17 +43,26 @@ describe('one run of several pairs', () => {
     expect(Math.max(...names)).toBeGreaterThanOrEqual(2 * PAIRS)
   }, 120_000)
 
-  it('finalize and rollback read instance refreshes at pre-flight only (a deploy alone refuses to cut over during one)', async () => {
+  it('only a deploy reads scaling activities and instance refreshes before its first write (its pre-flight refuses a busy group); rollback, finalize and status never read a refresh', async () => {
     world = fleet()
     await runAction(world, { prefix: 'prod-svc', mode: 'deploy', version: 'v2' })
     world.advance(310_000)
-    for (const mode of ['rollback', 'deploy', 'finalize'] as const) {
+    for (const mode of ['status', 'rollback', 'deploy', 'finalize'] as const) {
       const from = world.calls.length
       const r = await runAction(world, { prefix: 'prod-svc', mode, ...(mode === 'deploy' ? { version: 'v2' } : {}) })
       expect({ mode, errors: r.errors }).toEqual({ mode, errors: [] })
+      const firstWrite = world.calls.findIndex((c, i) => i >= from && !/^Describe/.test(c.operation))
+      const beforeWrite = mode === 'status' ? world.calls.length : firstWrite
+      expect({ mode, firstWrite: firstWrite >= 0 }).toEqual({ mode, firstWrite: mode !== 'status' })
+      const busyReads = (op: string) => world.calls.slice(from, beforeWrite).filter((c) => c.operation === op).length
       const refreshes = count(world, 'DescribeInstanceRefreshes', from)
-      if (mode === 'deploy') expect(refreshes).toBeGreaterThan(2 * PAIRS)
-      else expect({ mode, refreshes }).toEqual({ mode, refreshes: 2 * PAIRS })
+      if (mode === 'deploy') {
+        // Pre-flight reads both of each pair's groups; later looks read the refreshes of the serving groups.
+        expect({ activities: busyReads('DescribeScalingActivities'), refreshes: busyReads('DescribeInstanceRefreshes') }).toEqual({ activities: 2 * PAIRS, refreshes: 2 * PAIRS })
+        expect(refreshes).toBeGreaterThan(2 * PAIRS)
+      } else {
+        expect({ mode, activities: busyReads('DescribeScalingActivities'), refreshes }).toEqual({ mode, activities: 0, refreshes: 0 })
+      }
       world.advance(310_000)
     }
   }, 180_000)

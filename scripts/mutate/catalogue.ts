@@ -844,10 +844,18 @@ export const MUTATIONS: Mutation[] = [
     id: 'refresh-unwatched-in-deploy',
     title: 'a deploy stops reading instance refreshes after pre-flight: it cuts over while a refresh replaces the live instances',
     file: 'src/aws/autoscaling.ts',
-    find: "const refreshMatters = !o.kept || (o.watchRefreshes && group.instances.some((i) => i.lifecycle === 'InService'))",
-    replace: 'const refreshMatters = !o.kept',
+    find: "const refreshMatters = o.busy || (o.watchRefreshes && group.instances.some((i) => i.lifecycle === 'InService'))",
+    replace: 'const refreshMatters = o.busy',
     tests: [T.interference],
     only: 'instance refresh'
+  },
+  {
+    id: 'busy-reads-by-every-mode',
+    title: "rollback, finalize and status read every group's scaling activities and instance refreshes at discovery, which only a deploy's pre-flight uses: their first write waits for them",
+    file: 'src/run/prepare.ts',
+    find: 'observeAll(deps.fleet, config, rules.deployLike)',
+    replace: 'observeAll(deps.fleet, config, true)',
+    tests: [T.sharedReads]
   },
   {
     id: 'writes-queue-behind-reads',

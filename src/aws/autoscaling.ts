@@ -92,8 +92,11 @@ export interface DetailReads {
   kept?: KeptDetails | undefined
   /** Whether the run must notice an instance refresh that starts after its first look of the group. */
   watchRefreshes: boolean
-  /** Whether to read the newest scaling activities (otherwise `activities` is left as the description has it). */
-  activities: boolean
+  /**
+   * Whether to read what pre-flight's busy check needs: the newest scaling activities (otherwise `activities`
+   * is left as the description has it) and the instance refreshes.
+   */
+  busy: boolean
 }
 
 /**
@@ -105,10 +108,10 @@ export async function loadDetails(aws: Aws, group: GroupDescription, o: DetailRe
   const name = group.name
   const client = aws.clients.autoscaling
   // An instance refresh replaces InService instances: later looks need it only where it could replace what serves.
-  const refreshMatters = !o.kept || (o.watchRefreshes && group.instances.some((i) => i.lifecycle === 'InService'))
+  const refreshMatters = o.busy || (o.watchRefreshes && group.instances.some((i) => i.lifecycle === 'InService'))
   const [scaling, recent, refreshes] = await Promise.all([
     keptDetails(aws, name, o.kept),
-    o.activities ? activities(aws, name) : group.activities,
+    o.busy ? activities(aws, name) : group.activities,
     // Paged, but only the newest few matter: a refresh still running is among them.
     refreshMatters
       ? aws.call(`DescribeInstanceRefreshes for ${name}`, () => client.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: name, MaxRecords: 5 })))

@@ -82,10 +82,10 @@ export class AwsFleet implements Fleet {
     return autoscaling.activities(this.aws, group, known)
   }
 
-  async loadDetails(group: GroupDescription, activities = true): Promise<GroupDescription> {
+  async loadDetails(group: GroupDescription, busy = false): Promise<GroupDescription> {
     const fresh = (): boolean => !this.written.has(group.name)
     const kept = fresh() ? this.kept.get(group.name) : undefined
-    const loaded = await autoscaling.loadDetails(this.aws, group, { kept, watchRefreshes: this.o.watchRefreshes, activities })
+    const loaded = await autoscaling.loadDetails(this.aws, group, { kept, watchRefreshes: this.o.watchRefreshes, busy })
     // Not kept when a write to the group began meanwhile: this read may predate it.
     if (!kept && fresh()) {
       const { policies, scheduledActions, lifecycleHooks = [] } = loaded

@@ -36,13 +36,14 @@ export interface Fleet {
    */
   activities(group: string, known?: ReadonlySet<string>): Promise<Group['activities']>
   /**
-   * Fills in what pre-flight and planning need beyond the group description: the newest scaling activities
-   * (unless `activities` is false: the group's are kept as given); policies and lifecycle hooks once per
+   * Fills in what pre-flight and planning need beyond the group description: with `busy`, what tells whether
+   * the group is busy (the newest scaling activities and the active instance refresh; otherwise the group's
+   * activities are kept as given); policies and lifecycle hooks once per
    * group, scheduled actions once while the group has none (AWS deletes a one-time action after it runs), and
    * all of them at every call after this fleet moved a policy or scheduled action of the group;
-   * the active instance refresh at the first call, later where the run watches for one (see AwsFleet).
+   * the active instance refresh also where the run watches for one (see AwsFleet).
    */
-  loadDetails(group: GroupDescription, activities?: boolean): Promise<GroupDescription>
+  loadDetails(group: GroupDescription, busy?: boolean): Promise<GroupDescription>
   /** The next loadDetails of every group reads its policies, scheduled actions and hooks again. */
   forgetDetails(): void
   /**

@@ -19,6 +19,8 @@ export interface ModeRules {
   /**
    * Puts a new version into service: records its attempt with the lock, checks its alarms before it
    * starts, guards its version on every observation, may bake, and is undone (aborted) when it fails.
+   * Refuses to start while a group scales or is refreshed, so only these modes read the groups' scaling
+   * activities and instance refreshes at discovery (the other modes' first write does not wait for them).
    */
   deployLike: boolean
   /** Changes the groups: takes the pair locks and runs its plan. The other modes only report. */

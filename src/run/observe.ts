@@ -4,12 +4,15 @@ import { classicName, trafficKeys } from '../domain/classic.js'
 import { type DiscoverOptions, type Discovery, discover } from '../domain/discover.js'
 import { type Group, type Instance, type Pair, type TargetHealth } from '../domain/model.js'
 
-/** Every pair of the service: its groups found by tag and name (`opts`), each with its details and target health. */
-export async function observeAll(fleet: Fleet, opts: DiscoverOptions): Promise<Discovery> {
+/**
+ * Every pair of the service: its groups found by tag and name (`opts`), each with its details and target
+ * health; with `busy`, also what tells whether a group is busy (scaling activities, instance refreshes).
+ */
+export async function observeAll(fleet: Fleet, opts: DiscoverOptions, busy: boolean): Promise<Discovery> {
   const groups = await fleet.listGroups(opts.imageNameTagKey, opts.imageName)
   const found = discover(groups, opts)
   if (found.refusals.length > 0) return found
-  const pairs = await Promise.all(found.pairs.map((p) => withDetails(fleet, p, true)))
+  const pairs = await Promise.all(found.pairs.map((p) => withDetails(fleet, p, busy)))
   return { pairs, refusals: [] }
 }
 
@@ -40,11 +43,11 @@ export async function observePair(fleet: Fleet, pair: Pair, light?: LightObserva
   return withDetails(fleet, { ...pair, groups }, false)
 }
 
-async function withDetails(fleet: Fleet, pair: Pair, activities: boolean): Promise<Pair> {
+async function withDetails(fleet: Fleet, pair: Pair, busy: boolean): Promise<Pair> {
   // The listeners and the target health depend only on the groups as described (their target groups and
   // instances): read them while the details are read.
   const [groups, listeners, health] = await Promise.all([
-    Promise.all(pair.groups.map(async (g) => ({ ...(await fleet.loadDetails(g as GroupDescription, activities)), color: g.color }))) as Promise<[Group, Group]>,
+    Promise.all(pair.groups.map(async (g) => ({ ...(await fleet.loadDetails(g as GroupDescription, busy)), color: g.color }))) as Promise<[Group, Group]>,
     listenersOf(fleet, pair.groups, pair.listeners),
     readHealth(fleet, pair.groups)
   ])

@@ -39,7 +39,8 @@ export interface Prepared {
 export async function prepare(given: Config, deps: PrepareDeps): Promise<Prepared> {
   let config = given
   const rules = MODE_RULES[config.mode]
-  const found = await observeAll(deps.fleet, config)
+  // Only a deploy-like mode refuses a busy group: the others' first write does not wait for those reads.
+  const found = await observeAll(deps.fleet, config, rules.deployLike)
   for (const p of found.pairs) deps.log.info(`${p.base}: ${p.groups.map((g) => `${g.name} (${g.capacity.desired} desired, ${g.instances.length} instance(s))`).join(' and ')}`)
   if (found.refusals.length > 0) return { config, planned: [], refusals: found.refusals, discoveryFailed: true }
   const refusals: string[] = []
