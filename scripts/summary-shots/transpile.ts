@@ -39,13 +39,13 @@ export function transpileGraph(entry: string, root: string, outDir: string): str
     const target = path.join(outDir, rel).replace(/\.ts$/, '.js')
     const hash = crypto.createHash('sha256').update(`${ts.version}\0${source}`).digest('hex')
     after[rel] = hash
-    const fresh = before[rel] === hash && fs.existsSync(target)
     fs.mkdirSync(path.dirname(target), { recursive: true })
     if (!file.endsWith('.ts')) {
       // Copied, not transpiled: compared by content, so nothing else written at the same path can pass for it.
       if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== source) fs.writeFileSync(target, source)
       continue
     }
+    const fresh = before[rel] === hash && fs.existsSync(target)
     for (const { fileName: spec } of ts.preProcessFile(source, true, true).importedFiles) {
       if (!spec.startsWith('.')) continue
       const base = path.resolve(path.dirname(file), spec)
