@@ -31,6 +31,7 @@ interface TargetsModelLike {
   stepTargets(now: number): void
   register(g: unknown, i: SimInstance): void
   deregister(i: SimInstance): number
+  deregisterTargets(tg: TargetGroupLike, ids: string[]): void
 }
 interface AutoScalingModelLike {
   exitStandby(name: string, ids: string[]): unknown
@@ -66,6 +67,16 @@ export class EventLog {
         if (t?.state === 'draining' && before.get(tg.name) !== 'draining') this.push(world.now(), i.id, tg.name, 'draining', t.due)
       }
       return ms
+    }
+    // DeregisterTargets (the run's own call) drains at once.
+    const deregisterTargets = model.deregisterTargets.bind(model)
+    model.deregisterTargets = (tg: TargetGroupLike, ids: string[]): void => {
+      const before = new Map(ids.map((id) => [id, tg.targets.get(id)?.state]))
+      deregisterTargets(tg, ids)
+      for (const id of ids) {
+        const t = tg.targets.get(id)
+        if (t?.state === 'draining' && before.get(id) !== 'draining') this.push(world.now(), id, tg.name, 'draining', t.due)
+      }
     }
     const asg = world.autoScaling as unknown as AutoScalingModelLike
     const exit = asg.exitStandby.bind(asg)

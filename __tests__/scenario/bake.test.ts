@@ -237,9 +237,9 @@ describe('bake after cutover', () => {
     expect(rerun.failed).toBe(false)
     expect(rerun.outputs).toMatchObject({ state: 'awaiting-finalize', 'live-group': green, 'bake-result': 'passed' })
     expect(world.now() - before).toBeGreaterThanOrEqual(10 * 60_000)
-    // Without a bake, the same re-run has nothing to do.
+    // Without a bake, the same re-run has nothing to do: the release still waits for finalize.
     const plain = await runAction(world, { mode: 'deploy', version: 'v2' })
-    expect(plain.outputs).toMatchObject({ state: 'unchanged', 'bake-result': 'skipped' })
+    expect(plain.outputs).toMatchObject({ state: 'awaiting-finalize', 'bake-result': 'skipped' })
   })
 
   it('an alarm name CloudWatch does not know is an input error naming it, before any write', async () => {

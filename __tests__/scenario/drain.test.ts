@@ -89,8 +89,12 @@ describe('deploy ends when traffic has moved, not when the drain is over', () =>
     const before = world.calls.length
     const again = await runAction(world, { mode: 'deploy', version: 'v2' })
     expect(again.failed).toBe(false)
-    expect(again.outputs.state).toBe('unchanged')
-    expect(world.calls.slice(before).filter((c) => c.write).map((c) => c.operation)).toEqual([])
+    // Nothing to do, and the old instances still wait for finalize: the approval job gated on it still asks.
+    expect(again.outputs.state).toBe('awaiting-finalize')
+    // No write but, at most, deleting the run's own lock tag again (a read may still show the one its first
+    // attempt just released): nothing else changes.
+    const writes = world.calls.slice(before).filter((c) => c.write)
+    expect(writes.filter((c) => !(c.operation === 'DeleteTags' && JSON.stringify(c.params).includes('blue-green:lock'))).map((c) => c.operation)).toEqual([])
     const status = await runAction(world, { mode: 'status' })
     expect(status.outputs.state).toBe('awaiting-finalize')
   })

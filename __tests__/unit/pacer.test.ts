@@ -27,6 +27,16 @@ describe('Pacer', () => {
     expect(at).toEqual([0, 0, 0, 500, 1000, 1500])
   })
 
+  it('tryTake takes a token only when one is there now, and never makes a caller wait', async () => {
+    const clock = new VirtualClock(START)
+    const pacer = new Pacer(clock, { capacity: 2, refillPerSecond: 2 })
+    expect([pacer.tryTake(), pacer.tryTake(), pacer.tryTake()]).toEqual([true, true, false])
+    await clock.sleep(499)
+    expect(pacer.tryTake()).toBe(false)
+    await clock.sleep(1)
+    expect([pacer.tryTake(), pacer.tryTake()]).toEqual([true, false])
+  })
+
   it('refills while idle, never beyond its capacity', async () => {
     const clock = new VirtualClock(START)
     const pacer = new Pacer(clock, { capacity: 2, refillPerSecond: 1 })

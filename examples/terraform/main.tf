@@ -398,6 +398,7 @@ data "aws_iam_policy_document" "deploy" {
       "elasticloadbalancing:DescribeInstanceHealth",
       "elasticloadbalancing:DescribeListeners",
       "elasticloadbalancing:DescribeRules",
+      "elasticloadbalancing:DeregisterTargets",
       "ec2:DescribeInstances",
       "ec2:DescribeInstanceAttribute",
       # Deploy by image (the image input) only; it also needs ec2:RunInstances, iam:PassRole on the

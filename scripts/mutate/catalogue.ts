@@ -882,5 +882,29 @@ export const MUTATIONS: Mutation[] = [
     replace: 'const read = Promise.resolve<string[]>([])',
     tests: [T.rateLimits],
     only: 'DescribeInstanceAttribute'
+  },
+  {
+    id: 'cutover-leaves-deregistration-to-aws',
+    title: 'the cutover never deregisters the old instances itself: the old version takes requests until Auto Scaling deregisters them, seconds later',
+    file: 'src/run/deregister.ts',
+    find: 'if (this.denied || arns.length === 0 || ids.length === 0) return undefined',
+    replace: 'if (true as boolean) return undefined',
+    tests: ['__tests__/scenario/fast-deregistration.test.ts']
+  },
+  {
+    id: 'deregister-denied-asked-again',
+    title: 'a role that may not call DeregisterTargets is asked again at every wave and warned each time',
+    file: 'src/run/deregister.ts',
+    find: '          this.denied = true\n',
+    replace: '',
+    tests: ['__tests__/scenario/fast-deregistration.test.ts']
+  },
+  {
+    id: 'rerun-over-cutover-unchanged',
+    title: "a deploy run again over its complete cutover says 'unchanged': the release workflow's approval job gated on awaiting-finalize never asks",
+    file: 'src/run/prepare.ts',
+    find: "return phase.kind === 'cut-over' && phase.complete ? 'awaiting-finalize' : 'unchanged'",
+    replace: "return 'unchanged'",
+    tests: [T.rerun]
   }
 ]

@@ -1,6 +1,7 @@
 // Elastic Load Balancing v2: target health (named targets, or the whole target group), health-check
 // timing and deregistration delays of target groups.
 import {
+  DeregisterTargetsCommand,
   DescribeTargetGroupAttributesCommand,
   DescribeTargetHealthCommand,
   paginateDescribeTargetGroups,
@@ -10,6 +11,7 @@ import { classicName } from '../domain/classic.js'
 import type { TargetHealth } from '../domain/model.js'
 import { chunk } from '../domain/steps.js'
 import { type Aws, allPages } from './call.js'
+import type { Bucket } from './pacer.js'
 import { withoutForgotten } from './ec2.js'
 import type { TargetGroupDrain, TargetGroupHealthCheck } from './port.js'
 import { NOT_REGISTERED, drainOf, toHealthCheck, toTargetHealth } from './translate.js'
@@ -19,6 +21,30 @@ const TARGETS_PER_CALL = 100
 
 /** DescribeTargetGroups takes at most 20 TargetGroupArns per call. */
 const TARGET_GROUPS_PER_CALL = 20
+
+/**
+ * The run's own DeregisterTargets calls, at most. ELB does not publish the bucket of these actions; the AWS
+ * Load Balancer Controller limits itself to 4 RegisterTargets / DeregisterTargets a second with bursts of 20
+ * by default ("Scaling your controller deployment", to leave AWS's throttle volume to others). Half of that,
+ * so a controller in the same account keeps its share. The deregistrations Auto Scaling makes on the run's
+ * behalf draw on Auto Scaling's own bucket (ELB user guide, "Request throttling for the ELB API").
+ */
+export const TARGET_WRITES: Bucket = { capacity: 10, refillPerSecond: 2 }
+
+/** Targets named per DeregisterTargets call: AWS publishes no maximum; 100, as DescribeTargetHealth is asked. */
+export const TARGETS_PER_DEREGISTER = 100
+
+/**
+ * DeregisterTargets: the instances stop receiving new requests from the target group now, and drain
+ * (API reference: "After the targets are deregistered, they no longer receive traffic from the load
+ * balancer"; a target that is not registered is no error). Instance targets, registered by Auto Scaling on
+ * the target group's port: the id alone names them.
+ */
+export async function deregisterTargets(aws: Aws, targetGroupArn: string, instanceIds: string[]): Promise<void> {
+  await aws.call(`DeregisterTargets for ${targetGroupArn}`, () =>
+    aws.clients.elbv2.send(new DeregisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: instanceIds.map((Id) => ({ Id })) }))
+  )
+}
 
 // DescribeTargetHealth is not paged (no paginator): one answer lists every target asked about.
 export async function targetHealth(aws: Aws, targetGroupArn: string, instanceIds: string[]): Promise<Record<string, TargetHealth>> {

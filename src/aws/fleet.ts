@@ -19,6 +19,7 @@ import * as listeners from './listeners.js'
 import { Pacer } from './pacer.js'
 import type { Fleet, GroupDescription, TargetGroupDrain, TargetGroupHealthCheck } from './port.js'
 import { movePolicy, moveScheduledAction } from './scaling.js'
+import { chunk } from '../domain/steps.js'
 
 /** How long a DescribeAutoScalingGroups waits for other pairs' requests to join it. */
 const GROUPS_READ_WINDOW_MS = 10
@@ -49,6 +50,8 @@ export class AwsFleet implements Fleet {
   private readonly healthChecks = new Map<string, TargetGroupHealthCheck>()
   /** Every DescribeInstanceAttribute of the run waits its turn here (EC2's bucket of that API, ec2.ts). */
   private readonly attributeReads: Pacer
+  /** The run's DeregisterTargets calls (elbv2.ts TARGET_WRITES): one without a token now is not made. */
+  private readonly targetWrites: Pacer
 
   constructor(
     clients: Clients,
@@ -58,6 +61,7 @@ export class AwsFleet implements Fleet {
   ) {
     this.aws = withClients(clients, clock, log)
     this.attributeReads = new Pacer(clock, ec2.ATTRIBUTE_READS)
+    this.targetWrites = new Pacer(clock, elbv2.TARGET_WRITES)
     this.groupReads = new Coalescer({
       read: (names) => autoscaling.describeGroups(this.aws, names),
       keyOf: (g) => g.name,
@@ -174,6 +178,12 @@ export class AwsFleet implements Fleet {
 
   enterStandby(group: string, ids: string[]): Promise<void> {
     return autoscaling.enterStandby(this.aws, group, ids)
+  }
+
+  async deregisterTargets(targetGroupArn: string, ids: string[]): Promise<boolean> {
+    const calls = chunk(ids, elbv2.TARGETS_PER_DEREGISTER).filter(() => this.targetWrites.tryTake())
+    await Promise.all(calls.map((batch) => elbv2.deregisterTargets(this.aws, targetGroupArn, batch)))
+    return calls.length * elbv2.TARGETS_PER_DEREGISTER >= ids.length
   }
 
   exitStandby(group: string, ids: string[]): Promise<void> {

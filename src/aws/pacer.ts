@@ -30,13 +30,25 @@ export class Pacer {
 
   /** Resolves when one more call may go out. */
   async take(): Promise<void> {
+    this.refill()
+    this.tokens -= 1
+    if (this.tokens >= 0) return
+    await this.clock.sleep(Math.ceil((-this.tokens / this.bucket.refillPerSecond) * 1000))
+  }
+
+  /** Takes a token only if one is there now (nobody waiting ahead): for a call that is better skipped than late. */
+  tryTake(): boolean {
+    this.refill()
+    if (this.tokens < 1) return false
+    this.tokens -= 1
+    return true
+  }
+
+  private refill(): void {
     const now = this.clock.now()
     if (now > this.at) {
       this.tokens = Math.min(this.bucket.capacity, this.tokens + ((now - this.at) / 1000) * this.bucket.refillPerSecond)
       this.at = now
     }
-    this.tokens -= 1
-    if (this.tokens >= 0) return
-    await this.clock.sleep(Math.ceil((-this.tokens / this.bucket.refillPerSecond) * 1000))
   }
 }

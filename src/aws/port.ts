@@ -94,6 +94,11 @@ export interface Fleet {
   suspend(group: string, processes: string[]): Promise<void>
   resume(group: string, processes: string[]): Promise<void>
   enterStandby(group: string, instanceIds: string[]): Promise<void>
+  /**
+   * DeregisterTargets of these instances from one target group (calls of up to 100), each call only if the
+   * run's share of ELB's write bucket has one left now; false when some instances were left out for that.
+   */
+  deregisterTargets(targetGroupArn: string, instanceIds: string[]): Promise<boolean>
   exitStandby(group: string, instanceIds: string[]): Promise<void>
   unprotect(group: string, instanceIds: string[]): Promise<void>
   detach(group: string, instanceIds: string[]): Promise<void>

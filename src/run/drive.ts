@@ -8,6 +8,7 @@ import { type Step, describeStep, isWait } from '../domain/steps.js'
 import { ActionError, AwsCallFailed, Cancelled, errorMessage } from '../errors.js'
 import type { Logger } from '../log.js'
 import { act } from './act.js'
+import { TargetDeregistration } from './deregister.js'
 import type { Guard } from './guard.js'
 import { ProtectionReads } from './protection.js'
 import { observePair } from './observe.js'
@@ -51,6 +52,7 @@ export class Executor {
   foldPhases = false
   private readonly writes: UnseenWrites
   private readonly waits: Waits
+  private readonly deregistration: TargetDeregistration
   private openSection: string | undefined
   /** Per pair, the phase its writes belong to: before any wait, after a health wait, after a drain. */
   private readonly writePhase = new Map<string, string>()
@@ -58,6 +60,7 @@ export class Executor {
   constructor(private readonly o: ExecutorOptions) {
     this.writes = new UnseenWrites(o.clock, o.signal)
     this.waits = new Waits({ ...o, writes: this.writes })
+    this.deregistration = new TargetDeregistration(o.fleet, o.log)
   }
 
   /** When this run last saw traffic leave a pair's previous group (the drain started at most then). */
@@ -95,18 +98,19 @@ export class Executor {
       if (steps.length === 0) return current
       current = await this.withWaitedActivities(current, steps)
       const protection = new ProtectionReads(this.o.fleet, steps)
+      const deregistering: Promise<void>[] = []
       try {
         for (let at = 0; at < steps.length; ) {
           const step = steps[at] as Step
           // Compensating writes after a cancel still run: they are what keeps the live group safe.
           if (this.o.signal?.aborted && !opts.undo) throw new Cancelled(describeStep(step))
           const together = batchRun(steps, at)
-          await this.performAll(current, together, opts.guard, protection)
+          await this.performAll(current, together, opts.guard, protection, deregistering)
           at += together.length
           if (isWait(step)) break
         }
       } finally {
-        await protection.settled()
+        await Promise.all([protection.settled(), ...deregistering])
       }
     }
     throw new ActionError(`${pair.base}: the plan did not settle after ${MAX_ROUNDS} rounds; something keeps changing the groups (run mode: status to see what).`)
@@ -175,10 +179,23 @@ export class Executor {
     return { ...pair, groups: groups as [Group, Group] }
   }
 
-  /** Steps of one batch run go out together; every one is recorded, and the first failure is thrown. */
-  private async performAll(pair: Pair, steps: Step[], guard: Guard | undefined, protection: ProtectionReads): Promise<void> {
-    if (steps.length === 1) return this.perform(pair, steps[0] as Step, guard, protection)
+  /**
+   * Steps of one batch run go out together; every one is recorded, and the first failure is thrown. The
+   * instances of a run of EnterStandby batches that succeeded then leave their target groups in one call per
+   * target group (TargetDeregistration, which never throws), while the round goes on: `deregistering` holds it.
+   */
+  private async performAll(pair: Pair, steps: Step[], guard: Guard | undefined, protection: ProtectionReads, deregistering: Promise<void>[]): Promise<void> {
     const settled = await Promise.allSettled(steps.map((step) => this.perform(pair, step, guard, protection)))
+    const entered = steps.flatMap((s, n) => (s.kind === 'enter-standby' && settled[n]?.status === 'fulfilled' ? [s] : []))
+    const first = entered[0]
+    if (first) {
+      const ids = entered.flatMap((s) => s.instanceIds)
+      deregistering.push(
+        this.deregistration.afterStandby(pair, first.group, ids).then((done) => {
+          if (done) this.o.log.info(`${pair.base}: ${ids.length} instance(s) of ${first.group} ${done}`)
+        })
+      )
+    }
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')
     if (failed) throw failed.reason
   }
@@ -219,8 +236,11 @@ export class Executor {
 
 /** Step kinds whose consecutive batches on one group are independent calls: they go out together. */
 const CONCURRENT_BATCHES = new Set<Step['kind']>(['enter-standby', 'exit-standby', 'unprotect', 'detach-dead'])
-/** At most this many batch calls at once (5 × 20 instances; the SDK retries any throttling). */
-const MAX_CONCURRENT_BATCHES = 5
+/**
+ * At most this many batch calls at once (10 × 20 instances: a group of 200 moves to Standby in one go; a
+ * quarter of the Auto Scaling bucket assumed, and the SDK retries any throttling).
+ */
+const MAX_CONCURRENT_BATCHES = 10
 
 /** The steps from `at` that run together: a run of batches of one kind on one group, or the step alone. */
 function batchRun(steps: Step[], at: number): Step[] {

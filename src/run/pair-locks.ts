@@ -212,3 +212,16 @@ async function confirm(states: LockState[], me: string, fleet: Fleet, clock: Clo
   }
   return lost
 }
+
+/**
+ * Pairs this run has nothing to do for, yet whose lock is its own: an earlier attempt of the same run (a job
+ * re-run) stopped after its last write and before giving the lock back. Given back now, so that the pair
+ * ends as an uninterrupted run leaves it (a read that still shows a lock this run just released deletes it
+ * once more: harmless). Another run's lock is never touched here.
+ */
+export async function releaseLeftOverLocks(pairs: Pair[], me: string, fleet: Fleet, log: Logger): Promise<void> {
+  const left = pairs.filter((p) => isMine(p.groups[0].tags[LOCK_TAG], me))
+  if (left.length === 0) return
+  await fleet.untag(left.map((p) => ({ group: lockGroup(p), key: LOCK_TAG })))
+  for (const p of left) log.info(`${p.base}: gave back this run's lock, left on ${lockGroup(p)} by an earlier attempt that stopped before its end.`)
+}

@@ -9,8 +9,8 @@ import { type GroupImage, imageRefusals, isAmiId, needsImage } from '../domain/i
 import { overrideRefusals } from '../domain/image-overrides.js'
 import type { Pair } from '../domain/model.js'
 import { MODE_RULES } from '../domain/modes.js'
-import { stateOf } from '../domain/pair-state.js'
-import { classify } from '../domain/phase.js'
+import { type PairState, stateOf } from '../domain/pair-state.js'
+import { type Phase, classify } from '../domain/phase.js'
 import { liveForeignLock } from '../domain/lock.js'
 import { type PreflightOptions, finalizeProtectionChecks, finalizeTerminates, preflight } from '../domain/preflight.js'
 import { InputError } from '../errors.js'
@@ -61,7 +61,7 @@ export async function prepare(given: Config, deps: PrepareDeps): Promise<Prepare
     const { nothingToDo: notice, cannot } = verdict
     return {
       base: pair.base,
-      state: !rules.writes ? stateOf(phase) : cannot ? 'failed' : notice ? 'unchanged' : 'planned',
+      state: !rules.writes ? stateOf(phase) : cannot ? 'failed' : notice ? noticeState(phase) : 'planned',
       before: pair,
       after: pair,
       plan: notice || cannot ? [] : rules.plan(phase, pair, options),
@@ -71,6 +71,15 @@ export async function prepare(given: Config, deps: PrepareDeps): Promise<Prepare
   })
   refusals.push(...(await alarmRefusals(config, planned, deps)))
   return { config, planned, refusals, discoveryFailed: false }
+}
+
+/**
+ * A pair with nothing to do is `unchanged`, except one whose cutover is complete and waits for finalize or
+ * rollback (a deploy of its version run again, e.g. after a run was lost past its last write): it says so,
+ * so that a workflow's approval job gated on `awaiting-finalize` still asks its reviewer.
+ */
+function noticeState(phase: Phase): PairState {
+  return phase.kind === 'cut-over' && phase.complete ? 'awaiting-finalize' : 'unchanged'
 }
 
 /** What pre-flight needs to refuse pairs under another run's live lock (even those with nothing to do). */

@@ -10,7 +10,7 @@ import { Executor } from './drive.js'
 import { guardFor } from './guard.js'
 import type { RunHooks } from './hooks.js'
 import { runPair } from './pair.js'
-import { acquireLocks } from './pair-locks.js'
+import { acquireLocks, releaseLeftOverLocks } from './pair-locks.js'
 import { prepare } from './prepare.js'
 import type { PairOutcome, RunResult } from './result.js'
 
@@ -62,6 +62,7 @@ export async function runMode(given: Config, deps: RunDeps): Promise<RunResult> 
   if (!rules.writes || config.dryRun) return result(planned, [])
 
   const toRun = planned.filter((o) => !settled(o))
+  await releaseLeftOverLocks(planned.filter((o) => o.notice !== undefined).map((o) => o.before), config.runUrl, deps.fleet, deps.log)
   if (toRun.length === 0) return result(planned, [])
   const outOfOrder = (await hooks?.orderRefusals(toRun.map((o) => o.before))) ?? []
   if (outOfOrder.length > 0) return refuse(outOfOrder)

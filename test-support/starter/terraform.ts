@@ -478,6 +478,8 @@ const WRITE_EFFECT: Record<string, Effect> = {
   DetachInstances: { instancesOnly: true },
   SetInstanceProtection: { instancesOnly: true },
   TerminateInstances: { instancesOnly: true },
+  // Instances Auto Scaling registered (the groups' target_group_arns), not Terraform's: it declares no attachment.
+  DeregisterTargets: { instancesOnly: true },
   AssumeRoleWithWebIdentity: { instancesOnly: true },
   // Deploy by image: a new version of a Terraform-managed template changes none of its declared arguments.
   CreateLaunchTemplateVersion: { attributes: [] },

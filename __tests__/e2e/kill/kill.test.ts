@@ -74,7 +74,7 @@ async function pooled<T>(task: () => Promise<T>): Promise<T> {
 // ---------------------------------------------------------------- kill points from a clean run
 
 function waitLabel(mode: Mode, after: StepRun['calls'][number]): string {
-  const kind = after.operation === 'EnterStandby' ? 'drain (standby) wait' : ['DetachInstances', 'TerminateInstances'].includes(after.operation) ? 'drain wait' : 'health wait'
+  const kind = ['EnterStandby', 'DeregisterTargets'].includes(after.operation) ? 'drain (standby) wait' : ['DetachInstances', 'TerminateInstances'].includes(after.operation) ? 'drain wait' : 'health wait'
   return `${mode}'s ${kind} (after its write ${after.operation} ${after.about.join(',')})`
 }
 

@@ -240,25 +240,54 @@ export class TargetsModel {
    * the target keeps its state and still takes requests.
    */
   deregister(i: SimInstance): number {
-    let longest = 0
     const [min, max] = this.w.realism?.deregisterLagMs ?? [0, 0]
     for (const tg of this.w.targetGroups.values()) {
       const t = tg.targets.get(i.id)
+      if (t && t.state !== 'draining' && t.next?.state !== 'draining') this.drain(tg, t, max > 0 ? this.w.rng.int(min, max) : 0)
+    }
+    return this.untilGone(i)
+  }
+
+  /** How long until the instance's last draining target is gone from its target group (ms). */
+  private untilGone(i: SimInstance): number {
+    let longest = 0
+    for (const tg of this.w.targetGroups.values()) {
+      const t = tg.targets.get(i.id)
       if (!t) continue
-      if (t.state !== 'draining' && t.next?.state !== 'draining') {
-        const lag = max > 0 ? this.w.rng.int(min, max) : 0
-        const draining = { state: 'draining' as const, reason: 'Target.DeregistrationInProgress', description: 'Target deregistration is in progress' }
-        const removedAt = this.w.now() + lag + tg.deregistrationDelaySeconds * 1000
-        t.deregisteredAt = this.w.now() + lag
-        // An NLB may keep routing new connections to it for minutes, whatever its (shorter) delay.
-        if (isNetworkProtocol(tg.protocol)) (tg.newConnectionsUntil ??= new Map()).set(i.id, t.deregisteredAt + NLB_ROUTING_AFTER_DEREGISTER_MS)
-        if (lag === 0) Object.assign(t, { ...draining, due: removedAt, next: { state: 'removed' }, after: undefined })
-        else Object.assign(t, { due: this.w.now() + lag, next: draining, after: { due: removedAt, next: { state: 'removed' } } })
-      }
       const gone = (t.next?.state === 'draining' ? t.after?.due : t.due) ?? this.w.now()
       longest = Math.max(longest, gone - this.w.now())
     }
     return longest
+  }
+
+  /**
+   * DeregisterTargets: each named target that is registered starts draining at once (the API reference:
+   * "After the targets are deregistered, they no longer receive traffic"), also one whose deregistration by
+   * Auto Scaling has not reached the target group yet; a target not registered is no error ("If the
+   * specified target does not exist, the action returns successfully"). Auto Scaling's own deregistration
+   * of it later changes nothing; an instance entering Standby reaches it once its last target is gone.
+   */
+  deregisterTargets(tg: SimTargetGroup, ids: string[]): void {
+    for (const id of ids) {
+      const t = tg.targets.get(id)
+      if (!t || t.state === 'draining') continue
+      this.drain(tg, t, 0)
+      // Entering Standby ends once the instance has left every target group (as after Auto Scaling's own
+      // deregistration): now sooner, if this drain ends before the one Auto Scaling's would have.
+      const i = this.w.instances.get(id)
+      if (i?.lifecycle === 'EnteringStandby' && i.due !== undefined) i.due = Math.min(i.due, this.w.now() + this.untilGone(i))
+    }
+  }
+
+  /** The target starts draining `lag` ms from now (until then it keeps its state and takes requests). */
+  private drain(tg: SimTargetGroup, t: SimTarget, lag: number): void {
+    const draining = { state: 'draining' as const, reason: 'Target.DeregistrationInProgress', description: 'Target deregistration is in progress' }
+    const removedAt = this.w.now() + lag + tg.deregistrationDelaySeconds * 1000
+    t.deregisteredAt = this.w.now() + lag
+    // An NLB may keep routing new connections to it for minutes, whatever its (shorter) delay.
+    if (isNetworkProtocol(tg.protocol)) (tg.newConnectionsUntil ??= new Map()).set(t.id, t.deregisteredAt + NLB_ROUTING_AFTER_DEREGISTER_MS)
+    if (lag === 0) Object.assign(t, { ...draining, due: removedAt, next: { state: 'removed' }, after: undefined })
+    else Object.assign(t, { due: this.w.now() + lag, next: draining, after: { due: removedAt, next: { state: 'removed' } } })
   }
 
   /**

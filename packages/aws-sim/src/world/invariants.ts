@@ -129,3 +129,18 @@ export function checkForwardWeights(world: InvariantWorld, where: string, action
     })
   }
 }
+
+/**
+ * Checked when DeregisterTargets is accepted: the instance of an Auto Scaling group it takes out of a target
+ * group must be leaving that group (entering Standby, in Standby, terminating, detaching). An InService one
+ * would be left in service but out of the load balancer, and Auto Scaling never registers it again (it
+ * registers at launch and at ExitStandby only): a rollback could not bring it back by ExitStandby.
+ */
+export function checkDeregisterTargets(world: InvariantWorld, tgName: string, ids: string[]): void {
+  for (const id of ids) {
+    const i = world.instances.get(id)
+    if (i?.group !== undefined && i.lifecycle === 'InService') {
+      world.violate(`DeregisterTargets took ${id}, InService in ${i.group}, out of target group ${tgName}: it stays in service out of the load balancer`)
+    }
+  }
+}

@@ -10,7 +10,7 @@ import { VirtualClock } from '../core/clock.js'
 import { Faults } from '../core/faults.js'
 import { copyGraph } from '../core/fork.js'
 import { IdFactory } from '../core/ids.js'
-import { checkEnterStandby, checkForwardWeights, checkTickInvariants } from './invariants.js'
+import { checkDeregisterTargets, checkEnterStandby, checkForwardWeights, checkTickInvariants } from './invariants.js'
 import { ReadLag } from './consistency.js'
 import { type Realism, resolveRealism } from '../core/realism.js'
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitRule } from '../core/ratelimit.js'
@@ -375,6 +375,11 @@ export class World {
         }
       }
     }
+  }
+
+  /** When DeregisterTargets takes `ids` out of `tg`: none of them may be InService in its group (invariants.ts). */
+  checkDeregisterTargets(tg: SimTargetGroup, ids: string[]): void {
+    checkDeregisterTargets(this, tg.name, ids)
   }
 
   /** Invariant 2, when EnterStandby is called on `group` for `moving` instances (invariants.ts). */

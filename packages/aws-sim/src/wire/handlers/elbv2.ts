@@ -1,13 +1,13 @@
 // Elastic Load Balancing v2 (AWS Query, version 2015-12-01): target groups and target health; load balancers,
 // listeners and rules are in elbv2-listeners.ts.
 
-import { SimError } from '../../core/errors.js'
+import { SimError, validation } from '../../core/errors.js'
 import { isNetworkProtocol } from '../../models/targets.js'
 import { num, objList, str, strList } from '../form.js'
 import type { SimTargetGroup } from '../../core/types.js'
 import type { World } from '../../world/world.js'
 import { listenerOps } from './elbv2-listeners.js'
-import { page, read, type Service, type XmlResult } from './service.js'
+import { page, read, write, type Service, type XmlResult } from './service.js'
 
 function mustTargetGroup(w: World, arn: string | undefined): SimTargetGroup {
   const tg = arn === undefined ? undefined : w.targetGroups.get(arn)
@@ -75,6 +75,15 @@ export const elbv2: Service = {
           }
         })
       }
+    }),
+    // Targets start draining at once; a target not registered is no error (models/targets.ts).
+    DeregisterTargets: write((w, p) => {
+      const tg = mustTargetGroup(w, str(p, 'TargetGroupArn'))
+      const ids = objList(p, 'Targets').map((t) => str(t, 'Id') ?? '')
+      if (ids.length === 0) throw validation("1 validation error detected: Value null at 'targets' failed to satisfy constraint: Member must not be null")
+      w.checkDeregisterTargets(tg, ids)
+      w.targets.deregisterTargets(tg, ids)
+      return {}
     }),
     DescribeTargetGroups: read((w, p) => {
       const arns = strList(p, 'TargetGroupArns')
