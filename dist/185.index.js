@@ -1345,9 +1345,10 @@ class AwsFleet {
         return enterStandby(this.aws, group, ids);
     }
     async deregisterTargets(targetGroupArn, ids) {
-        const calls = (0,domain_steps/* chunk */.iv)(ids, TARGETS_PER_DEREGISTER).filter(() => this.targetWrites.tryTake());
+        const batches = (0,domain_steps/* chunk */.iv)(ids, TARGETS_PER_DEREGISTER);
+        const calls = batches.filter(() => this.targetWrites.tryTake());
         await Promise.all(calls.map((batch) => deregisterTargets(this.aws, targetGroupArn, batch)));
-        return calls.length * TARGETS_PER_DEREGISTER >= ids.length;
+        return calls.length === batches.length;
     }
     exitStandby(group, ids) {
         return exitStandby(this.aws, group, ids);
@@ -2107,8 +2108,7 @@ class TargetDeregistration {
             return await this.fleet.deregisterTargets(arn, ids);
         }
         catch (err) {
-            const code = err.awsError ?? '';
-            if (DENIED.has(code)) {
+            if (err instanceof errors/* AwsCallFailed */.Zf && DENIED.has(err.awsError)) {
                 if (!this.denied) {
                     this.denied = true;
                     this.log.warning(`${group}: the role may not call elasticloadbalancing:DeregisterTargets, so the old instances leave the load balancer when Auto Scaling deregisters them, a moment after EnterStandby. ` +

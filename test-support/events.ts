@@ -58,26 +58,21 @@ export class EventLog {
       register(g, i)
       for (const tg of tgs()) if (tg.targets.get(i.id)?.state === 'initial') this.push(world.now(), i.id, tg.name, 'initial')
     }
-    const deregister = model.deregister.bind(model)
-    model.deregister = (i: SimInstance): number => {
-      const before = new Map(tgs().map((tg) => [tg.name, tg.targets.get(i.id)?.state]))
-      const ms = deregister(i)
-      for (const tg of tgs()) {
-        const t = tg.targets.get(i.id)
-        if (t?.state === 'draining' && before.get(tg.name) !== 'draining') this.push(world.now(), i.id, tg.name, 'draining', t.due)
-      }
-      return ms
-    }
-    // DeregisterTargets (the run's own call) drains at once.
-    const deregisterTargets = model.deregisterTargets.bind(model)
-    model.deregisterTargets = (tg: TargetGroupLike, ids: string[]): void => {
-      const before = new Map(ids.map((id) => [id, tg.targets.get(id)?.state]))
-      deregisterTargets(tg, ids)
-      for (const id of ids) {
+    // Targets `change` turns draining at once (no deregistration lag) are logged as they turn.
+    const logDrains = <T>(targets: [TargetGroupLike, string][], change: () => T): T => {
+      const before = targets.map(([tg, id]) => tg.targets.get(id)?.state)
+      const out = change()
+      targets.forEach(([tg, id], n) => {
         const t = tg.targets.get(id)
-        if (t?.state === 'draining' && before.get(id) !== 'draining') this.push(world.now(), id, tg.name, 'draining', t.due)
-      }
+        if (t?.state === 'draining' && before[n] !== 'draining') this.push(world.now(), id, tg.name, 'draining', t.due)
+      })
+      return out
     }
+    const deregister = model.deregister.bind(model)
+    model.deregister = (i: SimInstance): number => logDrains(tgs().map((tg) => [tg, i.id]), () => deregister(i))
+    // DeregisterTargets (the run's own call).
+    const deregisterTargets = model.deregisterTargets.bind(model)
+    model.deregisterTargets = (tg: TargetGroupLike, ids: string[]): void => logDrains(ids.map((id) => [tg, id]), () => deregisterTargets(tg, ids))
     const asg = world.autoScaling as unknown as AutoScalingModelLike
     const exit = asg.exitStandby.bind(asg)
     asg.exitStandby = (name: string, ids: string[]): unknown => {

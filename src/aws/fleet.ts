@@ -181,9 +181,10 @@ export class AwsFleet implements Fleet {
   }
 
   async deregisterTargets(targetGroupArn: string, ids: string[]): Promise<boolean> {
-    const calls = chunk(ids, elbv2.TARGETS_PER_DEREGISTER).filter(() => this.targetWrites.tryTake())
+    const batches = chunk(ids, elbv2.TARGETS_PER_DEREGISTER)
+    const calls = batches.filter(() => this.targetWrites.tryTake())
     await Promise.all(calls.map((batch) => elbv2.deregisterTargets(this.aws, targetGroupArn, batch)))
-    return calls.length * elbv2.TARGETS_PER_DEREGISTER >= ids.length
+    return calls.length === batches.length
   }
 
   exitStandby(group: string, ids: string[]): Promise<void> {

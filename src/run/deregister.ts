@@ -4,7 +4,7 @@
 import type { Fleet } from '../aws/port.js'
 import { classicName, trafficKeys } from '../domain/classic.js'
 import type { Pair } from '../domain/model.js'
-import { errorMessage } from '../errors.js'
+import { AwsCallFailed, errorMessage } from '../errors.js'
 import type { Logger } from '../log.js'
 
 /** The SDK's names of a refusal by IAM (the wire code, and its shape's name). */
@@ -42,8 +42,7 @@ export class TargetDeregistration {
     try {
       return await this.fleet.deregisterTargets(arn, ids)
     } catch (err) {
-      const code = (err as { awsError?: string }).awsError ?? ''
-      if (DENIED.has(code)) {
+      if (err instanceof AwsCallFailed && DENIED.has(err.awsError)) {
         if (!this.denied) {
           this.denied = true
           this.log.warning(
