@@ -906,5 +906,29 @@ export const MUTATIONS: Mutation[] = [
     find: "return phase.kind === 'cut-over' && phase.complete ? 'awaiting-finalize' : 'unchanged'",
     replace: "return 'unchanged'",
     tests: [T.rerun]
+  },
+  {
+    id: 'activities-paged-back-every-poll',
+    title: "a health wait's every read of scaling activities pages back to the activities from before the wait: a rollback of 150 instances reads every page of their ExitStandby activities at each poll",
+    file: 'src/domain/activities.ts',
+    find: 'return { known: new Set([...this.before, ...this.seen.keys()]), pending }',
+    replace: 'return { known: new Set(this.before), pending }',
+    tests: ['__tests__/scenario/activity-pages.test.ts']
+  },
+  {
+    id: 'activities-forgotten-off-the-newest-page',
+    title: 'a health wait forgets a failed launch once newer activities push it off the newest page',
+    file: 'src/domain/activities.ts',
+    find: 'return [...this.seen.values()].sort(',
+    replace: 'return [...read.filter((a) => !this.before.has(a.id))].sort(',
+    tests: ['__tests__/unit/activities.test.ts']
+  },
+  {
+    id: 'activities-pending-never-read-again',
+    title: 'an unfinished launch whose instance left the group is never read again: how it ended (Failed) stays unknown',
+    file: 'src/domain/activities.ts',
+    find: 'if (instance === undefined || !present.has(instance)) pending.add(a.id)',
+    replace: 'if (instance === undefined && !present.has(a.id)) pending.add(a.id)',
+    tests: ['__tests__/unit/activities.test.ts']
   }
 ]

@@ -19,6 +19,7 @@ import {
   paginateDescribeScheduledActions
 } from '@aws-sdk/client-auto-scaling'
 import { capped } from '../domain/health.js'
+import type { ActivityBookmark } from '../domain/activities.js'
 import type { Activity, Capacity } from '../domain/model.js'
 import { AwsCallFailed } from '../errors.js'
 import { type Aws, allPages } from './call.js'
@@ -66,16 +67,19 @@ export async function describeGroups(aws: Aws, names: string[]): Promise<GroupDe
   return answers.flat().map(toGroup)
 }
 
-export async function activities(aws: Aws, group: string, known?: ReadonlySet<string>): Promise<Activity[]> {
+export async function activities(aws: Aws, group: string, bookmark?: ActivityBookmark): Promise<Activity[]> {
   const client = aws.clients.autoscaling
   return aws.call(`DescribeScalingActivities for ${group}`, async () => {
     const out: Activity[] = []
+    const pending = new Set(bookmark?.pending)
     let read = 0
     for await (const page of paginateDescribeScalingActivities({ client }, { AutoScalingGroupName: group, MaxRecords: 100 })) {
       const items = (page.Activities ?? []).map(toActivity)
       out.push(...items)
-      // Older pages only matter while they may hold activities newer than the ones already known.
-      if (!known || known.size === 0 || ++read >= ACTIVITY_PAGES || items.some((a) => known.has(a.id))) break
+      for (const a of items) pending.delete(a.id)
+      // Older pages only matter while they may hold activities not read yet, or read with a status that may have changed.
+      if (!bookmark || bookmark.known.size === 0 || ++read >= ACTIVITY_PAGES) break
+      if (pending.size === 0 && items.some((a) => bookmark.known.has(a.id))) break
     }
     return out
   })

@@ -1,6 +1,7 @@
 // The AWS adapter behind the Fleet port: each method hands over to the adapter of its service
 // (autoscaling.ts, elbv2.ts, classic.ts, ec2.ts, cloudwatch.ts, scaling.ts, images.ts), all of
 // whose calls go through the same wrappers (call.ts).
+import type { ActivityBookmark } from '../domain/activities.js'
 import type { AlarmStatus } from '../domain/bake.js'
 import type { ImageInfo, TemplateVersion } from '../domain/image.js'
 import type { InstanceFate } from '../domain/interruption.js'
@@ -82,8 +83,8 @@ export class AwsFleet implements Fleet {
     return this.groupReads.get(names)
   }
 
-  activities(group: string, known?: ReadonlySet<string>): Promise<Activity[]> {
-    return autoscaling.activities(this.aws, group, known)
+  activities(group: string, bookmark?: ActivityBookmark): Promise<Activity[]> {
+    return autoscaling.activities(this.aws, group, bookmark)
   }
 
   async loadDetails(group: GroupDescription, busy = false): Promise<GroupDescription> {

@@ -1,5 +1,6 @@
 // The narrow, domain-shaped view of AWS the rest of the action uses. The adapter behind it owns
 // pagination, batching to API limits, retries the SDK cannot know about, and error wording.
+import type { ActivityBookmark } from '../domain/activities.js'
 import type { AlarmStatus } from '../domain/bake.js'
 import type { ImageInfo, TemplateVersion } from '../domain/image.js'
 import type { InstanceFate } from '../domain/interruption.js'
@@ -31,10 +32,10 @@ export interface Fleet {
   /** The named groups (same detail as listGroups); requests made together may share one call. */
   describeGroups(names: string[]): Promise<GroupDescription[]>
   /**
-   * Scaling activities of one group, newest first: every page back to the first activity in `known`
-   * (those seen before a wait began), or the newest page alone without it.
+   * Scaling activities of one group, newest first: every page up to the first one holding an activity `bookmark.known`
+   * lists, once its `pending` ones were all read again (domain/activities.ts); the newest page alone without it.
    */
-  activities(group: string, known?: ReadonlySet<string>): Promise<Group['activities']>
+  activities(group: string, bookmark?: ActivityBookmark): Promise<Group['activities']>
   /**
    * Fills in what pre-flight and planning need beyond the group description: with `busy`, what tells whether
    * the group is busy (the newest scaling activities and the active instance refresh; otherwise the group's

@@ -143,7 +143,7 @@ export function describeFailures(activities: Activity[], limit = 3): string {
 }
 
 export interface TrackerOptions {
-  knownActivities: Set<string>
+  knownActivities: ReadonlySet<string>
   bootTimeMs: number
   unhealthyPolls: number
   /** Never give up on an instance early (a rollback restoring the previous version). */
@@ -156,7 +156,7 @@ export interface TrackerOptions {
  * instance still `unhealthy` after the time a booting app may take and several checks in a row.
  */
 export class HealthTracker {
-  readonly knownActivities: Set<string>
+  readonly knownActivities: ReadonlySet<string>
   private readonly firstSeen = new Map<string, number>()
   private readonly streak = new Map<string, number>()
   private readonly missing = new Map<string, number>()

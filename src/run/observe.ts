@@ -1,5 +1,6 @@
 // Observe: turn AWS state into pair snapshots (groups, details, target health of exactly their instances).
 import type { Fleet, GroupDescription } from '../aws/port.js'
+import type { ActivityBookmark } from '../domain/activities.js'
 import { classicName, trafficKeys } from '../domain/classic.js'
 import { type DiscoverOptions, type Discovery, discover } from '../domain/discover.js'
 import { type Group, type Instance, type Pair, type TargetHealth } from '../domain/model.js'
@@ -17,9 +18,9 @@ export async function observeAll(fleet: Fleet, opts: DiscoverOptions, busy: bool
 }
 
 export interface LightObservation {
-  /** The group being waited on: its scaling activities are read (back to `knownActivities`). */
+  /** The group being waited on: its scaling activities are read (as far back as `bookmark` says). */
   activitiesOf?: string
-  knownActivities?: ReadonlySet<string>
+  bookmark?: ActivityBookmark
 }
 
 /**
@@ -36,7 +37,7 @@ export async function observePair(fleet: Fleet, pair: Pair, light?: LightObserva
   }) as [Group, Group]
   if (light) {
     const withActivities = await Promise.all(
-      groups.map(async (g) => (g.name === light.activitiesOf ? { ...g, activities: await fleet.activities(g.name, light.knownActivities) } : g))
+      groups.map(async (g) => (g.name === light.activitiesOf ? { ...g, activities: await fleet.activities(g.name, light.bookmark) } : g))
     )
     return withHealth(fleet, { base: pair.base, groups: withActivities as [Group, Group], ...(pair.listeners ? { listeners: pair.listeners } : {}) })
   }

@@ -2,6 +2,7 @@
 // traffic gone from the old group, old instances settled in Standby.
 import type { Fleet } from '../aws/port.js'
 import type { Clock } from '../clock.js'
+import { ActivityLog } from '../domain/activities.js'
 import { HealthCadence } from '../domain/cadence.js'
 import { type HealthReport, HealthTracker, MIN_BOOT_TIME_MS, UNHEALTHY_POLLS, assessHealth, describeFailures, describeNotReady, describeProgress } from '../domain/health.js'
 import { type Interruption, describeInterruptions } from '../domain/interruption.js'
@@ -101,8 +102,9 @@ export class Waits {
   async healthy(pair: Pair, s: Extract<Step, { kind: 'wait-healthy' }>, guard: Guard | undefined): Promise<string> {
     // The snapshot this round began with was observed before this round's writes: its activities are old.
     const start = pair.groups.find((g) => g.name === s.group)
+    const log = new ActivityLog(new Set(start?.activities.map((a) => a.id) ?? []))
     const tracker = new HealthTracker({
-      knownActivities: new Set(start?.activities.map((a) => a.id) ?? []),
+      knownActivities: log.before,
       bootTimeMs: this.o.bootTimeMs ?? (await this.autoBootTimeMs(start, s.targetGroupArns)),
       unhealthyPolls: UNHEALTHY_POLLS,
       // A restore (rollback) never gives up early on an instance: only the timeout ends it.
@@ -118,16 +120,18 @@ export class Waits {
     const progress = new Progress(this.o.log, this.o.clock, `${pair.base}: ${s.group} healthy`, this.o.healthTimeoutMs)
     // Scaling activities (failed launches) are read at the poll interval, not at every fast look.
     let activities: { readAt: number; items: Group['activities'] } | undefined
+    let present = new Set(start?.instances.map((i) => i.id))
     this.waits++
     const result = await waitFor<HealthReport>(
       async () => {
         const due = !activities || this.o.clock.now() - activities.readAt >= this.o.pollIntervalMs
         const readAt = this.o.clock.now()
-        const now = await observePair(this.o.fleet, pair, due ? { activitiesOf: s.group, knownActivities: tracker.knownActivities } : {})
+        const now = await observePair(this.o.fleet, pair, due ? { activitiesOf: s.group, bookmark: log.bookmark(present) } : {})
         guard?.(now)
         const seen = now.groups.find((g) => g.name === s.group)
         if (!seen) throw new Error(`group ${s.group} left the pair`)
-        if (due || !activities) activities = { readAt, items: seen.activities }
+        present = new Set(seen.instances.map((i) => i.id))
+        if (due || !activities) activities = { readAt, items: log.note(seen.activities) }
         const group = { ...seen, activities: activities.items }
         cadence.note(group, s.targetGroupArns, this.o.clock.now())
         const report = assessHealth(group, s.count, s.targetGroupArns, tracker.knownActivities)
