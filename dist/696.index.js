@@ -581,17 +581,15 @@ async function instanceFates(aws, instanceIds) {
             out[i.InstanceId] = toInstanceFate(i);
     return out;
 }
+/** The calls go out together: EC2's bucket of each Describe API (100, refilled at 20 a second) takes them. */
 async function describeInstances(aws, instanceIds) {
-    const out = [];
-    for (const ids of (0,domain_steps/* chunk */.iv)(instanceIds, INSTANCES_PER_CALL)) {
-        // A filter (unlike InstanceIds) does not fail on ids EC2 has forgotten: they are simply not listed.
-        const reservations = await aws.call(`DescribeInstances (${ids.length} instance(s))`, async () => {
-            const { client, api } = await aws.clients.ec2();
-            return allPages(api.paginateDescribeInstances({ client }, { Filters: [{ Name: 'instance-id', Values: ids }], MaxResults: 1000 }), (page) => page.Reservations);
-        });
-        out.push(...reservations.flatMap((r) => r.Instances ?? []));
-    }
-    return out;
+    const answers = await Promise.all((0,domain_steps/* chunk */.iv)(instanceIds, INSTANCES_PER_CALL).map((ids) => 
+    // A filter (unlike InstanceIds) does not fail on ids EC2 has forgotten: they are simply not listed.
+    aws.call(`DescribeInstances (${ids.length} instance(s))`, async () => {
+        const { client, api } = await aws.clients.ec2();
+        return allPages(api.paginateDescribeInstances({ client }, { Filters: [{ Name: 'instance-id', Values: ids }], MaxResults: 1000 }), (page) => page.Reservations);
+    })));
+    return answers.flat().flatMap((r) => r.Instances ?? []);
 }
 /**
  * A read naming instances fails whole when one of them is an id EC2 has forgotten (`codes`): ask EC2
@@ -853,11 +851,13 @@ const TARGET_GROUPS_PER_CALL = 20;
 /**
  * The run's own DeregisterTargets calls, at most. ELB does not publish the bucket of these actions; the AWS
  * Load Balancer Controller limits itself to 4 RegisterTargets / DeregisterTargets a second with bursts of 20
- * by default ("Scaling your controller deployment", to leave AWS's throttle volume to others). Half of that,
- * so a controller in the same account keeps its share. The deregistrations Auto Scaling makes on the run's
- * behalf draw on Auto Scaling's own bucket (ELB user guide, "Request throttling for the ELB API").
+ * by default ("Scaling your controller deployment"): a burst of 20 from one client is what ELB is expected to
+ * take. The same burst, so that 20 pairs cutting over at once each take their old instances out themselves,
+ * and half that rate after it, so a controller in the same account keeps most of its share. A call left out
+ * is Auto Scaling's to make (its deregistrations draw on its own bucket: ELB user guide, "Request throttling
+ * for the ELB API"); a throttled one is retried by the SDK.
  */
-const TARGET_WRITES = { capacity: 10, refillPerSecond: 2 };
+const TARGET_WRITES = { capacity: 20, refillPerSecond: 2 };
 /** Targets named per DeregisterTargets call: AWS publishes no maximum; 100, as DescribeTargetHealth is asked. */
 const TARGETS_PER_DEREGISTER = 100;
 /**
@@ -2254,14 +2254,24 @@ async function observePair(fleet, pair, light) {
     return withDetails(fleet, { ...pair, groups }, false);
 }
 async function withDetails(fleet, pair, busy) {
-    // The listeners and the target health depend only on the groups as described (their target groups and
-    // instances): read them while the details are read.
-    const [groups, listeners, health] = await Promise.all([
+    // The target health depends only on the groups as described (their target groups and instances): read it
+    // while the details are read.
+    const [complete, health] = await Promise.all([details(fleet, pair, busy), readHealth(fleet, pair.groups)]);
+    return attachHealth(complete, health);
+}
+/**
+ * A light look (the groups as described and their target health: a health wait's last) made a full snapshot
+ * without reading the groups and the target health again: the groups' details, the listeners, Standby liveness.
+ */
+function completeLook(fleet, light) {
+    return details(fleet, light, false);
+}
+async function details(fleet, pair, busy) {
+    const [groups, listeners] = await Promise.all([
         Promise.all(pair.groups.map(async (g) => ({ ...(await fleet.loadDetails(g, busy)), color: g.color }))),
-        listenersOf(fleet, pair.groups, pair.listeners),
-        readHealth(fleet, pair.groups)
+        listenersOf(fleet, pair.groups, pair.listeners)
     ]);
-    return attachHealth(await withStandbyLiveness(fleet, { base: pair.base, groups, ...(listeners ? { listeners } : {}) }), health);
+    return withStandbyLiveness(fleet, { base: pair.base, groups, ...(listeners ? { listeners } : {}) });
 }
 /**
  * A pair whose colors use target groups of their own (none in common) may move traffic by weights
@@ -2638,8 +2648,19 @@ class Waits {
     weightsMovedAt = new Map();
     /** Health waits in flight (one per pair being deployed or restored). */
     waits = 0;
+    /** Per pair, the look that ended its last health wait (lastLook). */
+    looks = new Map();
     constructor(o) {
         this.o = o;
+    }
+    /**
+     * The look (groups and target health) that found the pair's last health wait done, once: the next round
+     * completes it (observe.ts completeLook) instead of reading the groups and target health again.
+     */
+    lastLook(base) {
+        const look = this.looks.get(base);
+        this.looks.delete(base);
+        return look;
     }
     weightsMoved(base) {
         this.weightsMovedAt.set(base, this.o.clock.now());
@@ -2706,8 +2727,10 @@ class Waits {
             cadence.note(group, s.targetGroupArns, this.o.clock.now());
             const report = (0,domain_health/* assessHealth */.XH)(group, s.count, s.targetGroupArns, tracker.knownActivities);
             progress.note((0,domain_health/* describeProgress */.vk)(report));
-            if (report.ready)
+            if (report.ready) {
+                this.looks.set(pair.base, now);
                 return { ready: true, value: report };
+            }
             // A read that does not show our own last writes yet (e.g. the capacity just set) judges nothing.
             if (this.o.writes.stillUnseen(now, true))
                 return { ready: false, value: report };
@@ -2887,8 +2910,10 @@ class Executor {
     /** Observe → plan → act until the planner has nothing left; returns the final snapshot. */
     async drive(pair, planner, opts = {}) {
         let current = pair;
+        let looked;
         for (let round = 0; round < MAX_ROUNDS; round++) {
-            current = await this.observeCaughtUp(current, opts.guard);
+            current = looked ? await this.completeCaughtUp(looked, opts.guard) : await this.observeCaughtUp(current, opts.guard);
+            looked = undefined;
             const steps = planner((0,domain_phase/* classify */.L8)(current), current);
             if (steps.length === 0)
                 return current;
@@ -2904,8 +2929,11 @@ class Executor {
                     const together = batchRun(steps, at);
                     await this.performAll(current, together, opts.guard, protection, deregistering);
                     at += together.length;
-                    if ((0,domain_steps/* isWait */.Mh)(step))
+                    if ((0,domain_steps/* isWait */.Mh)(step)) {
+                        if (step.kind === 'wait-healthy')
+                            looked = this.waits.lastLook(pair.base);
                         break;
+                    }
                 }
             }
             finally {
@@ -2942,6 +2970,18 @@ class Executor {
             current = await this.observeCaughtUp(current, guard);
         }
         return current;
+    }
+    /**
+     * A health wait's last look, which found it done, made the round's snapshot: completed with the groups'
+     * details (the groups and target health are not read again, ~0.3 s and one DescribeTargetHealth per target
+     * group sooner at cutover). Observes afresh where it does not show every write of the run.
+     */
+    async completeCaughtUp(light, guard) {
+        if (this.writes.stillUnseen(light, true))
+            return this.observeCaughtUp(light, guard);
+        const current = await completeLook(this.o.fleet, light);
+        guard?.(current);
+        return this.writes.stillUnseen(current) ? this.observeCaughtUp(current, guard) : current;
     }
     /**
      * Observes the pair until it shows every write this run made to it (AWS reads are eventually

@@ -55,6 +55,19 @@ describe('the cutover takes the old instances out of the load balancer itself', 
     expect(world.group(GREEN).desired).toBe(0)
   })
 
+  it("the cutover's first write follows the look that found the new instances healthy, without reading groups or target health again", async () => {
+    const { events, old } = scene()
+    const deploy = await runAction(world, { mode: 'deploy', version: 'v2' })
+    expect(deploy.failed).toBe(false)
+    const healthy = Math.max(...events.targets.filter((e) => e.state === 'healthy' && !old.includes(e.id)).map((e) => e.at))
+    const handOver = world.calls.find((c) => c.operation === 'CreateOrUpdateTags' && c.time >= healthy && JSON.stringify(c.params).includes('blue-green:live-capacity'))
+    expect(handOver).toBeDefined()
+    const between = world.calls.filter((c) => c.time >= healthy && c.seq < (handOver?.seq ?? 0)).map((c) => c.operation)
+    // The look that ends the wait reads each target group once; its groups' details and the image check follow.
+    expect(between.filter((op) => op === 'DescribeTargetHealth')).toHaveLength(2)
+    expect(between.filter((op) => op === 'DescribeAutoScalingGroups')).toHaveLength(1)
+  })
+
   it('a role without elbv2:DeregisterTargets is told once; the deploy goes on and traffic moves with Auto Scaling', async () => {
     const { events, old } = scene()
     world.faults.inject({

@@ -908,6 +908,14 @@ export const MUTATIONS: Mutation[] = [
     tests: [T.rerun]
   },
   {
+    id: 'cutover-reads-the-pair-again-after-its-wait',
+    title: "the round after a health wait reads the groups and target health again instead of completing the wait's last look: the cutover's first write comes ~0.3 s later, one DescribeTargetHealth per target group spent",
+    file: 'src/run/drive.ts',
+    find: 'current = looked ? await this.completeCaughtUp(looked, opts.guard) : await this.observeCaughtUp(current, opts.guard)',
+    replace: 'current = await this.observeCaughtUp(looked ?? current, opts.guard)',
+    tests: ['__tests__/scenario/fast-deregistration.test.ts']
+  },
+  {
     id: 'activities-paged-back-every-poll',
     title: "a health wait's every read of scaling activities pages back to the activities from before the wait: a rollback of 150 instances reads every page of their ExitStandby activities at each poll",
     file: 'src/domain/activities.ts',

@@ -48,17 +48,18 @@ export async function instanceFates(aws: Aws, instanceIds: string[]): Promise<Re
   return out
 }
 
+/** The calls go out together: EC2's bucket of each Describe API (100, refilled at 20 a second) takes them. */
 async function describeInstances(aws: Aws, instanceIds: string[]): Promise<Ec2Instance[]> {
-  const out: Ec2Instance[] = []
-  for (const ids of chunk(instanceIds, INSTANCES_PER_CALL)) {
-    // A filter (unlike InstanceIds) does not fail on ids EC2 has forgotten: they are simply not listed.
-    const reservations = await aws.call(`DescribeInstances (${ids.length} instance(s))`, async () => {
-      const { client, api } = await aws.clients.ec2()
-      return allPages(api.paginateDescribeInstances({ client }, { Filters: [{ Name: 'instance-id', Values: ids }], MaxResults: 1000 }), (page) => page.Reservations)
-    })
-    out.push(...reservations.flatMap((r) => r.Instances ?? []))
-  }
-  return out
+  const answers = await Promise.all(
+    chunk(instanceIds, INSTANCES_PER_CALL).map((ids) =>
+      // A filter (unlike InstanceIds) does not fail on ids EC2 has forgotten: they are simply not listed.
+      aws.call(`DescribeInstances (${ids.length} instance(s))`, async () => {
+        const { client, api } = await aws.clients.ec2()
+        return allPages(api.paginateDescribeInstances({ client }, { Filters: [{ Name: 'instance-id', Values: ids }], MaxResults: 1000 }), (page) => page.Reservations)
+      })
+    )
+  )
+  return answers.flat().flatMap((r) => r.Instances ?? [])
 }
 
 /**

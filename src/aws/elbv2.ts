@@ -25,11 +25,13 @@ const TARGET_GROUPS_PER_CALL = 20
 /**
  * The run's own DeregisterTargets calls, at most. ELB does not publish the bucket of these actions; the AWS
  * Load Balancer Controller limits itself to 4 RegisterTargets / DeregisterTargets a second with bursts of 20
- * by default ("Scaling your controller deployment", to leave AWS's throttle volume to others). Half of that,
- * so a controller in the same account keeps its share. The deregistrations Auto Scaling makes on the run's
- * behalf draw on Auto Scaling's own bucket (ELB user guide, "Request throttling for the ELB API").
+ * by default ("Scaling your controller deployment"): a burst of 20 from one client is what ELB is expected to
+ * take. The same burst, so that 20 pairs cutting over at once each take their old instances out themselves,
+ * and half that rate after it, so a controller in the same account keeps most of its share. A call left out
+ * is Auto Scaling's to make (its deregistrations draw on its own bucket: ELB user guide, "Request throttling
+ * for the ELB API"); a throttled one is retried by the SDK.
  */
-export const TARGET_WRITES: Bucket = { capacity: 10, refillPerSecond: 2 }
+export const TARGET_WRITES: Bucket = { capacity: 20, refillPerSecond: 2 }
 
 /** Targets named per DeregisterTargets call: AWS publishes no maximum; 100, as DescribeTargetHealth is asked. */
 export const TARGETS_PER_DEREGISTER = 100

@@ -45,14 +45,26 @@ export async function observePair(fleet: Fleet, pair: Pair, light?: LightObserva
 }
 
 async function withDetails(fleet: Fleet, pair: Pair, busy: boolean): Promise<Pair> {
-  // The listeners and the target health depend only on the groups as described (their target groups and
-  // instances): read them while the details are read.
-  const [groups, listeners, health] = await Promise.all([
+  // The target health depends only on the groups as described (their target groups and instances): read it
+  // while the details are read.
+  const [complete, health] = await Promise.all([details(fleet, pair, busy), readHealth(fleet, pair.groups)])
+  return attachHealth(complete, health)
+}
+
+/**
+ * A light look (the groups as described and their target health: a health wait's last) made a full snapshot
+ * without reading the groups and the target health again: the groups' details, the listeners, Standby liveness.
+ */
+export function completeLook(fleet: Fleet, light: Pair): Promise<Pair> {
+  return details(fleet, light, false)
+}
+
+async function details(fleet: Fleet, pair: Pair, busy: boolean): Promise<Pair> {
+  const [groups, listeners] = await Promise.all([
     Promise.all(pair.groups.map(async (g) => ({ ...(await fleet.loadDetails(g as GroupDescription, busy)), color: g.color }))) as Promise<[Group, Group]>,
-    listenersOf(fleet, pair.groups, pair.listeners),
-    readHealth(fleet, pair.groups)
+    listenersOf(fleet, pair.groups, pair.listeners)
   ])
-  return attachHealth(await withStandbyLiveness(fleet, { base: pair.base, groups, ...(listeners ? { listeners } : {}) }), health)
+  return withStandbyLiveness(fleet, { base: pair.base, groups, ...(listeners ? { listeners } : {}) })
 }
 
 /**

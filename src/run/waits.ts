@@ -67,8 +67,20 @@ export class Waits {
   private readonly weightsMovedAt = new Map<string, number>()
   /** Health waits in flight (one per pair being deployed or restored). */
   private waits = 0
+  /** Per pair, the look that ended its last health wait (lastLook). */
+  private readonly looks = new Map<string, Pair>()
 
   constructor(private readonly o: WaitsOptions) {}
+
+  /**
+   * The look (groups and target health) that found the pair's last health wait done, once: the next round
+   * completes it (observe.ts completeLook) instead of reading the groups and target health again.
+   */
+  lastLook(base: string): Pair | undefined {
+    const look = this.looks.get(base)
+    this.looks.delete(base)
+    return look
+  }
 
   weightsMoved(base: string): void {
     this.weightsMovedAt.set(base, this.o.clock.now())
@@ -136,7 +148,10 @@ export class Waits {
         cadence.note(group, s.targetGroupArns, this.o.clock.now())
         const report = assessHealth(group, s.count, s.targetGroupArns, tracker.knownActivities)
         progress.note(describeProgress(report))
-        if (report.ready) return { ready: true, value: report }
+        if (report.ready) {
+          this.looks.set(pair.base, now)
+          return { ready: true, value: report }
+        }
         // A read that does not show our own last writes yet (e.g. the capacity just set) judges nothing.
         if (this.o.writes.stillUnseen(now, true)) return { ready: false, value: report }
         // Someone lowered the group's capacity meanwhile: waiting cannot succeed, re-planning can.

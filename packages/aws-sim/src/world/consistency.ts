@@ -76,6 +76,11 @@ export class ReadLag<W extends LagWorld> {
     return fresh()
   }
 
+  /** Until when the resource reads stale (virtual ms), or undefined when it reads fresh now. */
+  staleUntil(key: string): number | undefined {
+    return this.lagging(key) ? this.stale.get(key)?.until : undefined
+  }
+
   /** Whether the resource currently reads stale. */
   lagging(key: string): boolean {
     const s = this.stale.get(key)
