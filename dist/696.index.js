@@ -3287,7 +3287,7 @@ async function pair_locks_confirm(states, me, fleet, clock) {
  * once more: harmless). Another run's lock is never touched here.
  */
 async function releaseLeftOverLocks(pairs, me, fleet, log) {
-    const left = pairs.filter((p) => (0,lock/* isMine */.Gt)(p.groups[0].tags[lock/* LOCK_TAG */.ft], me));
+    const left = pairs.filter((p) => (0,lock/* holdsLock */.ub)(p, me));
     if (left.length === 0)
         return;
     await fleet.untag(left.map((p) => ({ group: (0,lock/* lockGroup */.DZ)(p), key: lock/* LOCK_TAG */.ft })));
@@ -3912,7 +3912,7 @@ async function prepare(given, deps) {
  * so that a workflow's approval job gated on `awaiting-finalize` still asks its reviewer.
  */
 function noticeState(phase) {
-    return phase.kind === 'cut-over' && phase.complete ? 'awaiting-finalize' : 'unchanged';
+    return stateOf(phase) === 'awaiting-finalize' ? 'awaiting-finalize' : 'unchanged';
 }
 /** What pre-flight needs to refuse pairs under another run's live lock (even those with nothing to do). */
 async function lockOptions(me, pairs, deps) {

@@ -903,7 +903,7 @@ export const MUTATIONS: Mutation[] = [
     id: 'rerun-over-cutover-unchanged',
     title: "a deploy run again over its complete cutover says 'unchanged': the release workflow's approval job gated on awaiting-finalize never asks",
     file: 'src/run/prepare.ts',
-    find: "return phase.kind === 'cut-over' && phase.complete ? 'awaiting-finalize' : 'unchanged'",
+    find: "return stateOf(phase) === 'awaiting-finalize' ? 'awaiting-finalize' : 'unchanged'",
     replace: "return 'unchanged'",
     tests: [T.rerun]
   },

@@ -50,11 +50,16 @@ export function lockGroup(pair: Pair): string {
   return pair.groups[0].name
 }
 
+/** Whether the pair's lock, as observed, is this run's (an earlier attempt of it: a re-run keeps the run URL). */
+export function holdsLock(pair: Pair, me: string): boolean {
+  return isMine(pair.groups[0].tags[LOCK_TAG], me)
+}
+
 export function lockVerdict(pair: Pair, me: string, now: number): LockVerdict {
   const holder = decodeLock(pair.groups[0].tags[LOCK_TAG])
   if (!holder) return { kind: 'free' }
   // The same run (a re-run of a failed job is the same run URL) may always take its own lock back.
-  if (isMine(pair.groups[0].tags[LOCK_TAG], me)) return { kind: 'mine' }
+  if (holdsLock(pair, me)) return { kind: 'mine' }
   const ageMs = Math.max(0, now - holder.at)
   return ageMs > STALE_AFTER_MS ? { kind: 'stale', holder, ageMs } : { kind: 'held', holder, ageMs }
 }

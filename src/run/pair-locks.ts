@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js'
 import { formatDuration } from '../duration.js'
 import { ActionError, errorMessage } from '../errors.js'
 import type { Logger } from '../log.js'
-import { HEARTBEAT_MS, LOCK_TAG, STALE_AFTER_MS, decodeLock, encodeLock, heldRefusal, isMine, lockGroup, lockVerdict } from '../domain/lock.js'
+import { HEARTBEAT_MS, LOCK_TAG, STALE_AFTER_MS, decodeLock, encodeLock, heldRefusal, holdsLock, isMine, lockGroup, lockVerdict } from '../domain/lock.js'
 import type { Pair } from '../domain/model.js'
 
 /** How often a run reads back a lock it may have lost (release), and how long it reads its new lock back. */
@@ -220,7 +220,7 @@ async function confirm(states: LockState[], me: string, fleet: Fleet, clock: Clo
  * once more: harmless). Another run's lock is never touched here.
  */
 export async function releaseLeftOverLocks(pairs: Pair[], me: string, fleet: Fleet, log: Logger): Promise<void> {
-  const left = pairs.filter((p) => isMine(p.groups[0].tags[LOCK_TAG], me))
+  const left = pairs.filter((p) => holdsLock(p, me))
   if (left.length === 0) return
   await fleet.untag(left.map((p) => ({ group: lockGroup(p), key: LOCK_TAG })))
   for (const p of left) log.info(`${p.base}: gave back this run's lock, left on ${lockGroup(p)} by an earlier attempt that stopped before its end.`)

@@ -79,7 +79,7 @@ export async function prepare(given: Config, deps: PrepareDeps): Promise<Prepare
  * so that a workflow's approval job gated on `awaiting-finalize` still asks its reviewer.
  */
 function noticeState(phase: Phase): PairState {
-  return phase.kind === 'cut-over' && phase.complete ? 'awaiting-finalize' : 'unchanged'
+  return stateOf(phase) === 'awaiting-finalize' ? 'awaiting-finalize' : 'unchanged'
 }
 
 /** What pre-flight needs to refuse pairs under another run's live lock (even those with nothing to do). */
